@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Cascade",
+    products: [
+        .executable(name: "cascade", targets: ["cascade"]),
+        .library(name: "Chemistry", targets: ["Chemistry"]),
+        .library(name: "VASP", targets: ["VASP"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libxml2-dev, zlib1g-dev).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Value types of atomistic data; no I/O.
+        .target(name: "Chemistry"),
+        // File formats: one file per format, reader and writer together.
+        .target(name: "VASP", dependencies: ["Chemistry", "CLibXML2", "CZlib"]),
+        // Pure functions on Chemistry types; never a file format.
+        .target(name: "Analysis", dependencies: ["Chemistry"]),
+        // The command-line tool: argument parsing and printing only.
+        .executableTarget(
+            name: "cascade",
+            dependencies: [
+                "Chemistry", "VASP", "Analysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Release-mode timing executable; never run by `swift test`.
+        .executableTarget(name: "VasprunBenchmark", dependencies: ["VASP"], path: "Benchmarks/VasprunBenchmark"),
+
+        .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
+        .testTarget(name: "VASPTests", dependencies: ["VASP", "Chemistry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VASP", "Chemistry"]),
+        .testTarget(name: "CLITests", dependencies: ["cascade"]),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef CASCADE_CZLIB_SHIM_H
+#define CASCADE_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
