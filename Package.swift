@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Chemistry", targets: ["Chemistry"]),
         .library(name: "VASP", targets: ["VASP"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,11 +24,13 @@ let package = Package(
         .target(name: "VASP", dependencies: ["Chemistry", "CLibXML2", "CZlib"]),
         // Pure functions on Chemistry types; never a file format.
         .target(name: "Analysis", dependencies: ["Chemistry"]),
+        // Tables, JSON and plots; formatting lives here only.
+        .target(name: "Report", dependencies: ["Chemistry", "Analysis"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "cascade",
             dependencies: [
-                "Chemistry", "VASP", "Analysis",
+                "Chemistry", "VASP", "Analysis", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Release-mode timing executable; never run by `swift test`.
@@ -36,6 +39,7 @@ let package = Package(
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
         .testTarget(name: "VASPTests", dependencies: ["VASP", "Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VASP", "Chemistry"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "CLITests", dependencies: ["cascade"]),
     ]
 )

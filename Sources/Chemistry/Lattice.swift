@@ -38,6 +38,28 @@ public struct Lattice: Sendable, Hashable, Codable {
         Lattice(a: SIMD3(x, 0, 0), b: SIMD3(0, y, 0), c: SIMD3(0, 0, z))
     }
 
+    /// A cell from its lengths |a|, |b|, |c| (Å) and angles α (b,c), β (a,c), γ (a,b) in degrees,
+    /// in the standard orientation: **a** along x, **b** in the xy plane, **c** completing a
+    /// right-handed cell. Returns `nil` unless the lengths are positive and the angles form a
+    /// cell of positive volume.
+    public init?(lengths: SIMD3<Double>, angles: SIMD3<Double>) {
+        guard lengths.x > 0, lengths.y > 0, lengths.z > 0,
+            lengths.x.isFinite, lengths.y.isFinite, lengths.z.isFinite
+        else { return nil }
+        let radians = angles * (Double.pi / 180)
+        let cosA = cos(radians.x), cosB = cos(radians.y), cosG = cos(radians.z)
+        let sinG = sin(radians.z)
+        guard sinG > 1e-12 else { return nil }
+        let cx = cosB
+        let cy = (cosA - cosB * cosG) / sinG
+        let cz2 = 1 - cx * cx - cy * cy
+        guard cz2 > 1e-12, cz2.isFinite else { return nil }
+        self.init(
+            a: SIMD3(lengths.x, 0, 0),
+            b: lengths.y * SIMD3(cosG, sinG, 0),
+            c: lengths.z * SIMD3(cx, cy, cz2.squareRoot()))
+    }
+
     /// The rows **a**, **b**, **c** as a nested array (Å), pymatgen's `lattice.matrix`.
     public var rows: [[Double]] {
         [[a.x, a.y, a.z], [b.x, b.y, b.z], [c.x, c.y, c.z]]
@@ -78,19 +100,24 @@ public struct Lattice: Sendable, Hashable, Codable {
 
     /// The shortest periodic image of the Cartesian displacement `d` (Å).
     ///
-    /// Correct for skewed cells: after wrapping the fractional displacement into [−½, ½)
-    /// the 27 neighbouring images are searched, so the result is the true minimum image
-    /// whenever the cell is not pathologically reduced (all Niggli-reduced cells and every
-    /// cell whose angles lie within 60°–120°).
+    /// Exact for every cell, however skewed: the fractional displacement is first wrapped into
+    /// [−½, ½], giving a candidate of length `L`; any shorter image `v = d + n₁a + n₂b + n₃c`
+    /// has fractional components `|fₖ + nₖ| = |v · bₖ*| ≤ L·|bₖ*|`, so only the integers `nₖ`
+    /// in that window are searched (a handful for a reasonable cell). A cell with zero or
+    /// non-finite volume returns `d` unchanged.
     public func minimumImage(_ d: SIMD3<Double>) -> SIMD3<Double> {
-        var f = fractional(d)
+        let rec = reciprocal
+        var f = SIMD3(d.dot(rec.a), d.dot(rec.b), d.dot(rec.c))
+        guard f.x.isFinite, f.y.isFinite, f.z.isFinite else { return d }
         f -= f.rounded(.toNearestOrEven)
         let base = cartesian(f)
+        let reach = base.length * SIMD3(rec.a.length, rec.b.length, rec.c.length)
+        guard let range = Lattice.imageRange(fractional: f, reach: reach) else { return base }
         var best = base
         var bestLength = base.lengthSquared
-        for i in -1...1 {
-            for j in -1...1 {
-                for k in -1...1 where i != 0 || j != 0 || k != 0 {
+        for i in range.lower.x...range.upper.x {
+            for j in range.lower.y...range.upper.y {
+                for k in range.lower.z...range.upper.z where i != 0 || j != 0 || k != 0 {
                     let candidate = base + Double(i) * a + Double(j) * b + Double(k) * c
                     let l = candidate.lengthSquared
                     if l < bestLength {
@@ -101,6 +128,32 @@ public struct Lattice: Sendable, Hashable, Codable {
             }
         }
         return best
+    }
+
+    /// Integer translations `n` with `|fₖ + nₖ| ≤ reachₖ` for each axis k (a small tolerance
+    /// added), or `nil` if the bounds are not finite or absurdly large (> 10⁶ cells).
+    static func imageRange(
+        fractional f: SIMD3<Double>, reach: SIMD3<Double>
+    ) -> (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
+        let slack = reach * (1 + 1e-12) + 1e-9
+        let low = (-slack - f).rounded(.up)
+        let high = (slack - f).rounded(.down)
+        for v in [low.x, low.y, low.z, high.x, high.y, high.z] {
+            guard v.isFinite, abs(v) <= 1e6 else { return nil }
+        }
+        let lower = SIMD3(Int(low.x), Int(low.y), Int(low.z))
+        let upper = SIMD3(Int(high.x), Int(high.y), Int(high.z))
+        guard lower.x <= upper.x, lower.y <= upper.y, lower.z <= upper.z else { return nil }
+        return (lower, upper)
+    }
+
+    /// Spacings between adjacent lattice planes (Å): `1/|a*|`, `1/|b*|`, `1/|c*|`, the
+    /// perpendicular heights of the cell over its (b,c), (a,c) and (a,b) faces.
+    /// A sphere of radius r fits in the cell without touching its periodic images only when
+    /// `2r` is below the smallest of these.
+    public var planeSpacings: SIMD3<Double> {
+        let rec = reciprocal
+        return SIMD3(1 / rec.a.length, 1 / rec.b.length, 1 / rec.c.length)
     }
 
     /// Minimum-image distance (Å) between two fractional positions.
