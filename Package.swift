@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "VASP", targets: ["VASP"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries (Debian: libxml2-dev, zlib1g-dev).
@@ -24,13 +26,17 @@ let package = Package(
         .target(name: "VASP", dependencies: ["Chemistry", "CLibXML2", "CZlib"]),
         // Pure functions on Chemistry types; never a file format.
         .target(name: "Analysis", dependencies: ["Chemistry"]),
+        // The study manifest, input sets, generation plan, job scripts, run-tree status, tabulation.
+        .target(
+            name: "Study",
+            dependencies: ["Chemistry", "VASP", "Analysis", .product(name: "Yams", package: "Yams")]),
         // Tables, JSON and plots; formatting lives here only.
         .target(name: "Report", dependencies: ["Chemistry", "Analysis"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "cascade",
             dependencies: [
-                "Chemistry", "VASP", "Analysis", "Report",
+                "Chemistry", "VASP", "Analysis", "Study", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Release-mode timing executable; never run by `swift test`.
@@ -39,6 +45,7 @@ let package = Package(
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
         .testTarget(name: "VASPTests", dependencies: ["VASP", "Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VASP", "Chemistry"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "VASP", "Analysis", "Chemistry"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "CLITests", dependencies: ["cascade"]),
     ]

@@ -148,8 +148,8 @@ final class VasprunParser {
             if compressedTruncated {
                 warn(line: nil, path: path, "gzip stream ends early after \(bytesFed) decompressed bytes")
             }
-salvagePartialStep()
-                        let what = endedEarly || errorMessage == nil
+            salvagePartialStep()
+            let what = endedEarly || errorMessage == nil
                 ? "file ends inside <\(path)>" : "XML error: \(errorMessage ?? "")"
             result.warnings.append(
                 ReadWarning(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Study
 import VASP
 
 #if canImport(Glibc)
@@ -46,7 +47,7 @@ struct Parse: ParsableCommand {
         var failures = 0
         let inputs = files.isEmpty ? [BundledExample.vasprunPath] : files
         for (index, input) in inputs.enumerated() {
-            let path = RunLocator.vasprunPath(for: input)
+            let path = RunLoader.vasprunPath(for: input)
             do {
                 let bar = ProgressBar(label: input)
                 let run = try Vasprun.read(path: path, options: options, progress: bar.update)

@@ -215,21 +215,21 @@ import Testing
 
     // MARK: Corpus
 
-    @Test func corpusPresentOnCI() { InputsCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage), arguments: 1...5)
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage), arguments: 1...5)
     func atomateIrHMatchesTheVasprunReference(_ run: Int) throws {
         let folder = "adsorption/atomate_Ir_H/\(run)/outputs"
-        let incar = try Incar.read(path: InputsCorpus.path(folder + "/INCAR"))
+        let incar = try Incar.read(path: Corpus.path(folder + "/INCAR"))
         #expect(incar.warnings.isEmpty)
-        let reference = try #require(try InputsCorpus.reference(folder + "/vasprun.xml.gz.json")["incar"] as? [String: Any])
+        let reference = try #require(try Corpus.reference(folder + "/vasprun.xml.gz.json")["incar"] as? [String: Any])
         // The stored INCAR is the workflow's input; custodian/VASP changed a few tags before the run.
         let differing: Set<String> = run == 1 ? ["LORBIT", "NCORE"] : ["ISIF", "LORBIT", "NCORE"]
         for entry in incar.entries where !differing.contains(entry.tag) {
             let expected = try #require(reference[entry.tag], "\(entry.tag) missing from the reference")
             #expect(Self.matches(entry.value, expected), "\(entry.tag): \(entry.value) vs \(expected)")
         }
-        let poscar = try Poscar.read(path: InputsCorpus.path(folder + "/POSCAR"))
+        let poscar = try Poscar.read(path: Corpus.path(folder + "/POSCAR"))
         if run > 1 { #expect(incar.doubles("MAGMOM")?.count == poscar.structure.count) }
         #expect(incar["MAGMOM"] == .doubles(Array(repeating: 0.6, count: run >= 3 ? 17 : 4)))
         #expect(incar["LWAVE"] == .bool(false))
@@ -240,9 +240,9 @@ import Testing
         #expect(try Incar.parse(text: incar.text()) == incar)
     }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func aiidaNebIncar() throws {
-        let incar = try Incar.read(path: InputsCorpus.path("neb/aiida-vasp_NH3_inversion/INCAR"))
+        let incar = try Incar.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/INCAR"))
         #expect(incar.tags == ["ALGO", "EDIFF", "IBRION", "IMAGES", "NSW", "POTIM", "SPRING", "IOPT", "EDIFFG"])
         #expect(incar["ALGO"] == .string("normal"))
         #expect(incar["IMAGES"] == .int(3))

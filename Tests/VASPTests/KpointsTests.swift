@@ -191,20 +191,20 @@ import Testing
 
     // MARK: Corpus
 
-    @Test func corpusPresentOnCI() { InputsCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage), arguments: 1...5)
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage), arguments: 1...5)
     func atomateIrH(_ run: Int) throws {
-        let k = try Kpoints.read(path: InputsCorpus.path("adsorption/atomate_Ir_H/\(run)/outputs/KPOINTS"))
+        let k = try Kpoints.read(path: Corpus.path("adsorption/atomate_Ir_H/\(run)/outputs/KPOINTS"))
         let expected: SIMD3<Int> = run == 1 ? SIMD3(18, 18, 13) : run == 2 ? SIMD3(18, 18, 1) : SIMD3(9, 9, 1)
         #expect(k == .gamma(expected.x, expected.y, expected.z, comment: "Automatic mesh"))
         #expect(k.warnings.isEmpty)
         #expect(try Kpoints.parse(text: k.text()) == k)
     }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func aiidaGammaOnlyWithExplicitZeroShift() throws {
-        let k = try Kpoints.read(path: InputsCorpus.path("neb/aiida-vasp_NH3_inversion/KPOINTS"))
+        let k = try Kpoints.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/KPOINTS"))
         #expect(k.comment == "# No comment")
         #expect(k.mode == .mesh(.init(centering: .gamma, divisions: SIMD3(1, 1, 1), shift: .zero)))
         #expect(k.warnings.isEmpty)

@@ -48,45 +48,6 @@ struct InputsRandom: RandomNumberGenerator {
     }
 }
 
-/// The shared corpus of real VASP files: `../shared/corpus` from the package root, or `CASCADE_CORPUS`.
-enum InputsCorpus {
-    static let root: String = {
-        if let path = ProcessInfo.processInfo.environment["CASCADE_CORPUS"], !path.isEmpty { return path }
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }()
-
-    /// The references next to the corpus (`corpus-ref`).
-    static var referenceRoot: String {
-        URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("corpus-ref").path
-    }
-
-    static var available: Bool {
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: root, isDirectory: &isFolder) && isFolder.boolValue
-    }
-
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"]?.lowercased() == "true" }
-
-    static let skipMessage: Comment = "corpus folder not found (set CASCADE_CORPUS); corpus tests skipped"
-
-    static func path(_ relative: String) -> String { root + "/" + relative }
-
-    /// A reference JSON object.
-    static func reference(_ relative: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: referenceRoot + "/" + relative))
-        return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-
-    /// With `CI=true` a missing corpus is a failure, not a skip.
-    static func checkPresentOnCI() {
-        if isCI {
-            #expect(available, "CI=true but the corpus is missing at \(root)")
-        }
-    }
-}
-
 /// A fresh temporary folder for one test.
 func makeInputsTemporaryFolder() throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-inputs-\(UUID().uuidString)")
@@ -440,22 +401,22 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
 
     // MARK: Corpus
 
-    @Test func corpusPresentOnCI() { InputsCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage), arguments: 1...5)
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage), arguments: 1...5)
     func atomateIrHMatchesTheVasprunReference(_ run: Int) throws {
         let folder = "adsorption/atomate_Ir_H/\(run)/outputs"
-        let reference = try InputsCorpus.reference(folder + "/vasprun.xml.gz.json")
+        let reference = try Corpus.reference(folder + "/vasprun.xml.gz.json")
         let initial = try Self.referenceStructure(reference["initial_structure"])
         let final = try Self.referenceStructure(reference["final_structure"])
 
-        let contcar = try Poscar.read(path: InputsCorpus.path(folder + "/CONTCAR"))
+        let contcar = try Poscar.read(path: Corpus.path(folder + "/CONTCAR"))
         #expect(contcar.warnings.isEmpty)
         #expect(contcar.structure.species == final.species)
         #expect(latticeDifference(contcar.structure.lattice, final.lattice) < 1e-6)
         #expect(wrappedDifference(contcar.structure.fractionalPositions, final.fractionalPositions) < 1e-6)
 
-        let poscar = try Poscar.read(path: InputsCorpus.path(folder + "/POSCAR"))
+        let poscar = try Poscar.read(path: Corpus.path(folder + "/POSCAR"))
         #expect(poscar.warnings.isEmpty)
         if run == 1 {
             // The stored POSCAR of the bulk run is a 2-atom cell; the run itself (vasprun) used the
@@ -480,49 +441,49 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
         }
     }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func pymatgenNebImagesWithVelocityBlocks() throws {
         // 31 Fe atoms: the end-point OUTCAR reference lists 31 magnetic moments.
-        let outcar = try InputsCorpus.reference("neb/pymatgen_neb1/00/OUTCAR.gz.json")
+        let outcar = try Corpus.reference("neb/pymatgen_neb1/00/OUTCAR.gz.json")
         let moments = try #require(outcar["magnetization"] as? [Any])
         for image in ["00/POSCAR", "01/CONTCAR", "02/CONTCAR", "03/CONTCAR", "04/POSCAR"] {
-            let p = try Poscar.read(path: InputsCorpus.path("neb/pymatgen_neb1/" + image))
+            let p = try Poscar.read(path: Corpus.path("neb/pymatgen_neb1/" + image))
             #expect(p.structure.count == moments.count, "\(image)")
             #expect(Set(p.structure.species) == ["Fe"])
             #expect(latticeDifference(p.structure.lattice, .cubic(7.267193)) < 1e-12, "\(image)")
             #expect(p.warnings.isEmpty)
         }
-        let image1 = try Poscar.read(path: InputsCorpus.path("neb/pymatgen_neb1/01/CONTCAR"))
+        let image1 = try Poscar.read(path: Corpus.path("neb/pymatgen_neb1/01/CONTCAR"))
         #expect(image1.structure.fractionalPositions[0] == SIMD3(0.0000169798276309, 0.0064789122199354, 0.4935561480910645))
         #expect(image1.structure.fractionalPositions[8] == SIMD3(-0.0000831220898289, 0.2386274346342180, 0.7684279359590449))
         #expect(image1.structure.fractionalPositions[30] == SIMD3(0.7662887401356639, 0.7484096911778264, 0.4986141778853179))
     }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func aiidaNH3ImagesIncludingNaNVelocities() throws {
         let files = ["00/POSCAR", "01/POSCAR", "01/CONTCAR", "02/POSCAR", "02/CONTCAR", "03/POSCAR", "03/CONTCAR", "04/POSCAR"]
         for file in files {
-            let p = try Poscar.read(path: InputsCorpus.path("neb/aiida-vasp_NH3_inversion/" + file))
+            let p = try Poscar.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/" + file))
             #expect(p.structure.species == ["H", "H", "H", "N"], "\(file)")
             #expect(p.structure.lattice == .orthorhombic(6, 7, 8), "\(file)")
             #expect(p.comment.hasPrefix("# Compound: H3N."))
             #expect(p.warnings.isEmpty)
         }
-        let contcar = try Poscar.read(path: InputsCorpus.path("neb/aiida-vasp_NH3_inversion/01/CONTCAR"))
+        let contcar = try Poscar.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/01/CONTCAR"))
         #expect(contcar.structure.fractionalPositions[3] == SIMD3(0.5, 0.5000437992745496, 0.4749858016264043))
         // The N atom crosses the H3 plane: z(N) goes from above to below the hydrogens' mean z.
-        let start = try Poscar.read(path: InputsCorpus.path("neb/aiida-vasp_NH3_inversion/00/POSCAR")).structure
-        let end = try Poscar.read(path: InputsCorpus.path("neb/aiida-vasp_NH3_inversion/04/POSCAR")).structure
+        let start = try Poscar.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/00/POSCAR")).structure
+        let end = try Poscar.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/04/POSCAR")).structure
         let meanH = { (s: Structure) in s.fractionalPositions.prefix(3).map(\.z).reduce(0, +) / 3 }
         #expect((start.fractionalPositions[3].z - meanH(start)) * (end.fractionalPositions[3].z - meanH(end)) < 0)
     }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func corpusFilesSurviveARoundTrip() throws {
         let files = (1...5).flatMap { ["adsorption/atomate_Ir_H/\($0)/outputs/POSCAR", "adsorption/atomate_Ir_H/\($0)/outputs/CONTCAR"] }
             + ["neb/pymatgen_neb1/01/CONTCAR", "neb/aiida-vasp_NH3_inversion/02/CONTCAR"]
         for file in files {
-            let p = try Poscar.read(path: InputsCorpus.path(file))
+            let p = try Poscar.read(path: Corpus.path(file))
             let again = try Poscar.parse(text: p.text())
             #expect(again.structure.species == p.structure.species)
             #expect(latticeDifference(again.structure.lattice, p.structure.lattice) < 1e-12)
@@ -530,10 +491,10 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
         }
     }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func vasp4VersionOfACorpusFileUsesTheComment() throws {
         // Drop the symbols line of a real POSCAR ("H1 Ir16" comment): species come from the comment.
-        let text = try String(contentsOfFile: InputsCorpus.path("adsorption/atomate_Ir_H/3/outputs/POSCAR"), encoding: .utf8)
+        let text = try String(contentsOfFile: Corpus.path("adsorption/atomate_Ir_H/3/outputs/POSCAR"), encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         lines.remove(at: 5)
         let p = try Poscar.parse(text: lines.joined(separator: "\n"))

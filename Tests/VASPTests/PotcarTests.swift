@@ -244,18 +244,18 @@ enum InputsGzip {
 
     // MARK: Corpus (electron counts agree with the runs' NELECT)
 
-    @Test func corpusPresentOnCI() { InputsCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
-    @Test(.enabled(if: InputsCorpus.available, InputsCorpus.skipMessage))
+    @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func builtinZvalsReproduceTheCorpusElectronCounts() throws {
         // H on Ir(100): NELECT 145 = 1·ZVAL(H) + 16·ZVAL(Ir).
-        let reference = try InputsCorpus.reference("adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz.json")
+        let reference = try Corpus.reference("adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz.json")
         let nelect = try #require(((reference["parameters"] as? [String: Any])?["NELECT"]).flatMap(IncarTests.number))
-        let poscar = try Poscar.read(path: InputsCorpus.path("adsorption/atomate_Ir_H/3/outputs/POSCAR"))
+        let poscar = try Poscar.read(path: Corpus.path("adsorption/atomate_Ir_H/3/outputs/POSCAR"))
         let counts = ["H", "Ir"].map { s in poscar.structure.species.filter { $0 == s }.count }
         #expect(Potcar.fromBuiltinTable(labels: ["H", "Ir"]).electrons(counts: counts) == nelect)
         // 31 Fe with Fe_pv: NELECT 434 in the NEB end point's OUTCAR.
-        let outcar = try InputsCorpus.reference("neb/pymatgen_neb1/00/OUTCAR.gz.json")
+        let outcar = try Corpus.reference("neb/pymatgen_neb1/00/OUTCAR.gz.json")
         let zvals = try #require(outcar["zval_dict"] as? [String: Any])
         #expect(zvals["Fe"].flatMap(IncarTests.number) == Potcar.builtinZval(label: "Fe_pv"))
     }

@@ -4,35 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Turns what a user typed into the file to read: a folder means its `vasprun.xml`, or
-/// `vasprun.xml.gz` when only that exists.
-enum RunLocator {
-    static func vasprunPath(for input: String) -> String {
-        guard isDirectory(input) else { return input }
-        let base = input.hasSuffix("/") ? String(input.dropLast()) : input
-        for name in ["vasprun.xml", "vasprun.xml.gz"] where exists("\(base)/\(name)") {
-            return "\(base)/\(name)"
-        }
-        return "\(base)/vasprun.xml"
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
-    }
-}
-
 /// The small vasprun.xml shipped with Cascade (written by `tools/make_example_vasprun.py`), used when
 /// `cascade parse` gets no file.
 enum BundledExample {
     static var vasprunPath: String {
         let here = String(#filePath)
-        // Sources/cascade/RunLocator.swift → package root
+        // Sources/cascade/Support.swift → package root
         var parts = here.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)
         return parts.joined(separator: "/") + "/examples/vasprun.xml"
