@@ -55,5 +55,5 @@ public func bandEdges(_ eigenvalues: BandEigenvalues, occupationTolerance: Doubl
 /// Returns `nil` unless there is exactly one k-point.
 public func homoLumo(_ eigenvalues: BandEigenvalues, occupationTolerance: Double = 1e-8) -> (homo: Double, lumo: Double, gap: Double)? {
     guard eigenvalues.kpointCount == 1, let edges = bandEdges(eigenvalues, occupationTolerance: occupationTolerance) else { return nil }
-    return (edges.vbm, edges.cbm, edges.cbm - edges.vbm)
+    return (edges.vbm, edges.cbm, edges.gap)
 }

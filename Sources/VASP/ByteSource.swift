@@ -35,7 +35,8 @@ public final class ByteSource {
     /// Opens `path`. Throws ``VASPError/cannotRead(file:reason:)`` when it cannot be opened.
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.path = path
-        self.chunkSize = chunkSize
+        // At least the two magic bytes must arrive in the first read, or gzip goes undetected.
+        self.chunkSize = max(chunkSize, 2)
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw VASPError.cannotRead(file: path, reason: String(cString: strerror(errno)))
@@ -48,7 +49,7 @@ public final class ByteSource {
         }
         handle = f
         fileSize = Int(info.st_size)
-        input = [UInt8](repeating: 0, count: chunkSize)
+        input = [UInt8](repeating: 0, count: self.chunkSize)
         refill()
         if inputEnd - inputStart >= 2, input[0] == 0x1F, input[1] == 0x8B {
             isCompressed = true

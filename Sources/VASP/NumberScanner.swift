@@ -208,9 +208,15 @@ public enum NumberScanner {
     private static func splitGlued(_ p: UnsafePointer<UInt8>, _ start: Int, _ firstDot: Int, _ end: Int) -> (Double, Int)? {
         var secondDot = firstDot + 1
         while secondDot < end, p[secondDot] != 0x2E { secondDot += 1 }
+        // With three or more fields glued (`0.12100.12110.1212`) only the last field's decimals are
+        // unambiguous: it is the one followed by a separator.
+        var lastDot = secondDot
         var k = secondDot + 1
-        while k < end, isDigit(p[k]) { k += 1 }
-        let decimals = k - secondDot - 1
+        while k < end, isDigit(p[k]) || p[k] == 0x2E {
+            if p[k] == 0x2E { lastDot = k }
+            k += 1
+        }
+        let decimals = k - lastDot - 1
         let firstEnd = firstDot + 1 + decimals
         guard decimals > 0, firstEnd < secondDot else { return nil }
         var value = 0.0

@@ -74,7 +74,7 @@ final class VasprunParser {
     private var collector: ArrayCollector?
 
     // Diagnostics.
-    private var overflowCounts: [String: (count: Int, line: Int)] = [:]
+    private var overflowCounts: [String: (count: Int, invalid: Int, line: Int)] = [:]
     private var errorMessage: String?
     private var errorLine = 0
     /// Set while the final (terminating) chunk is parsed: an error then means the data simply ended.
@@ -108,7 +108,7 @@ final class VasprunParser {
         let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | XML_PARSE_NOCDATA.rawValue)
         xmlCtxtUseOptions(ctxt, parseOptions)
 
-        var buffer = [UInt8](repeating: 0, count: options.chunkSize)
+        var buffer = [UInt8](repeating: 0, count: max(options.chunkSize, 1))
         var fed = 0
         var failed = false
         while true {
@@ -134,13 +134,19 @@ final class VasprunParser {
     }
 
     private func finish(bytesFed: Int, compressedTruncated: Bool) throws -> Vasprun {
+        // libxml2 calls an empty document "Extra content at the end of the document".
+        if bytesFed == 0 {
+            let what = compressedTruncated ? "the gzip stream ends before any data" : "the file is empty"
+            throw VASPError.malformed(SourceLocation(file: file), "not a vasprun.xml: \(what)")
+        }
         guard sawModeling else {
             let reason = errorMessage.map { "not a vasprun.xml (XML error: \($0))" }
                 ?? "not a vasprun.xml: no <modeling> element"
             throw VASPError.malformed(SourceLocation(file: file, line: errorLine > 0 ? errorLine : nil), reason)
         }
         for (path, entry) in overflowCounts.sorted(by: { $0.key < $1.key }) {
-            warn(line: entry.line, path: path, "\(entry.count) overflowed field(s) `****` read as NaN")
+            if entry.count > 0 { warn(line: entry.line, path: path, "\(entry.count) overflowed field(s) `****` read as NaN") }
+            if entry.invalid > 0 { warn(line: entry.line, path: path, "\(entry.invalid) byte(s) that are not numbers skipped") }
         }
         let ended = closedModeling && errorMessage == nil
         if !ended {
@@ -223,6 +229,15 @@ final class VasprunParser {
         errorMessage = message.trimmingCharacters()
         endedEarly = terminating && !closedModeling
         errorLine = Int(error.line)
+        // A start tag cut by the end of the data (`<varr`) reaches startElementNs before libxml2
+        // reports "Couldn't find end of Start Tag": that element was never opened.
+        if error.code == Int32(XML_ERR_GT_REQUIRED.rawValue), let tag = error.str1, let open = names.last,
+            modes.count > 1, String(cString: tag) == String(cString: open)
+        {
+            names.removeLast()
+            modes.removeLast()
+            collecting = false
+        }
         if let context { xmlStopParser(context) }
     }
 
@@ -492,11 +507,10 @@ final class VasprunParser {
         guard tally.overflows > 0 || tally.invalid > 0 else { return }
         let path = path
         let line = currentLine
-        let count = tally.overflows + tally.invalid
         if let existing = overflowCounts[path] {
-            overflowCounts[path] = (existing.count + count, existing.line)
+            overflowCounts[path] = (existing.count + tally.overflows, existing.invalid + tally.invalid, existing.line)
         } else {
-            overflowCounts[path] = (count, line)
+            overflowCounts[path] = (tally.overflows, tally.invalid, line)
         }
     }
 

@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+
+@testable import VASP
+
+@Suite struct ByteSourceTests {
+    static let chunkSizes = [0, 1, 2, 3, 7, 64, 1 << 16]
+
+    /// The complete vasprun fixture, and a folder holding it plain (`plain.xml`) and gzipped
+    /// (`packed.gz`, and `packed.xml`: gzip under a plain name).
+    static func prepare() throws -> (bytes: [UInt8], folder: String) {
+        let bytes = try EdgeFixture.bytes(VasprunEdgeCaseTests.complete)
+        let folder = try EdgeFixture.temporaryFolder()
+        try EdgeFixture.write(bytes, to: folder + "/plain.xml")
+        let compressed = try EdgeFixture.gzip(bytes)
+        try EdgeFixture.write(compressed, to: folder + "/packed.gz")
+        try EdgeFixture.write(compressed, to: folder + "/packed.xml")
+        return (bytes, folder)
+    }
+
+    /// Everything `read(into:)` gives with an output buffer of `capacity` bytes.
+    static func drain(_ source: ByteSource, capacity: Int) -> [UInt8] {
+        var all: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { source.read(into: $0) }
+            if n == 0 { break }
+            all += buffer[0..<n]
+        }
+        return all
+    }
+
+    @Test(arguments: chunkSizes)
+    func plainFile(_ chunkSize: Int) throws {
+        let (bytes, folder) = try Self.prepare()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        let source = try ByteSource(path: folder + "/plain.xml", chunkSize: chunkSize)
+        #expect(source.isCompressed == false)
+        #expect(source.fileSize == bytes.count)
+        #expect(source.readAll() == bytes)
+        #expect(source.fileBytesRead == bytes.count)
+        #expect(source.truncatedCompression == false)
+        // At the end it keeps returning 0.
+        #expect(Self.drain(source, capacity: 16).isEmpty)
+    }
+
+    @Test(arguments: chunkSizes)
+    func gzipFileIsDetectedByItsMagicBytes(_ chunkSize: Int) throws {
+        let (bytes, folder) = try Self.prepare()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        for name in ["packed.gz", "packed.xml"] {
+            let source = try ByteSource(path: folder + "/" + name, chunkSize: chunkSize)
+            #expect(source.isCompressed, "\(name), chunk \(chunkSize)")
+            #expect(source.readAll() == bytes, "\(name), chunk \(chunkSize)")
+            #expect(source.truncatedCompression == false)
+            #expect(source.fileBytesRead == source.fileSize)
+            #expect(source.fileSize < bytes.count)
+        }
+    }
+
+    @Test(arguments: [1, 3, 4096])
+    func smallOutputBuffers(_ capacity: Int) throws {
+        let (bytes, folder) = try Self.prepare()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        #expect(Self.drain(try ByteSource(path: folder + "/plain.xml", chunkSize: 100), capacity: capacity) == bytes)
+        #expect(Self.drain(try ByteSource(path: folder + "/packed.gz", chunkSize: 100), capacity: capacity) == bytes)
+    }
+
+    /// `cat a.gz b.gz` is a valid gzip file whose content is a + b.
+    @Test(arguments: chunkSizes)
+    func concatenatedMembersAreAllRead(_ chunkSize: Int) throws {
+        let bytes = try EdgeFixture.bytes(VasprunEdgeCaseTests.complete)
+        let half = bytes.count / 2
+        let first = Array(bytes[0..<half])
+        let second = Array(bytes[half...])
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        let path = folder + "/two-members.xml.gz"
+        try EdgeFixture.write(try EdgeFixture.gzip(first) + EdgeFixture.gzip(second), to: path)
+        let source = try ByteSource(path: path, chunkSize: chunkSize)
+        #expect(source.readAll() == bytes)
+        #expect(source.truncatedCompression == false)
+
+        // And the vasprun reader reads the two-member file completely.
+        let run = try Vasprun.read(path: path, options: VasprunOptions(chunkSize: chunkSize))
+        #expect(run.complete)
+        #expect(run.warnings.isEmpty)
+        #expect(run.ionicSteps.count == 2)
+        #expect(run.projected?.weights.shape == [2, 2, 4, 2, 9])
+    }
+
+    @Test func emptyMemberBetweenMembers() throws {
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        let path = folder + "/three.gz"
+        try EdgeFixture.write(try EdgeFixture.gzip(Array("abc".utf8)) + EdgeFixture.gzip([]) + EdgeFixture.gzip(Array("def\n".utf8)), to: path)
+        let source = try ByteSource(path: path, chunkSize: 5)
+        #expect(source.readAll() == Array("abcdef\n".utf8))
+        #expect(source.truncatedCompression == false)
+    }
+
+    /// A gzip file cut anywhere gives a prefix of the content and sets `truncatedCompression`; it never throws.
+    @Test func truncatedGzipKeepsWhatCanBeRecovered() throws {
+        let bytes = try EdgeFixture.bytes(VasprunEdgeCaseTests.complete)
+        let compressed = try EdgeFixture.gzip(bytes)
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        var recoveredLengths: [Int] = []
+        for cut in stride(from: 2, to: compressed.count, by: max(1, compressed.count / 40)) + [compressed.count - 1] {
+            let path = folder + "/cut-\(cut).gz"
+            try EdgeFixture.write(compressed[0..<cut], to: path)
+            let source = try ByteSource(path: path, chunkSize: 1000)
+            let recovered = source.readAll()
+            #expect(source.isCompressed)
+            #expect(source.truncatedCompression, "cut at \(cut) of \(compressed.count)")
+            #expect(recovered.count <= bytes.count)
+            #expect(recovered == Array(bytes[0..<recovered.count]), "cut at \(cut)")
+            recoveredLengths.append(recovered.count)
+        }
+        #expect(recoveredLengths == recoveredLengths.sorted())
+        #expect((recoveredLengths.last ?? 0) > bytes.count / 2)
+        // Only the 8-byte trailer (CRC, size) missing: all the data is there, still flagged.
+        #expect(recoveredLengths.last == bytes.count)
+    }
+
+    @Test func corruptGzipIsFlaggedNotThrown() throws {
+        let bytes = try EdgeFixture.bytes(VasprunEdgeCaseTests.complete)
+        var compressed = try EdgeFixture.gzip(bytes)
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        for k in 0..<16 { compressed[compressed.count / 2 + k] ^= 0x5A }
+        let path = folder + "/corrupt.gz"
+        try EdgeFixture.write(compressed, to: path)
+        let source = try ByteSource(path: path)
+        let out = source.readAll()
+        #expect(source.truncatedCompression)
+        #expect(out.count < bytes.count + 1_000_000)
+        #expect(Self.drain(source, capacity: 64).isEmpty)  // finished after the error
+    }
+
+    @Test func trailingGarbageAfterAMemberKeepsTheData() throws {
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        let path = folder + "/garbage.gz"
+        try EdgeFixture.write(try EdgeFixture.gzip(Array("complete member\n".utf8)) + Array("not gzip".utf8), to: path)
+        let source = try ByteSource(path: path, chunkSize: 7)
+        #expect(source.readAll() == Array("complete member\n".utf8))
+    }
+
+    @Test func emptyAndOneByteFiles() throws {
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        try EdgeFixture.write([], to: folder + "/empty")
+        try EdgeFixture.write([0x1F], to: folder + "/one")
+        try EdgeFixture.write([0x1F, 0x8B], to: folder + "/magic-only")
+        let empty = try ByteSource(path: folder + "/empty")
+        #expect(empty.fileSize == 0)
+        #expect(empty.readAll().isEmpty)
+        #expect(empty.isCompressed == false)
+        let one = try ByteSource(path: folder + "/one")
+        #expect(one.readAll() == [0x1F])
+        #expect(one.isCompressed == false)
+        let magic = try ByteSource(path: folder + "/magic-only")
+        #expect(magic.isCompressed)
+        #expect(magic.readAll().isEmpty)
+        #expect(magic.truncatedCompression)
+    }
+
+    @Test func textOfAGzipFile() throws {
+        let (bytes, folder) = try Self.prepare()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        #expect(try ByteSource.text(of: folder + "/packed.gz") == String(decoding: bytes, as: UTF8.self))
+        #expect(try ByteSource.text(of: folder + "/plain.xml").hasPrefix("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<modeling>\n"))
+    }
+
+    @Test func openErrorsNameTheFile() throws {
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        #expect(throws: VASPError.cannotRead(file: folder + "/missing", reason: "No such file or directory")) {
+            try ByteSource(path: folder + "/missing")
+        }
+        #expect(throws: VASPError.cannotRead(file: folder, reason: "not a regular file")) {
+            try ByteSource(path: folder)
+        }
+        #expect(VASPError.cannotRead(file: folder, reason: "not a regular file").description == "\(folder): cannot read: not a regular file")
+    }
+}
