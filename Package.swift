@@ -41,6 +41,7 @@ let package = Package(
             ]),
         // Release-mode timing executable; never run by `swift test`.
         .executableTarget(name: "VasprunBenchmark", dependencies: ["VASP"], path: "Benchmarks/VasprunBenchmark"),
+        .executableTarget(name: "ChgcarBenchmark", dependencies: ["VASP"], path: "Benchmarks/ChgcarBenchmark"),
 
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
         .testTarget(name: "VASPTests", dependencies: ["VASP", "Chemistry"], resources: [.copy("Fixtures")]),

@@ -84,7 +84,13 @@ public final class ByteSource {
     }
 
     private func readPlain(_ out: UnsafeMutablePointer<UInt8>, _ capacity: Int) -> Int {
-        if inputStart == inputEnd { refill() }
+        if inputStart == inputEnd {
+            // Nothing buffered: read straight into the caller's buffer (no copy).
+            let n = fread(out, 1, capacity, handle)
+            fileBytesRead += n
+            if n == 0 { finished = true }
+            return n
+        }
         let n = min(capacity, inputEnd - inputStart)
         if n == 0 { finished = true; return 0 }
         input.withUnsafeBufferPointer { src in

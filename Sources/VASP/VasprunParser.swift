@@ -33,13 +33,16 @@ final class VasprunParser {
     let options: VasprunOptions
 
     // Element stack.
-    private var modes: ContiguousArray<Mode> = [.root]
+    // The hot state is touched several times per XML element. The parser is confined to one thread
+    // and never hands out overlapping accesses, so dynamic exclusivity checks (≈ 15 % of the read
+    // time, measured in docs/performance.md) are switched off for these properties only.
+    @exclusivity(unchecked) private var modes: ContiguousArray<Mode> = [.root]
     /// Element names, parallel to `modes` (minus the root); libxml2 interns them for the parser's life.
-    private var names: ContiguousArray<UnsafePointer<UInt8>> = []
+    @exclusivity(unchecked) private var names: ContiguousArray<UnsafePointer<UInt8>> = []
 
     // Text of the current leaf.
-    private var collecting = false
-    private var text = ContiguousArray<UInt8>()
+    @exclusivity(unchecked) private var collecting = false
+    @exclusivity(unchecked) private var text = ContiguousArray<UInt8>()
     private var leafName = ""
     private var leafType = ""
     private var leafIsVector = false
@@ -71,7 +74,9 @@ final class VasprunParser {
     private var dosEfermi: Double?
     private var dosTotal: ArrayCollector?
     private var dosPartial: ArrayCollector?
-    private var collector: ArrayCollector?
+    @exclusivity(unchecked) private var collector: ArrayCollector?
+    /// Upper bound on the decompressed bytes of the file, for sanity-checking announced sizes.
+    private var byteBudget = 0
 
     // Diagnostics.
     private var overflowCounts: [String: (count: Int, invalid: Int, line: Int)] = [:]
@@ -105,19 +110,29 @@ final class VasprunParser {
             xmlFreeParserCtxt(ctxt)
             context = nil
         }
-        let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | XML_PARSE_NOCDATA.rawValue)
-        xmlCtxtUseOptions(ctxt, parseOptions)
-
+        byteBudget = source.isCompressed ? source.fileSize.multipliedReportingOverflow(by: 12).partialValue : source.fileSize
         var buffer = [UInt8](repeating: 0, count: max(options.chunkSize, 1))
+        var first = buffer.withUnsafeMutableBufferPointer { source.read(into: $0) }
+        let latin1 = declaresLatin1(buffer, count: first)
+        var parseOptions = XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | XML_PARSE_NOCDATA.rawValue
+        // VASP declares ISO-8859-1, which makes libxml2 transcode every byte. Its text is ASCII in
+        // practice, so the transcoding is skipped and the rare byte ≥ 0x80 is converted here instead.
+        if latin1 { parseOptions |= XML_PARSE_IGNORE_ENC.rawValue }
+        xmlCtxtUseOptions(ctxt, Int32(parseOptions))
+
+        var converted: [UInt8] = []
         var fed = 0
         var failed = false
         while true {
-            let n = buffer.withUnsafeMutableBufferPointer { source.read(into: $0) }
+            let n = first > 0 ? first : buffer.withUnsafeMutableBufferPointer { source.read(into: $0) }
+            first = 0
             if n == 0 { break }
-            let status = buffer.withUnsafeBufferPointer { raw in
-                raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: n) {
-                    xmlParseChunk(ctxt, $0, Int32(n), 0)
-                }
+            let status: Int32
+            if latin1, Latin1.needsConversion(buffer, count: n) {
+                Latin1.convert(buffer, count: n, into: &converted)
+                status = feed(ctxt, converted, count: converted.count)
+            } else {
+                status = feed(ctxt, buffer, count: n)
             }
             fed += n
             progress?(source.fileBytesRead, source.fileSize)
@@ -131,6 +146,50 @@ final class VasprunParser {
             _ = xmlParseChunk(ctxt, nil, 0, 1)
         }
         return try finish(bytesFed: fed, compressedTruncated: source.truncatedCompression)
+    }
+
+    /// Hands `count` bytes of `bytes` to libxml2.
+    private func feed(_ ctxt: xmlParserCtxtPtr, _ bytes: [UInt8], count: Int) -> Int32 {
+        bytes.withUnsafeBufferPointer { raw in
+            raw.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: count) { xmlParseChunk(ctxt, $0, Int32(count), 0) }
+            } ?? 0
+        }
+    }
+
+    /// Whether the XML declaration at the start of the data names ISO-8859-1 (VASP's choice).
+    private func declaresLatin1(_ bytes: [UInt8], count: Int) -> Bool {
+        let head = String(decoding: bytes.prefix(min(count, 200)), as: UTF8.self).lowercased()
+        guard head.hasPrefix("<?xml"), let end = head.firstIndex(of: ">") else { return false }
+        let declaration = head[..<end]
+        return declaration.contains("iso-8859-1") || declaration.contains("latin1") || declaration.contains("latin-1")
+    }
+
+    /// How many values to reserve for an array the header says will hold `declared` values: never more
+    /// than the file could hold (a value takes at least 7 bytes of text: VASP prints `%8.4f`-like
+    /// fields), so a damaged header cannot make the reader allocate more than the data it reads.
+    private func plausibleCapacity(_ declared: Double) -> Int {
+        guard declared.isFinite, declared > 0 else { return 0 }
+        return Int(min(declared, Double(byteBudget / 7)))
+    }
+
+    /// The number of `<r>` rows the header announces for a projection or partial-DOS array.
+    private func announcedRows(_ role: ArrayRole) -> Double {
+        let components = Double(isNoncollinearRun ? 4 : (result.parameters["ISPIN"]?.int ?? 1))
+        let ions = Double(result.atoms.count)
+        switch role {
+        case .projected:
+            let kpoints = Double(result.kpoints?.points.count ?? 0)
+            return components * kpoints * Double(result.parameters["NBANDS"]?.int ?? 0) * ions
+        case .dosPartial:
+            return components * ions * Double(result.parameters["NEDOS"]?.int ?? 0)
+        default:
+            return 0
+        }
+    }
+
+    private var isNoncollinearRun: Bool {
+        result.parameters["LNONCOLLINEAR"]?.bool == true || result.parameters["LSORBIT"]?.bool == true
     }
 
     private func finish(bytesFed: Int, compressedTruncated: Bool) throws -> Vasprun {
@@ -194,17 +253,19 @@ final class VasprunParser {
         h.initialized = XML_SAX2_MAGIC
         h.startElementNs = { ctx, localname, _, _, _, _, nAttributes, _, attributes in
             guard let ctx, let localname else { return }
-            let me = Unmanaged<VasprunParser>.fromOpaque(ctx).takeUnretainedValue()
-            me.start(localname, Int(nAttributes), attributes)
+            Unmanaged<VasprunParser>.fromOpaque(ctx)._withUnsafeGuaranteedRef {
+                $0.start(localname, Int(nAttributes), attributes)
+            }
         }
         h.endElementNs = { ctx, _, _, _ in
             guard let ctx else { return }
-            Unmanaged<VasprunParser>.fromOpaque(ctx).takeUnretainedValue().end()
+            Unmanaged<VasprunParser>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.end() }
         }
         h.characters = { ctx, bytes, length in
             guard let ctx, let bytes else { return }
-            let me = Unmanaged<VasprunParser>.fromOpaque(ctx).takeUnretainedValue()
-            if me.collecting { me.text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length))) }
+            Unmanaged<VasprunParser>.fromOpaque(ctx)._withUnsafeGuaranteedRef { me in
+                if me.collecting { me.text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length))) }
+            }
         }
         h.serror = { ctx, error in
             guard let ctx, let error else { return }
@@ -364,7 +425,11 @@ final class VasprunParser {
             if name == "eigenvalues", options.readEigenvalues { return .eigenvalues }
             return .ignore
         case .projectedKpointsOpt, .projected:
-            if name == "array", options.readProjections { collector = ArrayCollector(role: .projected); return .array }
+            if name == "array", options.readProjections {
+                collector = ArrayCollector(role: .projected)
+                if parent == .projected { collector?.announcedRows = plausibleCapacity(announcedRows(.projected)) }
+                return .array
+            }
             // KPOINTS_OPT occupations are only written here (eigenvalues_kpoints_opt has energies only).
             if name == "eigenvalues", parent == .projectedKpointsOpt, options.readEigenvalues { return .eigenvalues }
             return .ignore
@@ -377,7 +442,11 @@ final class VasprunParser {
             if name == "array" { collector = ArrayCollector(role: .dosTotal); return .array }
             return .ignore
         case .dosPartial:
-            if name == "array" { collector = ArrayCollector(role: .dosPartial); return .array }
+            if name == "array" {
+                collector = ArrayCollector(role: .dosPartial)
+                collector?.announcedRows = plausibleCapacity(announcedRows(.dosPartial))
+                return .array
+            }
             return .ignore
         case .array, .arraySet:
             if name == "set" { collector?.openSet(); return .arraySet }
@@ -526,7 +595,8 @@ final class VasprunParser {
             storeParameter(parent: modes[modes.count - 1])
         case .kpointsGenerationLeaf:
             let values = NumberScanner.doubles(in: leafText()).values
-            if leafName == "divisions" { kpoints.divisions = values.map { Int($0) } }
+            // Int(exactly:): a damaged `1e300` or `NaN` is not a division (Int(_:) would trap).
+            if leafName == "divisions" { kpoints.divisions = values.compactMap { Int(exactly: $0) } }
             if leafName == "usershift" { kpoints.shift = values }
         case .kpointList:
             kpoints.points = triples(vectorTarget)
@@ -570,7 +640,7 @@ final class VasprunParser {
         case .calculation:
             result.ionicSteps.append(step)
         case .arrayField:
-            collector?.fields.append(leafText().trimmingCharacters())
+            collector?.addField(leafText().trimmingCharacters())
         case .arraySet:
             collector?.closeSet()
         case .array:
@@ -825,17 +895,19 @@ final class VasprunParser {
 /// its shape from the set nesting, checking that it is regular.
 final class ArrayCollector {
     let role: VasprunParser.ArrayRole
-    var fields: [String] = []
+    @exclusivity(unchecked) var fields: [String] = []
     /// Numbers of the rows, in file order (all roles but projections).
-    var doubles = ContiguousArray<Double>()
+    @exclusivity(unchecked) var doubles = ContiguousArray<Double>()
     /// Projection weights, in file order.
-    var floats = ContiguousArray<Float>()
+    @exclusivity(unchecked) var floats = ContiguousArray<Float>()
     /// Number of `<set>`s opened at each depth (depth 0 = the outer unnamed set).
     var setsAtDepth: [Int] = []
     var depth = 0
     var rows = 0
     var problem: String?
     private var row = [Double]()
+    /// Rows the file's header announces (bounded by the file size); capacity is reserved at the first row.
+    var announcedRows = 0
 
     init(role: VasprunParser.ArrayRole) {
         self.role = role
@@ -851,10 +923,17 @@ final class ArrayCollector {
         depth -= 1
     }
 
+    /// A `<field>`; one after the first row would change the row length the rows were checked against.
+    func addField(_ name: String) {
+        if rows > 0 && problem == nil { problem = "a <field> after the first row" }
+        fields.append(name)
+    }
+
     /// Scans one `<r>` row; a row whose length differs from the field count is an error of the block.
     func appendRow(_ bytes: UnsafeBufferPointer<UInt8>) -> NumberScanner.Tally {
         guard problem == nil else { return NumberScanner.Tally() }
         let expected = fields.count
+        if rows == 0 && announcedRows > 0 { reserve(rowLength: expected) }
         let tally: NumberScanner.Tally
         switch role {
         case .projected:
@@ -878,6 +957,18 @@ final class ArrayCollector {
         }
         rows += 1
         return tally
+    }
+
+    /// Reserves the announced size once, so a large array is not copied while it grows (that copy
+    /// would double the peak memory at the end of the read).
+    private func reserve(rowLength: Int) {
+        let (values, overflow) = announcedRows.multipliedReportingOverflow(by: max(rowLength, 1))
+        guard !overflow else { return }
+        switch role {
+        case .projected: floats.reserveCapacity(values)
+        case .dosPartial: doubles.reserveCapacity(values - announcedRows)
+        default: return
+        }
     }
 
     /// The shape `[sets at depth 1, sets per depth-1 set at depth 2, …, rows per innermost set]`
@@ -930,5 +1021,31 @@ extension String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])
+    }
+}
+
+/// ISO-8859-1 → UTF-8 for the rare chunk that has a byte ≥ 0x80 (libxml2 is told to skip its own
+/// transcoding, see ``VasprunParser``).
+enum Latin1 {
+    static func needsConversion(_ bytes: [UInt8], count: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var any: UInt8 = 0
+            for i in 0..<count { any |= buffer[i] }
+            return any & 0x80 != 0
+        }
+    }
+
+    static func convert(_ bytes: [UInt8], count: Int, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        output.reserveCapacity(count + count / 8)
+        for i in 0..<count {
+            let b = bytes[i]
+            if b < 0x80 {
+                output.append(b)
+            } else {
+                output.append(0xC0 | (b >> 6))
+                output.append(0x80 | (b & 0x3F))
+            }
+        }
     }
 }

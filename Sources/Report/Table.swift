@@ -1,0 +1,295 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The output formats of a ``Table``.
+public enum TableFormat: String, Sendable, Hashable, CaseIterable {
+    /// Aligned columns for a terminal, the title above and the notes below.
+    case text
+    /// A GitHub-flavoured Markdown table (title in bold above it, notes as a list below).
+    case markdown = "md"
+    /// RFC 4180 CSV: a header row of column keys, numbers at full precision, no title or notes.
+    case csv
+    /// One JSON object: `{"title", "columns": [{"key", "title", "unit"}], "rows": [{key: value}], "notes"}`,
+    /// numbers at full precision (shortest text that reads back exactly), non-finite numbers as `null`.
+    case json
+    /// A LaTeX `tabular` with booktabs rules (`\toprule`, `\midrule`, `\bottomrule`).
+    case tex
+}
+
+/// One column of a ``Table``.
+public struct TableColumn: Sendable, Hashable {
+    /// Machine name: the CSV header and the JSON key (snake_case, pymatgen's name where it has one).
+    public var key: String
+    /// Human header (text, Markdown, LaTeX).
+    public var title: String
+    /// Unit shown after the title in parentheses (`"eV"`, `"Å"`, `"e/Å³"`), or `nil`.
+    public var unit: String?
+    /// Decimals for numbers in text, Markdown and LaTeX; `nil` prints the shortest exact form. CSV and JSON
+    /// always print full precision.
+    public var decimals: Int?
+
+    /// A column.
+    public init(key: String, title: String, unit: String? = nil, decimals: Int? = nil) {
+        self.key = key
+        self.title = title
+        self.unit = unit
+        self.decimals = decimals
+    }
+
+    /// `title (unit)`, or the title alone.
+    public var header: String { unit.map { $0.isEmpty ? title : "\(title) (\($0))" } ?? title }
+}
+
+/// One cell of a ``Table``.
+public enum TableCell: Sendable, Hashable {
+    /// Text (left-aligned in text output).
+    case text(String)
+    /// A number (right-aligned; printed with the column's decimals).
+    case number(Double)
+    /// An integer (right-aligned).
+    case integer(Int)
+    /// No value (`—` in text and Markdown, empty in CSV, `null` in JSON).
+    case empty
+}
+
+/// A table of results rendered as human text, Markdown, CSV, JSON or LaTeX — the one place where Cascade
+/// formats tables (numbers are computed in Analysis, formatted here).
+///
+/// ```swift
+/// var table = Table(title: "Planar average along c", columns: [
+///     TableColumn(key: "z", title: "z", unit: "Å", decimals: 4),
+///     TableColumn(key: "rho", title: "ρ̄", unit: "e/Å³", decimals: 6)])
+/// table.append([.number(0.0), .number(0.0123)])
+/// print(table.render(.markdown))
+/// ```
+public struct Table: Sendable, Hashable {
+    /// A line above the table (text, Markdown, LaTeX caption comment, JSON `title`), or `nil`.
+    public var title: String?
+    /// The columns.
+    public var columns: [TableColumn]
+    /// The rows; each has one cell per column.
+    public private(set) var rows: [[TableCell]]
+    /// Lines printed below the table (conventions, signs, provenance), and in JSON under `notes`.
+    public var notes: [String]
+
+    /// An empty table with these columns.
+    public init(title: String? = nil, columns: [TableColumn], rows: [[TableCell]] = [], notes: [String] = []) {
+        self.title = title
+        self.columns = columns
+        self.rows = []
+        self.notes = notes
+        for row in rows { append(row) }
+    }
+
+    /// Appends a row; missing cells become ``TableCell/empty``, extra cells are dropped.
+    public mutating func append(_ row: [TableCell]) {
+        var cells = Array(row.prefix(columns.count))
+        while cells.count < columns.count { cells.append(.empty) }
+        rows.append(cells)
+    }
+
+    /// The table in `format` (ends with a newline).
+    public func render(_ format: TableFormat) -> String {
+        switch format {
+        case .text: return renderText()
+        case .markdown: return renderMarkdown()
+        case .csv: return renderCSV()
+        case .json: return json().serialized() + "\n"
+        case .tex: return renderTeX()
+        }
+    }
+
+    /// The JSON value of ``TableFormat/json``.
+    public func json() -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        members.append(("title", title.map(JSONValue.string) ?? .null))
+        members.append(("columns", .array(columns.map { c in
+            .object([("key", .string(c.key)), ("title", .string(c.title)), ("unit", c.unit.map(JSONValue.string) ?? .null)])
+        })))
+        members.append(("rows", .array(rows.map { row in
+            .object(zip(columns, row).map { ($0.key, Self.jsonCell($1)) })
+        })))
+        members.append(("notes", .array(notes.map(JSONValue.string))))
+        return .object(members)
+    }
+
+    // MARK: Cells
+
+    static func jsonCell(_ cell: TableCell) -> JSONValue {
+        switch cell {
+        case .text(let s): return .string(s)
+        case .number(let x): return .finite(x)
+        case .integer(let i): return .int(i)
+        case .empty: return .null
+        }
+    }
+
+    /// A cell for human output.
+    func display(_ cell: TableCell, _ column: TableColumn) -> String {
+        switch cell {
+        case .text(let s): return s
+        case .number(let x): return ReportNumber.format(x, decimals: column.decimals)
+        case .integer(let i): return String(i)
+        case .empty: return "—"
+        }
+    }
+
+    static func isNumeric(_ cell: TableCell) -> Bool {
+        switch cell {
+        case .number, .integer: return true
+        case .text, .empty: return false
+        }
+    }
+
+    /// A column is right-aligned when it holds numbers.
+    func rightAligned(_ c: Int) -> Bool {
+        rows.contains { Self.isNumeric($0[c]) }
+    }
+
+    // MARK: Formats
+
+    private func renderText() -> String {
+        let headers = columns.map(\.header)
+        let body = rows.map { row in zip(row, columns).map { display($0, $1) } }
+        let widths = columns.indices.map { c in
+            ([headers[c]] + body.map { $0[c] }).map(ReportNumber.displayWidth).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            cells.indices.map { c in
+                ReportNumber.pad(cells[c], widths[c], right: rightAligned(c))
+            }.joined(separator: "  ").trailingBlanksRemoved()
+        }
+        var out = ""
+        if let title { out += title + "\n" }
+        out += line(headers) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in body { out += line(row) + "\n" }
+        for note in notes { out += note + "\n" }
+        return out
+    }
+
+    private func renderMarkdown() -> String {
+        func escape(_ s: String) -> String { s.replacingAll("|", with: "\\|") }
+        var out = ""
+        if let title { out += "**\(escape(title))**\n\n" }
+        out += "| " + columns.map { escape($0.header) }.joined(separator: " | ") + " |\n"
+        out += "|" + columns.indices.map { rightAligned($0) ? "---:|" : "---|" }.joined() + "\n"
+        for row in rows {
+            out += "| " + zip(row, columns).map { escape(display($0, $1)) }.joined(separator: " | ") + " |\n"
+        }
+        if !notes.isEmpty {
+            out += "\n" + notes.map { "- " + escape($0) + "\n" }.joined()
+        }
+        return out
+    }
+
+    private func renderCSV() -> String {
+        func quote(_ s: String) -> String {
+            guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+            return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+        }
+        func cell(_ c: TableCell) -> String {
+            switch c {
+            case .text(let s): return quote(s)
+            case .number(let x): return x.isFinite ? ReportNumber.shortest(x) : (x.isNaN ? "nan" : (x < 0 ? "-inf" : "inf"))
+            case .integer(let i): return String(i)
+            case .empty: return ""
+            }
+        }
+        var out = columns.map { quote($0.key) }.joined(separator: ",") + "\n"
+        for row in rows { out += row.map(cell).joined(separator: ",") + "\n" }
+        return out
+    }
+
+    private func renderTeX() -> String {
+        let spec = columns.indices.map { rightAligned($0) ? "r" : "l" }.joined()
+        var out = ""
+        if let title { out += "% " + title.replacingAll("\n", with: " ") + "\n" }
+        out += "\\begin{tabular}{\(spec)}\n\\toprule\n"
+        out += columns.map { ReportNumber.texEscape($0.header) }.joined(separator: " & ") + " \\\\\n\\midrule\n"
+        for row in rows {
+            out += zip(row, columns).map { c, column -> String in
+                if case .empty = c { return "--" }
+                return ReportNumber.texEscape(display(c, column))
+            }.joined(separator: " & ") + " \\\\\n"
+        }
+        out += "\\bottomrule\n\\end{tabular}\n"
+        for note in notes { out += "% " + note.replacingAll("\n", with: " ") + "\n" }
+        return out
+    }
+}
+
+// MARK: - Number and text helpers shared by the Report writers
+
+/// Locale-independent number formatting for tables and plots (C `printf` rules).
+enum ReportNumber {
+    /// `x` with `decimals` decimals (`%.{d}f`), or the shortest exact form when `decimals` is `nil`;
+    /// NaN and infinities as `nan`, `inf`, `-inf`; `-0.000` printed as `0.000`.
+    static func format(_ x: Double, decimals: Int?) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : (x < 0 ? "-inf" : "inf") }
+        guard let decimals else { return shortest(x) }
+        let s = fixed(x, decimals: decimals)
+        if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(s.dropFirst()) }
+        return s
+    }
+
+    /// `%.{decimals}f`.
+    static func fixed(_ x: Double, decimals: Int) -> String {
+        var buffer = [CChar](repeating: 0, count: 512)
+        let d = max(0, min(decimals, 40))
+        let n = withVaList([x]) { vsnprintf(&buffer, buffer.count, "%.\(d)f", $0) }
+        guard n >= 0, n < buffer.count else { return shortest(x) }
+        return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The shortest text that reads back as exactly `x` (`0.5`, `1e-06`, `12.0` → `12`).
+    static func shortest(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return String(x)
+    }
+
+    /// Number of characters as a terminal shows them (Unicode scalars; combining marks count 0).
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }.count
+    }
+
+    /// `s` padded with blanks to `width` display characters.
+    static func pad(_ s: String, _ width: Int, right: Bool) -> String {
+        let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
+        return right ? fill + s : s + fill
+    }
+
+    /// LaTeX special characters escaped (`& % $ # _ { } ~ ^ \`).
+    static func texEscape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\textbackslash{}"
+            case "&", "%", "$", "#", "_", "{", "}": out += "\\" + String(c)
+            case "~": out += "\\textasciitilde{}"
+            case "^": out += "\\textasciicircum{}"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced by `replacement` (no Foundation).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+
+    /// Without blanks at the end.
+    func trailingBlanksRemoved() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

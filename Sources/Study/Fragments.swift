@@ -1,0 +1,129 @@
+import Chemistry
+
+/// Resolution of the manifest's fragment groups and bond sets on a structure, so that the plan can
+/// say how many atoms and bonds each selects (and refuse empty or overlapping selections).
+enum FragmentResolver {
+    /// Molecules of `structure`: connected components of the covalent-bond graph between non-metal
+    /// atoms (``Structure/bonds(scale:)``, 1.2 × the sum of covalent radii); each metal atom then
+    /// joins the one molecule it has most bonds to (Co to the four N of its phthalocyanine, Li to the
+    /// two O of its TFSI), or stays alone when it has none or two molecules tie (an Fe of a MOF node
+    /// bound to several linkers). Metal–ligand contacts are not followed, so an anion bound O→Fe to a
+    /// MOF node stays its own molecule.
+    static func molecules(_ structure: Structure) -> [[Int]] {
+        let elements = structure.elements
+        let metal = elements.map { $0.map { isMetal($0.atomicNumber) } ?? false }
+        var parent = Array(0..<structure.count)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i {
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            }
+            return i
+        }
+        let bonds = structure.bonds()
+        for b in bonds where b.i != b.j && !metal[b.i] && !metal[b.j] {
+            let (a, c) = (root(b.i), root(b.j))
+            if a != c { parent[max(a, c)] = min(a, c) }
+        }
+        var links: [Int: [Int: Int]] = [:]
+        for b in bonds where b.i != b.j && metal[b.i] != metal[b.j] {
+            let (m, other) = metal[b.i] ? (b.i, b.j) : (b.j, b.i)
+            links[m, default: [:]][root(other), default: 0] += 1
+        }
+        var owner = (0..<structure.count).map { root($0) }
+        for m in 0..<structure.count where metal[m] {
+            guard let counts = links[m], let most = counts.values.max() else { continue }
+            let best = counts.filter { $0.value == most }
+            if best.count == 1, let only = best.first { owner[m] = only.key }
+        }
+        var groups: [Int: [Int]] = [:]
+        var order: [Int] = []
+        for i in 0..<structure.count {
+            if groups[owner[i]] == nil { order.append(owner[i]) }
+            groups[owner[i], default: []].append(i)
+        }
+        return order.compactMap { groups[$0] }
+    }
+
+    /// Alkali and alkaline-earth metals, Al, Ga, In, Sn, Tl, Pb, Bi, Po, the transition metals,
+    /// lanthanides and actinides.
+    static func isMetal(_ z: Int) -> Bool {
+        let metals: Set<Int> = [3, 4, 11, 12, 13, 19, 20, 31, 37, 38, 49, 50, 55, 56, 81, 82, 83, 84, 87, 88]
+        return metals.contains(z) || (21...30).contains(z) || (39...48).contains(z) || (57...80).contains(z) || (89...103).contains(z)
+    }
+
+    /// The atoms of each group (in group order) and the problems found: a group selecting nothing,
+    /// groups overlapping, atoms no group takes, indices out of range.
+    static func resolve(_ groups: [FragmentGroup], on structure: Structure) -> (atoms: [[Int]], errors: [String], warnings: [String]) {
+        var errors: [String] = []
+        var warnings: [String] = []
+        var taken = Array(repeating: -1, count: structure.count)
+        var result = Array(repeating: [Int](), count: groups.count)
+        let molecules = groups.contains(where: { $0.contains != nil }) ? self.molecules(structure) : []
+        for (g, group) in groups.enumerated() where !group.rest {
+            var atoms: [Int] = []
+            if let list = group.atoms {
+                let bad = list.filter { $0 >= structure.count }
+                if !bad.isEmpty { errors.append("fragment \(group.name): atom indices \(bad.prefix(5).map(String.init).joined(separator: ", ")) beyond the \(structure.count) atoms") }
+                atoms = list.filter { $0 < structure.count }
+            } else if let elements = group.contains {
+                atoms = molecules.filter { m in m.contains { elements.contains(structure.species[$0]) } }.flatMap { $0 }.sorted()
+            }
+            var clashes: [Int: Int] = [:]
+            for a in atoms {
+                if taken[a] >= 0 {
+                    if clashes[taken[a]] == nil { clashes[taken[a]] = a }
+                    continue
+                }
+                taken[a] = g
+            }
+            for (other, a) in clashes.sorted(by: { $0.key < $1.key }) {
+                errors.append("fragments \(groups[other].name) and \(group.name) both take atom \(structure.species[a])\(a)")
+            }
+            result[g] = atoms
+        }
+        if let r = groups.firstIndex(where: \.rest) {
+            result[r] = (0..<structure.count).filter { taken[$0] < 0 }
+            for a in result[r] { taken[a] = r }
+        }
+        for (g, group) in groups.enumerated() where result[g].isEmpty {
+            errors.append("fragment \(group.name) selects no atom")
+        }
+        let loose = (0..<structure.count).filter { taken[$0] < 0 }
+        if !loose.isEmpty {
+            warnings.append("\(loose.count) atom(s) belong to no fragment (add a group with 'rest: true')")
+        }
+        return (result, errors, warnings)
+    }
+
+    /// The atom pairs of a bond set on `structure`: explicit pairs, and every pair of the two
+    /// elements within `within` Å (default 1.2 × the sum of covalent radii), minimum image.
+    static func bonds(_ definition: BondDefinition, on structure: Structure) -> (pairs: [(Int, Int, Double)], errors: [String]) {
+        var out: [(Int, Int, Double)] = []
+        var errors: [String] = []
+        for p in definition.pairs ?? [] {
+            guard p[0] < structure.count, p[1] < structure.count, p[0] != p[1] else {
+                errors.append("bond pair \(p[0])–\(p[1]) is not a pair of two of the \(structure.count) atoms")
+                continue
+            }
+            out.append((p[0], p[1], structure.distance(p[0], p[1])))
+        }
+        if let e = definition.elements {
+            let matches: (Int, Int) -> Bool = { i, j in
+                let (a, b) = (structure.species[i], structure.species[j])
+                return (a == e[0] && b == e[1]) || (a == e[1] && b == e[0])
+            }
+            if let within = definition.within {
+                for n in structure.neighborList(cutoff: within) where n.i != n.j && matches(n.i, n.j) {
+                    out.append((n.i, n.j, n.distance))
+                }
+            } else {
+                for b in structure.bonds() where b.i != b.j && matches(b.i, b.j) {
+                    out.append((b.i, b.j, b.length))
+                }
+            }
+        }
+        return (out, errors)
+    }
+}

@@ -1,0 +1,235 @@
+import VASP
+
+/// A job-script template: text with `{{name}}` placeholders (`templates/slurm.sh` is the default,
+/// identical to ``standardText``).
+///
+/// Rendering rules: every placeholder must have a value (an unknown one is an error naming its
+/// line); a value with several lines replaces a line that holds only its placeholder line by line;
+/// a line whose placeholders are all empty is dropped when it is an `#SBATCH` line or holds nothing
+/// else, so `#SBATCH --partition={{partition}}` disappears when no partition is set.
+public struct JobTemplate: Sendable, Hashable {
+    /// Where the template came from (`built-in` for ``standard``).
+    public var file: String
+    /// The template text.
+    public var text: String
+
+    /// A template.
+    public init(file: String, text: String) {
+        self.file = file
+        self.text = text
+    }
+
+    /// Cascade's default SLURM template.
+    public static let standard = JobTemplate(file: "built-in", text: standardText)
+
+    /// Reads a template.
+    /// - Throws: ``StudyError/cannotRead(file:reason:)``.
+    public static func load(path: String) throws -> JobTemplate {
+        do {
+            return JobTemplate(file: path, text: try ByteSource.text(of: path))
+        } catch {
+            throw StudyError.cannotRead(file: path, reason: YAMLFile.readReason(error))
+        }
+    }
+
+    /// The default SLURM template (the content of `templates/slurm.sh`).
+    public static let standardText = """
+        #!/bin/bash
+        #SBATCH --job-name={{job_name}}
+        #SBATCH --nodes={{nodes}}
+        #SBATCH --ntasks-per-node={{ntasks_per_node}}
+        #SBATCH --time={{time}}
+        #SBATCH --partition={{partition}}
+        #SBATCH --account={{account}}
+        #SBATCH --output={{output}}
+        {{sbatch_extra}}
+        # Written by `cascade generate`: study {{study}}, calculation {{calculation}},
+        # input set {{set}}, system {{system}}. Submit with sbatch from this folder
+        # (or all calculations in order with submit.sh in the study folder).
+        set -euo pipefail
+        {{modules}}
+        {{stage_in}}
+        {{vasp_command}}
+
+        """
+
+    /// The placeholder names in order of first appearance.
+    public var placeholders: [String] {
+        var out: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for name in JobTemplate.names(in: line) where !out.contains(name) { out.append(name) }
+        }
+        return out
+    }
+
+    /// The script with every placeholder replaced.
+    /// - Throws: ``StudyError/invalid(_:_:)`` naming the template line of a placeholder without a value.
+    public func render(_ values: [String: String]) throws -> String {
+        var out: [String] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            let names = JobTemplate.names(in: line)
+            if names.isEmpty {
+                out.append(String(line))
+                continue
+            }
+            for name in names where values[name] == nil {
+                throw StudyError.invalid(ManifestLocation(file: file, line: number + 1),
+                    "the job template uses {{\(name)}}, which has no value: set it under 'job:' in the manifest (known: \(values.keys.sorted().joined(separator: ", ")))")
+            }
+            let allEmpty = names.allSatisfy { (values[$0] ?? "").isEmpty }
+            let bare = JobTemplate.trimmed(JobTemplate.removingPlaceholders(line)).isEmpty
+            if allEmpty && (bare || JobTemplate.trimmed(String(line)).hasPrefix("#SBATCH")) { continue }
+            if bare, names.count == 1, let value = values[names[0]] {
+                out += value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                continue
+            }
+            var rendered = String(line)
+            for name in names { rendered = rendered.replacingAll("{{\(name)}}", with: values[name] ?? "") }
+            out.append(rendered)
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func names(in line: Substring) -> [String] {
+        var out: [String] = []
+        var rest = line
+        while let open = rest.firstRange(of: "{{") {
+            let after = rest[open.upperBound...]
+            guard let close = after.firstRange(of: "}}") else { break }
+            let name = String(after[..<close.lowerBound])
+            if JobSettings.isPlaceholderName(name) { out.append(name) }
+            rest = after[close.upperBound...]
+        }
+        return out
+    }
+
+    static func removingPlaceholders(_ line: Substring) -> String {
+        var text = String(line)
+        for name in names(in: line) { text = text.replacingAll("{{\(name)}}", with: "") }
+        return text
+    }
+
+    static func trimmed(_ s: String) -> String {
+        String(s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced by `replacement`.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            out += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+/// What goes into one calculation's `job.sh`.
+enum JobScript {
+    /// Default placeholder values, below the manifest's, the set's and the calculation's `job:`.
+    static let defaults: [(String, String)] = [
+        ("nodes", "1"), ("ntasks_per_node", "32"), ("time", "24:00:00"), ("partition", ""), ("account", ""),
+        ("output", "slurm-%j.out"), ("vasp", "srun vasp_std"), ("vasp_gamma", "srun vasp_gam"),
+    ]
+
+    /// The placeholder values of one calculation.
+    static func values(
+        settings: JobSettings, study: String, calculation: String, set: String, system: String,
+        stageIn: [String], gammaOnly: Bool
+    ) -> [String: String] {
+        var values: [String: String] = [:]
+        for (k, v) in defaults { values[k] = v }
+        for (k, v) in settings.values { values[k] = v }
+        values["job_name"] = values["job_name"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "\(study)-\(calculation.replacingAll("/", with: "-"))"
+        values["study"] = study
+        values["calculation"] = calculation
+        values["set"] = set
+        values["system"] = system
+        values["modules"] = (settings.modules ?? []).joined(separator: "\n")
+        values["sbatch_extra"] = (settings.sbatch ?? []).map { "#SBATCH \($0)" }.joined(separator: "\n")
+        values["stage_in"] = stageIn.joined(separator: "\n")
+        values["vasp_command"] = gammaOnly ? (values["vasp_gamma"] ?? "") : (values["vasp"] ?? "")
+        return values
+    }
+
+    /// Lines that copy the relaxed structure of `source` (a folder relative to this one) to `target`
+    /// before VASP starts, failing loudly when it is missing; with `outcar`, its OUTCAR too (NEB end
+    /// points, so the barrier can be read from 00 and NN).
+    static func stageIn(from source: String, sourceName: String, to target: String, outcar: Bool) -> [String] {
+        var lines = [
+            "test -s \(source)/CONTCAR || { echo \"cascade: \(source)/CONTCAR is missing or empty: run \(sourceName) first\" >&2; exit 1; }",
+            "cp \(source)/CONTCAR \(target)",
+        ]
+        if outcar {
+            let folder = target.hasSuffix("/POSCAR") ? String(target.dropLast(7)) : "."
+            lines.append("cp \(source)/OUTCAR \(folder)/OUTCAR")
+        }
+        return lines
+    }
+}
+
+/// The study-level `submit.sh`: submits every calculation with `sbatch`, in dependency order, each
+/// job held until the jobs it depends on finished successfully (`--dependency=afterok:…`).
+public enum SubmitScript {
+    /// One job of the script.
+    public struct Job: Sendable, Hashable {
+        /// The folder (relative to the study folder).
+        public var folder: String
+        /// Folders of the jobs it waits for.
+        public var dependencies: [String]
+
+        /// A job.
+        public init(folder: String, dependencies: [String]) {
+            self.folder = folder
+            self.dependencies = dependencies
+        }
+    }
+
+    /// The script for `jobs`, which must be in dependency order. Dependencies that are not among
+    /// `jobs` (calculations not generated this time) are noted in a comment and not waited for.
+    public static func render(study: String, jobs: [Job]) -> String {
+        var variable: [String: String] = [:]
+        var lines = [
+            "#!/bin/bash",
+            "# Submits the \(jobs.count) calculation\(jobs.count == 1 ? "" : "s") of study \(study) to SLURM, in dependency order.",
+            "# Written by `cascade generate`. Run it from anywhere: ./submit.sh",
+            "# Each job waits (--dependency=afterok) for the jobs it needs: NEB end points before the NEB,",
+            "# relaxations before the static and Bader runs that start from their CONTCAR.",
+            "set -euo pipefail",
+            "cd \"$(dirname \"$0\")\"",
+            "",
+            "# submit FOLDER [JOBID...]: submits FOLDER/job.sh after the given jobs succeeded; prints its job id.",
+            "submit() {",
+            "    local folder=$1",
+            "    shift",
+            "    local dependency=\"\"",
+            "    if [ $# -gt 0 ]; then",
+            "        dependency=\"--dependency=afterok:$(IFS=:; echo \"$*\")\"",
+            "    fi",
+            "    (cd \"$folder\" && sbatch --parsable $dependency job.sh) | cut -d';' -f1",
+            "}",
+            "",
+        ]
+        for (index, job) in jobs.enumerated() {
+            let name = "job\(index + 1)"
+            variable[job.folder] = name
+            let waits = job.dependencies.compactMap { variable[$0] }
+            let missing = job.dependencies.filter { variable[$0] == nil }
+            if !missing.isEmpty {
+                lines.append("# \(job.folder) needs \(missing.joined(separator: ", ")), not submitted by this script: it must have finished.")
+            }
+            let arguments = ([quoted(job.folder)] + waits.map { "\"$\($0)\"" }).joined(separator: " ")
+            lines.append("\(name)=$(submit \(arguments))")
+            lines.append("echo \"\(job.folder): job $\(name)\(waits.isEmpty ? "" : " (after \(job.dependencies.filter { variable[$0] != nil }.joined(separator: ", ")))")\"")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quoted(_ s: String) -> String { "'" + s.replacingAll("'", with: "'\\''") + "'" }
+}

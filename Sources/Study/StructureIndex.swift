@@ -1,0 +1,85 @@
+/// The index of a study's structures (`structures/structures.yaml`): per structure file, its
+/// charge, spin multiplicity, fixed atoms and initial moments, so that manifests need not repeat them.
+///
+/// The file is a YAML list of entries (or a mapping holding that list under `structures:`), each with
+/// `name`, `file` (relative to the index's folder), `charge` (|e|), `multiplicity` (2S + 1), optional
+/// `fixed` (0-based atom indices), `magmom` (element → μB) and `description`. Other keys are ignored
+/// (the index belongs to whoever builds the structures and may record more, e.g. how each was made).
+public struct StructureIndex: Sendable, Hashable {
+    /// One structure of the index.
+    public struct Entry: Sendable, Hashable, Decodable {
+        /// The structure's name.
+        public var name: String
+        /// The file, relative to the index's folder.
+        public var file: String
+        /// Net charge (|e|).
+        public var charge: Int?
+        /// Spin multiplicity 2S + 1.
+        public var multiplicity: Int?
+        /// 0-based indices of fixed atoms.
+        public var fixed: [Int]?
+        /// Initial moments (μB) per element.
+        public var magmom: [String: Double]?
+        /// Free text.
+        public var description: String?
+        /// Where the entry starts in the index file.
+        public var location: ManifestLocation
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: AnyKey.self)
+            location = decoder.location
+            name = try c.decode(String.self, forKey: AnyKey("name"))
+            file = try c.decode(String.self, forKey: AnyKey("file"))
+            charge = try c.decodeIfPresent(Int.self, forKey: AnyKey("charge"))
+            multiplicity = try c.decodeIfPresent(Int.self, forKey: AnyKey("multiplicity"))
+            fixed = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("fixed"))?.indices
+            magmom = try c.decodeIfPresent([String: Double].self, forKey: AnyKey("magmom"))
+            description = try c.decodeIfPresent(String.self, forKey: AnyKey("description"))
+        }
+    }
+
+    /// The index file.
+    public var file: String
+    /// The entries in file order.
+    public var entries: [Entry]
+
+    /// Reads an index.
+    /// - Throws: ``StudyError`` naming the file, line and column.
+    public static func load(path: String) throws -> StructureIndex {
+        let document = try YAMLFile.load(IndexDocument.self, path: path)
+        return StructureIndex(file: path, entries: document.entries)
+    }
+
+    /// Parses index text; `file` is used in messages.
+    public static func parse(text: String, file: String) throws -> StructureIndex {
+        let document = try YAMLFile.decode(IndexDocument.self, text: text, file: file)
+        return StructureIndex(file: file, entries: document.entries)
+    }
+
+    /// The entry named `name`.
+    public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// The entry whose file is `file` (compared after normalising `./` and `a/../`).
+    public func entry(file: String) -> Entry? {
+        let wanted = PathText.normalize(file)
+        return entries.first { PathText.normalize($0.file) == wanted }
+    }
+}
+
+/// The index file's top level: a list, or a mapping with the list under `structures` (or `entries`).
+private struct IndexDocument: Decodable {
+    var entries: [StructureIndex.Entry]
+
+    init(from decoder: Decoder) throws {
+        if (try? decoder.unkeyedContainer()) != nil {
+            entries = try decoder.singleValueContainer().decode([StructureIndex.Entry].self)
+            return
+        }
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        for key in ["structures", "entries"] where c.contains(AnyKey(key)) {
+            entries = try c.decode([StructureIndex.Entry].self, forKey: AnyKey(key))
+            return
+        }
+        throw decoder.invalid("expected a list of structure entries, or a mapping with the list under 'structures'")
+    }
+}

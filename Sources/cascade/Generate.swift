@@ -1,0 +1,128 @@
+import ArgumentParser
+import Study
+import VASP
+
+/// `cascade generate`: turn a study manifest into calculation folders.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write every VASP input of a study (one folder per calculation) from its manifest.",
+        discussion: """
+            Each calculation gets a folder with INCAR, KPOINTS, POSCAR, POTCAR (assembled from your \
+            library) or POTCAR.spec (labels only, when no library is given) and a SLURM job.sh; an \
+            NEB folder holds INCAR/KPOINTS/POTCAR/job.sh with the images in 00 … NN. submit.sh in \
+            the output folder submits everything in order with --dependency=afterok (relaxations \
+            before static/Bader runs and before the NEBs that use them as end points).
+
+            Without STUDY, the bundled founding study templates/studies/tfsi-mof-copc.yaml is \
+            written into ./tfsi-mof-copc/. The plan (folders, atoms, charge, multiplicity, NELECT, \
+            ISPIN, k-points, NEB images, dependencies) goes to standard output; warnings and \
+            errors to standard error. Nothing is written when the plan has an error, or when a \
+            folder already holds VASP outputs (OUTCAR, vasprun.xml, CONTCAR) unless --force \
+            (which rewrites inputs only, never outputs).
+
+            POTCARs: --potcars DIR, else $VASP_PP_PATH (ASE layout), else $PMG_VASP_PSP_DIR \
+            (pymatgen layout); without any, POTCAR.spec is written and NELECT uses Cascade's table \
+            of standard PBE valences. POTCAR content is never printed.
+
+            Examples:
+              cascade generate --dry-run
+              cascade generate
+              cascade generate my-study.yaml --out runs --potcars ~/vasp/potcars --vacuum 15
+              cascade generate --only 'neb/*' --out tfsi-mof-copc   # again, after the relaxations
+
+            A worked example: `cascade generate --dry-run` prints one row per folder (51 for the \
+            bundled study: 25 relax, 6 static, 8 bader, 12 neb), among them
+              folder      set    system  atoms  charge  2S+1  NELECT  ISPIN  k-points  images  after
+              relax/tfsi  relax  tfsi       15      -1     1      92      2  Γ 1×1×1   -       -
+            (TFSI⁻: ΣZVAL = 2·4 + 5 + 4·6 + 6·7 + 2·6 = 91, NELECT = 91 + 1 = 92). The manifest \
+            format is in docs/study-manifest.md, the input sets in docs/input-sets.md.
+            """)
+
+    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
+    var study: String?
+
+    @Option(name: .long, help: "Output folder. Default: ./<study name>/ (tfsi-mof-copc/ for the bundled study).")
+    var out: String?
+
+    @Option(name: .long, help: "POTCAR library folder (ASE or pymatgen layout). Default: $VASP_PP_PATH or $PMG_VASP_PSP_DIR.")
+    var potcars: String?
+
+    @Option(name: .long, help: "Re-box every molecule/cluster to this vacuum (Å) between the atoms and their images.")
+    var vacuum: Double?
+
+    @Option(name: .long, help: "Only calculations whose folder matches this shell pattern (repeatable), e.g. 'neb/*'.")
+    var only: [String] = []
+
+    @Flag(name: .long, help: "Print the plan and write nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Rewrite the inputs of folders that already hold VASP outputs (outputs are kept).")
+    var force = false
+
+    func validate() throws {
+        if let vacuum, !(vacuum > 0 && vacuum < 1000) {
+            throw ValidationError("--vacuum must be a positive length in Å, got \(vacuum)")
+        }
+    }
+
+    func run() throws {
+        let manifestPath = study ?? BundledStudy.path
+        do {
+            let manifest = try StudyManifest.load(path: manifestPath)
+            let library = try potcars.map(Generator.potcarLibrary(at:)) ?? PotcarLibrary.fromProcessEnvironment()
+            let options = GenerationOptions(
+                outputFolder: out ?? manifest.study, potcarLibrary: library, vacuum: vacuum, only: only)
+            let plan = try GenerationPlan.make(manifest: manifest, options: options)
+            print(plan.table(), terminator: "")
+            for note in plan.allNotes { printError("note: \(note)") }
+            for warning in plan.allWarnings { printError("warning: \(warning)") }
+            let problems = plan.allErrors
+            if !problems.isEmpty {
+                for problem in problems { printError("error: \(problem)") }
+                printError("nothing written: \(problems.count) error\(problems.count == 1 ? "" : "s") in the plan")
+                throw ExitCode(1)
+            }
+            if dryRun {
+                let occupied = plan.foldersWithOutputs
+                if !occupied.isEmpty && !force {
+                    printError("note: \(occupied.count) folder(s) already hold VASP outputs; a real run would refuse them without --force")
+                }
+                printError("dry run: nothing written (\(plan.calculations.count) folders planned in \(options.outputFolder)/)")
+                return
+            }
+            let report = try Generator.write(plan, force: force)
+            printError(Generate.summary(report))
+        } catch let error as StudyError {
+            printError("error: \(error)")
+            printError("nothing written")
+            throw ExitCode(1)
+        } catch let error as VASPError {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func summary(_ report: GenerationReport) -> String {
+        let n = report.folders.count
+        var lines = ["wrote \(n) calculation folder\(n == 1 ? "" : "s") (\(report.files) files) and \(report.submitScript), which submits \(n == 1 ? "it" : "these \(n)")"]
+        if report.potcarSpecs > 0 {
+            lines.append("POTCAR not written in \(report.potcarSpecs) folder(s): POTCAR.spec lists the labels (no POTCAR library; pass --potcars or set VASP_PP_PATH)")
+        }
+        if report.potcars > 0 { lines.append("POTCAR assembled from the library in \(report.potcars) folder(s)") }
+        for stale in report.staleImageFolders {
+            lines.append("warning: \(stale) is left from an earlier generation with more images (not deleted; VASP ignores it)")
+        }
+        lines.append("submit with: \(report.submitScript)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The founding study's manifest shipped with Cascade, found from this source file's path.
+enum BundledStudy {
+    static var path: String {
+        // Sources/cascade/Generate.swift → package root
+        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/") + "/templates/studies/tfsi-mof-copc.yaml"
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of `cascade chgdiff`, `chgsum`, `planar`, `rdf` and `profile`: exit status, what goes
+/// to stdout and stderr, the files written, and that nothing is overwritten without --force.
+@Suite struct VolumetricCommandsTests {
+    static let a0 = "volumetric/atomate_Si_static/AECCAR0.gz"
+    static let a2 = "volumetric/atomate_Si_static/AECCAR2.gz"
+
+    @Test func chgsumWritesTheReferenceDensityAndNeverOverwrites() throws {
+        guard VolumetricCLICorpus.available else { return }
+        let out = try VolumetricCLICorpus.temporaryFolder("chgsum").appendingPathComponent("CHGCAR_sum").path
+        let args = ["chgsum", VolumetricCLICorpus.path(Self.a0), VolumetricCLICorpus.path(Self.a2), "--out", out]
+        let result = try VolumetricCLICorpus.run(args + ["--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let table = try VolumetricCLICorpus.object(result.stdout)
+        let rows = try #require(table["rows"] as? [[String: Any]])
+        let electrons = try #require(rows.last?["value"] as? Double)
+        #expect(abs(electrons - 31.26673310148161) < 1e-8)
+        #expect(FileManager.default.fileExists(atPath: out))
+        let again = try VolumetricCLICorpus.run(args)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("exists (--out); pass --force to replace it"))
+        #expect(try VolumetricCLICorpus.run(args + ["--force"]).status == 0)
+    }
+
+    @Test func chgdiffStatesTheSignAndWritesThePlot() throws {
+        guard VolumetricCLICorpus.available else { return }
+        let dir = try VolumetricCLICorpus.temporaryFolder("chgdiff")
+        let out = dir.appendingPathComponent("diff").path
+        let plot = dir.appendingPathComponent("dq.svg").path
+        let result = try VolumetricCLICorpus.run([
+            "chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out, "--planar", "z", "--plot", plot, "--format", "csv",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "position,fractional,average,density,linear_density,cumulative_charge")
+        #expect(lines.count == 61)  // header and 60 planes
+        #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("ΔQ(z)"))
+        let summary = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out, "--force"])
+        #expect(summary.stdout.contains("net Δρ (AB − parts)"))
+        #expect(summary.stdout.contains("-15.24044349"))
+        #expect(summary.stdout.contains("positive where electrons accumulate"))
+        let noPart = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), "--out", out])
+        #expect(noPart.status != 0)
+        let plotWithoutPlanar = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out + "2", "--plot", plot + "2"])
+        #expect(plotWithoutPlanar.stderr.contains("--plot needs --planar AXIS"))
+    }
+
+    @Test func differentGridsAreAClearError() throws {
+        guard VolumetricCLICorpus.available else { return }
+        let out = try VolumetricCLICorpus.temporaryFolder("chgdiff-grid").appendingPathComponent("diff").path
+        let result = try VolumetricCLICorpus.run([
+            "chgdiff", VolumetricCLICorpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), VolumetricCLICorpus.path("volumetric/pymatgen/CHGCAR.nospin.gz"), "--out", out,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is 32×32×32"))
+        #expect(result.stderr.contains("is 48×48×48"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func rdfMatchesTheHelpExample() throws {
+        guard VolumetricCLICorpus.available else { return }
+        let dir = try VolumetricCLICorpus.temporaryFolder("rdf")
+        let plot = dir.appendingPathComponent("rdf.svg").path
+        let result = try VolumetricCLICorpus.run([
+            "rdf", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--plot", plot,
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("1.8250  4.584509"))
+        #expect(try String(contentsOfFile: plot, encoding: .utf8).contains(">g(r)</text>"))
+        let bad = try VolumetricCLICorpus.run(["rdf", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "FeO"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("expected CENTRES:NEIGHBOURS"))
+        let missing = try VolumetricCLICorpus.run(["rdf", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:F"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("the neighbour selection 'F' matches no atom (species present: O, Fe)"))
+    }
+
+    @Test func profileAndPlanar() throws {
+        guard VolumetricCLICorpus.available else { return }
+        let dir = try VolumetricCLICorpus.temporaryFolder("profile")
+        let profile = try VolumetricCLICorpus.run([
+            "profile", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--group", "Fe", "--bins", "10", "--format", "json",
+        ])
+        #expect(profile.status == 0, "stderr: \(profile.stderr)")
+        let rows = try #require(try VolumetricCLICorpus.object(profile.stdout)["rows"] as? [[String: Any]])
+        #expect(rows.count == 10)
+        #expect(abs((rows.last?["cumulative_count"] as? Double ?? 0) - 32) < 1e-9)
+        let planar = try VolumetricCLICorpus.run([
+            "planar", VolumetricCLICorpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--axis", "z", "--plot", dir.appendingPathComponent("v.svg").path,
+        ])
+        #expect(planar.status == 0, "stderr: \(planar.stderr)")
+        #expect(planar.stdout.contains("-3.934119"))
+        let noSecond = try VolumetricCLICorpus.run(["planar", VolumetricCLICorpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--block", "second"])
+        #expect(noSecond.status == 1)
+        #expect(noSecond.stderr.contains("has no second block"))
+    }
+
+    @Test func helpHasAWorkedExample() throws {
+        for command in ["chgdiff", "chgsum", "planar", "rdf", "profile"] {
+            let help = try VolumetricCLICorpus.run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Worked example"), "\(command)")
+        }
+        #expect(try VolumetricCLICorpus.run(["--help"]).stdout.contains("chgdiff"))
+    }
+}
+
+/// The corpus and a process runner for these tests (kept apart from the other command tests' helpers).
+enum VolumetricCLICorpus {
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static let root: String = {
+        if let path = ProcessInfo.processInfo.environment["CASCADE_CORPUS"], !path.isEmpty { return path }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    }()
+
+    static var available: Bool { FileManager.default.fileExists(atPath: root) }
+
+    static func path(_ relative: String) -> String { root + "/" + relative }
+
+    static func temporaryFolder(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func object(_ stdout: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+    }
+
+    /// The built `cascade` next to the test bundle.
+    static var executable: URL {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if folder.lastPathComponent.hasSuffix(".xctest") { folder.deleteLastPathComponent() }
+        let candidate = folder.appendingPathComponent("cascade")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        return packageRoot.appendingPathComponent(".build/debug/cascade")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
