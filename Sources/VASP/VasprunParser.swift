@@ -905,7 +905,6 @@ final class ArrayCollector {
     var depth = 0
     var rows = 0
     var problem: String?
-    private var row = [Double]()
     /// Rows the file's header announces (bounded by the file size); capacity is reserved at the first row.
     var announcedRows = 0
 
@@ -942,10 +941,14 @@ final class ArrayCollector {
                 floats.removeLast(min(tally.count, floats.count))
             }
         case .dosPartial:
-            // Drop the energy column: it repeats the total DOS grid.
-            row.removeAll(keepingCapacity: true)
-            tally = NumberScanner.scan(bytes, into: &row)
-            if tally.count == expected { doubles.append(contentsOf: row[1...]) }
+            // Scan in place, then drop the energy column: it repeats the total DOS grid.
+            let start = doubles.count
+            tally = NumberScanner.scan(bytes, into: &doubles)
+            if tally.count == expected {
+                doubles.remove(at: start)
+            } else {
+                doubles.removeLast(doubles.count - start)
+            }
         default:
             tally = NumberScanner.scan(bytes, into: &doubles)
             if tally.count != expected {
@@ -966,7 +969,7 @@ final class ArrayCollector {
         guard !overflow else { return }
         switch role {
         case .projected: floats.reserveCapacity(values)
-        case .dosPartial: doubles.reserveCapacity(values - announcedRows)
+        case .dosPartial: doubles.reserveCapacity(values)
         default: return
         }
     }
