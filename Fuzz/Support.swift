@@ -8,21 +8,13 @@ import Glibc
 /// The input of one fuzz iteration as a file: the readers take paths (that is how `cascade` calls
 /// them), so the bytes go to one temporary file per process, rewritten for every input.
 enum FuzzInput {
-    /// A private folder for this process (`$TMPDIR/cascade-fuzz-<pid>`), made on first use.
-    nonisolated(unsafe) private static var folder: String?
-
-    /// Writes the bytes to `<folder>/<name>` and returns the path (`name` matters to readers that guess
-    /// the file kind from it, e.g. `CHGCAR`).
+    /// Writes the bytes to `$TMPDIR/cascade-fuzz-<pid>/<name>` and returns the path (`name` matters to
+    /// readers that guess the file kind from it, e.g. `CHGCAR`). `tools/fuzz.sh` gives each run its own
+    /// TMPDIR and removes it afterwards.
     static func file(_ data: UnsafePointer<UInt8>, _ size: Int, name: String) -> String {
-        let base: String
-        if let folder {
-            base = folder
-        } else {
-            let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-            base = tmp + "/cascade-fuzz-\(getpid())"
-            mkdir(base, 0o700)
-            folder = base
-        }
+        let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let base = tmp + "/cascade-fuzz-\(getpid())"
+        mkdir(base, 0o700)  // EEXIST after the first input
         let path = base + "/" + name
         guard let f = fopen(path, "wb") else { fatalError("fuzz harness: cannot write \(path)") }
         if size > 0 { _ = fwrite(data, 1, size, f) }

@@ -77,7 +77,7 @@ stale() {
   [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
 }
 
-swift_module() {  # name, flags…, -- sources…
+swift_module() {  # name, flags…, -- sources… (Cascade's modules in Swift 6 mode, as SwiftPM builds them)
   local name=$1; shift
   local flags=()
   while [ "$1" != "--" ]; do flags+=("$1"); shift; done
@@ -101,9 +101,9 @@ yams_dir() {
 
 build_modules() {  # which: core | study
   mkdir -p "$OUT/lib"
-  swift_module Chemistry -- "$ROOT"/Sources/Chemistry/*.swift
-  swift_module VASP "${XML_FLAGS[@]}" -- "$ROOT"/Sources/VASP/*.swift
-  swift_module Analysis -- "$ROOT"/Sources/Analysis/*.swift
+  swift_module Chemistry -swift-version 6 -- "$ROOT"/Sources/Chemistry/*.swift
+  swift_module VASP -swift-version 6 "${XML_FLAGS[@]}" -- "$ROOT"/Sources/VASP/*.swift
+  swift_module Analysis -swift-version 6 -- "$ROOT"/Sources/Analysis/*.swift
   [ "$1" = study ] || return 0
   local yams
   yams=$(yams_dir)
@@ -118,7 +118,7 @@ build_modules() {  # which: core | study
     rm -f "$OUT/lib/CYaml.a" && ar rcs "$OUT/lib/CYaml.a" "$OUT"/lib/cyaml/*.o
   fi
   swift_module Yams -DSWIFT_PACKAGE -I "$cyaml/include" -Xcc -DYAML_DECLARE_STATIC -- "$yams"/Sources/Yams/*.swift
-  swift_module Study "${XML_FLAGS[@]}" -I "$cyaml/include" -- "$ROOT"/Sources/Study/*.swift
+  swift_module Study -swift-version 6 "${XML_FLAGS[@]}" -I "$cyaml/include" -- "$ROOT"/Sources/Study/*.swift
 }
 
 build_target() {
@@ -139,7 +139,7 @@ build_target() {
   mkdir -p "$OUT/bin"
   if stale "$bin" "$ROOT/Fuzz/$name.swift" "$ROOT/Fuzz/Support.swift" "${objects[@]}"; then
     log "linking fuzz-$t"
-    quiet_link "$SWIFTC" "${SWIFT_FLAGS[@]}" -module-name "Fuzz$name" -I "$OUT/lib" "${XML_FLAGS[@]}" "${extra[@]}" \
+    quiet_link "$SWIFTC" "${SWIFT_FLAGS[@]}" -swift-version 6 -module-name "Fuzz$name" -I "$OUT/lib" "${XML_FLAGS[@]}" "${extra[@]}" \
       "$ROOT/Fuzz/Support.swift" "$ROOT/Fuzz/$name.swift" "${objects[@]}" -lxml2 -lz -o "$bin"
   fi
 }
@@ -228,15 +228,17 @@ run_target() {
   local dict=()
   [ -f "$ROOT/Fuzz/dict/$t.dict" ] && dict=(-dict="$ROOT/Fuzz/dict/$t.dict")
   log "running $t for ${seconds}s (max_len $(max_len "$t"), $(find "$OUT/seeds/$t" -type f | wc -l) seeds)"
-  local status=0 stamp=$OUT/logs/$t.start
+  local status=0 stamp=$OUT/logs/$t.start tmp
   touch "$stamp"
+  tmp=$(mktemp -d "$FUZZ_TMP/cascade-fuzz.XXXXXX")
   # SWIFT_BACKTRACE=enable=no: let libFuzzer/ASan see the trap and write the reproducer.
   # TMPDIR: the per-input file of Fuzz/Support.swift goes to memory when /dev/shm exists.
-  TMPDIR=$FUZZ_TMP SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+  TMPDIR=$tmp SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
     nice -n "$NICE" "$bin" "$work" "$OUT/seeds/$t" "${dict[@]}" \
     -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/" \
     ${CASCADE_FUZZ_EXTRA:-} > "$logfile" 2>&1 || status=$?
+  rm -rf "$tmp"
   # Executions: the final stats, or (fork mode) the last status line `#N: cov: … ft: …`.
   local execs cov ft found
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$logfile" | tail -1 | grep -o '[0-9]*$' || true)
@@ -261,12 +263,16 @@ regress_target() {
   local files=("$dir"/*)
   [ -e "${files[0]}" ] || return 0
   log "regression inputs of $t: ${#files[@]}"
-  TMPDIR=$FUZZ_TMP SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
-    "$OUT/bin/fuzz-$t" -rss_limit_mb=1024 -malloc_limit_mb=256 -timeout=10 "${files[@]}" > "$OUT/logs/$t.regress.log" 2>&1 || {
+  local tmp status=0
+  tmp=$(mktemp -d "$FUZZ_TMP/cascade-fuzz.XXXXXX")
+  TMPDIR=$tmp SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+    "$OUT/bin/fuzz-$t" -rss_limit_mb=1024 -malloc_limit_mb=256 -timeout=10 "${files[@]}" > "$OUT/logs/$t.regress.log" 2>&1 || status=$?
+  rm -rf "$tmp"
+  if [ "$status" -ne 0 ]; then
     log "$t: a regression input fails: see $OUT/logs/$t.regress.log"
     grep -E 'ERROR:|Fatal error|fuzz contract|SUMMARY|Running:' "$OUT/logs/$t.regress.log" | tail -6 >&2 || true
     return 1
-  }
+  fi
 }
 
 # --- main ------------------------------------------------------------------------------------
