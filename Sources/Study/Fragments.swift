@@ -5,10 +5,10 @@ import Chemistry
 enum FragmentResolver {
     /// Molecules of `structure`: connected components of the covalent-bond graph between non-metal
     /// atoms (``Structure/bonds(scale:)``, 1.2 × the sum of covalent radii); each metal atom then
-    /// joins the one molecule it has most bonds to (Co to the four N of its phthalocyanine, Li to the
-    /// two O of its TFSI), or stays alone when it has none or two molecules tie (an Fe of a MOF node
-    /// bound to several linkers). Metal–ligand contacts are not followed, so an anion bound O→Fe to a
-    /// MOF node stays its own molecule.
+    /// joins the molecule holding more than half of its bonds (Co the four N of its phthalocyanine,
+    /// Li the two O of its TFSI), or stays alone (an Fe of a MOF node, bound to several linkers, the
+    /// μ₃-O and an adsorbed anion). Metal–ligand contacts are not followed, so an anion bound O→Fe to
+    /// a MOF node stays its own molecule.
     static func molecules(_ structure: Structure) -> [[Int]] {
         let elements = structure.elements
         let metal = elements.map { $0.map { isMetal($0.atomicNumber) } ?? false }
@@ -33,9 +33,9 @@ enum FragmentResolver {
         }
         var owner = (0..<structure.count).map { root($0) }
         for m in 0..<structure.count where metal[m] {
-            guard let counts = links[m], let most = counts.values.max() else { continue }
-            let best = counts.filter { $0.value == most }
-            if best.count == 1, let only = best.first { owner[m] = only.key }
+            guard let counts = links[m], let best = counts.max(by: { $0.value < $1.value }) else { continue }
+            let total = counts.values.reduce(0, +)
+            if 2 * best.value > total { owner[m] = best.key }
         }
         var groups: [Int: [Int]] = [:]
         var order: [Int] = []

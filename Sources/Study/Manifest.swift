@@ -545,7 +545,7 @@ public struct FragmentGroup: Sendable, Hashable, Decodable {
     /// 0-based atom indices (file order).
     public var atoms: [Int]?
     /// Element symbols: the fragment is every connected molecule (covalent bonds between non-metal
-    /// atoms; each metal joins the molecule it is bonded to most) that contains one of them.
+    /// atoms; each metal joins the molecule holding more than half of its bonds) that contains one of them.
     public var contains: [String]?
     /// The atoms no other group takes.
     public var rest: Bool

@@ -27,15 +27,17 @@ struct Generate: ParsableCommand {
             Examples:
               cascade generate --dry-run
               cascade generate
-              cascade generate my-study.yaml --out runs --potcars ~/vasp/potcars --vacuum 15
-              cascade generate --only 'neb/*' --out tfsi-mof-copc   # again, after the relaxations
+              cascade generate study.yaml --out runs --potcars ~/potcars --vacuum 15
+              cascade generate --only 'neb/*'    # after the relaxations finished
 
-            A worked example: `cascade generate --dry-run` prints one row per folder (51 for the \
-            bundled study: 25 relax, 6 static, 8 bader, 12 neb), among them
-              folder      set    system  atoms  charge  2S+1  NELECT  ISPIN  k-points  images  after
-              relax/tfsi  relax  tfsi       15      -1     1      92      2  Γ 1×1×1   -       -
-            (TFSI⁻: ΣZVAL = 2·4 + 5 + 4·6 + 6·7 + 2·6 = 91, NELECT = 91 + 1 = 92). The manifest \
-            format is in docs/study-manifest.md, the input sets in docs/input-sets.md.
+            Worked example: `cascade generate --dry-run` prints 51 rows (25 relax, \
+            6 static, 8 bader, 12 neb) of folder, set, system, atoms, charge, 2S+1, \
+            NELECT, ISPIN, k-points, NEB images and dependencies; the first is
+              relax/tfsi  relax  tfsi  15  -1  1  92  2  Γ 1×1×1  -  -
+            TFSI⁻ with the standard PBE POTCARs: ΣZVAL = 2·4 (C) + 5 (N) + 4·6 (O) \
+            + 6·7 (F) + 2·6 (S) = 91, and NELECT = 91 + 1 = 92 for the charge −1.
+
+            Manifest reference: docs/study-manifest.md; input sets: docs/input-sets.md.
             """)
 
     @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
