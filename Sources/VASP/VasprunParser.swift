@@ -408,7 +408,7 @@ final class VasprunParser {
         case .calculation:
             return calculationChild(name, attributes)
         case .scstep:
-            if name == "energy" { energyValues = [:]; energyTermCount = 0; return .scstepEnergy }
+            if name == "energy" { return beginEnergy(.scstepEnergy) }
             return .ignore
         case .scstepEnergy, .calcEnergy:
             if name == "i" { beginLeaf(attributes); return .energyLeaf }
@@ -480,21 +480,31 @@ final class VasprunParser {
             }
             return .structure
         case "varray" where isMLFF:
-            switch attributes["name"] {
-            case "forces": vectorTarget = []; return .forces
-            case "stress": vectorTarget = []; return .stress
-            default: return .ignore
-            }
+            return stepVarray(attributes)
         case "energy" where isMLFF:
-            energyValues = [:]
-            energyTermCount = 0
-            return .calcEnergy
+            return beginEnergy(.calcEnergy)
         case "calculation":
             step = IonicStep(structure: nil, forces: [], stress: [], energies: nil, scfEnergies: [], scfTermCounts: [])
             return .calculation
         default:
             return .ignore
         }
+    }
+
+    /// `<varray name="forces">` or `"stress"` of an ionic step (inside `<calculation>` or an MLFF step).
+    private func stepVarray(_ attributes: Attributes) -> Mode {
+        switch attributes["name"] {
+        case "forces": vectorTarget = []; return .forces
+        case "stress": vectorTarget = []; return .stress
+        default: return .ignore
+        }
+    }
+
+    /// Starts an `<energy>` block (SCF-level or calc-level).
+    private func beginEnergy(_ mode: Mode) -> Mode {
+        energyValues = [:]
+        energyTermCount = 0
+        return mode
     }
 
     private var isMLFF: Bool { result.incar["ML_LMLFF"]?.bool == true }
@@ -506,15 +516,9 @@ final class VasprunParser {
             structureRole = .step
             return .structure
         case "varray":
-            switch attributes["name"] {
-            case "forces": vectorTarget = []; return .forces
-            case "stress": vectorTarget = []; return .stress
-            default: return .ignore
-            }
+            return stepVarray(attributes)
         case "energy":
-            energyValues = [:]
-            energyTermCount = 0
-            return .calcEnergy
+            return beginEnergy(.calcEnergy)
         case "eigenvalues":
             inKpointsOpt = false
             return options.readEigenvalues ? .eigenvalues : .ignore

@@ -107,7 +107,7 @@ import Testing
     }
 }
 
-/// The corpus and a process runner for these tests (kept apart from the other command tests' helpers).
+/// The corpus for these tests; processes run through the shared `CascadeProcess`.
 enum VolumetricCLICorpus {
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -132,35 +132,10 @@ enum VolumetricCLICorpus {
         try #require(JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
     }
 
-    /// The built `cascade` next to the test bundle.
-    static var executable: URL {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if folder.lastPathComponent.hasSuffix(".xctest") { folder.deleteLastPathComponent() }
-        let candidate = folder.appendingPathComponent("cascade")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        return packageRoot.appendingPathComponent(".build/debug/cascade")
-    }
+    typealias Result = CascadeProcess.Result
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
+    /// Runs the built `cascade` (the shared runner of ParseCommandTests).
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        try CascadeProcess.run(arguments)
     }
 }
