@@ -17,13 +17,15 @@
 # Before fuzzing, every target runs once over its regression inputs (Tests/VASPTests/Fixtures/fuzz/
 # TARGET/: earlier crashes and the adversarial-size files) with a 256 MB limit on any one allocation.
 #
-# Environment: CASCADE_FUZZ_NICE (default 10), CASCADE_FUZZ_EXTRA (more libFuzzer flags, e.g.
+# Environment: CASCADE_FUZZ_NICE (default 10), CASCADE_FUZZ_JOBS (targets fuzzed at once, default 1),
+# CASCADE_FUZZ_EXTRA (more libFuzzer flags, e.g.
 # "-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1" to collect every crash of a long run),
 # CASCADE_FUZZ_TMP (folder of the per-input file; default /dev/shm), CASCADE_SCRATCH (SwiftPM scratch
 # path holding checkouts/, default .build).
 #
 # Exit status: 0 when every target ran without a crash, timeout or out-of-memory; 1 otherwise
-# (the reproducer is in $CASCADE_FUZZ_DIR/artifacts/TARGET/). Summary: $CASCADE_FUZZ_DIR/summary.tsv.
+# (the reproducer is in $CASCADE_FUZZ_DIR/artifacts/TARGET/). Summary: $CASCADE_FUZZ_DIR/summary.tsv
+# (time, target, seconds, executions, cov, ft, new artifacts, exit status, corpus files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -32,6 +34,7 @@ TARGETS=(vasprun outcar poscar incar kpoints bader volumetric xdatcar manifest)
 OUT=${CASCADE_FUZZ_DIR:-$ROOT/.build-fuzz/fuzz}
 CORPUS=${CASCADE_CORPUS:-$ROOT/../shared/corpus}
 NICE=${CASCADE_FUZZ_NICE:-10}
+JOBS=${CASCADE_FUZZ_JOBS:-1}
 SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-clang}
 SAN=(-sanitize=fuzzer,address)
@@ -246,8 +249,10 @@ run_target() {
   cov=$(grep -oE 'cov: [0-9]+' "$logfile" | tail -1 | grep -oE '[0-9]+' || true)
   ft=$(grep -oE 'ft: [0-9]+' "$logfile" | tail -1 | grep -oE '[0-9]+' || true)
   found=$(find "$artifacts" -type f -newer "$stamp" \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$found" "$status" >> "$OUT/summary.tsv"
-  printf 'fuzz: %-10s %6ss  execs %-10s cov %-6s ft %-7s new artifacts %s  exit %s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$found" "$status" >&2
+  local corp
+  corp=$(find "$work" -type f | wc -l)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$found" "$status" "$corp" >> "$OUT/summary.tsv"
+  printf 'fuzz: %-10s %6ss  execs %-10s cov %-6s ft %-7s corpus %-6s new artifacts %s  exit %s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corp" "$found" "$status" >&2
   if [ "$status" -ne 0 ] || [ "$found" -gt 0 ]; then
     log "$t FAILED: see $logfile and $artifacts/"
     grep -E 'ERROR:|Fatal error|fuzz contract|SUMMARY|Test unit written' "$logfile" | head -8 >&2 || true
@@ -298,7 +303,15 @@ check_toolchain || { log "this toolchain cannot build libFuzzer targets (-saniti
 for t in "${selected[@]}"; do build_target "$t"; done
 failed=()
 for t in "${selected[@]}"; do regress_target "$t" || failed+=("$t regression"); done
-for t in "${selected[@]}"; do run_target "$t" "$seconds" || failed+=("$t"); done
+# CASCADE_FUZZ_JOBS targets at a time (default 1); a failed target is listed in $failures.
+failures=$(mktemp)
+for t in "${selected[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+  ( run_target "$t" "$seconds" || echo "$t" >> "$failures" ) &
+done
+wait
+while read -r t; do failed+=("$t"); done < "$failures"
+rm -f "$failures"
 if [ ${#failed[@]} -gt 0 ]; then
   log "failed: ${failed[*]}"
   exit 1
