@@ -269,6 +269,7 @@ regress_target() {
   [ -e "${files[0]}" ] || return 0
   log "regression inputs of $t: ${#files[@]}"
   local tmp status=0
+  mkdir -p "$OUT/logs"
   tmp=$(mktemp -d "$FUZZ_TMP/cascade-fuzz.XXXXXX")
   TMPDIR=$tmp SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
     "$OUT/bin/fuzz-$t" -rss_limit_mb=1024 -malloc_limit_mb=256 -timeout=10 "${files[@]}" > "$OUT/logs/$t.regress.log" 2>&1 || status=$?

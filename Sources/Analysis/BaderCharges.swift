@@ -77,26 +77,12 @@ public func fragmentCharges(electrons: [Double], valence: [Double]?, fragments: 
     }
 }
 
-/// Fragments by connectivity: the connected components of the covalent-bond graph
-/// (``Chemistry/Structure/bonds(scale:)``, d ≤ scale × (r_cov,i + r_cov,j), periodic), largest first,
-/// each named by its formula in order of first appearance (`C2F6NO4S2`), with a `#2`, `#3` suffix for repeats.
+/// Fragments by connectivity: the molecules of ``Chemistry/Structure/molecules(scale:)`` (covalent bonds
+/// between non-metal atoms, d ≤ scale × (r_cov,i + r_cov,j), periodic; a metal joins the molecule holding
+/// more than half of its bonds), largest first, each named by its formula in order of first appearance
+/// (`C2F6NO4S2`), with a `#2`, `#3` suffix for repeats.
 public func connectedFragments(_ structure: Structure, scale: Double = 1.2) -> [ChargeFragment] {
-    var parent = Array(0..<structure.count)
-    func root(_ x: Int) -> Int {
-        var x = x
-        while parent[x] != x {
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        }
-        return x
-    }
-    for bond in structure.bonds(scale: scale) where bond.i != bond.j {
-        let a = root(bond.i), b = root(bond.j)
-        if a != b { parent[max(a, b)] = min(a, b) }
-    }
-    var groups: [Int: [Int]] = [:]
-    for atom in 0..<structure.count { groups[root(atom), default: []].append(atom) }
-    let ordered = groups.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+    let ordered = structure.molecules(scale: scale).sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
     var seen: [String: Int] = [:]
     return ordered.map { atoms in
         let formula = Structure(lattice: structure.lattice, species: atoms.map { structure.species[$0] },

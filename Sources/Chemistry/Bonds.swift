@@ -63,3 +63,58 @@ extension Structure {
         return result
     }
 }
+
+extension Element {
+    /// Whether the element is a metal in the sense used by ``Structure/molecules(scale:)``: alkali and
+    /// alkaline-earth metals, Al, Ga, In, Sn, Tl, Pb, Bi, Po, the transition metals, lanthanides and actinides.
+    public var isMetal: Bool {
+        let z = atomicNumber
+        let mainGroup: Set<Int> = [3, 4, 11, 12, 13, 19, 20, 31, 37, 38, 49, 50, 55, 56, 81, 82, 83, 84, 87, 88]
+        return mainGroup.contains(z) || (21...30).contains(z) || (39...48).contains(z) || (57...80).contains(z) || (89...103).contains(z)
+    }
+}
+
+extension Structure {
+    /// Molecules: the connected components of the covalent-bond graph between non-metal atoms
+    /// (``bonds(scale:)``); each metal atom then joins the molecule holding more than half of its bonds
+    /// (Co the four N of its phthalocyanine, Li the two O of its TFSI⁻), or stays alone (an Fe of a MOF
+    /// node bound to several linkers and an adsorbed anion). Metal–ligand contacts are not followed, so an
+    /// anion bound O→Fe to a MOF node stays its own molecule.
+    ///
+    /// Returns the atom indices of each molecule, ascending, molecules ordered by their first atom.
+    public func molecules(scale: Double = 1.2) -> [[Int]] {
+        let metal = elements.map { $0?.isMetal ?? false }
+        var parent = Array(0..<count)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i {
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            }
+            return i
+        }
+        let bonds = bonds(scale: scale)
+        for b in bonds where b.i != b.j && !metal[b.i] && !metal[b.j] {
+            let (a, c) = (root(b.i), root(b.j))
+            if a != c { parent[max(a, c)] = min(a, c) }
+        }
+        var links: [Int: [Int: Int]] = [:]
+        for b in bonds where b.i != b.j && metal[b.i] != metal[b.j] {
+            let (m, other) = metal[b.i] ? (b.i, b.j) : (b.j, b.i)
+            links[m, default: [:]][root(other), default: 0] += 1
+        }
+        var owner = (0..<count).map { root($0) }
+        for m in 0..<count where metal[m] {
+            guard let counts = links[m], let best = counts.max(by: { $0.value < $1.value }) else { continue }
+            let total = counts.values.reduce(0, +)
+            if 2 * best.value > total { owner[m] = best.key }
+        }
+        var groups: [Int: [Int]] = [:]
+        var order: [Int] = []
+        for i in 0..<count {
+            if groups[owner[i]] == nil { order.append(owner[i]) }
+            groups[owner[i], default: []].append(i)
+        }
+        return order.compactMap { groups[$0] }
+    }
+}

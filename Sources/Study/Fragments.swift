@@ -3,56 +3,6 @@ import Chemistry
 /// Resolution of the manifest's fragment groups and bond sets on a structure, so that the plan can
 /// say how many atoms and bonds each selects (and refuse empty or overlapping selections).
 enum FragmentResolver {
-    /// Molecules of `structure`: connected components of the covalent-bond graph between non-metal
-    /// atoms (``Structure/bonds(scale:)``, 1.2 × the sum of covalent radii); each metal atom then
-    /// joins the molecule holding more than half of its bonds (Co the four N of its phthalocyanine,
-    /// Li the two O of its TFSI), or stays alone (an Fe of a MOF node, bound to several linkers, the
-    /// μ₃-O and an adsorbed anion). Metal–ligand contacts are not followed, so an anion bound O→Fe to
-    /// a MOF node stays its own molecule.
-    static func molecules(_ structure: Structure) -> [[Int]] {
-        let elements = structure.elements
-        let metal = elements.map { $0.map { isMetal($0.atomicNumber) } ?? false }
-        var parent = Array(0..<structure.count)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while parent[i] != i {
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            }
-            return i
-        }
-        let bonds = structure.bonds()
-        for b in bonds where b.i != b.j && !metal[b.i] && !metal[b.j] {
-            let (a, c) = (root(b.i), root(b.j))
-            if a != c { parent[max(a, c)] = min(a, c) }
-        }
-        var links: [Int: [Int: Int]] = [:]
-        for b in bonds where b.i != b.j && metal[b.i] != metal[b.j] {
-            let (m, other) = metal[b.i] ? (b.i, b.j) : (b.j, b.i)
-            links[m, default: [:]][root(other), default: 0] += 1
-        }
-        var owner = (0..<structure.count).map { root($0) }
-        for m in 0..<structure.count where metal[m] {
-            guard let counts = links[m], let best = counts.max(by: { $0.value < $1.value }) else { continue }
-            let total = counts.values.reduce(0, +)
-            if 2 * best.value > total { owner[m] = best.key }
-        }
-        var groups: [Int: [Int]] = [:]
-        var order: [Int] = []
-        for i in 0..<structure.count {
-            if groups[owner[i]] == nil { order.append(owner[i]) }
-            groups[owner[i], default: []].append(i)
-        }
-        return order.compactMap { groups[$0] }
-    }
-
-    /// Alkali and alkaline-earth metals, Al, Ga, In, Sn, Tl, Pb, Bi, Po, the transition metals,
-    /// lanthanides and actinides.
-    static func isMetal(_ z: Int) -> Bool {
-        let metals: Set<Int> = [3, 4, 11, 12, 13, 19, 20, 31, 37, 38, 49, 50, 55, 56, 81, 82, 83, 84, 87, 88]
-        return metals.contains(z) || (21...30).contains(z) || (39...48).contains(z) || (57...80).contains(z) || (89...103).contains(z)
-    }
-
     /// The atoms of each group (in group order) and the problems found: a group selecting nothing,
     /// groups overlapping, atoms no group takes, indices out of range.
     static func resolve(_ groups: [FragmentGroup], on structure: Structure) -> (atoms: [[Int]], errors: [String], warnings: [String]) {
@@ -60,7 +10,7 @@ enum FragmentResolver {
         var warnings: [String] = []
         var taken = Array(repeating: -1, count: structure.count)
         var result = Array(repeating: [Int](), count: groups.count)
-        let molecules = groups.contains(where: { $0.contains != nil }) ? self.molecules(structure) : []
+        let molecules = groups.contains(where: { $0.contains != nil }) ? structure.molecules() : []
         for (g, group) in groups.enumerated() where !group.rest {
             var atoms: [Int] = []
             if let list = group.atoms {

@@ -174,6 +174,90 @@ enum JobScript {
     }
 }
 
+/// A job script read back the way `sbatch` and the shell see it: the `#SBATCH` options before the first
+/// command (sbatch stops looking for options at the first line that is neither blank nor a comment) and
+/// the commands. The reader of the scripts ``JobTemplate/render(_:)`` writes (checked by a round-trip
+/// property test); it never fails: what it does not recognise is a comment or a command.
+public struct JobScriptContents: Sendable, Hashable {
+    /// One `#SBATCH` option: `--nodes=5` and `--nodes 5` → (`--nodes`, `5`), `-p gpu` → (`-p`, `gpu`),
+    /// `--exclusive` → (`--exclusive`, empty).
+    public struct Directive: Sendable, Hashable, CustomStringConvertible {
+        /// The option with its dashes, e.g. `--ntasks-per-node`.
+        public var option: String
+        /// The value (empty for a flag).
+        public var value: String
+
+        /// A directive.
+        public init(_ option: String, _ value: String) {
+            self.option = option
+            self.value = value
+        }
+
+        /// `option=value` for a long option, `option value` for a short one, `option` for a flag.
+        public var description: String {
+            value.isEmpty ? option : option.hasPrefix("--") ? option + "=" + value : option + " " + value
+        }
+    }
+
+    /// The interpreter of the first line (`/bin/bash` for `#!/bin/bash`), if there is one.
+    public var interpreter: String?
+    /// The `#SBATCH` options sbatch reads, in order.
+    public var directives: [Directive]
+    /// The command lines (not blank, not comments), trimmed, in order.
+    public var commands: [String]
+    /// 1-based numbers of `#SBATCH` lines after the first command, which sbatch ignores.
+    public var ignoredDirectiveLines: [Int]
+
+    /// The last value given for `option` (sbatch lets a later option override an earlier one).
+    public func value(of option: String) -> String? { directives.last { $0.option == option }?.value }
+
+    /// Reads a job script's text.
+    public static func parse(text: String) -> JobScriptContents {
+        var contents = JobScriptContents(interpreter: nil, directives: [], commands: [], ignoredDirectiveLines: [])
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            let line = JobTemplate.trimmed(String(raw.hasSuffix("\r") ? raw.dropLast() : raw))
+            if index == 0 && line.hasPrefix("#!") {
+                contents.interpreter = JobTemplate.trimmed(String(line.dropFirst(2)))
+                continue
+            }
+            if line.isEmpty { continue }
+            if line.hasPrefix("#SBATCH") {
+                if contents.commands.isEmpty {
+                    contents.directives += directives(in: line.dropFirst(7))
+                } else {
+                    contents.ignoredDirectiveLines.append(index + 1)
+                }
+                continue
+            }
+            if line.hasPrefix("#") { continue }
+            contents.commands.append(line)
+        }
+        return contents
+    }
+
+    /// The options of one `#SBATCH` line (after the keyword); a `#` word starts a comment.
+    static func directives(in rest: Substring) -> [Directive] {
+        let words = rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var out: [Directive] = []
+        var k = 0
+        while k < words.count {
+            let word = words[k]
+            if word.hasPrefix("#") { break }
+            if word.hasPrefix("--"), let equals = word.firstIndex(of: "=") {
+                out.append(Directive(String(word[..<equals]), String(word[word.index(after: equals)...])))
+            } else if word.hasPrefix("-"), k + 1 < words.count, !words[k + 1].hasPrefix("-"), !words[k + 1].hasPrefix("#") {
+                out.append(Directive(word, words[k + 1]))
+                k += 1
+            } else {
+                out.append(Directive(word, ""))
+            }
+            k += 1
+        }
+        return out
+    }
+}
+
 /// The study-level `submit.sh`: submits every calculation with `sbatch`, in dependency order, each
 /// job held until the jobs it depends on finished successfully (`--dependency=afterok:…`).
 public enum SubmitScript {

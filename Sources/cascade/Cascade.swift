@@ -34,5 +34,5 @@ struct Cascade: ParsableCommand {
               cascade neb neb/ns-cleavage --plot barrier.svg
               cascade adsorption --complex ads/ --host slab/ --adsorbate -3.38
             """,
-        subcommands: [Generate.self, Parse.self, Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self, Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self])
+        subcommands: [Generate.self, Parse.self, Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self, Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self, Doctor.self])
 }

@@ -26,7 +26,7 @@ import VASP
     /// whose N atoms are four separate molecules.
     @Test func moleculesIgnoreMetalLigandBonds() throws {
         let s = try Self.adsorbed()
-        let molecules = FragmentResolver.molecules(s)
+        let molecules = s.molecules()
         let tfsi = try #require(molecules.first { $0.contains(13) })
         #expect(tfsi == Array(0..<15))
         #expect(molecules.contains([15]))
@@ -40,7 +40,7 @@ import VASP
             ring.species.append("C")
             ring.fractionalPositions.append(s.lattice.fractional(out))
         }
-        let joined = FragmentResolver.molecules(ring)
+        let joined = ring.molecules()
         #expect(joined.contains { $0.contains(20) && $0.contains(21) && $0.count == 9 })
     }
 

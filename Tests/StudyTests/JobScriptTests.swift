@@ -129,3 +129,123 @@ import Testing
         ])
     }
 }
+
+/// Issue 7 §4: job scripts round-trip. 1,000 seeded random job settings (placeholder values set,
+/// emptied or left to their defaults, overridden, extra `#SBATCH` options, modules, stage-in lines,
+/// Γ-only or not) are rendered with the standard template and read back with ``JobScriptContents``:
+/// the options sbatch sees and the commands the shell runs are exactly the ones asked for.
+@Suite struct JobScriptPropertyTests {
+    typealias Directive = JobScriptContents.Directive
+
+    /// One random job and what its script must say.
+    struct Case {
+        var settings: JobSettings
+        var study: String
+        var calculation: String
+        var stageIn: [String]
+        var gammaOnly: Bool
+        var directives: [Directive]
+        var commands: [String]
+    }
+
+    @Test func roundTripOfRandomJobScripts() throws {
+        var g = SeededRandom(seed: 0x5EED_0005)
+        var dropped = 0, extras = 0, stagedIn = 0
+        for trial in 0..<1_000 {
+            let job = Self.randomCase(&g)
+            let values = JobScript.values(
+                settings: job.settings, study: job.study, calculation: job.calculation, set: g.pick(["relax", "static", "neb"]),
+                system: g.word("abcxyz0123 -→", maxLength: 12), stageIn: job.stageIn, gammaOnly: job.gammaOnly)
+            let script = try JobTemplate.standard.render(values)
+            let read = JobScriptContents.parse(text: script)
+            #expect(read.interpreter == "/bin/bash", "trial \(trial)")
+            #expect(read.directives == job.directives, "trial \(trial):\n\(script)")
+            #expect(read.commands == job.commands, "trial \(trial):\n\(script)")
+            #expect(read.ignoredDirectiveLines.isEmpty, "trial \(trial)")
+            if job.directives.count < 5 { dropped += 1 }
+            if job.directives.count > 7 { extras += 1 }
+            if !job.stageIn.isEmpty { stagedIn += 1 }
+        }
+        #expect(dropped > 100 && extras > 100 && stagedIn > 100)
+    }
+
+    /// The reader on what people write by hand: long options with a blank, short options, flags, trailing
+    /// comments, options after the first command (ignored by sbatch), CRLF line ends.
+    @Test func readsHandWrittenScripts() {
+        let text = "#!/bin/sh\r\n#SBATCH -N 2 -p gpu\r\n# comment\r\n#SBATCH --mem 0 --exclusive # whole node\r\n\r\nmodule load vasp\r\n#SBATCH --time=1:00:00\r\nsrun vasp_std\r\n"
+        let read = JobScriptContents.parse(text: text)
+        #expect(read.interpreter == "/bin/sh")
+        #expect(read.directives == [Directive("-N", "2"), Directive("-p", "gpu"), Directive("--mem", "0"), Directive("--exclusive", "")])
+        #expect(read.commands == ["module load vasp", "srun vasp_std"])
+        #expect(read.ignoredDirectiveLines == [7])
+        #expect(read.value(of: "-p") == "gpu")
+        #expect(read.directives.map(\.description) == ["-N 2", "-p gpu", "--mem=0", "--exclusive"])
+    }
+
+    static func randomCase(_ g: inout SeededRandom) -> Case {
+        let word = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+        func maybeEmpty(_ make: () -> String) -> String { Int.random(in: 0..<5, using: &g) == 0 ? "" : make() }
+        // Values for the standard placeholders: nil = default, "" = the #SBATCH line is dropped.
+        var chosen: [String: String] = [:]
+        if Bool.random(using: &g) { chosen["nodes"] = maybeEmpty { g.pick([String(Int.random(in: 1...512, using: &g)), "2-4"]) } }
+        if Bool.random(using: &g) { chosen["ntasks_per_node"] = maybeEmpty { String(Int.random(in: 1...256, using: &g)) } }
+        if Bool.random(using: &g) {
+            chosen["time"] = maybeEmpty {
+                let hms = String(format: "%02d:%02d:%02d", Int.random(in: 0...99, using: &g), Int.random(in: 0...59, using: &g), Int.random(in: 0...59, using: &g))
+                return g.pick([hms, "\(Int.random(in: 1...7, using: &g))-\(hms)", String(Int.random(in: 1...9000, using: &g))])
+            }
+        }
+        if Bool.random(using: &g) { chosen["partition"] = maybeEmpty { g.pick([g.word(word, maxLength: 10), "cpu,gpu"]) } }
+        if Bool.random(using: &g) { chosen["account"] = maybeEmpty { g.word(word, maxLength: 12) } }
+        if Bool.random(using: &g) { chosen["output"] = maybeEmpty { g.pick(["slurm-%j.out", "%x-%j.log", "logs/out.%j"]) } }
+        let jobName = Bool.random(using: &g) ? maybeEmpty { g.word(word + ".", maxLength: 16) } : nil
+        if let jobName { chosen["job_name"] = jobName }
+        let vasp = Bool.random(using: &g) ? "mpirun -np \(Int.random(in: 1...128, using: &g)) vasp_std" : nil
+        let vaspGamma = Bool.random(using: &g) ? "srun --mpi=pmix vasp_gam" : nil
+        if let vasp { chosen["vasp"] = vasp }
+        if let vaspGamma { chosen["vasp_gamma"] = vaspGamma }
+
+        // Settings in a random order, sometimes with an earlier value the later one overrides.
+        var entries: [(key: String, value: String)] = []
+        for key in chosen.keys.sorted().shuffled(using: &g) {
+            if Int.random(in: 0..<6, using: &g) == 0 { entries.append((key, "overridden")) }
+            entries.append((key, chosen[key] ?? ""))
+        }
+        let modulePool = ["module purge", "module load vasp/6.4.\(Int.random(in: 0...3, using: &g))", "source /opt/intel/setvars.sh",
+                          "export OMP_NUM_THREADS=1", "ulimit -s unlimited"]
+        let modules: [String]? = Bool.random(using: &g) ? (0..<Int.random(in: 0...4, using: &g)).map { _ in g.pick(modulePool) } : nil
+        let extraPool = [
+            Directive("--mem", g.pick(["0", "64G", "\(Int.random(in: 1...999, using: &g))M"])), Directive("--exclusive", ""),
+            Directive("--constraint", g.pick(["cpu", "gpu", "skylake"])), Directive("-C", "gpu"), Directive("--qos", g.word(word, maxLength: 8)),
+            Directive("--gres", "gpu:\(Int.random(in: 1...8, using: &g))"), Directive("--mail-type", "END,FAIL"), Directive("-J", g.word(word, maxLength: 8)),
+        ]
+        let extra: [Directive]? = Bool.random(using: &g) ? (0..<Int.random(in: 0...4, using: &g)).map { _ in g.pick(extraPool) } : nil
+        let settings = JobSettings(values: entries, modules: modules, sbatch: extra?.map(\.description))
+
+        let study = g.word(word, maxLength: 12)
+        let calculation = (0..<Int.random(in: 1...3, using: &g)).map { _ in g.word(word, maxLength: 8) }.joined(separator: "/")
+        var stageIn: [String] = []
+        for k in 0..<Int.random(in: 0...2, using: &g) {
+            let source = g.word(word, maxLength: 8)
+            stageIn += JobScript.stageIn(from: "../../relax/" + source, sourceName: "relax/" + source,
+                to: k == 0 ? "POSCAR" : "0\(k)/POSCAR", outcar: Bool.random(using: &g))
+        }
+        let gammaOnly = Bool.random(using: &g)
+
+        // What the script must say, from the choices above (not from JobScript's own tables).
+        let defaults = ["nodes": "1", "ntasks_per_node": "32", "time": "24:00:00", "output": "slurm-%j.out"]
+        var directives: [Directive] = []
+        let name = jobName.flatMap { $0.isEmpty ? nil : $0 } ?? study + "-" + calculation.split(separator: "/").joined(separator: "-")
+        directives.append(Directive("--job-name", name))
+        for (key, option) in [("nodes", "--nodes"), ("ntasks_per_node", "--ntasks-per-node"), ("time", "--time"),
+                              ("partition", "--partition"), ("account", "--account"), ("output", "--output")] {
+            let value = chosen[key] ?? defaults[key] ?? ""
+            if !value.isEmpty { directives.append(Directive(option, value)) }
+        }
+        directives += extra ?? []
+        let command = gammaOnly ? (vaspGamma ?? "srun vasp_gam") : (vasp ?? "srun vasp_std")
+        let commands = ["set -euo pipefail"] + (modules ?? []) + stageIn + [command]
+        return Case(settings: settings, study: study, calculation: calculation, stageIn: stageIn, gammaOnly: gammaOnly,
+                    directives: directives, commands: commands)
+    }
+}
