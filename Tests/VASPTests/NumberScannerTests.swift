@@ -86,8 +86,8 @@ struct ScannerRandom: RandomNumberGenerator {
         ScanCase("0.000000000000000000000000123", [1.23e-25]),
         ScanCase("1e400 -1e400", [.infinity, -.infinity]),
         ScanCase("1e-400", [0]),
-        ScanCase("4.9e-324", [4.9e-324]),
-        ScanCase("2.2250738585072011e-308", [2.2250738585072011e-308]),
+        ScanCase("4.9e-324", [.leastNonzeroMagnitude]),  // the smallest subnormal, 2⁻¹⁰⁷⁴
+        ScanCase("2.2250738585072011e-308", [Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)]),  // the largest subnormal
         ScanCase("9007199254740993", [9007199254740992]),
         ScanCase("0.1000000000000000055511151231257827", [0.1]),
         ScanCase("1.00000000000000011102230246251565404236316680908203125", [1]),

@@ -399,7 +399,7 @@ let smallChgcar = [
     /// carries (9.99…95) and at the extremes.
     @Test func writerDigitsEqualPrintf() throws {
         var rng = InputsRandom(seed: 11)
-        var values: [Double] = [0.5, 1, 9.9999999999949, 9.99999999999951, 0.123456789015, 1.234567890125, 5e-324,
+        var values: [Double] = [0.5, 1, 9.9999999999949, 9.99999999999951, 0.123456789015, 1.234567890125, .leastNonzeroMagnitude,
                                 1.7976931348623157e308, 123456.789, 1e-120, 2.5e-7]
         for _ in 0..<20000 {
             let mantissa = Double(UInt64.random(in: 1...(1 << 53), using: &rng)) / Double(1 << 53)
