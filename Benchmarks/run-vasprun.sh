@@ -7,8 +7,9 @@
 # Steps: generate bench-data/large_vasprun.xml (+ .json summary) unless it exists; compile
 # Benchmarks/sax_floor.c into bench-data/; build VasprunBenchmark and cascade in release mode
 # (own scratch path); make sure the Python venv has pymatgen and ASE; then time each reader under
-# `/usr/bin/time -v` (process wall time and peak RSS), repeating every tool whose first run took
-# under a minute, print a markdown table, and check Cascade's (and pymatgen's, ASE's) values
+# `/usr/bin/time -v` (wall time, CPU time, peak RSS) in REPEAT interleaved rounds (every tool once
+# per round; a tool whose first run took a minute or more runs once), print a markdown table of
+# medians with wall- and CPU-time ratios, and check Cascade's (and pymatgen's, ASE's) values
 # against the generator's summary. Results and raw logs go to bench-data/vasprun-results/.
 #
 # Environment (all optional):
@@ -16,12 +17,14 @@
 #   BENCH_FILE=$BENCH_DATA/large_vasprun.xml   the file to read (generated when missing)
 #   BENCH_GEN_ARGS=""            extra generator arguments, e.g. "--target-mb 40" (use another BENCH_FILE)
 #   GENERATOR=../shared/tools/make_large_vasprun.py
-#   REPEAT=5                     runs per tool when the first run takes < SLOW_SECONDS
+#   REPEAT=5                     rounds; each round runs every tool once (one whose first run
+#                                took SLOW_SECONDS or more runs only in the first round)
 #   SLOW_SECONDS=60              a tool slower than this runs once
 #   SCRATCH=.build-bench         swift build scratch path
 #   VENV=                        Python venv; default: .venv-bench in the repository if present,
 #                                else /work/.venv-bench if present, else create .venv-bench
 #   SKIP_PYTHON=0                1: skip pymatgen and ASE
+#   SKIP_ASE=0                   1: skip ASE only (pymatgen still runs)
 #   NICE=                        e.g. -10: run the timed commands under `nice -n -10` (needs root)
 set -euo pipefail
 
@@ -36,6 +39,7 @@ REPEAT=${REPEAT:-5}
 SLOW_SECONDS=${SLOW_SECONDS:-60}
 SCRATCH=${SCRATCH:-.build-bench}
 SKIP_PYTHON=${SKIP_PYTHON:-0}
+SKIP_ASE=${SKIP_ASE:-0}
 # NICE=-10 runs every timed command with `nice -n -10` (root only) so that other work on a shared
 # machine disturbs the timings less; the same for every tool.
 NICE_CMD=""
@@ -131,34 +135,48 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Timing
 # ---------------------------------------------------------------------------------------------
-# measure ID LABEL CMD...: runs CMD under /usr/bin/time -v; again REPEAT-1 times when the first
-# run took less than SLOW_SECONDS. Appends "ID<TAB>LABEL<TAB>run<TAB>wall_s<TAB>rss_kb" to runs.tsv.
-measure() {
-    local id=$1 label=$2
-    shift 2
-    local n=1 i=1
-    log "$label: $*"
-    while [ "$i" -le "$n" ]; do
-        $NICE_CMD /usr/bin/time -v -o "$OUT/$id.$i.time" "$@" >"$OUT/$id.$i.out" 2>"$OUT/$id.$i.err" || {
-            echo "FAILED: $* (see $OUT/$id.$i.err)" >&2
-            tail -5 "$OUT/$id.$i.err" >&2
-            return 1
-        }
-        local wall rss
-        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-                   n = split($2, p, ":"); s = 0
-                   for (k = 1; k <= n; k++) s = s * 60 + p[k]
-                   print s }' "$OUT/$id.$i.time")
-        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$id.$i.time")
-        cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$OUT/$id.$i.time")
-        printf '%s\t%s\t%d\t%s\t%s\t%s\n' "$id" "$label" "$i" "$wall" "$rss" "$cpu" >>"$OUT/runs.tsv"
-        printf '   run %d: %s s wall, %s s CPU, peak RSS %s KB\n' "$i" "$wall" "$cpu" "$rss" >&2
-        if [ "$i" -eq 1 ] && awk -v w="$wall" -v s="$SLOW_SECONDS" 'BEGIN { exit !(w < s) }'; then
-            n=$REPEAT
-        fi
-        i=$((i + 1))
-    done
+# run_once ID LABEL RUN CMD...: runs CMD once under /usr/bin/time -v and appends
+# "ID<TAB>LABEL<TAB>run<TAB>wall_s<TAB>rss_kb<TAB>cpu_s<TAB>load1" to runs.tsv (load1: the 1-minute
+# load average just before the run).
+run_once() {
+    local id=$1 label=$2 i=$3
+    shift 3
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    $NICE_CMD /usr/bin/time -v -o "$OUT/$id.$i.time" "$@" >"$OUT/$id.$i.out" 2>"$OUT/$id.$i.err" || {
+        echo "FAILED: $* (see $OUT/$id.$i.err)" >&2
+        tail -5 "$OUT/$id.$i.err" >&2
+        return 1
+    }
+    local wall rss cpu
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+               n = split($2, p, ":"); s = 0
+               for (k = 1; k <= n; k++) s = s * 60 + p[k]
+               print s }' "$OUT/$id.$i.time")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$id.$i.time")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$OUT/$id.$i.time")
+    printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\n' "$id" "$label" "$i" "$wall" "$rss" "$cpu" "$load" >>"$OUT/runs.tsv"
+    printf '   %-14s run %d: %s s wall, %s s CPU, peak RSS %s KB (load %s)\n' "$id" "$i" "$wall" "$cpu" "$rss" "$load" >&2
+    # A tool slower than SLOW_SECONDS runs once only.
+    if [ "$i" -eq 1 ] && ! awk -v w="$wall" -v s="$SLOW_SECONDS" 'BEGIN { exit !(w < s) }'; then
+        SLOW="$SLOW $id"
+    fi
 }
+
+# The tools, as "ID|LABEL|CMD ARGS..." (arguments without spaces). They run in rounds — every tool
+# once per round — so that a change of the machine's load during the run affects all alike.
+TOOLS=(
+    "xmllint|xmllint --stream|xmllint --stream --huge --noout $FILE"
+    "floor|sax_floor (libxml2 SAX2, empty callbacks)|$DATA/sax_floor $FILE"
+    "floor_ienc|sax_floor --ignore-enc (experiment)|$DATA/sax_floor $FILE --ignore-enc"
+    "cascade|Cascade Vasprun.read (full, projections)|$BIN/VasprunBenchmark $FILE --json"
+    "cascade_noproj|Cascade Vasprun.read --no-projected|$BIN/VasprunBenchmark $FILE --no-projected --json"
+)
+[ "$HAVE_CLI" = 1 ] && TOOLS+=("cascade_cli|cascade parse (CLI, end to end)|$BIN/cascade parse $FILE")
+if [ -n "$PY" ]; then
+    TOOLS+=("pymatgen|pymatgen Vasprun(parse_projected_eigen=True)|$PY Benchmarks/pymatgen_read.py $FILE")
+    [ "$SKIP_ASE" = 1 ] || TOOLS+=("ase|ASE read(index=':', format='vasp-xml')|$PY Benchmarks/ase_read.py $FILE")
+fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
@@ -167,16 +185,16 @@ fi
 log "warming the page cache"
 cat "$FILE" >/dev/null
 
-measure xmllint "xmllint --stream" xmllint --stream --huge --noout "$FILE"
-measure floor "sax_floor (libxml2 SAX2, empty callbacks)" "$DATA/sax_floor" "$FILE"
-measure floor_ienc "sax_floor --ignore-enc (experiment)" "$DATA/sax_floor" "$FILE" --ignore-enc
-measure cascade "Cascade Vasprun.read (full, projections)" "$BIN/VasprunBenchmark" "$FILE" --json
-measure cascade_noproj "Cascade Vasprun.read --no-projected" "$BIN/VasprunBenchmark" "$FILE" --no-projected --json
-[ "$HAVE_CLI" = 1 ] && measure cascade_cli "cascade parse (CLI, end to end)" "$BIN/cascade" parse "$FILE"
-if [ -n "$PY" ]; then
-    measure pymatgen "pymatgen Vasprun(parse_projected_eigen=True)" "$PY" Benchmarks/pymatgen_read.py "$FILE"
-    measure ase "ASE read(index=':', format='vasp-xml')" "$PY" Benchmarks/ase_read.py "$FILE"
-fi
+SLOW=""
+for round in $(seq 1 "$REPEAT"); do
+    log "round $round of $REPEAT"
+    for tool in "${TOOLS[@]}"; do
+        IFS='|' read -r id label cmd <<<"$tool"
+        [[ " $SLOW " == *" $id "* ]] && continue
+        # shellcheck disable=SC2086
+        run_once "$id" "$label" "$round" $cmd
+    done
+done
 
 # ---------------------------------------------------------------------------------------------
 # Report
@@ -204,14 +222,16 @@ import json, statistics, sys
 out, size = sys.argv[1], int(sys.argv[2])
 rows = {}
 order = []
+loads = []
 for line in open(out + "/runs.tsv"):
-    ident, label, run, wall, rss, cpu = line.rstrip("\n").split("\t")
+    ident, label, run, wall, rss, cpu, load = line.rstrip("\n").split("\t")
     if ident not in rows:
         rows[ident] = {"label": label, "wall": [], "rss": [], "inner": [], "cpu": []}
         order.append(ident)
     rows[ident]["wall"].append(float(wall))
     rows[ident]["cpu"].append(float(cpu))
     rows[ident]["rss"].append(int(rss) * 1024)
+    loads.append(float(load))
     # time measured inside the process (read only, no start-up or imports)
     text = open("%s/%s.%s.out" % (out, ident, run)).read()
     for l in text.splitlines():
@@ -222,34 +242,41 @@ for line in open(out + "/runs.tsv"):
                 rows[ident]["kept"] = j["kept_bytes"]
         elif l.startswith("wall time: min "):
             rows[ident]["inner"].append(float(l.split()[3]))
-def best(ident):
-    return min(rows[ident]["wall"]) if ident in rows else None
-ref_x, ref_p = best("xmllint"), best("pymatgen")
-print("| reader | runs | wall min (s) | wall median (s) | CPU min (s) | read time in process, min (s) | MB/s | peak RSS (MB) | × xmllint | pymatgen ÷ this |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+med = statistics.median
+def ref(ident, key):
+    return med(rows[ident][key]) if ident in rows else None
+x_wall, x_cpu = ref("xmllint", "wall"), ref("xmllint", "cpu")
+p_wall, p_cpu = ref("pymatgen", "wall"), ref("pymatgen", "cpu")
+ratio = lambda a, b: "%.2f" % (a / b) if b else "–"
+print("| reader | runs | wall median (s) | wall min (s) | CPU median (s) | CPU min (s) | read time in process, median (s) | MB/s (wall median) | peak RSS (MB) | × xmllint, wall | × xmllint, CPU | pymatgen ÷ this, wall | pymatgen ÷ this, CPU |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for ident in order:
     r = rows[ident]
-    w = min(r["wall"])
+    w, c = med(r["wall"]), med(r["cpu"])
     inner = [x for x in r["inner"] if x is not None]
-    print("| %s | %d | %.2f | %.2f | %.2f | %s | %.0f | %.0f | %s | %s |" % (
-        r["label"], len(r["wall"]), w, statistics.median(r["wall"]), min(r["cpu"]),
-        "%.2f" % min(inner) if inner else "–", size / 1e6 / w, max(r["rss"]) / 1e6,
-        "%.2f" % (w / ref_x) if ref_x else "–", "%.1f" % (ref_p / w) if ref_p else "–"))
+    print("| %s | %d | %.2f | %.2f | %.2f | %.2f | %s | %.0f | %.0f | %s | %s | %s | %s |" % (
+        r["label"], len(r["wall"]), w, min(r["wall"]), c, min(r["cpu"]),
+        "%.2f" % med(inner) if inner else "–", size / 1e6 / w, max(r["rss"]) / 1e6,
+        ratio(w, x_wall), ratio(c, x_cpu),
+        ratio(p_wall, w) if p_wall else "–", ratio(p_cpu, c) if p_cpu else "–"))
 if "cascade" in rows and "kept" in rows["cascade"]:
     kept, peak = rows["cascade"]["kept"], max(rows["cascade"]["rss"])
     print()
     print("Cascade arrays kept: %.1f MB; peak RSS %.1f MB = arrays + %.1f MB (target: arrays + 100 MB)."
           % (kept / 1e6, peak / 1e6, (peak - kept) / 1e6))
+print()
+print("1-minute load average at the start of each run: %.1f–%.1f (median %.1f)." % (min(loads), max(loads), med(loads)))
 PY
     echo
     echo "Wall time, CPU time (user + system) and peak RSS are /usr/bin/time -v of the whole process"
     echo "(start-up and, for Python, imports included); the in-process column is the reader's own"
-    echo "clock around the read alone. Ratios use the minimum wall times."
+    echo "clock around the read alone. Ratios use the medians; the tools ran in interleaved rounds."
     echo
     echo "## Values against the generator's summary ($SUMMARY)"
     echo
     readers=("Cascade=$OUT/cascade.1.out")
-    [ -n "$PY" ] && readers+=("pymatgen=$OUT/pymatgen.1.out" "ASE=$OUT/ase.1.out")
+    [ -n "$PY" ] && readers+=("pymatgen=$OUT/pymatgen.1.out")
+    [ -n "$PY" ] && [ "$SKIP_ASE" != 1 ] && readers+=("ASE=$OUT/ase.1.out")
     python3 Benchmarks/compare_summary.py "$SUMMARY" "${readers[@]}" || true
 } | tee "$REPORT"
 

@@ -31,6 +31,24 @@ public enum NumberScanner {
     /// Appends every number found in `bytes` to `output`.
     @inline(__always)
     public static func scan<C: NumberSink>(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout C) -> Tally {
+        scanLoop(bytes, into: &output, fixedFirst: false)
+    }
+
+    /// ``scan(_:into:)`` for rows of fixed-decimal fields (`%8.4f`, `%11.4f`: VASP's `<r>` rows):
+    /// each field is first tried as a plain `[-+]digits.digits` field followed by a separator
+    /// (``parseFixedDecimal(_:_:_:)``) and, when it is anything else, read by the general path.
+    /// The values, counts and split points are those of ``scan(_:into:)`` bit for bit (the fast
+    /// path computes exactly what the general one does for such a field); only the speed differs.
+    /// For text that is mostly not fixed-decimal (E-format numbers), ``scan(_:into:)`` is faster.
+    @inline(__always)
+    public static func scanFixedDecimals<C: NumberSink>(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout C) -> Tally {
+        scanLoop(bytes, into: &output, fixedFirst: true)
+    }
+
+    @inline(__always)
+    private static func scanLoop<C: NumberSink>(
+        _ bytes: UnsafeBufferPointer<UInt8>, into output: inout C, fixedFirst: Bool
+    ) -> Tally {
         var tally = Tally()
         guard let base = bytes.baseAddress else { return tally }
         let end = bytes.count
@@ -39,6 +57,12 @@ public enum NumberScanner {
             let c = base[i]
             if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
                 i += 1
+                continue
+            }
+            if fixedFirst, let (value, next) = parseFixedDecimal(base, i, end) {
+                output.appendScanned(value)
+                tally.count += 1
+                i = next
                 continue
             }
             if c == 0x2A {  // '*'
@@ -88,6 +112,92 @@ public enum NumberScanner {
 
     @inline(__always)
     private static func lower(_ c: UInt8) -> UInt8 { c | 0x20 }
+
+    /// Most significant digits a fixed-decimal field may have for ``parseFixedDecimal(_:_:_:)``:
+    /// 10¹⁵ < 2⁵³, so the digits are an exact `Double` and Clinger's fast path applies.
+    static let fixedDecimalMaxDigits = 15
+
+    /// The fast path for one plain fixed-decimal field: an optional sign, 1 or more integer digits,
+    /// a point, 1 or more decimals (at most ``fixedDecimalMaxDigits`` digits in all), then a
+    /// separator (space, tab, CR, LF) or the end of the buffer. Returns `nil` for anything else
+    /// (exponents, glued fields, `****`, words, long numbers), which the caller then reads with
+    /// ``parseOne(_:_:_:)``.
+    ///
+    /// For every field it accepts, the result is the one ``parseOne(_:_:_:)`` returns: the same
+    /// integer of digits divided by the same exact power of ten (one correctly rounded division),
+    /// the same sign (`-0.0000` is −0.0) and the same end index. `NumberScannerTests` checks this
+    /// on random fields of every width.
+    @inline(__always)
+    static func parseFixedDecimal(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Double, Int)? {
+        var i = start
+        let negative = p[i] == 0x2D
+        if negative || p[i] == 0x2B { i += 1 }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end, isDigit(p[i]) {
+            mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+            i += 1
+        }
+        let integerDigits = i - integerStart
+        guard integerDigits > 0, i < end, p[i] == 0x2E else { return nil }
+        i += 1
+        let decimalStart = i
+        // VASP prints 4 decimals: those are checked and combined at once (SWAR), any others one by one.
+        if i + 4 <= end, let four = fourDigits(p + i) {
+            mantissa = mantissa &* 10_000 &+ four
+            i += 4
+        }
+        while i < end, isDigit(p[i]) {
+            mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+            i += 1
+        }
+        let decimals = i - decimalStart
+        // (With more digits `mantissa` may have wrapped; it is then not used.)
+        guard decimals > 0, integerDigits + decimals <= fixedDecimalMaxDigits else { return nil }
+        if i < end {
+            let c = p[i]
+            guard c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D else { return nil }
+        }
+        // mantissa < 10¹⁵: the signed conversion is exact and cheaper than the unsigned one.
+        let magnitude = Double(Int64(bitPattern: mantissa)) / exactPowerOfTen(decimals)
+        return (negative ? -magnitude : magnitude, i)
+    }
+
+    /// The four ASCII digits at `p` as a number (0…9999), or `nil` when any of the bytes is not a
+    /// digit: one unaligned 32-bit load, checked and combined with integer arithmetic.
+    @inline(__always)
+    static func fourDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        let word = UInt32(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt32.self))
+        // Every byte 0x30…0x39: high nibble 3, and adding 6 does not carry out of the low nibble.
+        guard word & 0xF0F0_F0F0 == 0x3030_3030, (word &+ 0x0606_0606) & 0xF0F0_F0F0 == 0x3030_3030 else { return nil }
+        let digits = word &- 0x3030_3030  // d0 in the low byte (the first character)
+        let pairs = (digits &* 10 &+ (digits >> 8)) & 0x00FF_00FF  // d0d1 in byte 0, d2d3 in byte 2
+        return UInt64(pairs & 0xFF) &* 100 &+ UInt64(pairs >> 16)
+    }
+
+    /// 10ⁿ for n in 0…15, exact (the values of `exactPowers`, without a global's lazy
+    /// initialisation check in the hot loop).
+    @inline(__always)
+    static func exactPowerOfTen(_ n: Int) -> Double {
+        switch n {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        default: return 1e15
+        }
+    }
 
     /// Parses one number starting at `start`; returns the value and the index after it.
     @inline(__always)

@@ -27,7 +27,7 @@ final class VasprunParser {
     enum StructureRole { case initial, final, step }
 
     /// Which `<array>` is being collected.
-    enum ArrayRole { case eigenvalues, dosTotal, dosPartial, projected }
+    typealias ArrayRole = ArrayCollector.Role
 
     let file: String
     let options: VasprunOptions
@@ -42,6 +42,9 @@ final class VasprunParser {
 
     // Text of the current leaf.
     @exclusivity(unchecked) private var collecting = false
+    /// `true` inside an `<r>` row whose text goes straight from libxml2's buffer to ``collector``
+    /// (no copy into `text`).
+    @exclusivity(unchecked) private var feedingRow = false
     @exclusivity(unchecked) private var text = ContiguousArray<UInt8>()
     private var leafName = ""
     private var leafType = ""
@@ -74,7 +77,12 @@ final class VasprunParser {
     private var dosEfermi: Double?
     private var dosTotal: ArrayCollector?
     private var dosPartial: ArrayCollector?
-    @exclusivity(unchecked) private var collector: ArrayCollector?
+    @exclusivity(unchecked) private var collector: ArrayCollector? {
+        didSet { activeCollector = collector.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `collector` without reference counting, for the per-row callbacks (it is kept alive by
+    /// `collector`, and changes with it).
+    @exclusivity(unchecked) private var activeCollector: Unmanaged<ArrayCollector>?
     /// Upper bound on the decompressed bytes of the file, for sanity-checking announced sizes.
     private var byteBudget = 0
 
@@ -264,7 +272,12 @@ final class VasprunParser {
         h.characters = { ctx, bytes, length in
             guard let ctx, let bytes else { return }
             Unmanaged<VasprunParser>.fromOpaque(ctx)._withUnsafeGuaranteedRef { me in
-                if me.collecting { me.text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length))) }
+                let piece = UnsafeBufferPointer(start: bytes, count: Int(length))
+                if me.feedingRow {
+                    me.activeCollector?._withUnsafeGuaranteedRef { $0.feed(piece) }
+                } else if me.collecting {
+                    me.text.append(contentsOf: piece)
+                }
             }
         }
         h.serror = { ctx, error in
@@ -298,6 +311,7 @@ final class VasprunParser {
             names.removeLast()
             modes.removeLast()
             collecting = false
+            feedingRow = false
         }
         if let context { xmlStopParser(context) }
     }
@@ -313,7 +327,7 @@ final class VasprunParser {
         }
         // Hot path: rows of the big arrays.
         if parent == .arraySet, localname[0] == 0x72, localname[1] == 0 {  // <r>
-            beginText()
+            beginRow()
             modes.append(.arrayRow)
             return
         }
@@ -329,6 +343,13 @@ final class VasprunParser {
     private func beginText() {
         collecting = true
         text.removeAll(keepingCapacity: true)
+    }
+
+    /// An `<r>` row of an array: its text is scanned where libxml2 delivers it.
+    private func beginRow() {
+        guard let c = activeCollector else { return }
+        c._withUnsafeGuaranteedRef { $0.beginRow() }
+        feedingRow = true
     }
 
     private func beginLeaf(_ attributes: Attributes, vector: Bool = false) {
@@ -451,7 +472,7 @@ final class VasprunParser {
         case .array, .arraySet:
             if name == "set" { collector?.openSet(); return .arraySet }
             if name == "field" { beginText(); return .arrayField }
-            if name == "r" { beginText(); return .arrayRow }
+            if name == "r" { beginRow(); return .arrayRow }
             return .ignore
         default:
             return .ignore
@@ -564,10 +585,11 @@ final class VasprunParser {
     }
 
     private func endRow() {
-        collecting = false
-        guard let c = collector else { return }
-        let tally = text.withUnsafeBufferPointer { c.appendRow($0) }
-        noteOverflow(tally)
+        guard feedingRow else { return }
+        feedingRow = false
+        guard let c = activeCollector else { return }
+        let tally = c._withUnsafeGuaranteedRef { $0.endRow() }
+        if tally.overflows > 0 || tally.invalid > 0 { noteOverflow(tally) }
     }
 
     private func endVector() {
@@ -792,6 +814,8 @@ final class VasprunParser {
     private func finishArray() {
         guard let c = collector else { return }
         collector = nil
+        feedingRow = false
+        c.seal()
         let path = path
         if let problem = c.problem {
             warn(line: currentLine, path: path, "\(problem); block skipped")
@@ -897,12 +921,20 @@ final class VasprunParser {
 
 /// Collects one `<array>` (`<field>`s, nested `<set>`s, `<r>` rows) into a flat buffer and works out
 /// its shape from the set nesting, checking that it is regular.
+///
+/// A row's text is scanned where libxml2 delivers it (``feed(_:)``, possibly in several pieces)
+/// and its numbers are written straight into the array's storage; a row only counts when it has
+/// exactly one number per `<field>`.
 final class ArrayCollector {
-    let role: VasprunParser.ArrayRole
+    /// Which `<array>` is being collected.
+    enum Role { case eigenvalues, dosTotal, dosPartial, projected }
+
+    let role: Role
     @exclusivity(unchecked) var fields: [String] = []
-    /// Numbers of the rows, in file order (all roles but projections).
+    /// Numbers of the rows, in file order (all roles but projections). During the read the array
+    /// may hold zeros past the last complete row; ``seal()`` trims them.
     @exclusivity(unchecked) var doubles = ContiguousArray<Double>()
-    /// Projection weights, in file order.
+    /// Projection weights, in file order (trimmed by ``seal()`` as `doubles`).
     @exclusivity(unchecked) var floats = ContiguousArray<Float>()
     /// Number of `<set>`s opened at each depth (depth 0 = the outer unnamed set).
     var setsAtDepth: [Int] = []
@@ -912,7 +944,18 @@ final class ArrayCollector {
     /// Rows the file's header announces (bounded by the file size); capacity is reserved at the first row.
     var announcedRows = 0
 
-    init(role: VasprunParser.ArrayRole) {
+    /// Values of complete rows stored so far (`doubles` or `floats` may be longer during the read).
+    @exclusivity(unchecked) private var filled = 0
+    /// The row being read: numbers seen (stored or not), overflows, skipped bytes.
+    @exclusivity(unchecked) private var rowTally = NumberScanner.Tally()
+    /// Index in the row of the next number; the partial DOS drops the first column (index −1).
+    @exclusivity(unchecked) private var rowIndex = 0
+    /// A field cut by the end of a piece of text, completed by the next piece or the row's end.
+    @exclusivity(unchecked) private var carry = ContiguousArray<UInt8>()
+    /// Zeros appended at a time ahead of the rows (bounded by the reserved capacity).
+    private static let batch = 1 << 14
+
+    init(role: Role) {
         self.role = role
     }
 
@@ -932,38 +975,110 @@ final class ArrayCollector {
         fields.append(name)
     }
 
-    /// Scans one `<r>` row; a row whose length differs from the field count is an error of the block.
-    func appendRow(_ bytes: UnsafeBufferPointer<UInt8>) -> NumberScanner.Tally {
-        guard problem == nil else { return NumberScanner.Tally() }
-        let expected = fields.count
-        if rows == 0 && announcedRows > 0 { reserve(rowLength: expected) }
-        let tally: NumberScanner.Tally
+    /// Columns of a row that are kept: the partial DOS drops its energy column (it repeats the
+    /// total DOS grid).
+    private var keptColumns: Int { role == .dosPartial ? max(fields.count - 1, 0) : fields.count }
+
+    /// Starts an `<r>` row.
+    func beginRow() {
+        rowTally = NumberScanner.Tally()
+        rowIndex = role == .dosPartial ? -1 : 0
+        if !carry.isEmpty { carry.removeAll(keepingCapacity: true) }
+        guard problem == nil else { return }
+        if rows == 0 && announcedRows > 0 { reserve(rowLength: keptColumns) }
         switch role {
-        case .projected:
-            tally = NumberScanner.scan(bytes, into: &floats)
-            if tally.count != expected {
-                floats.removeLast(min(tally.count, floats.count))
-            }
-        case .dosPartial:
-            // Scan in place, then drop the energy column: it repeats the total DOS grid.
-            let start = doubles.count
-            tally = NumberScanner.scan(bytes, into: &doubles)
-            if tally.count == expected {
-                doubles.remove(at: start)
-            } else {
-                doubles.removeLast(doubles.count - start)
-            }
-        default:
-            tally = NumberScanner.scan(bytes, into: &doubles)
-            if tally.count != expected {
-                doubles.removeLast(min(tally.count, doubles.count))
-            }
+        case .projected: Self.makeRoom(&floats, filled + keptColumns)
+        default: Self.makeRoom(&doubles, filled + keptColumns)
         }
-        if tally.count != expected {
-            problem = "row \(rows + 1) has \(tally.count) values, expected \(expected) (\(fields.joined(separator: " ")))"
+    }
+
+    /// Scans one piece of a row's text. Numbers never contain a separator, so the text up to the
+    /// last separator of the piece scans as it would in the whole row; the rest (a field the next
+    /// piece may continue) waits in `carry`.
+    func feed(_ piece: UnsafeBufferPointer<UInt8>) {
+        guard problem == nil, let base = piece.baseAddress else { return }
+        let n = piece.count
+        var from = 0
+        if !carry.isEmpty {
+            while from < n, !Self.isSeparator(base[from]) { from += 1 }
+            carry.append(contentsOf: UnsafeBufferPointer(start: base, count: from))
+            if from == n { return }
+            scanCarry()
+        }
+        var cut = n
+        while cut > from, !Self.isSeparator(base[cut - 1]) { cut -= 1 }
+        if cut > from { scan(UnsafeBufferPointer(start: base + from, count: cut - from)) }
+        if cut < n { carry.append(contentsOf: UnsafeBufferPointer(start: base + cut, count: n - cut)) }
+    }
+
+    /// Ends the row: it is kept when it has one number per field; otherwise the block gets a problem
+    /// (and is skipped). Returns what the scan found, for the overflow warnings.
+    func endRow() -> NumberScanner.Tally {
+        guard problem == nil else { return NumberScanner.Tally() }
+        if !carry.isEmpty { scanCarry() }
+        let expected = fields.count
+        if rowTally.count == expected {
+            filled += keptColumns
+        } else {
+            problem = "row \(rows + 1) has \(rowTally.count) values, expected \(expected) (\(fields.joined(separator: " ")))"
         }
         rows += 1
-        return tally
+        return rowTally
+    }
+
+    /// Drops the zeros past the last complete row; called once the array is closed.
+    func seal() {
+        if floats.count > filled { floats.removeLast(floats.count - filled) }
+        if doubles.count > filled { doubles.removeLast(doubles.count - filled) }
+    }
+
+    @inline(__always)
+    private static func isSeparator(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D
+    }
+
+    private func scanCarry() {
+        carry.withUnsafeBufferPointer { scan($0) }
+        carry.removeAll(keepingCapacity: true)
+    }
+
+    /// Scans complete fields into the storage after the last complete row.
+    @inline(__always)
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let tally: NumberScanner.Tally
+        switch role {
+        case .projected: tally = Self.scanPiece(bytes, into: &floats, at: filled, columns: keptColumns, index: &rowIndex)
+        default: tally = Self.scanPiece(bytes, into: &doubles, at: filled, columns: keptColumns, index: &rowIndex)
+        }
+        rowTally.count += tally.count
+        rowTally.overflows += tally.overflows
+        rowTally.invalid += tally.invalid
+    }
+
+    /// Writes the numbers of `bytes` to `array[offset + index]` for `index` in `0..<columns` (the
+    /// caller made room, ``makeRoom(_:_:)``), counting but not storing any others.
+    @inline(__always)
+    private static func scanPiece<T: BinaryFloatingPoint>(
+        _ bytes: UnsafeBufferPointer<UInt8>, into array: inout ContiguousArray<T>, at offset: Int, columns: Int,
+        index: inout Int
+    ) -> NumberScanner.Tally {
+        array.withUnsafeMutableBufferPointer { storage in
+            let room = min(columns, max(storage.count - offset, 0))
+            var sink = RowSink(base: storage.baseAddress.map { $0 + offset }, room: room, index: index)
+            let tally = NumberScanner.scanFixedDecimals(bytes, into: &sink)
+            index = sink.index
+            return tally
+        }
+    }
+
+    /// Makes `array.count` at least `needed`, appending zeros in batches that stay within the
+    /// reserved capacity (so a reserved array is never reallocated).
+    @inline(__always)
+    private static func makeRoom<T: BinaryFloatingPoint>(_ array: inout ContiguousArray<T>, _ needed: Int) {
+        let count = array.count
+        guard count < needed else { return }
+        let target = max(needed, min(count + batch, array.capacity))
+        array.append(contentsOf: repeatElement(0, count: target - count))
     }
 
     /// Reserves the announced size once, so a large array is not copied while it grows (that copy
@@ -993,6 +1108,20 @@ final class ArrayCollector {
         guard rows % previous == 0 else { return nil }
         shape.append(rows / previous)
         return shape
+    }
+}
+
+/// Where a row's numbers go: `base[index]` for `index` in `0..<room`; numbers before (negative
+/// index: a dropped column) or after are counted by the scan but not stored.
+struct RowSink<T: BinaryFloatingPoint>: NumberSink {
+    let base: UnsafeMutablePointer<T>?
+    let room: Int
+    var index: Int
+
+    @inline(__always)
+    mutating func appendScanned(_ value: Double) {
+        if UInt(bitPattern: index) < UInt(bitPattern: room), let base { base[index] = T(value) }
+        index += 1
     }
 }
 

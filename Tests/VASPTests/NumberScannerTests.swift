@@ -222,4 +222,127 @@ struct ScannerRandom: RandomNumberGenerator {
         }
         #expect(failures.isEmpty, "\(failures)")
     }
+
+    // MARK: - The fixed-decimal fast path
+
+    /// Both scan paths on the same bytes, into `[Double]` and `ContiguousArray<Float>`; `nil` when
+    /// they agree bit for bit (values, counts, overflows, skipped bytes), else a description.
+    static func fastPathDisagreement(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        var general: [Double] = []
+        var fast: [Double] = []
+        var generalFloats = ContiguousArray<Float>()
+        var fastFloats = ContiguousArray<Float>()
+        let (t1, t2, t3, t4) = bytes.withUnsafeBufferPointer { b in
+            (
+                NumberScanner.scan(b, into: &general), NumberScanner.scanFixedDecimals(b, into: &fast),
+                NumberScanner.scan(b, into: &generalFloats), NumberScanner.scanFixedDecimals(b, into: &fastFloats)
+            )
+        }
+        let floatsAgree = generalFloats.count == fastFloats.count
+            && zip(generalFloats, fastFloats).allSatisfy { ($0.isNaN && $1.isNaN) || $0.bitPattern == $1.bitPattern }
+        guard sameDoubles(general, fast), floatsAgree, t1 == t2, t3 == t4, t1 == t3 else {
+            return "\"\(text)\": \(general) vs \(fast), \(t1) vs \(t2)"
+        }
+        return nil
+    }
+
+    /// A random plain fixed-decimal field: sign, 1–11 integer digits (often a single 0), 1–9
+    /// decimals (often 4, as VASP prints), so both sides of the fast path's 15-digit limit occur.
+    static func randomFixedField(_ g: inout ScannerRandom) -> String {
+        let sign = ["", "", "", "-", "+"][Int.random(in: 0..<5, using: &g)]
+        let integerDigits = Bool.random(using: &g) ? 1 : Int.random(in: 1...11, using: &g)
+        let decimals = Bool.random(using: &g) ? 4 : Int.random(in: 1...9, using: &g)
+        var integer = (0..<integerDigits).map { _ in String(Int.random(in: 0...9, using: &g)) }.joined()
+        if integerDigits == 1 && Int.random(in: 0..<3, using: &g) == 0 { integer = "0" }
+        var fraction = (0..<decimals).map { _ in String(Int.random(in: 0...9, using: &g)) }.joined()
+        if Int.random(in: 0..<8, using: &g) == 0 { fraction = String(repeating: "0", count: decimals) }  // 0.0000, -0.0000
+        return sign + integer + "." + fraction
+    }
+
+    /// Every plain fixed-decimal field the fast path accepts reads exactly as `parseOne` reads it
+    /// (value bit for bit, end index) and as `Double(String)` (correct rounding); 200,000 seeded
+    /// random fields of every width.
+    @Test func fixedDecimalFieldsReadAsTheGeneralPathReadsThem() {
+        var g = ScannerRandom(state: 8_4_2026)
+        var failures: [String] = []
+        var accepted = 0
+        for _ in 0..<200_000 {
+            let field = Self.randomFixedField(&g)
+            let bytes = Array(field.utf8)
+            let (fast, general) = bytes.withUnsafeBufferPointer { b in
+                (NumberScanner.parseFixedDecimal(b.baseAddress!, 0, b.count), NumberScanner.parseOne(b.baseAddress!, 0, b.count))
+            }
+            guard let fast else { continue }  // longer than 15 digits: the general path reads it
+            accepted += 1
+            let exact = Double(field)!
+            let agrees = general.map { sameDouble($0.0, fast.0) && $0.1 == fast.1 } ?? false
+            if !(agrees && sameDouble(fast.0, exact) && fast.1 == bytes.count), failures.count < 10 {
+                failures.append("\(field): \(fast) vs \(String(describing: general)) vs \(exact)")
+            }
+        }
+        #expect(accepted > 150_000)
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// Every 4-decimal field from 0.0000 to 7.9999, both signs, through the fast path's table of
+    /// quotients and past its end: the same `Double` and `Float` as the general path and as
+    /// `Double(String)`.
+    @Test func everyFourDecimalFieldOfTheQuotientTable() {
+        var failures: [String] = []
+        for m in 0..<80_000 {
+            let digits = String(m)
+            let padded = String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+            let field = padded.dropLast(4) + "." + padded.suffix(4)
+            for text in [String(field), "-" + field] {
+                let bytes = Array(text.utf8)
+                let (fast, general) = bytes.withUnsafeBufferPointer { b in
+                    (NumberScanner.parseFixedDecimal(b.baseAddress!, 0, b.count), NumberScanner.parseOne(b.baseAddress!, 0, b.count))
+                }
+                let exact = Double(text)!
+                guard let fast, let general, sameDouble(fast.0, general.0), sameDouble(fast.0, exact),
+                    Float(fast.0).bitPattern == Float(general.0).bitPattern, fast.1 == general.1
+                else {
+                    if failures.count < 10 { failures.append(text) }
+                    continue
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// Whole random rows — fixed-width fields (`%8.4f`, `%11.4f`, any width), separators of every
+    /// kind, glued fields, `****`, exponents, E-less exponents, NaN, stray bytes, fields cut by the
+    /// end of the buffer — scan identically through `scanFixedDecimals` and `scan`.
+    @Test func fixedDecimalScanEqualsTheGeneralScanOnRandomRows() {
+        var g = ScannerRandom(state: 31_337)
+        let specials = [
+            "****", "*******", "NaN", "-inf", "1.0E+01", "-2.5D-3", "0.1234-100", ".5", "5.", "-", "+", "abc", "1,5",
+            "38919.7238932.60", "0.12100.12110.1212", "1.5e", "9007199254740993.0", "123456789012345.6",
+            "1234567890123456.7", "0.000000000000000000000000123",
+        ]
+        let separators = [" ", "  ", "   ", "\n", "\t", "\r\n", " \n  "]
+        var failures: [String] = []
+        for _ in 0..<20_000 {
+            var row = Bool.random(using: &g) ? separators[Int.random(in: 0..<separators.count, using: &g)] : ""
+            for _ in 0..<Int.random(in: 1...12, using: &g) {
+                let field = Int.random(in: 0..<6, using: &g) == 0
+                    ? specials[Int.random(in: 0..<specials.count, using: &g)] : Self.randomFixedField(&g)
+                // Mostly separated; sometimes glued to the previous field.
+                if Int.random(in: 0..<5, using: &g) != 0 {
+                    row += separators[Int.random(in: 0..<separators.count, using: &g)]
+                }
+                row += field
+            }
+            if Bool.random(using: &g) { row += " " }
+            if let problem = Self.fastPathDisagreement(row), failures.count < 10 { failures.append(problem) }
+            // The same row cut at a random byte (a field cut by the buffer's end).
+            let cut = String(row.utf8.prefix(Int.random(in: 0...row.utf8.count, using: &g)))!
+            if let problem = Self.fastPathDisagreement(cut), failures.count < 10 { failures.append(problem) }
+        }
+        for c in Self.cases {
+            if let problem = Self.fastPathDisagreement(c.text), failures.count < 10 { failures.append(problem) }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
 }
