@@ -95,6 +95,11 @@ public struct SVGPlot: Sendable, Hashable {
         /// Energy-level diagram: a horizontal bar of `width` (x units) at each point, consecutive bars joined
         /// by thin dashed connectors.
         case levels(width: Double)
+        /// Reaction-energy profile (seed Fig. 2f style): a bar of `width` at each point (the states) and,
+        /// between bars k and k + 1, a smooth transition-state bump rising to `transitionStates[k]` (y units,
+        /// the same axis) with `transitionLabels[k]` above its top; a `nil` transition state gives a dashed
+        /// connector instead (no barrier known).
+        case profile(width: Double, transitionStates: [Double?], transitionLabels: [String])
     }
 
     /// Area filled under a series.
@@ -254,6 +259,11 @@ struct SVGRenderer {
             let n = min(s.x.count, s.y.count)
             xs += s.x.prefix(n)
             if case .levels(let w) = s.style { xs += s.x.prefix(n).flatMap { [$0 - w / 2, $0 + w / 2] } }
+            if case .profile(let w, let states, _) = s.style {
+                xs += s.x.prefix(n).flatMap { [$0 - w / 2, $0 + w / 2] }
+                let tops = states.compactMap { $0 }
+                if s.axis == .right { y2s += tops } else { ys += tops }
+            }
             if s.axis == .right { y2s += s.y.prefix(n) } else { ys += s.y.prefix(n) }
             if let fill = s.fill {
                 let base: Double
@@ -380,6 +390,8 @@ struct SVGRenderer {
             out += "<path d=\"\(path(points, ys: ys, steps: true))\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(s.lineWidth))\"\(dash)/>\n"
         case .levels(let w):
             out += levels(points, width: w, ys: ys, color: color, lineWidth: s.lineWidth)
+        case .profile(let w, let states, let labels):
+            out += profile(points, width: w, transitionStates: states, labels: labels, ys: ys, color: color, lineWidth: s.lineWidth)
         case .scatter:
             break
         }
@@ -452,6 +464,30 @@ struct SVGRenderer {
             }
             out += "<line x1=\"\(n(x0))\" y1=\"\(n(py))\" x2=\"\(n(x1))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth, 3)))\"/>\n"
             previous = (x1, py)
+        }
+        return out
+    }
+
+    /// Bars at the states and a bump (two cubic Béziers with horizontal tangents at the ends and at the
+    /// top) through each known transition state, halfway between the bars.
+    func profile(_ points: [(Double, Double)], width: Double, transitionStates: [Double?], labels: [String], ys: AxisScale, color: String, lineWidth: Double) -> String {
+        var out = ""
+        for (k, (x, y)) in points.enumerated() where x.isFinite && y.isFinite {
+            let py = ys.pixel(y)
+            out += "<line x1=\"\(n(xScale.pixel(x - width / 2)))\" y1=\"\(n(py))\" x2=\"\(n(xScale.pixel(x + width / 2)))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth, 3)))\"/>\n"
+            guard k + 1 < points.count, points[k + 1].0.isFinite, points[k + 1].1.isFinite else { continue }
+            let xa = xScale.pixel(x + width / 2), xb = xScale.pixel(points[k + 1].0 - width / 2), yb = ys.pixel(points[k + 1].1)
+            guard k < transitionStates.count, let top = transitionStates[k], top.isFinite else {
+                out += "<line x1=\"\(n(xa))\" y1=\"\(n(py))\" x2=\"\(n(xb))\" y2=\"\(n(yb))\" stroke=\"\(xml(color))\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
+                continue
+            }
+            let xm = (xa + xb) / 2, yt = ys.pixel(top)
+            let d = "M\(n(xa)) \(n(py)) C\(n(xa + 0.6 * (xm - xa))) \(n(py)) \(n(xm - 0.6 * (xm - xa))) \(n(yt)) \(n(xm)) \(n(yt))"
+                + " C\(n(xm + 0.6 * (xb - xm))) \(n(yt)) \(n(xb - 0.6 * (xb - xm))) \(n(yb)) \(n(xb)) \(n(yb))"
+            out += "<path class=\"transition-state\" d=\"\(d)\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth * 0.75, 1.5)))\"/>\n"
+            if k < labels.count, !labels[k].isEmpty {
+                out += "<text x=\"\(n(xm))\" y=\"\(n(yt - 6))\" text-anchor=\"middle\" font-size=\"12\" fill=\"\(xml(color))\">\(xml(labels[k]))</text>\n"
+            }
         }
         return out
     }

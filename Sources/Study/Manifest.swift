@@ -397,6 +397,8 @@ public struct Quantities: Sendable, Hashable, Decodable {
     public var bonds: [BondDefinition]
     /// Bader charge fragments.
     public var fragments: [FragmentDefinition]
+    /// Band edges and band centres of static runs (seed Fig. 2a/2b).
+    public var electronic: [ElectronicDefinition]
 
     /// No quantities.
     public init() {
@@ -404,15 +406,17 @@ public struct Quantities: Sendable, Hashable, Decodable {
         pathways = []
         bonds = []
         fragments = []
+        electronic = []
     }
 
     public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(["energies", "pathways", "bonds", "fragments"], in: "quantities")
+        try decoder.rejectUnknownKeys(["energies", "pathways", "bonds", "fragments", "electronic"], in: "quantities")
         let c = try decoder.container(keyedBy: AnyKey.self)
         energies = try c.decodeIfPresent([EnergyDefinition].self, forKey: AnyKey("energies")) ?? []
         pathways = try c.decodeIfPresent([PathwayDefinition].self, forKey: AnyKey("pathways")) ?? []
         bonds = try c.decodeIfPresent([BondDefinition].self, forKey: AnyKey("bonds")) ?? []
         fragments = try c.decodeIfPresent([FragmentDefinition].self, forKey: AnyKey("fragments")) ?? []
+        electronic = try c.decodeIfPresent([ElectronicDefinition].self, forKey: AnyKey("electronic")) ?? []
     }
 
     /// Every calculation name a quantity refers to, with what refers to it and where.
@@ -421,6 +425,49 @@ public struct Quantities: Sendable, Hashable, Decodable {
             + pathways.map { ("pathway '\($0.name)'", $0.location, $0.steps) }
             + bonds.map { ("bond set '\($0.name)'", $0.location, $0.calculations) }
             + fragments.map { ("fragment set '\($0.name)'", $0.location, $0.calculations + [$0.reference].compactMap { $0 }) }
+            + electronic.map { ("electronic set '\($0.name)'", $0.location, $0.calculations) }
+    }
+}
+
+/// Electronic structure of static runs (seed Fig. 2a/2b): the eigenvalue gap (pymatgen
+/// `eigenvalue_band_properties`), the DOS gap (`Dos.get_gap`, tolerance 1e-4 relative), and the band centre,
+/// width and filling of an orbital shell (default d; Hammer–Nørskov) on named elements and/or sites, over
+/// an energy window relative to E_F (default: the whole DOS grid). `cascade tabulate --plots` also draws
+/// each calculation's total DOS (Fig. 2a style).
+public struct ElectronicDefinition: Sendable, Hashable, Decodable {
+    /// The set's name, e.g. `d-band centres (Fig. 2b)`.
+    public var name: String
+    /// Where it comes from.
+    public var source: String?
+    /// The static calculations (with a DOS: LORBIT set for band centres).
+    public var calculations: [String]
+    /// Elements whose atoms are one selection each, e.g. `[Fe, Co]`.
+    public var elements: [String]
+    /// 0-based atoms (file order) forming one more selection (e.g. the active site).
+    public var sites: [Int]?
+    /// The orbital shell of the band descriptors: `s`, `p`, `d` (default) or `f`.
+    public var orbital: String
+    /// The window [a, b] in eV relative to E_F; `nil` = the whole grid (pymatgen's default).
+    public var window: [Double]?
+    /// Where the entry starts.
+    public var location: ManifestLocation
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(["name", "source", "calculations", "elements", "sites", "orbital", "window"], in: "an electronic set")
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        location = decoder.location
+        name = try c.decode(String.self, forKey: AnyKey("name"))
+        source = try c.decodeIfPresent(String.self, forKey: AnyKey("source"))
+        calculations = try c.decode([String].self, forKey: AnyKey("calculations"))
+        guard !calculations.isEmpty else { throw decoder.invalid("expected at least one calculation", key: "calculations") }
+        elements = try c.decodeIfPresent([String].self, forKey: AnyKey("elements")) ?? []
+        sites = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("sites"))?.indices
+        orbital = try c.decodeIfPresent(String.self, forKey: AnyKey("orbital")) ?? "d"
+        guard ["s", "p", "d", "f"].contains(orbital) else { throw decoder.invalid("expected an orbital shell s, p, d or f", key: "orbital") }
+        window = try c.decodeIfPresent([Double].self, forKey: AnyKey("window"))
+        if let w = window, w.count != 2 || !(w[0] < w[1]) || !w.allSatisfy(\.isFinite) {
+            throw decoder.invalid("expected a window [low, high] in eV relative to E_F with low < high", key: "window")
+        }
     }
 }
 

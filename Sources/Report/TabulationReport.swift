@@ -1,0 +1,415 @@
+import Analysis
+
+/// The output of `cascade tabulate`: the status table first, then one table per quantity (energies, NEB
+/// bands, each pathway and the catalysts side by side, bond sets, fragment sets), in text, Markdown, CSV,
+/// JSON or LaTeX; the reaction-energy profile (seed Fig. 2f) and the NEB band plots as SVG.
+/// A value that cannot be given is written `n/a` in tables (`null` in JSON) with its reason beside it.
+public enum TabulationReport {
+    /// The JSON schema version of ``json(_:)``.
+    public static let schemaVersion = 1
+
+    // MARK: Tables
+
+    /// Every table, in order: status, energies, NEB bands, pathways (one per pathway, then the
+    /// comparison), bonds, fragments.
+    public static func tables(_ t: StudyTabulationResult) -> [Table] {
+        var out = [statusTable(t)]
+        if !t.energies.isEmpty { out.append(energyTable(t.energies)) }
+        if !t.nebs.isEmpty { out.append(nebTable(t.nebs)) }
+        out += t.pathways.map(pathwayTable)
+        if t.pathways.count > 1 { out.append(EnergeticsReport.pathwayTable(t.comparison, title: "Pathways side by side (seed Table S2)")) }
+        out += t.bonds.map(bondTable)
+        out += t.fragments.map(fragmentTable)
+        out += t.electronic.map(electronicTable)
+        return out
+    }
+
+    /// The whole report in `format`: tables separated by a blank line; CSV tables each preceded by a
+    /// `# title` line; JSON as one object (``json(_:)``).
+    public static func render(_ t: StudyTabulationResult, format: TableFormat) -> String {
+        switch format {
+        case .json: return json(t).serialized() + "\n"
+        case .csv: return tables(t).map { "# \($0.title ?? "")\n" + $0.render(.csv) }.joined(separator: "\n")
+        default: return tables(t).map { $0.render(format) }.joined(separator: "\n")
+        }
+    }
+
+    /// One row per calculation: state, E(σ→0), VASP version, reason.
+    public static func statusTable(_ t: StudyTabulationResult) -> Table {
+        var table = Table(title: "Calculations in \(t.runs) (\(t.study))", columns: [
+            TableColumn(key: "calculation", title: "calculation"),
+            TableColumn(key: "kind", title: "kind"),
+            TableColumn(key: "status", title: "status"),
+            TableColumn(key: "final_energy", title: "E(σ→0)", unit: "eV", decimals: 6),
+            TableColumn(key: "vasp_version", title: "VASP"),
+            TableColumn(key: "reason", title: "reason"),
+        ])
+        for s in t.statuses {
+            table.append([
+                .text(s.name), .text(s.isNeb ? "neb (\(max(s.images.count - 2, 0)) images)" : "single"), .text(s.state.rawValue),
+                cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, .text(s.reason),
+            ])
+        }
+        let counts = CalculationState.allCases.map { "\(t.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        table.notes = ["\(t.statuses.count) calculations: \(counts)"]
+        return table
+    }
+
+    /// `E = E(complex) − Σ E(parts)` per definition.
+    public static func energyTable(_ energies: [TabulatedEnergy]) -> Table {
+        var table = Table(title: "Energies E = E(complex) − Σ E(parts) (E(σ→0))", columns: [
+            TableColumn(key: "name", title: "quantity"),
+            TableColumn(key: "source", title: "source"),
+            TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
+            TableColumn(key: "formula", title: "terms"),
+            TableColumn(key: "reason", title: "n/a reason / guard"),
+        ])
+        for e in energies {
+            let formula = e.terms.map { term in
+                let c = abs(term.coefficient) == 1 ? "" : "\(ReportNumber.shortest(abs(term.coefficient)))·"
+                return (term.coefficient < 0 ? "− " : "") + "\(c)E(\(term.calculation))"
+            }.joined(separator: " ")
+            table.append([
+                .text(e.name), e.source.map(TableCell.text) ?? .empty, valueOrNA(e.value), .text(formula),
+                .text(e.reason ?? (e.issues.isEmpty ? "" : "warning: " + e.issues.joined(separator: "; "))),
+            ])
+        }
+        table.notes = ["n/a: an input is missing, running, truncated or unconverged (reason given); only converged calculations feed numbers"]
+        return table
+    }
+
+    /// Per NEB calculation: both barriers relative to the initial state, ΔE, the climbing-image check.
+    public static func nebTable(_ nebs: [TabulatedNeb]) -> Table {
+        var table = Table(title: "NEB barriers (relative to image 00, the initial state)", columns: [
+            TableColumn(key: "calculation", title: "NEB"),
+            TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
+            TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
+            TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
+            TableColumn(key: "band_fit", title: "fit over available images (force / energy-only)"),
+            TableColumn(key: "reason", title: "n/a reason"),
+        ])
+        for n in nebs {
+            var band = ""
+            if let a = n.analysis, let range = a.fittedImages {
+                let f = a.forceFit.map { ReportNumber.format($0.barrierForward, decimals: 4) } ?? "—"
+                let e = a.energyFit.map { ReportNumber.format($0.barrierForward, decimals: 4) } ?? "—"
+                band = "\(f) / \(e) eV rel. to image \(a.images[range.lowerBound].label)"
+            }
+            table.append([
+                .text(n.calculation), valueOrNA(n.barrierForceFit), valueOrNA(n.barrierEnergyFit), valueOrNA(n.reactionEnergy), .text(band),
+                .text(n.reason ?? ""),
+            ])
+        }
+        table.notes = [
+            "force fit: VTST cubic Hermite from energies and tangential forces (nebspline.pl); energy-only: pymatgen's clamped spline (exact maximum)",
+        ] + nebs.flatMap { n in n.notes.map { "\(n.calculation): \($0)" } }
+        return table
+    }
+
+    /// One pathway: each step's ΔE and barriers; the rate-determining step in the notes.
+    public static func pathwayTable(_ p: TabulatedPathway) -> Table {
+        var table = Table(title: "Pathway \(p.name)" + (p.source.map { " (\($0))" } ?? ""), columns: [
+            TableColumn(key: "step", title: "step"),
+            TableColumn(key: "calculation", title: "NEB"),
+            TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
+            TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
+            TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
+            TableColumn(key: "reason", title: "n/a reason"),
+        ])
+        for s in p.steps {
+            table.append([
+                .text(s.name), .text(s.calculation), valueOrNA(s.reactionEnergy), valueOrNA(s.barrierForceFit), valueOrNA(s.barrierEnergyFit),
+                .text(s.reasons.joined(separator: "; ")),
+            ])
+        }
+        if let rds = rateDeterminingStep(p.pathway) {
+            table.notes = ["rate-determining step: \(p.steps[rds.index].name) (\(rds.rule), \(ReportNumber.format(rds.value, decimals: 4)) eV)"]
+        } else {
+            table.notes = ["rate-determining step: n/a (no step has a barrier or ΔE)"]
+        }
+        return table
+    }
+
+    /// One bond set (seed Table S1 shape): a row per bond, a column per calculation, broken/formed.
+    public static func bondTable(_ b: TabulatedBondSet) -> Table {
+        var columns = [TableColumn(key: "bond", title: "bond")]
+        for (k, c) in b.calculations.enumerated() { columns.append(TableColumn(key: "length_\(k)", title: c, unit: "Å", decimals: 3)) }
+        columns.append(TableColumn(key: "status", title: "status"))
+        var table = Table(title: "Bonds \(b.name)" + (b.source.map { " (\($0))" } ?? ""), columns: columns)
+        for row in b.rows {
+            let status: String
+            switch (row.broken, row.formed) {
+            case (true?, _): status = "broken"
+            case (_, true?): status = "formed"
+            case (false?, false?): status = "kept"
+            default: status = "n/a"
+            }
+            table.append([.text(row.label)] + row.lengths.map(valueOrNA) + [.text(status)])
+        }
+        table.notes = b.notes + zip(b.calculations, b.unavailable).compactMap { name, why in why.map { "\(name): n/a — \($0)" } }
+        return table
+    }
+
+    /// One fragment set: q per fragment per calculation and its change from the first calculation.
+    public static func fragmentTable(_ f: TabulatedFragmentSet) -> Table {
+        var columns = [TableColumn(key: "calculation", title: "calculation")]
+        for g in f.groups { columns.append(TableColumn(key: "q_\(g)", title: "q(\(g))", unit: "|e|", decimals: 3)) }
+        for g in f.groups { columns.append(TableColumn(key: "dq_\(g)", title: "Δq(\(g))", unit: "|e|", decimals: 3)) }
+        columns.append(TableColumn(key: "reason", title: "n/a reason"))
+        var table = Table(title: "Bader fragments \(f.name)" + (f.source.map { " (\($0))" } ?? ""), columns: columns)
+        for (k, name) in f.calculations.enumerated() {
+            var row: [TableCell] = [.text(name)]
+            row += f.groups.indices.map { g in valueOrNA(f.charges[k]?[g].netCharge) }
+            row += f.groups.indices.map { g in valueOrNA(f.transfer[k][g]) }
+            row.append(.text(f.unavailable[k] ?? ""))
+            table.append(row)
+        }
+        table.notes = ["q = Σ (ZVAL − N) over the fragment (positive = electrons lost); Δq = q − q(first calculation with charges)"]
+            + (f.atoms.allSatisfy(\.isEmpty) ? [] : zip(f.groups, f.atoms).map { "\($0): \($1.count) atoms" }) + f.warnings.map { "warning: " + $0 }
+        return table
+    }
+
+    /// One electronic set (seed Fig. 2b): per calculation E_F, the eigenvalue and DOS gaps, and the band
+    /// centre, width and filling (both spins summed) of each selection.
+    public static func electronicTable(_ e: TabulatedElectronic) -> Table {
+        let o = e.orbital
+        var columns = [
+            TableColumn(key: "calculation", title: "calculation"),
+            TableColumn(key: "efermi", title: "E_F", unit: "eV", decimals: 3),
+            TableColumn(key: "band_gap", title: "gap (eigenvalues)", unit: "eV", decimals: 3),
+            TableColumn(key: "dos_gap", title: "gap (DOS)", unit: "eV", decimals: 3),
+        ]
+        for label in e.selections {
+            columns.append(TableColumn(key: "band_center_\(label)", title: "ε_\(o) \(label)", unit: "eV", decimals: 3))
+            columns.append(TableColumn(key: "band_width_\(label)", title: "W_\(o) \(label)", unit: "eV", decimals: 3))
+            columns.append(TableColumn(key: "band_filling_\(label)", title: "f_\(o) \(label)", decimals: 3))
+        }
+        columns.append(TableColumn(key: "reason", title: "n/a reason / notes"))
+        var table = Table(title: "Electronic structure \(e.name)" + (e.source.map { " (\($0))" } ?? ""), columns: columns)
+        for state in e.states {
+            var row: [TableCell] = [.text(state.calculation), valueOrNA(state.efermi), valueOrNA(state.bandEdges?.gap), valueOrNA(state.dosGap?.gap)]
+            for k in e.selections.indices {
+                let b = k < state.bands.count ? state.bands[k].summed : nil
+                row += [valueOrNA(b?.center), valueOrNA(b?.width), valueOrNA(b?.filling)]
+            }
+            row.append(.text(state.reason ?? state.notes.joined(separator: "; ")))
+            table.append(row)
+        }
+        let window = e.window.map { "[\(ReportNumber.shortest($0.lowerBound)), \(ReportNumber.shortest($0.upperBound))] eV around E_F" } ?? "the whole DOS grid"
+        table.notes = ["band centre/width/filling of the \(o) states, both spins summed, over \(window) (pymatgen get_band_center/width/filling; Hammer–Nørskov); DOS gap: pymatgen Dos.get_gap, tolerance 1e-4 × mean DOS"]
+        return table
+    }
+
+    // MARK: JSON
+
+    /// The whole tabulation as one JSON object (schema in docs/json.md, "cascade tabulate").
+    public static func json(_ t: StudyTabulationResult) -> JSONValue {
+        .object([
+            ("schema_version", .int(schemaVersion)),
+            ("study", .string(t.study)),
+            ("manifest", .string(t.manifest)),
+            ("runs", .string(t.runs)),
+            ("summary", .object(CalculationState.allCases.map { ($0.rawValue, .int(t.count($0))) })),
+            ("calculations", .array(t.statuses.map(statusJSON))),
+            ("energies", .array(t.energies.map(energyJSON))),
+            ("nebs", .array(t.nebs.map(nebJSON))),
+            ("pathways", .array(t.pathways.map(pathwayJSON))),
+            ("bonds", .array(t.bonds.map(bondJSON))),
+            ("fragments", .array(t.fragments.map(fragmentJSON))),
+            ("electronic", .array(t.electronic.map(electronicJSON))),
+            ("warnings", .array(t.warnings.map(JSONValue.string))),
+            ("units", .object([("energy", .string("eV, E(sigma->0)")), ("length", .string("Å")), ("charge", .string("|e|")), ("force", .string("eV/Å"))])),
+        ])
+    }
+
+    static func provenanceJSON(_ p: Provenance) -> JSONValue {
+        .object([
+            ("files", .array(p.files.map { f in
+                .object([("path", .string(f.path)), ("sha256", f.sha256.map(JSONValue.string) ?? .null), ("vasp_version", f.vaspVersion.map(JSONValue.string) ?? .null)])
+            })),
+            ("vasp_versions", .array(p.vaspVersions.map(JSONValue.string))),
+            ("rule", .string(p.rule)),
+        ])
+    }
+
+    static func statusJSON(_ s: CalculationStatus) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("name", .string(s.name)), ("folder", .string(s.folder)), ("kind", .string(s.isNeb ? "neb" : "single")),
+            ("status", .string(s.state.rawValue)), ("reason", .string(s.reason)), ("final_energy", .finite(s.finalEnergy)),
+            ("vasp_version", s.vaspVersion.map(JSONValue.string) ?? .null),
+            ("files", .array(s.files.map { .object([("path", .string($0.path)), ("sha256", $0.sha256.map(JSONValue.string) ?? .null)]) })),
+        ]
+        if s.isNeb {
+            members.append(("images", .array(s.images.map { i in
+                .object([
+                    ("label", .string(i.label)), ("status", .string(i.state.rawValue)), ("reason", .string(i.reason)),
+                    ("final_energy", .finite(i.energy)), ("max_force", .finite(i.maxForce)),
+                ])
+            })))
+        }
+        return .object(members)
+    }
+
+    static func energyJSON(_ e: TabulatedEnergy) -> JSONValue {
+        .object([
+            ("name", .string(e.name)), ("source", e.source.map(JSONValue.string) ?? .null),
+            ("energy", .finite(e.value)), ("available", .bool(e.value != nil)), ("reason", e.reason.map(JSONValue.string) ?? .null),
+            ("terms", .array(e.terms.map { .object([("calculation", .string($0.calculation)), ("coefficient", .finite($0.coefficient)), ("final_energy", .finite($0.energy))]) })),
+            ("issues", .array(e.issues.map(JSONValue.string))),
+            ("provenance", provenanceJSON(e.provenance)),
+        ])
+    }
+
+    static func nebJSON(_ n: TabulatedNeb) -> JSONValue {
+        .object([
+            ("calculation", .string(n.calculation)),
+            ("barrier_force_fit", .finite(n.barrierForceFit)), ("barrier_energy_fit", .finite(n.barrierEnergyFit)),
+            ("reaction_energy", .finite(n.reactionEnergy)), ("reason", n.reason.map(JSONValue.string) ?? .null),
+            ("notes", .array(n.notes.map(JSONValue.string))),
+            ("band", n.analysis.map { NebReport.json($0, source: n.calculation, energyFiles: n.energyFiles) } ?? .null),
+            ("provenance", provenanceJSON(n.provenance)),
+        ])
+    }
+
+    static func pathwayJSON(_ p: TabulatedPathway) -> JSONValue {
+        let rds = rateDeterminingStep(p.pathway)
+        let profile = p.pathway.profile
+        return .object([
+            ("name", .string(p.name)), ("source", p.source.map(JSONValue.string) ?? .null),
+            ("steps", .array(p.steps.map { s in
+                .object([
+                    ("step", .string(s.name)), ("calculation", .string(s.calculation)), ("reaction_energy", .finite(s.reactionEnergy)),
+                    ("barrier_force_fit", .finite(s.barrierForceFit)), ("barrier_energy_fit", .finite(s.barrierEnergyFit)), ("barrier", .finite(s.barrier)),
+                    ("reasons", .array(s.reasons.map(JSONValue.string))), ("provenance", provenanceJSON(s.provenance)),
+                ])
+            })),
+            ("levels", .array(profile.levels.map(JSONValue.finite))),
+            ("transition_states", .array(profile.transitionStates.map(JSONValue.finite))),
+            ("rate_determining_step", rds.map { r in
+                .object([("step", .string(p.steps[r.index].name)), ("index", .int(r.index)), ("value", .finite(r.value)), ("rule", .string(r.rule))])
+            } ?? .null),
+        ])
+    }
+
+    static func bondJSON(_ b: TabulatedBondSet) -> JSONValue {
+        .object([
+            ("name", .string(b.name)), ("source", b.source.map(JSONValue.string) ?? .null),
+            ("calculations", .array(b.calculations.map(JSONValue.string))), ("matching", .string(b.matching)),
+            ("bonds", .array(b.rows.map { r in
+                .object([
+                    ("bond", .string(r.label)), ("lengths", .array(r.lengths.map(JSONValue.finite))),
+                    ("broken", r.broken.map(JSONValue.bool) ?? .null), ("formed", r.formed.map(JSONValue.bool) ?? .null),
+                ])
+            })),
+            ("unavailable", .array(b.unavailable.map { $0.map(JSONValue.string) ?? .null })),
+            ("notes", .array(b.notes.map(JSONValue.string))),
+            ("provenance", provenanceJSON(b.provenance)),
+        ])
+    }
+
+    static func bandJSON(_ b: BandDescriptors?) -> JSONValue {
+        guard let b else { return .null }
+        return .object([("band_center", .finite(b.center)), ("band_width", .finite(b.width)), ("band_filling", .finite(b.filling))])
+    }
+
+    static func electronicJSON(_ e: TabulatedElectronic) -> JSONValue {
+        .object([
+            ("name", .string(e.name)), ("source", e.source.map(JSONValue.string) ?? .null), ("orbital", .string(e.orbital)),
+            ("window", e.window.map { .array([.finite($0.lowerBound), .finite($0.upperBound)]) } ?? .null),
+            ("states", .array(e.states.map { s in
+                .object([
+                    ("calculation", .string(s.calculation)), ("efermi", .finite(s.efermi)),
+                    ("band_gap", s.bandEdges.map { g in
+                        .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm)), ("direct", .bool(g.isDirect))])
+                    } ?? .null),
+                    ("dos_gap", s.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) } ?? .null),
+                    ("bands", .array(s.bands.map { b in
+                        .object([("selection", .string(b.label)), ("summed", bandJSON(b.summed)), ("up", bandJSON(b.up)), ("down", bandJSON(b.down))])
+                    })),
+                    ("reason", s.reason.map(JSONValue.string) ?? .null), ("notes", .array(s.notes.map(JSONValue.string))),
+                    ("provenance", provenanceJSON(s.provenance)),
+                ])
+            })),
+        ])
+    }
+
+    static func fragmentJSON(_ f: TabulatedFragmentSet) -> JSONValue {
+        .object([
+            ("name", .string(f.name)), ("source", f.source.map(JSONValue.string) ?? .null),
+            ("groups", .array(zip(f.groups, f.atoms).map { .object([("name", .string($0)), ("atoms", .array($1.map { .int($0 + 1) }))]) })),
+            ("states", .array(f.calculations.indices.map { k in
+                .object([
+                    ("calculation", .string(f.calculations[k])),
+                    ("charges", f.charges[k].map { row in
+                        .array(row.map { c in
+                            .object([("fragment", .string(c.fragment.name)), ("charge", .finite(c.electrons)), ("zval", .finite(c.valence)), ("net_charge", .finite(c.netCharge))])
+                        })
+                    } ?? .null),
+                    ("transfer", .array(f.transfer[k].map(JSONValue.finite))),
+                    ("reason", f.unavailable[k].map(JSONValue.string) ?? .null),
+                ])
+            })),
+            ("warnings", .array(f.warnings.map(JSONValue.string))),
+            ("provenance", provenanceJSON(f.provenance)),
+        ])
+    }
+
+    // MARK: Plots
+
+    /// The reaction-energy profile of every pathway (seed Fig. 2f): one coloured series per pathway
+    /// (catalyst) with a legend, levels at the cumulative ΔE of each state, transition-state bumps where a
+    /// barrier is known (labelled E‡ in eV), dashed connectors where it is not. `nil` when no pathway has a
+    /// level beyond its initial state.
+    public static func profilePlot(_ pathways: [TabulatedPathway], title: String? = "Reaction energy profile") -> SVGPlot? {
+        var series: [SVGPlot.Series] = []
+        for p in pathways {
+            let profile = p.pathway.profile
+            let known = profile.levels.prefix { $0 != nil }.compactMap { $0 }
+            guard known.count >= 2 else { continue }
+            let states = Array(profile.transitionStates.prefix(known.count - 1))
+            let labels = p.steps.prefix(known.count - 1).map { s in s.barrier.map { "E‡ " + ReportNumber.format($0, decimals: 2) } ?? "" }
+            series.append(.init(
+                p.name, x: known.indices.map(Double.init), y: known, style: .profile(width: 0.5, transitionStates: states, transitionLabels: labels),
+                lineWidth: 3))
+        }
+        guard !series.isEmpty else { return nil }
+        let longest = pathways.max { $0.steps.count < $1.steps.count }
+        let stateNames = ["initial"] + (longest?.steps.map(\.name) ?? [])
+        let ticks = stateNames.enumerated().map { SVGPlot.Tick(Double($0.offset), $0.element) }
+        var plot = SVGPlot(
+            title: title, x: .init("state (after step)", namedTicks: ticks), y: .init("E − E(initial)", unit: "eV", includesZero: true),
+            series: series, legend: .topRight,
+            footnote: "levels: cumulative ΔE, E(σ→0); bumps: level + E‡ (force-based fit, else energy-only)", width: 720, height: 460)
+        plot.annotations = [.horizontalLine(y: 0, label: nil)]
+        return plot
+    }
+
+    /// Every plot of the tabulation as (file name, SVG text): `reaction-profile.svg` and one
+    /// `neb-<calculation with / → _>.svg` per NEB band with a fit (NebReport's plot) and `dos-<calculation>.svg`
+    /// (total DOS, Fig. 2a style, DosReport's plot) per calculation of an electronic set.
+    public static func plotFiles(_ t: StudyTabulationResult) -> [(name: String, text: String)] {
+        var out: [(name: String, text: String)] = []
+        if let p = profilePlot(t.pathways) { out.append(("reaction-profile.svg", p.svg())) }
+        for n in t.nebs {
+            guard let a = n.analysis, let plot = NebReport.plot(a, title: "NEB \(n.calculation)", footnote: n.reason == nil ? n.calculation : "\(n.calculation): \(n.reason ?? "")") else { continue }
+            let name = "neb-" + String(n.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg"
+            out.append((name, plot.svg()))
+        }
+        var drawn = Set<String>()
+        for e in t.electronic {
+            for s in e.states where drawn.insert(s.calculation).inserted {
+                guard let dos = s.dos else { continue }
+                let plot = DosReport.plot(dos, selection: nil, window: e.window, title: "Total DOS \(s.calculation)", footnote: s.provenance.files.first?.path)
+                out.append(("dos-" + String(s.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg", plot.svg()))
+            }
+        }
+        return out
+    }
+
+    // MARK: Cells
+
+    static func cell(_ x: Double?) -> TableCell { x.map(TableCell.number) ?? .empty }
+
+    /// A number, or `n/a`.
+    static func valueOrNA(_ x: Double?) -> TableCell { x.map(TableCell.number) ?? .text("n/a") }
+}

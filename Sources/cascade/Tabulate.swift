@@ -1,0 +1,149 @@
+import ArgumentParser
+import Report
+import Study
+import Synchronization
+import VASP
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `cascade tabulate`: status of every calculation of a study, then every quantity its manifest names.
+struct Tabulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tabulate",
+        abstract: "Status of every calculation of a study, then every quantity its manifest names, with provenance.",
+        discussion: """
+            Reads the run tree that `cascade generate` wrote and VASP filled: calculation relax/tfsi \
+            lives in RUNS/relax/tfsi/, an NEB in RUNS/<name>/00 … NN. Files are parsed concurrently \
+            (a progress bar on standard error when it is a terminal).
+
+            First the status of every calculation: missing (no folder or no vasprun.xml/OUTCAR), \
+            running (incomplete and written in the last hour), truncated (incomplete and older: a \
+            killed job), unconverged (NELM reached, NSW used up, or an NEB image with max force ≥ \
+            |EDIFFG|) or converged — each with its reason; NEB folders image by image.
+
+            Then the quantities of the manifest's `quantities:` section: energies E = E(complex) − \
+            ΣE(parts) with the consistency guard; NEB barriers (VTST force-based fit beside the \
+            energy-only spline) and ΔE, each pathway with its rate-determining step and the \
+            catalysts side by side (seed Table S2); bond sets (Table S1 shape); Bader fragment \
+            charges and their transfer between states. A quantity whose inputs are missing or \
+            unfinished is n/a with the reason. --format json gives every number with its \
+            provenance: source files with SHA-256, VASP version and the rule applied.
+
+            Electronic sets (static runs): E_F, the eigenvalue and DOS gaps, and the d-band (or s/p/f) \
+            centre, width and filling of named elements and sites over a stated window (seed Fig. 2b).
+
+            --plots DIR writes reaction-profile.svg (levels, transition-state bumps, one series per \
+            pathway; seed Fig. 2f), neb-<name>.svg per band and dos-<name>.svg (total DOS, Fig. 2a) \
+            per calculation of an electronic set; existing files are kept unless --force.
+
+            Without STUDY, the bundled templates/studies/tfsi-mof-copc.yaml; without --runs, the \
+            folder `cascade generate` writes (./<study name>/, ./tfsi-mof-copc/ for the bundled study). \
+            Exit status 0 even when calculations are missing (it is a report); 1 when the manifest \
+            cannot be read.
+
+            Examples:
+              cascade tabulate
+              cascade tabulate study.yaml --runs runs --format md
+              cascade tabulate --format json > tabulation.json
+              cascade tabulate --plots figures --force
+
+            Worked example (a run tree assembled from the corpus set adsorption/atomate_Ir_H: its run 2 \
+            as relax/ir-slab, run 3 as relax/h-site0, and the manifest energy \
+            {name: E, complex: relax/h-site0, parts: [relax/ir-slab, relax/ir-slab, relax/ir-slab, relax/ir-slab]}):
+              cascade tabulate study.yaml --runs runs
+            lists both calculations as converged (VASP 5.4.1) and gives E = −3.7804 eV \
+            (= −130.36848031 − 4 × −31.64703257; corpus-ref −3.78035003 eV).
+            """)
+
+    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
+    var study: String?
+
+    @Option(name: .long, help: "The run tree. Default: ./<study name>/ (what `cascade generate` writes).")
+    var runs: String?
+
+    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
+    var format: VolumetricCLI.Format = .text
+
+    @Option(name: .long, help: "Write reaction-profile.svg and the NEB band plots into this folder.")
+    var plots: String?
+
+    @Flag(name: .long, help: "Replace existing plot files.")
+    var force = false
+
+    func run() throws {
+        let manifestPath = study ?? BundledStudy.path
+        let manifest: StudyManifest
+        do {
+            manifest = try StudyManifest.load(path: manifestPath)
+        } catch {
+            printError("error: cannot read the manifest: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
+            throw ExitCode(1)
+        }
+        if let plots, !force, let existing = Self.predictedPlots(manifest).map({ "\(plots)/\($0)" }).first(where: TextOutput.exists) {
+            printError("error: \(existing) exists (--plots); pass --force to replace it")
+            throw ExitCode(1)
+        }
+        let bar = CountingProgress(label: "calculations")
+        let result = StudyTabulation.make(manifest: manifest, runs: runs ?? manifest.study, progress: { bar.update($0, $1, $2) })
+        bar.clear()
+        print(TabulationReport.render(result, format: format.tableFormat), terminator: "")
+        AnalysisCLI.printLines(result.warnings, prefix: "warning: ")
+        guard let plots else { return }
+        do {
+            let files = TabulationReport.plotFiles(result)
+            try StudyTabulation.writeFiles(files, folder: plots, force: force)
+            if files.isEmpty { printError("note: no plot written: no pathway has a level and no NEB band has a fit") }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The plot names a manifest can produce (checked before anything is read).
+    static func predictedPlots(_ manifest: StudyManifest) -> [String] {
+        var names = ["reaction-profile.svg"]
+        for p in manifest.quantities.pathways {
+            for s in p.steps { names.append("neb-" + String(s.map { $0 == "/" ? "_" : $0 }) + ".svg") }
+        }
+        for e in manifest.quantities.electronic {
+            for c in e.calculations { names.append("dos-" + String(c.map { $0 == "/" ? "_" : $0 }) + ".svg") }
+        }
+        return names
+    }
+}
+
+/// A one-line count of loaded calculations on standard error, drawn only when stderr is a terminal
+/// (``ProgressBar`` counts bytes of one file; this counts calculations and is called from worker threads).
+final class CountingProgress: Sendable {
+    private let label: String
+    private let enabled: Bool
+    private let drawn = Mutex(false)
+
+    init(label: String) {
+        self.label = label
+        enabled = isatty(2) != 0
+    }
+
+    func update(_ done: Int, _ total: Int, _ name: String) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = done * width / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        drawn.withLock { drawn in
+            writeStandardError("\r\u{1B}[2K[\(bar)] \(done)/\(total) \(label) (\(name))")
+            drawn = true
+        }
+    }
+
+    func clear() {
+        drawn.withLock { drawn in
+            guard drawn else { return }
+            writeStandardError("\r\u{1B}[2K")
+            drawn = false
+        }
+    }
+}

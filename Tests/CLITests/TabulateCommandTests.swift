@@ -1,0 +1,202 @@
+import Foundation
+import FoundationXML
+import Testing
+
+/// `cascade tabulate` end to end on a run tree assembled at test time from corpus runs (symlinks in a
+/// temporary folder) with a manifest written here.
+@Suite struct TabulateCommandTests {
+    static let manifest = """
+        study: tabulate-cli
+        structures: .
+        systems:
+          - {name: x, file: x.vasp}
+        calculations:
+          - {name: relax/ir-bulk, set: relax, system: x}
+          - {name: relax/ir-slab, set: relax, system: x}
+          - {name: relax/h-site0, set: relax, system: x}
+          - {name: relax/h-site1, set: relax, system: x}
+          - {name: relax/h-site2, set: relax, system: x}
+          - {name: relax/h2, set: relax, system: x}
+          - {name: relax/cut, set: relax, system: x}
+          - {name: relax/unconverged, set: relax, system: x}
+          - {name: relax/nh3-a, set: relax, system: x}
+          - {name: relax/nh3-b, set: relax, system: x}
+          - {name: neb/h/1-hop, set: neb, initial: relax/h-site0, final: relax/h-site1}
+          - {name: neb/h/2-hop, set: neb, initial: relax/h-site1, final: relax/h-site2}
+          - {name: neb/nh3/1-inversion, set: neb, initial: relax/nh3-a, final: relax/nh3-b}
+        quantities:
+          energies:
+            - {name: site0, complex: relax/h-site0, parts: [relax/ir-slab, relax/ir-slab, relax/ir-slab, relax/ir-slab]}
+            - {name: site1, complex: relax/h-site1, parts: [relax/ir-slab, relax/ir-slab, relax/ir-slab, relax/ir-slab]}
+            - {name: site2, complex: relax/h-site2, parts: [relax/ir-slab, relax/ir-slab, relax/ir-slab, relax/ir-slab]}
+            - {name: with H2, complex: relax/h-site0, parts: [relax/ir-slab, relax/h2]}
+            - {name: cut, complex: relax/cut, parts: [relax/ir-bulk]}
+            - {name: unconverged, complex: relax/unconverged, parts: [relax/ir-bulk]}
+          pathways:
+            - {name: "H on Ir(100)", steps: [neb/h/1-hop, neb/h/2-hop]}
+            - {name: "H reversed", steps: [neb/h/2-hop]}
+            - {name: "NH3 inversion", steps: [neb/nh3/1-inversion]}
+          bonds:
+            - {name: H–Ir, calculations: [relax/h-site0, relax/h-site1, relax/h-site2], elements: [H, Ir]}
+        """
+
+    struct Tree {
+        var root: URL
+        var manifest: String { root.appendingPathComponent("study.yaml").path }
+        var runs: String { root.appendingPathComponent("runs").path }
+    }
+
+    static func tree() throws -> Tree {
+        let fm = FileManager.default
+        let root = try AnalysisCLICorpus.temporaryFolder("tabulate")
+        let runs = root.appendingPathComponent("runs").path
+        func link(_ source: String, _ destination: String) throws {
+            let target = runs + "/" + destination
+            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createSymbolicLink(atPath: target, withDestinationPath: AnalysisCLICorpus.path(source))
+        }
+        for (run, name) in [("1", "ir-bulk"), ("2", "ir-slab"), ("3", "h-site0"), ("4", "h-site1"), ("5", "h-site2")] {
+            for file in ["vasprun.xml.gz", "OUTCAR.gz"] { try link("adsorption/atomate_Ir_H/\(run)/outputs/\(file)", "relax/\(name)/\(file)") }
+        }
+        let whole = try Data(contentsOf: URL(fileURLWithPath: AnalysisCLICorpus.path("vasprun/custodian/postprocess/vasprun.xml")))
+        try fm.createDirectory(atPath: runs + "/relax/cut", withIntermediateDirectories: true)
+        let cut = runs + "/relax/cut/vasprun.xml"
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
+        // Written two days ago: a killed job, not a running one.
+        try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)], ofItemAtPath: cut)
+        try link("vasprun/custodian/unconverged/vasprun.xml.electronic.gz", "relax/unconverged/vasprun.xml.gz")
+        let nh3 = "neb/aiida-vasp_NH3_inversion"
+        for image in ["00", "04"] { try link("\(nh3)/\(image)/POSCAR", "neb/nh3/1-inversion/\(image)/POSCAR") }
+        for image in ["01", "02", "03"] {
+            for file in ["OUTCAR", "CONTCAR"] { try link("\(nh3)/\(image)/\(file)", "neb/nh3/1-inversion/\(image)/\(file)") }
+        }
+        try Self.manifest.write(to: root.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        return Tree(root: root)
+    }
+
+    static func sha256sum(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
+    }
+
+    @Test func jsonReproducesTheCorpusAndCarriesProvenance() throws {
+        guard AnalysisCLICorpus.available else {
+            #expect(!AnalysisCLICorpus.isCI, "CI=true but the corpus is missing")
+            return
+        }
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let r = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try AnalysisCLICorpus.object(r.stdout)
+        #expect(json["schema_version"] as? Int == 1)
+        let calcs = try #require(json["calculations"] as? [[String: Any]])
+        let status = Dictionary(uniqueKeysWithValues: calcs.map { ($0["name"] as? String ?? "", $0["status"] as? String ?? "") })
+        #expect(status["relax/h-site0"] == "converged" && status["relax/h2"] == "missing")
+        #expect(status["relax/cut"] == "truncated" && status["relax/unconverged"] == "unconverged")
+        #expect(status["neb/nh3/1-inversion"] == "converged" && status["neb/h/1-hop"] == "missing")
+        let energies = try #require(json["energies"] as? [[String: Any]])
+        for (k, expected) in [-3.78035003, -3.51204792, -3.87803730].enumerated() {
+            #expect(abs((energies[k]["energy"] as? Double ?? .nan) - expected) < 1e-8)
+        }
+        #expect(energies[3]["energy"] is NSNull && (energies[3]["reason"] as? String)?.contains("relax/h2 is missing") == true)
+        #expect((energies[4]["reason"] as? String)?.contains("relax/cut is truncated") == true)
+        #expect((energies[5]["reason"] as? String)?.contains("relax/unconverged is unconverged: electronic") == true)
+        let provenance = try #require(energies[0]["provenance"] as? [String: Any])
+        #expect(provenance["vasp_versions"] as? [String] == ["5.4.1"])
+        #expect((provenance["rule"] as? String)?.contains("E(σ→0)") == true)
+        for file in try #require(provenance["files"] as? [[String: Any]]) {
+            let path = try #require(file["path"] as? String)
+            #expect(file["sha256"] as? String == (try Self.sha256sum(path)))
+        }
+        let nebs = try #require(json["nebs"] as? [[String: Any]])
+        let nh3 = try #require(nebs.first { $0["calculation"] as? String == "neb/nh3/1-inversion" })
+        #expect(nh3["barrier_force_fit"] is NSNull)
+        let band = try #require(nh3["band"] as? [String: Any])
+        let forceFit = try #require(band["force_fit"] as? [String: Any])
+        #expect(abs((forceFit["barrier_forward"] as? Double ?? .nan) - 0.21572132) < 1e-8)  // ASE fit_raw over 01…03
+        let pathways = try #require(json["pathways"] as? [[String: Any]])
+        let steps = try #require(pathways[0]["steps"] as? [[String: Any]])
+        #expect(abs((steps[0]["reaction_energy"] as? Double ?? .nan) - 0.26830211) < 1e-8)
+        #expect(steps[0]["barrier"] is NSNull && (steps[0]["reasons"] as? [String])?.first?.contains("neb/h/1-hop is missing") == true)
+    }
+
+    @Test func everyFormatAndThePlots() throws {
+        guard AnalysisCLICorpus.available else { return }
+        let tree = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let text = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("Calculations in "))
+        #expect(text.stdout.contains("-3.7804") && text.stdout.contains("n/a"))
+        #expect(text.stdout.contains("13 calculations: 5 missing, 0 running, 1 truncated, 1 unconverged, 6 converged"))
+        #expect(text.stderr.contains("warning: "))
+        let md = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "md"])
+        #expect(md.stdout.hasPrefix("**Calculations in ") && md.stdout.contains("| relax/ir-bulk | single | converged |"))
+        let csv = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("# Calculations in ") && csv.stdout.contains("\ncalculation,kind,status,final_energy,vasp_version,reason\n"))
+        #expect(csv.stdout.contains("site0,,-3.78035"))
+        let tex = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "tex"])
+        #expect(tex.stdout.contains("\\begin{tabular}") && tex.stdout.contains("\\bottomrule"))
+
+        let plots = tree.root.appendingPathComponent("figures").path
+        let first = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--plots", plots])
+        #expect(first.status == 0, "\(first.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: plots).sorted()
+        #expect(names == ["neb-neb_nh3_1-inversion.svg", "reaction-profile.svg"])
+        let svg = try String(contentsOfFile: plots + "/reaction-profile.svg", encoding: .utf8)
+        let root = try #require(try XMLDocument(xmlString: svg).rootElement())
+        let texts = try root.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+        #expect(texts.contains("H on Ir(100)") && texts.contains("H reversed"))  // legend: one series per pathway
+        #expect(!texts.contains("NH3 inversion"))  // no level: not drawn
+        #expect(texts.contains("E − E(initial) (eV)"))
+        let neb = try XMLDocument(xmlString: String(contentsOfFile: plots + "/neb-neb_nh3_1-inversion.svg", encoding: .utf8))
+        #expect(neb.rootElement()?.name == "svg")
+        // Refuses to overwrite without --force; replaces with it.
+        let again = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--plots", plots])
+        #expect(again.status == 1 && again.stderr.contains("pass --force") && again.stdout.isEmpty)
+        let forced = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--plots", plots, "--force"])
+        #expect(forced.status == 0)
+    }
+
+    /// The bundled study on an empty runs folder: everything missing, every quantity n/a, exit 0.
+    @Test func bundledStudyWithEmptyRuns() throws {
+        let empty = try AnalysisCLICorpus.temporaryFolder("tabulate-empty")
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let r = try CascadeProcess.run(["tabulate", "--runs", empty.path, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try AnalysisCLICorpus.object(r.stdout)
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(summary["missing"] == 51 && summary["converged"] == 0)
+        let energies = try #require(json["energies"] as? [[String: Any]])
+        #expect(energies.count == 6 && energies.allSatisfy { $0["energy"] is NSNull && $0["reason"] is String })
+        let text = try CascadeProcess.run(["tabulate", "--runs", empty.path])
+        #expect(text.status == 0 && text.stdout.contains("51 calculations: 51 missing"))
+    }
+
+    @Test func unreadableManifestIsAnError() throws {
+        let folder = try AnalysisCLICorpus.temporaryFolder("tabulate-bad")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.yaml")
+        try "study: x\nsystems: 3\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = try CascadeProcess.run(["tabulate", bad.path, "--runs", folder.path])
+        #expect(r.status == 1 && r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("error: cannot read the manifest: ") && r.stderr.split(separator: "\n").count == 1)
+        let missing = try CascadeProcess.run(["tabulate", folder.appendingPathComponent("none.yaml").path])
+        #expect(missing.status == 1)
+    }
+
+    @Test func helpHasAWorkedExample() throws {
+        let r = try CascadeProcess.run(["tabulate", "--help"])
+        #expect(r.stdout.contains("Worked example") && r.stdout.contains("3.78035003 eV"))
+        let top = try CascadeProcess.run(["--help"])
+        #expect(top.stdout.contains("tabulate"))
+    }
+}

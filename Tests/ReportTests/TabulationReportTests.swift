@@ -1,0 +1,152 @@
+import Analysis
+import Foundation
+import FoundationXML
+import Testing
+
+@testable import Report
+
+/// The tabulate report on a small tabulation built by hand: two catalysts with two steps each.
+@Suite struct TabulationReportTests {
+    static let file = SourceFile(path: "runs/relax/a/vasprun.xml", sha256: String(repeating: "ab", count: 32), vaspVersion: "6.4.2")
+
+    static func step(_ calc: String, _ dE: Double?, _ force: Double?, _ energy: Double?, reason: String? = nil) -> TabulatedStep {
+        TabulatedStep(
+            calculation: calc, name: String(calc.split(separator: "/").last ?? ""), reactionEnergy: dE, barrierForceFit: force,
+            barrierEnergyFit: energy, reasons: reason.map { [$0] } ?? [], provenance: Provenance(files: [file], rule: "NEB rule"))
+    }
+
+    static func tabulation() -> StudyTabulationResult {
+        let statuses = [
+            CalculationStatus(name: "relax/a", folder: "runs/relax/a", isNeb: false, state: .converged, reason: "complete", finalEnergy: -10.5,
+                vaspVersion: "6.4.2", files: [file]),
+            CalculationStatus(name: "relax/b", folder: "runs/relax/b", isNeb: false, state: .missing, reason: "no folder runs/relax/b"),
+            CalculationStatus(name: "neb/mof/1-x", folder: "runs/neb/mof/1-x", isNeb: true, state: .unconverged, reason: "image 02: max force",
+                images: [ImageStatus(label: "00", state: .converged, reason: "ok", energy: -1), ImageStatus(label: "01", state: .unconverged, reason: "f", maxForce: 0.2),
+                    ImageStatus(label: "02", state: .converged, reason: "ok")]),
+        ]
+        let energies = [
+            TabulatedEnergy(name: "E_ads", source: "eq. 5", terms: [TabulatedTerm(calculation: "relax/a", coefficient: 1, energy: -10.5)],
+                value: -0.75, reason: nil, issues: [], provenance: Provenance(files: [file], rule: "E rule")),
+            TabulatedEnergy(name: "E_bind", source: nil, terms: [TabulatedTerm(calculation: "relax/b", coefficient: -2, energy: nil)],
+                value: nil, reason: "relax/b is missing: no folder runs/relax/b", issues: [], provenance: Provenance(files: [], rule: "E rule")),
+        ]
+        let pathways = [
+            TabulatedPathway(name: "MOF", source: "Fig. 2f", steps: [step("neb/mof/1-x", -0.4, 0.9, 0.95), step("neb/mof/2-y", 0.2, 1.2, nil)]),
+            TabulatedPathway(name: "CoPc", source: "Fig. 2f", steps: [step("neb/copc/1-x", -0.6, 0.5, 0.55), step("neb/copc/2-y", 0.1, nil, nil, reason: "neb/copc/2-y is missing")]),
+        ]
+        let bonds = [
+            TabulatedBondSet(name: "C–F", source: "Table S1", calculations: ["relax/a", "relax/b"],
+                rows: [TabulatedBond(label: "C–F #1", lengths: [1.343, nil], broken: nil, formed: nil)], matching: "rank of length",
+                unavailable: [nil, "relax/b is missing"], notes: [], provenance: Provenance(files: [file], rule: "bond rule")),
+        ]
+        let fragment = (try? fragmentCharges(electrons: [5.5, 5.33], valence: [5, 5], fragments: [ChargeFragment(name: "TFSI", atoms: [0, 1])]))?.first
+        let fragments = [
+            TabulatedFragmentSet(name: "TFSI on CoPc", source: "Fig. 2g", calculations: ["bader/a", "bader/b"], groups: ["TFSI"], atoms: [[0, 1]],
+                charges: [fragment.map { [$0] }, nil], unavailable: [nil, "bader/b is missing"], transfer: [[0], [nil]], warnings: ["AECCAR unknown"],
+                provenance: Provenance(files: [file], rule: "q rule")),
+        ]
+        return StudyTabulationResult(
+            study: "s", manifest: "s.yaml", runs: "runs", statuses: statuses, energies: energies, nebs: [], pathways: pathways, bonds: bonds,
+            fragments: fragments, warnings: ["relax/a: a warning"])
+    }
+
+    @Test func statusFirstThenEveryQuantity() {
+        let tables = TabulationReport.tables(Self.tabulation())
+        #expect(tables.map { $0.title?.split(separator: " ").first.map(String.init) ?? "" }
+            == ["Calculations", "Energies", "Pathway", "Pathway", "Pathways", "Bonds", "Bader"])
+        let text = TabulationReport.render(Self.tabulation(), format: .text)
+        #expect(text.hasPrefix("Calculations in runs (s)"))
+        #expect(text.contains("3 calculations: 1 missing, 0 running, 0 truncated, 1 unconverged, 1 converged"))
+        #expect(text.contains("n/a") && text.contains("relax/b is missing: no folder runs/relax/b"))
+        #expect(text.contains("rate-determining step: 2-y (highest barrier, 1.2000 eV)"))
+        #expect(text.contains("rate-determining step: 1-x (highest barrier, missing barriers bounded by max(ΔE, 0), 0.5000 eV)"))
+    }
+
+    @Test func everyFormat() throws {
+        let t = Self.tabulation()
+        let csv = TabulationReport.render(t, format: .csv)
+        #expect(csv.hasPrefix("# Calculations in runs (s)\ncalculation,kind,status,final_energy,vasp_version,reason\n"))
+        #expect(csv.contains("relax/a,single,converged,-10.5,6.4.2,complete"))
+        #expect(csv.contains("E_bind,,n/a,"))
+        let md = TabulationReport.render(t, format: .markdown)
+        #expect(md.contains("| calculation | kind | status |"))
+        let tex = TabulationReport.render(t, format: .tex)
+        #expect(tex.components(separatedBy: "\\toprule").count == 8)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(TabulationReport.render(t, format: .json).utf8)) as? [String: Any])
+        #expect(json["schema_version"] as? Int == 1)
+        let calcs = try #require(json["calculations"] as? [[String: Any]])
+        #expect(calcs[0]["final_energy"] as? Double == -10.5 && calcs[0]["status"] as? String == "converged")
+        #expect(calcs[1]["final_energy"] is NSNull)
+        #expect((calcs[2]["images"] as? [[String: Any]])?.count == 3)
+        let energies = try #require(json["energies"] as? [[String: Any]])
+        #expect(energies[0]["energy"] as? Double == -0.75 && energies[1]["energy"] is NSNull)
+        #expect(energies[1]["reason"] as? String == "relax/b is missing: no folder runs/relax/b")
+        let provenance = try #require(energies[0]["provenance"] as? [String: Any])
+        let files = try #require(provenance["files"] as? [[String: Any]])
+        #expect(files[0]["sha256"] as? String == Self.file.sha256 && provenance["vasp_versions"] as? [String] == ["6.4.2"])
+        let pathways = try #require(json["pathways"] as? [[String: Any]])
+        #expect(pathways[0]["levels"] as? [Double] == [0, -0.4, -0.2])
+        let ts = try #require(pathways[1]["transition_states"] as? [Any])
+        #expect(ts[0] as? Double == 0.5 && ts[1] is NSNull)
+        let fragments = try #require(json["fragments"] as? [[String: Any]])
+        let state = try #require((fragments[0]["states"] as? [[String: Any]])?.first)
+        #expect(abs(((state["charges"] as? [[String: Any]])?.first?["net_charge"] as? Double ?? 0) - -0.83) < 1e-12)
+    }
+
+    /// The reaction profile (Fig. 2f style): one series per catalyst with a legend entry and its own
+    /// colour, levels, a transition-state bump per known barrier, axis labels with units.
+    @Test func profilePlotHasOneSeriesPerCatalyst() throws {
+        let plot = try #require(TabulationReport.profilePlot(Self.tabulation().pathways))
+        #expect(plot.series.map(\.name) == ["MOF", "CoPc"])
+        #expect(plot.series[0].y == [0, -0.4, -0.2] && plot.series[1].y == [0, -0.6, -0.5])
+        #expect(plot.y.title == "E − E(initial) (eV)")
+        #expect(plot.x.namedTicks?.map(\.label) == ["initial", "1-x", "2-y"])
+        let svg = plot.svg()
+        let document = try XMLDocument(xmlString: svg)
+        let root = try #require(document.rootElement())
+        #expect(root.name == "svg" && Self.attribute(root, "width") == "720")
+        let paths = try root.nodes(forXPath: "//*[local-name()='path'][@class='transition-state']").compactMap { $0 as? XMLElement }
+        #expect(paths.count == 3)  // MOF: two barriers, CoPc: one (the second is unknown)
+        let colors = Set(paths.compactMap { Self.attribute($0, "stroke") })
+        #expect(colors == [SVGPlot.palette[0], SVGPlot.palette[1]])
+        let texts = try root.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+        #expect(texts.contains("MOF") && texts.contains("CoPc"))  // legend
+        #expect(texts.contains("E‡ 0.90") && texts.contains("E‡ 1.20") && texts.contains("E‡ 0.50"))
+        #expect(texts.contains("E − E(initial) (eV)"))
+        // The unknown barrier of CoPc step 2 is a dashed connector in CoPc's colour.
+        let dashed = try root.nodes(forXPath: "//*[local-name()='line'][@stroke-dasharray='4 3']").compactMap { $0 as? XMLElement }
+        #expect(dashed.contains { Self.attribute($0, "stroke") == SVGPlot.palette[1] })
+    }
+
+    /// An attribute's value (looked up in the attribute list: namespaced SVG elements).
+    static func attribute(_ element: XMLElement, _ name: String) -> String? {
+        element.attributes?.first { $0.name == name || $0.localName == name }?.stringValue
+    }
+
+    @Test func noProfileWithoutLevels() {
+        let empty = TabulatedPathway(name: "X", source: nil, steps: [Self.step("neb/x/1", nil, nil, nil)])
+        #expect(TabulationReport.profilePlot([empty]) == nil)
+        #expect(TabulationReport.plotFiles(Self.tabulation()).map(\.name) == ["reaction-profile.svg"])
+    }
+}
+
+/// The electronic table and JSON on a hand-made DOS-free state.
+@Suite struct TabulationElectronicReportTests {
+    @Test func tableAndJSON() throws {
+        let d = try #require(bandDescriptors(density: [0, 1, 2, 1, 0], energies: [-2, -1, 0, 1, 2], efermi: 0))
+        let state = TabulatedElectronicState(
+            calculation: "static/copc", efermi: -4.2, bandEdges: nil, dosGap: nil, bands: [TabulatedBand(label: "Co", summed: d), TabulatedBand(label: "Fe", summed: nil)],
+            dos: nil, reason: nil, notes: ["Fe: no such atom in static/copc"], provenance: Provenance(files: [], rule: "r"))
+        let missing = TabulatedElectronicState(
+            calculation: "static/mof", efermi: nil, bandEdges: nil, dosGap: nil, bands: [], dos: nil, reason: "static/mof is missing", notes: [],
+            provenance: Provenance(files: [], rule: "r"))
+        let e = TabulatedElectronic(name: "d", source: "Fig. 2b", orbital: "d", window: -10...5, selections: ["Co", "Fe"], states: [state, missing])
+        let table = TabulationReport.electronicTable(e)
+        #expect(table.columns.map(\.key).contains("band_center_Co"))
+        let text = table.render(.text)
+        #expect(text.contains("ε_d Co (eV)") && text.contains("static/mof is missing") && text.contains("[-10, 5] eV around E_F"))
+        #expect(table.rows[0][4] == .number(d.center) && table.rows[0][7] == .text("n/a"))
+        let json = TabulationReport.electronicJSON(e).serialized()
+        #expect(json.contains("\"band_center\":0.0") && json.contains("\"window\":[-10.0,5.0]"))
+    }
+}
