@@ -86,7 +86,7 @@ struct Adsorption: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [complex, host, adsorbate]))
             throw ExitCode(1)
         }
     }

@@ -119,7 +119,7 @@ struct Bader: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [acf] + [vasprun].compactMap { $0 }))
             throw ExitCode(1)
         }
     }

@@ -89,7 +89,7 @@ struct Bonds: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: states))
             throw ExitCode(1)
         }
     }

@@ -7,32 +7,30 @@ struct Cascade: ParsableCommand {
         commandName: "cascade",
         abstract: "Generate, parse and tabulate VASP reaction-pathway studies.",
         discussion: """
-            Jobs:
+            The three jobs, in the order of a study:
               generate   write every VASP input of a study from its manifest
               parse      read vasprun.xml(.gz) files of finished or killed runs
+              tabulate   status of every calculation and every quantity of a study, with provenance
 
-            Charge densities and trajectories:
-              chgdiff    differential charge density Δρ = ρ(AB) − ρ(A) − ρ(B) as a CHGCAR
-              chgsum     AECCAR0 + AECCAR2, the reference density for Bader analysis
-              planar     plane-averaged density, potential or ELF along an axis
-              rdf        radial distribution function g(r) and coordination number n(r)
-              profile    density of a group of atoms along the surface normal
-
-            Analysis of finished runs:
-              dos        DOS gap and d-band centre, width and filling
-              bader      Bader charges per atom and fragment (ACF.dat)
-              neb        NEB barriers: force-based fit beside the energy-only spline
-              bonds      bond lengths between states or along NEB images
-              adsorption adsorption energy E(AB) − m·E(A) − k·E(B) with a consistency guard
+            Then single-purpose analyses of finished runs, charge densities and trajectories, \
+            and two setup commands: doctor checks what a first real run needs (POTCAR library, \
+            manifest, structures, job script); init starts your own study from the bundled one.
+            Every command's --help has a worked example. Tables go to standard output (--format \
+            text|md|csv|json|tex where offered); progress, notes and warnings to standard error.
 
             Examples:
+              cascade init my-study && cascade doctor my-study/tfsi-mof-copc.yaml
               cascade generate --dry-run
-              cascade parse run/vasprun.xml
-              cascade parse --json relax/vasprun.xml.gz static/vasprun.xml > runs.jsonl
-              cascade chgdiff AB/ A/ B/ --out CHGCAR_diff --planar z --plot dq.svg
-              cascade rdf XDATCAR --pair Li:O --rmax 8 --bins 400
-              cascade neb neb/ns-cleavage --plot barrier.svg
-              cascade adsorption --complex ads/ --host slab/ --adsorbate -3.38
+              cascade parse examples/vasprun.xml
+              cascade parse --json relax/tfsi/vasprun.xml.gz static/copc/ > runs.jsonl
+              cascade dos static/copc/ --element Co --format json
+              cascade neb neb/copc/1-ns-cleavage --plot barrier.svg
+              cascade chgdiff static/tfsi@copc/ static/copc/ relax/tfsi/ --out CHGCAR_diff --planar z
             """,
-        subcommands: [Generate.self, Parse.self, Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self, Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self, Doctor.self])
+        subcommands: [Generate.self, Parse.self, Tabulate.self],
+        groupedSubcommands: [
+            CommandGroup(name: "Single-purpose analyses", subcommands: [Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self]),
+            CommandGroup(name: "Charge densities and trajectories", subcommands: [Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self]),
+            CommandGroup(name: "Setup", subcommands: [Doctor.self, Init.self]),
+        ])
 }

@@ -82,12 +82,12 @@ struct Chgdiff: ParsableCommand {
             rows.append(("largest Δρ", (diff.values.max() ?? 0) / volume, "e/Å³"))
             rows.append(("smallest Δρ", (diff.values.min() ?? 0) / volume, "e/Å³"))
             guard let planar else {
-                print(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]).render(format.tableFormat), terminator: "")
+                print(VolumetricCLI.render(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]), format: format), terminator: "")
                 return
             }
             let profile = try planarProfile(diff, axis: VolumetricCLI.axis(planar))
             let notes = [sign] + rows.map { "\($0.0): \($0.1) \($0.2)" }
-            print(VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes).render(format.tableFormat), terminator: "")
+            print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes), format: format), terminator: "")
             if let plot {
                 let svg = VolumetricReport.planarPlot(profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density", footnote: "Δρ = ρ(AB) − Σρ(parts) > 0: electron accumulation")
                 try VolumetricCLI.write(svg.svg(), to: plot, force: force)
@@ -95,7 +95,7 @@ struct Chgdiff: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: files))
             throw ExitCode(1)
         }
     }

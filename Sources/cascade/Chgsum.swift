@@ -59,9 +59,9 @@ struct Chgsum: ParsableCommand {
                 rows: [("electrons in \(aeccar0)", core.total.mean, "e"), ("electrons in \(aeccar2)", valence.total.mean, "e"),
                        ("electrons in the sum", sum.mean, "e")],
                 notes: ["written to \(out) as ρ·V_cell (CHGCAR convention): the reference density for bader -ref"])
-            print(table.render(format.tableFormat), terminator: "")
+            print(VolumetricCLI.render(table, format: format), terminator: "")
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [aeccar0, aeccar2]))
             throw ExitCode(1)
         }
     }

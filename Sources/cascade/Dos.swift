@@ -106,7 +106,7 @@ struct Dos: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [file]))
             throw ExitCode(1)
         }
     }

@@ -92,7 +92,7 @@ struct Neb: ParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [dir]))
             throw ExitCode(1)
         }
     }

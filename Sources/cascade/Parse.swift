@@ -25,6 +25,13 @@ struct Parse: ParsableCommand {
             Examples:
               cascade parse examples/vasprun.xml
               cascade parse --json --no-projected relax/ static/ > runs.jsonl
+
+            Worked example (the bundled LiH run):
+              cascade parse examples/vasprun.xml
+            prints, among its lines,
+              final energy E(σ→0)   -6.09238023 eV
+              gap (eigenvalues)     6.9598 eV indirect; VBM -3.9722, CBM 2.9876
+            and `cascade parse --json examples/vasprun.xml` gives "final_energy": -6.09238023.
             """)
 
     @Argument(help: "vasprun.xml files (plain or .gz) or run folders. Default: the bundled example.")
@@ -61,8 +68,7 @@ struct Parse: ParsableCommand {
                 for warning in run.warnings { printError("warning: \(warning)") }
             } catch {
                 failures += 1
-                let resolved = path == input ? "" : " (resolved to \(path))"
-                printError("error: \(error)\(resolved)")
+                printError("error: " + RunInputs.describe(error, inputs: [input]))
             }
         }
         if failures > 0 { throw ExitCode(1) }

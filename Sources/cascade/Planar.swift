@@ -65,14 +65,14 @@ struct Planar: ParsableCommand {
             let quantity = VolumetricCLI.quantity(data.kind, symbol: symbol)
             let notes = ["\(data.kind.rawValue) \(file), block \(index + 1) (\(role.rawValue)), grid \(grid.dimensions.x)×\(grid.dimensions.y)×\(grid.dimensions.z), plane spacing \(profile.planeSpacing) Å"]
             let title = "Planar average along \(axis) of \(VolumetricCLI.baseName(file))"
-            print(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes).render(format.tableFormat), terminator: "")
+            print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes), format: format), terminator: "")
             if let plot {
                 try VolumetricCLI.write(VolumetricReport.planarPlot(profile, quantity: quantity, title: title).svg(), to: plot, force: force)
             }
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [file]))
             throw ExitCode(1)
         }
     }

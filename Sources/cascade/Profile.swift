@@ -87,13 +87,13 @@ struct Profile: ParsableCommand {
                 "\(loaded.source) \(loaded.path): \(p.frames.count) frame(s), \(p.groupCount) atoms of \(atoms)",
                 "heights along the normal to the other two lattice vectors, from \(origin); plane spacing \(p.planeSpacing) Å, bin \(p.binWidth) Å",
             ]
-            print(VolumetricReport.profileTable(p, group: atoms.description, notes: notes).render(format.tableFormat), terminator: "")
+            print(VolumetricCLI.render(VolumetricReport.profileTable(p, group: atoms.description, notes: notes), format: format), terminator: "")
             if let plot {
                 let footnote = "\(loaded.source) \(VolumetricCLI.baseName(loaded.path)), \(p.frames.count) frame(s), \(p.groupCount) atoms; origin \(origin)"
                 try VolumetricCLI.write(VolumetricReport.profilePlot(p, group: atoms.description, footnote: footnote).svg(), to: plot, force: force)
             }
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [trajectory]))
             throw ExitCode(1)
         }
     }

@@ -80,13 +80,13 @@ struct Rdf: ParsableCommand {
                 "\(loaded.source) \(loaded.path): \(rdf.frames.count) frame(s), \(rdf.centerCount) centre and \(rdf.neighborCount) neighbour atoms",
                 "g(r): ASE get_rdf normalisation (N_B/V = \(rdf.meanNeighborDensity) Å⁻³); n(r): mean number of \(neighbors) atoms within r of a \(centers) atom",
             ]
-            print(VolumetricReport.rdfTable(rdf, pair: label, notes: notes).render(format.tableFormat), terminator: "")
+            print(VolumetricCLI.render(VolumetricReport.rdfTable(rdf, pair: label, notes: notes), format: format), terminator: "")
             if let plot {
                 let footnote = "\(loaded.source) \(VolumetricCLI.baseName(loaded.path)), \(rdf.frames.count) frame(s); dashed: n(r), right axis"
                 try VolumetricCLI.write(VolumetricReport.rdfPlot(rdf, pair: label, footnote: footnote).svg(), to: plot, force: force)
             }
         } catch {
-            printError("error: \(error)")
+            printError("error: " + RunInputs.describe(error, inputs: [trajectory]))
             throw ExitCode(1)
         }
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Report
 
 /// The small vasprun.xml shipped with Cascade (written by `tools/make_example_vasprun.py`), used when
 /// `cascade parse` gets no file.
@@ -45,5 +46,34 @@ final class ProgressBar {
         guard drawn else { return }
         writeStandardError("\r\u{1B}[2K")
         drawn = false
+    }
+}
+
+/// How errors about the runs a user named are printed: when a folder was resolved to a file inside it
+/// (`run/` → `run/vasprun.xml`, `run/CHGCAR`, `run/ACF.dat`) and the error names that file, the
+/// message also gives the path as typed, so both are on the line.
+enum RunInputs {
+    /// `error`'s text, followed by ` (given as INPUT, resolved to FILE)` when it names a file inside
+    /// one of the folders in `inputs`.
+    static func describe(_ error: Error, inputs: [String]) -> String {
+        let text = "\(error)"
+        for input in inputs {
+            let folder = input.count > 1 && input.hasSuffix("/") ? String(input.dropLast()) : input
+            guard !folder.isEmpty, text.hasPrefix(folder + "/"), let colon = text.firstIndex(of: ":") else { continue }
+            return text + " (given as \(input), resolved to \(text[..<colon]))"
+        }
+        return text
+    }
+}
+
+/// When Cascade may colour its output. No command colours anything today; a command that starts to
+/// must ask here: colour only when the stream is a terminal and `NO_COLOR` (https://no-color.org) is
+/// unset or empty, and never for `TERM=dumb`.
+enum Colour {
+    /// `true` when colour may be written to file descriptor `fd` (1 = stdout, 2 = stderr).
+    static func isAllowed(onDescriptor fd: Int32) -> Bool {
+        let noColor = getenv("NO_COLOR").map { String(cString: $0) }
+        let term = getenv("TERM").map { String(cString: $0) }
+        return ColourPolicy.isAllowed(isTerminal: isatty(fd) != 0, noColor: noColor, term: term)
     }
 }

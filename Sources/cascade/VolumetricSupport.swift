@@ -31,6 +31,12 @@ enum VolumetricCLI {
         }
     }
 
+    /// A table as printed on standard output: the ``Table/jsonDocument()`` (with `schema_version`)
+    /// for `--format json`, the rendered table otherwise.
+    static func render(_ table: Table, format: Format) -> String {
+        format == .json ? table.jsonDocument().serialized() + "\n" : table.render(format.tableFormat)
+    }
+
     /// Refuses early (before any file is read) to overwrite an existing output without `--force`.
     static func checkWritable(_ path: String?, force: Bool, option: String) throws {
         guard let path, !force, TextOutput.exists(path) else { return }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Study
+
+/// `cascade init`: a new study folder copied from a bundled study.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a study folder (manifest, structures, input sets, job template) from a bundled study.",
+        discussion: """
+            Copies the bundled study --from (default tfsi-mof-copc) into DIR, self-contained: \
+            DIR/<study>.yaml with its paths rewritten, DIR/structures/ (every system's POSCAR, \
+            structures.yaml with charges and multiplicities, README.md) and DIR/templates/ (the \
+            input sets and slurm.sh). Edit them for your own system, then run the three commands \
+            printed at the end. DIR must be new or empty; the copy is written into a temporary \
+            folder next to it and renamed into place, so DIR is never left half-written.
+
+            Examples:
+              cascade init my-study
+              cascade init ~/projects/litfsi-on-copc --from tfsi-mof-copc
+
+            Worked example: `cascade init my-study` writes 33 files (my-study/tfsi-mof-copc.yaml, \
+            25 POSCARs and structures.yaml and README.md under my-study/structures/, relax.yaml, \
+            static.yaml, bader.yaml, neb.yaml and slurm.sh under my-study/templates/) and prints
+              cascade doctor my-study/tfsi-mof-copc.yaml
+              cascade generate my-study/tfsi-mof-copc.yaml --dry-run
+              cascade generate my-study/tfsi-mof-copc.yaml --out my-study/runs
+            """)
+
+    @Argument(help: "The new study folder (must not exist or be empty).")
+    var dir: String
+
+    @Option(name: .long, help: "The bundled study to copy (a manifest in templates/studies/).")
+    var from: String = "tfsi-mof-copc"
+
+    func run() throws {
+        let available = StudyScaffold.available(in: BundledStudy.folder)
+        guard available.contains(from) else {
+            printError("error: no bundled study '\(from)'; available: \(available.joined(separator: ", "))")
+            throw ExitCode(1)
+        }
+        do {
+            let report = try StudyScaffold.create(from: BundledStudy.folder + "/\(from).yaml", into: dir)
+            print("wrote \(report.files.count) files into \(report.folder)/: \(report.manifest), structures/, templates/")
+            print("next:")
+            for command in report.nextCommands { print("  " + command) }
+        } catch {
+            printError("error: \(error)")
+            printError("nothing written")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension BundledStudy {
+    /// The folder of the bundled study manifests (`templates/studies`).
+    static var folder: String {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast()
+        return parts.joined(separator: "/")
+    }
+}
