@@ -259,12 +259,16 @@ public struct TabulatedBond: Sendable, Hashable {
     public var broken: Bool?
     /// Not bonded in the first calculation and bonded in the last; `nil` as for ``broken``.
     public var formed: Bool?
+    /// Bonded (d ≤ 1.2 × the sum of covalent radii) in each calculation; `nil` where unavailable or when
+    /// the atoms differ between calculations.
+    public var bonded: [Bool?]
 
-    public init(label: String, lengths: [Double?], broken: Bool?, formed: Bool?) {
+    public init(label: String, lengths: [Double?], broken: Bool?, formed: Bool?, bonded: [Bool?] = []) {
         self.label = label
         self.lengths = lengths
         self.broken = broken
         self.formed = formed
+        self.bonded = bonded.isEmpty ? lengths.map { _ in nil } : bonded
     }
 }
 
@@ -408,6 +412,50 @@ public struct TabulatedElectronic: Sendable {
     }
 }
 
+/// A tabulated `density_differences` entry of the manifest (seed Fig. 2c): Δρ = ρ(complex) − Σ ρ(parts)
+/// from the calculations' CHGCARs, or why it is `n/a`.
+public struct TabulatedDensityDifference: Sendable {
+    public var name: String
+    public var source: String?
+    /// The whole system's calculation.
+    public var complex: String
+    /// The calculations subtracted.
+    public var parts: [String]
+    /// Lattice axis of the planar average (0 = a, 1 = b, 2 = c).
+    public var axis: Int
+    /// The numbers; `nil` when an input is missing or the grids/cells differ.
+    public var summary: DifferentialDensitySummary?
+    /// Why ``summary`` is `nil`.
+    public var reason: String?
+    /// Reader warnings and what was (not) written.
+    public var notes: [String]
+    /// The plot's file name in the `--plots` folder (`chgdiff-<complex with / as _>.svg`).
+    public var plotFile: String
+    /// The CHGCAR_diff file name (`write: true`), else `nil`.
+    public var chgcarFile: String?
+    /// The CHGCAR_diff written (full path), when it was.
+    public var written: String?
+    public var provenance: Provenance
+
+    public init(
+        name: String, source: String?, complex: String, parts: [String], axis: Int, summary: DifferentialDensitySummary?, reason: String?,
+        notes: [String], plotFile: String, chgcarFile: String?, written: String?, provenance: Provenance
+    ) {
+        self.name = name
+        self.source = source
+        self.complex = complex
+        self.parts = parts
+        self.axis = axis
+        self.summary = summary
+        self.reason = reason
+        self.notes = notes
+        self.plotFile = plotFile
+        self.chgcarFile = chgcarFile
+        self.written = written
+        self.provenance = provenance
+    }
+}
+
 /// Everything `cascade tabulate` reports for a study.
 public struct StudyTabulationResult: Sendable {
     /// The study's name.
@@ -426,15 +474,18 @@ public struct StudyTabulationResult: Sendable {
     public var fragments: [TabulatedFragmentSet]
     /// Band edges and band centres of static runs.
     public var electronic: [TabulatedElectronic]
+    /// Differential charge densities (seed Fig. 2c).
+    public var densityDifferences: [TabulatedDensityDifference]
     /// Study-level warnings (readers, loaders), each naming its calculation.
     public var warnings: [String]
 
     public init(
         study: String, manifest: String, runs: String, statuses: [CalculationStatus], energies: [TabulatedEnergy], nebs: [TabulatedNeb],
         pathways: [TabulatedPathway], bonds: [TabulatedBondSet], fragments: [TabulatedFragmentSet], warnings: [String],
-        electronic: [TabulatedElectronic] = []
+        electronic: [TabulatedElectronic] = [], densityDifferences: [TabulatedDensityDifference] = []
     ) {
         self.electronic = electronic
+        self.densityDifferences = densityDifferences
         self.study = study
         self.manifest = manifest
         self.runs = runs

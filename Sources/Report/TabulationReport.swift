@@ -141,7 +141,7 @@ public enum TabulationReport {
             switch (row.broken, row.formed) {
             case (true?, _): status = "broken"
             case (_, true?): status = "formed"
-            case (false?, false?): status = "kept"
+            case (false?, false?): status = row.bonded.first == true ? "bonded" : "not bonded"
             default: status = "n/a"
             }
             table.append([.text(row.label)] + row.lengths.map(valueOrNA) + [.text(status)])
@@ -299,6 +299,7 @@ public enum TabulationReport {
                 .object([
                     ("bond", .string(r.label)), ("lengths", .array(r.lengths.map(JSONValue.finite))),
                     ("broken", r.broken.map(JSONValue.bool) ?? .null), ("formed", r.formed.map(JSONValue.bool) ?? .null),
+                    ("bonded", .array(r.bonded.map { $0.map(JSONValue.bool) ?? .null })),
                 ])
             })),
             ("unavailable", .array(b.unavailable.map { $0.map(JSONValue.string) ?? .null })),

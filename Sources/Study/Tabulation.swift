@@ -5,7 +5,7 @@ import Synchronization
 import VASP
 
 /// `cascade tabulate`: the status of every calculation of a manifest in a runs folder, then every
-/// quantity the manifest names (energies, pathways, bonds, fragments), each number with its provenance
+/// quantity the manifest names (energies, pathways, bonds, fragments, electronic, density differences), each number with its provenance
 /// (files with SHA-256, VASP version, rule) or `n/a` with the reason. Nothing here throws on an
 /// unfinished study: a missing input makes its quantity `n/a`.
 ///
@@ -33,10 +33,13 @@ public enum StudyTabulation {
         let bonds = manifest.quantities.bonds.map { context.bondSet($0) }
         let fragments = manifest.quantities.fragments.map { context.fragmentSet($0) }
         let electronic = manifest.quantities.electronic.map { context.electronicSet($0) }
+        let names = StudyTabulation.densityFileNames(manifest.quantities.densityDifferences)
+        // One at a time: each holds three grids while it is evaluated, none is kept.
+        let densities = zip(manifest.quantities.densityDifferences, names).map { context.densityDifference($0, files: $1) }
         let warnings = loaded.flatMap { run in run.warnings.map { "\(run.entry.name): \($0)" } } + context.warnings
         return StudyTabulationResult(
             study: manifest.study, manifest: manifest.file, runs: root, statuses: loaded.map(\.status), energies: energies, nebs: nebs,
-            pathways: pathways, bonds: bonds, fragments: fragments, warnings: warnings, electronic: electronic)
+            pathways: pathways, bonds: bonds, fragments: fragments, warnings: warnings, electronic: electronic, densityDifferences: densities)
     }
 
     /// Writes `files` (name → text) into `folder` (created when needed), atomically. Refuses before
@@ -347,8 +350,13 @@ struct QuantityContext {
         let endsPresent = present.first == 0 && present.last == structures.count - 1
         let rows = traces.map { t -> TabulatedBond in
             var lengths = [Double?](repeating: nil, count: structures.count)
-            for (k, index) in present.enumerated() { lengths[index] = t.lengths[k] }
-            return TabulatedBond(label: t.label, lengths: lengths, broken: endsPresent ? t.broken : nil, formed: endsPresent ? t.formed : nil)
+            var bonded = [Bool?](repeating: nil, count: structures.count)
+            for (k, index) in present.enumerated() {
+                lengths[index] = t.lengths[k]
+                bonded[index] = t.bonded[k]
+            }
+            return TabulatedBond(
+                label: t.label, lengths: lengths, broken: endsPresent ? t.broken : nil, formed: endsPresent ? t.formed : nil, bonded: bonded)
         }
         var notes = ["the calculations hold the same atoms in the same order: each bond is the same atom pair in every column; broken/formed compare the first and last calculation (bonded: d ≤ 1.2 × (r_cov,i + r_cov,j))"]
         if !endsPresent { notes.append("the first or last calculation is unavailable: broken/formed not given") }
