@@ -21,6 +21,7 @@ public enum TabulationReport {
         out += t.bonds.map(bondTable)
         out += t.fragments.map(fragmentTable)
         out += t.electronic.map(electronicTable)
+        if !t.densityDifferences.isEmpty { out.append(densityDifferenceTable(t.densityDifferences)) }
         return out
     }
 
@@ -200,6 +201,41 @@ public enum TabulationReport {
         return table
     }
 
+    static let axisNames = ["x", "y", "z"]
+
+    /// One row per density difference (seed Fig. 2c): ΔN = ∫Δρ, N(complex) − Σ N(parts), the Δρ extrema
+    /// (e/Å³) and the ΔQ(z) extrema (e) with their heights (Å), the grid; `n/a` with the reason.
+    public static func densityDifferenceTable(_ list: [TabulatedDensityDifference]) -> Table {
+        var table = Table(title: "Differential charge densities Δρ = ρ(complex) − Σ ρ(parts)", columns: [
+            TableColumn(key: "name", title: "quantity"),
+            TableColumn(key: "source", title: "source"),
+            TableColumn(key: "delta_electrons", title: "ΔN = ∫Δρ", unit: "e", decimals: 6),
+            TableColumn(key: "delta_electrons_expected", title: "N(AB) − ΣN(parts)", unit: "e", decimals: 6),
+            TableColumn(key: "delta_rho_min", title: "Δρ min", unit: "e/Å³", decimals: 6),
+            TableColumn(key: "delta_rho_max", title: "Δρ max", unit: "e/Å³", decimals: 6),
+            TableColumn(key: "delta_q_min", title: "ΔQ min", unit: "e", decimals: 5),
+            TableColumn(key: "delta_q_min_at", title: "at", unit: "Å", decimals: 3),
+            TableColumn(key: "delta_q_max", title: "ΔQ max", unit: "e", decimals: 5),
+            TableColumn(key: "delta_q_max_at", title: "at", unit: "Å", decimals: 3),
+            TableColumn(key: "grid", title: "grid, axis"),
+            TableColumn(key: "reason", title: "n/a reason"),
+        ])
+        for d in list {
+            let s = d.summary
+            let grid = s.map { "\($0.dimensions.x)×\($0.dimensions.y)×\($0.dimensions.z), \(axisNames[d.axis])" } ?? axisNames[d.axis]
+            table.append([
+                .text(d.name), d.source.map(TableCell.text) ?? .empty, valueOrNA(s?.netCharge), valueOrNA(s?.expectedNetCharge),
+                valueOrNA(s?.minimum.value), valueOrNA(s?.maximum.value), valueOrNA(s?.displacementMinimum.value), valueOrNA(s?.displacementMinimum.height),
+                valueOrNA(s?.displacementMaximum.value), valueOrNA(s?.displacementMaximum.height), .text(grid), .text(d.reason ?? ""),
+            ])
+        }
+        table.notes = [
+            "Δρ > 0: electrons accumulate when the parts form the complex; ΔQ(z) = ∫ Δρ below z (from plane 0), > 0: electrons moved from above z to below it",
+        ] + list.map { d in "\(d.name): Δρ = ρ(\(d.complex)) − " + d.parts.map { "ρ(\($0))" }.joined(separator: " − ") }
+            + list.flatMap { d in d.notes.map { "\(d.name): \($0)" } }
+        return table
+    }
+
     // MARK: JSON
 
     /// The whole tabulation as one JSON object (schema in docs/json.md, "cascade tabulate").
@@ -217,6 +253,7 @@ public enum TabulationReport {
             ("bonds", .array(t.bonds.map(bondJSON))),
             ("fragments", .array(t.fragments.map(fragmentJSON))),
             ("electronic", .array(t.electronic.map(electronicJSON))),
+            ("density_differences", .array(t.densityDifferences.map(densityDifferenceJSON))),
             ("warnings", .array(t.warnings.map(JSONValue.string))),
             ("units", .object([("energy", .string("eV, E(sigma->0)")), ("length", .string("Å")), ("charge", .string("|e|")), ("force", .string("eV/Å"))])),
         ])
@@ -334,6 +371,34 @@ public enum TabulationReport {
         ])
     }
 
+    static func extremumJSON(_ e: VolumetricExtremum?, height: Bool) -> JSONValue {
+        guard let e else { return .null }
+        var members: [(String, JSONValue)] = [("value", .finite(e.value)), ("fractional", .array([e.fractional.x, e.fractional.y, e.fractional.z].map(JSONValue.finite)))]
+        if height { members.append(("height", .finite(e.height))) }
+        return .object(members)
+    }
+
+    static func densityDifferenceJSON(_ d: TabulatedDensityDifference) -> JSONValue {
+        let s = d.summary
+        let electrons: JSONValue = s.map { s in
+            .array(zip([d.complex] + d.parts, [s.electronsWhole] + s.electronsParts).map { .object([("calculation", .string($0)), ("electrons", .finite($1))]) })
+        } ?? .null
+        return .object([
+            ("name", .string(d.name)), ("source", d.source.map(JSONValue.string) ?? .null),
+            ("complex", .string(d.complex)), ("parts", .array(d.parts.map(JSONValue.string))), ("axis", .string(axisNames[d.axis])),
+            ("available", .bool(s != nil)), ("reason", d.reason.map(JSONValue.string) ?? .null),
+            ("grid", s.map { .array([$0.dimensions.x, $0.dimensions.y, $0.dimensions.z].map(JSONValue.int)) } ?? .null),
+            ("volume", .finite(s?.volume)),
+            ("electrons", electrons),
+            ("delta_electrons", .finite(s?.netCharge)), ("delta_electrons_expected", .finite(s?.expectedNetCharge)),
+            ("delta_rho_min", extremumJSON(s?.minimum, height: false)), ("delta_rho_max", extremumJSON(s?.maximum, height: false)),
+            ("delta_q_min", extremumJSON(s?.displacementMinimum, height: true)), ("delta_q_max", extremumJSON(s?.displacementMaximum, height: true)),
+            ("plot", s != nil ? .string(d.plotFile) : .null), ("chgcar_diff", d.written.map(JSONValue.string) ?? .null),
+            ("notes", .array(d.notes.map(JSONValue.string))),
+            ("provenance", provenanceJSON(d.provenance)),
+        ])
+    }
+
     static func fragmentJSON(_ f: TabulatedFragmentSet) -> JSONValue {
         .object([
             ("name", .string(f.name)), ("source", f.source.map(JSONValue.string) ?? .null),
@@ -387,7 +452,8 @@ public enum TabulationReport {
 
     /// Every plot of the tabulation as (file name, SVG text): `reaction-profile.svg` and one
     /// `neb-<calculation with / → _>.svg` per NEB band with a fit (NebReport's plot) and `dos-<calculation>.svg`
-    /// (total DOS, Fig. 2a style, DosReport's plot) per calculation of an electronic set.
+    /// (total DOS, Fig. 2a style, DosReport's plot) per calculation of an electronic set, and the planar Δρ
+    /// with ΔQ(z) (VolumetricReport's plot) of each density difference under its ``TabulatedDensityDifference/plotFile``.
     public static func plotFiles(_ t: StudyTabulationResult) -> [(name: String, text: String)] {
         var out: [(name: String, text: String)] = []
         if let p = profilePlot(t.pathways) { out.append(("reaction-profile.svg", p.svg())) }
@@ -403,6 +469,13 @@ public enum TabulationReport {
                 let plot = DosReport.plot(dos, selection: nil, window: e.window, title: "Total DOS \(s.calculation)", footnote: s.provenance.files.first?.path)
                 out.append(("dos-" + String(s.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg", plot.svg()))
             }
+        }
+        for d in t.densityDifferences {
+            guard let s = d.summary else { continue }
+            // One line: a wrapped footnote would run into the x-axis title.
+            let footnote = "Δρ = ρ(complex) − Σ ρ(parts) > 0: electron accumulation; ΔQ(z) from plane 0"
+            let plot = VolumetricReport.planarPlot(s.profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density \(d.name)", footnote: footnote)
+            out.append((d.plotFile, plot.svg()))
         }
         return out
     }

@@ -399,6 +399,8 @@ public struct Quantities: Sendable, Hashable, Decodable {
     public var fragments: [FragmentDefinition]
     /// Band edges and band centres of static runs (seed Fig. 2a/2b).
     public var electronic: [ElectronicDefinition]
+    /// Differential charge densities Δρ = ρ(complex) − Σ ρ(parts) from CHGCARs (seed Fig. 2c).
+    public var densityDifferences: [DensityDifferenceDefinition]
 
     /// No quantities.
     public init() {
@@ -407,16 +409,18 @@ public struct Quantities: Sendable, Hashable, Decodable {
         bonds = []
         fragments = []
         electronic = []
+        densityDifferences = []
     }
 
     public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(["energies", "pathways", "bonds", "fragments", "electronic"], in: "quantities")
+        try decoder.rejectUnknownKeys(["energies", "pathways", "bonds", "fragments", "electronic", "density_differences"], in: "quantities")
         let c = try decoder.container(keyedBy: AnyKey.self)
         energies = try c.decodeIfPresent([EnergyDefinition].self, forKey: AnyKey("energies")) ?? []
         pathways = try c.decodeIfPresent([PathwayDefinition].self, forKey: AnyKey("pathways")) ?? []
         bonds = try c.decodeIfPresent([BondDefinition].self, forKey: AnyKey("bonds")) ?? []
         fragments = try c.decodeIfPresent([FragmentDefinition].self, forKey: AnyKey("fragments")) ?? []
         electronic = try c.decodeIfPresent([ElectronicDefinition].self, forKey: AnyKey("electronic")) ?? []
+        densityDifferences = try c.decodeIfPresent([DensityDifferenceDefinition].self, forKey: AnyKey("density_differences")) ?? []
     }
 
     /// Every calculation name a quantity refers to, with what refers to it and where.
@@ -426,6 +430,56 @@ public struct Quantities: Sendable, Hashable, Decodable {
             + bonds.map { ("bond set '\($0.name)'", $0.location, $0.calculations) }
             + fragments.map { ("fragment set '\($0.name)'", $0.location, $0.calculations + [$0.reference].compactMap { $0 }) }
             + electronic.map { ("electronic set '\($0.name)'", $0.location, $0.calculations) }
+            + densityDifferences.map { ("density difference '\($0.name)'", $0.location, [$0.complex] + $0.parts) }
+    }
+}
+
+/// A differential (deformation) charge density Δρ = ρ(complex) − Σ ρ(parts) from the CHGCARs of static
+/// runs (seed Fig. 2c: ρ(MOF@CoPc) − ρ(MOF) − ρ(CoPc)), with its planar average and charge displacement
+/// ΔQ(z) along `axis` (Analysis `differentialDensity`, `planarProfile`). The calculations must share the
+/// cell and the FFT grid (NGXF × NGYF × NGZF); positive Δρ = electron accumulation.
+public struct DensityDifferenceDefinition: Sendable, Hashable, Decodable {
+    /// The quantity's name, e.g. `Δρ MOF@CoPc − MOF − CoPc`.
+    public var name: String
+    /// Where it comes from, e.g. `Fig. 2c`.
+    public var source: String?
+    /// The calculation of the whole system (AB).
+    public var complex: String
+    /// The calculations subtracted (A, B, …), each once.
+    public var parts: [String]
+    /// Lattice axis of the planar average: 0 = a (`x`), 1 = b (`y`), 2 = c (`z`, the default).
+    public var axis: Int
+    /// Write Δρ as a CHGCAR (`CHGCAR_diff-<complex>.vasp`) into the `--plots` folder.
+    public var write: Bool
+    /// Where the entry starts.
+    public var location: ManifestLocation
+
+    /// `x`/`a` → 0, `y`/`b` → 1, `z`/`c` → 2.
+    static func axis(_ text: String) -> Int? {
+        switch text.lowercased() {
+        case "x", "a": return 0
+        case "y", "b": return 1
+        case "z", "c": return 2
+        default: return nil
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(["name", "source", "complex", "parts", "axis", "write"], in: "a density difference")
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        location = decoder.location
+        name = try c.decode(String.self, forKey: AnyKey("name"))
+        source = try c.decodeIfPresent(String.self, forKey: AnyKey("source"))
+        complex = try c.decode(String.self, forKey: AnyKey("complex"))
+        parts = try c.decode([String].self, forKey: AnyKey("parts"))
+        guard !parts.isEmpty else { throw decoder.invalid("expected at least one calculation", key: "parts") }
+        guard !parts.contains(complex), Set(parts).count == parts.count else {
+            throw decoder.invalid("expected distinct calculations, none of them the complex", key: "parts")
+        }
+        let axisText = try c.decodeIfPresent(String.self, forKey: AnyKey("axis")) ?? "z"
+        guard let a = Self.axis(axisText) else { throw decoder.invalid("expected an axis x, y or z (a, b, c), found '\(axisText)'", key: "axis") }
+        axis = a
+        write = try c.decodeIfPresent(Bool.self, forKey: AnyKey("write")) ?? false
     }
 }
 

@@ -75,7 +75,7 @@ struct Planner {
         for calc in selected {
             if let p = plan(calc) { planned.append(p) }
         }
-        if options.only.isEmpty { checkQuantities() }
+        if options.only.isEmpty { checkQuantities(planned) }
         if !labelWarnings.isEmpty { warnings += labelWarnings }
         return GenerationPlan(
             study: manifest.study, manifestFile: manifest.file, outputFolder: options.outputFolder,
@@ -519,12 +519,51 @@ struct Planner {
 
     // MARK: Quantities
 
-    mutating func checkQuantities() {
+    mutating func checkQuantities(_ planned: [PlannedCalculation] = []) {
         let q = manifest.quantities
         for energy in q.energies { checkEnergy(energy) }
         for pathway in q.pathways { checkPathway(pathway) }
         for bondSet in q.bonds { checkBonds(bondSet) }
         for fragments in q.fragments { checkFragments(fragments) }
+        for density in q.densityDifferences { checkDensity(density, planned: planned) }
+    }
+
+    /// Δρ needs single-structure runs that write a CHGCAR (LCHARG) on one cell and one FFT grid. VASP
+    /// sets the grid from the cell, ENCUT and PREC (NGXF = 2 × NGX for PREC = Normal/Accurate), so
+    /// equal cells, ENCUT, PREC and NG*F tags give equal grids; with PREC = Low/Medium/High the fine grid
+    /// follows ENAUG, which defaults to the largest EAUG of each system's POTCARs, so NGXF/NGYF/NGZF must
+    /// then be pinned. Errors: an NEB calculation, cells that differ; warnings: the rest.
+    mutating func checkDensity(_ d: DensityDifferenceDefinition, planned: [PlannedCalculation]) {
+        let label = "density difference \(d.name) (\(d.location))"
+        let names = [d.complex] + d.parts
+        for name in names where manifest.calculation(named: name)?.neb != nil {
+            errors.append("\(label): \(name) is an NEB calculation; Δρ takes the CHGCARs of single-structure runs")
+            return
+        }
+        if let (whole, _) = structure(of: d.complex) {
+            for part in d.parts {
+                guard let (s, _) = structure(of: part) else { continue }
+                let rows = [whole.lattice.a - s.lattice.a, whole.lattice.b - s.lattice.b, whole.lattice.c - s.lattice.c]
+                let difference = rows.map { max(abs($0.x), abs($0.y), abs($0.z)) }.max() ?? 0
+                if difference > 1e-4 {
+                    errors.append("\(label): the cell of \(part) differs from the cell of \(d.complex) by up to \(GuardNumber.text(difference)) Å; Δρ needs one cell for all (build the structures in a common box)")
+                }
+            }
+        }
+        let incars = names.compactMap { name in planned.first { $0.name == name }.map { (name, $0.incar) } }
+        for (name, incar) in incars where incar.bool("LCHARG") == false {
+            warnings.append("\(label): \(name) has LCHARG = .FALSE.: it writes no CHGCAR")
+        }
+        for tag in ["ENCUT", "PREC", "NGX", "NGY", "NGZ", "NGXF", "NGYF", "NGZF", "ENAUG"] {
+            let values = incars.map { "\($0.0) \($0.1.string(tag) ?? "default")" }
+            if Set(incars.map { $0.1.string(tag)?.lowercased() ?? "" }).count > 1 {
+                warnings.append("\(label): \(tag) differs (\(values.joined(separator: ", "))): the FFT grids will differ; use one value")
+            }
+        }
+        let coarse = incars.filter { ["l", "m", "h"].contains($0.1.string("PREC")?.lowercased().first.map(String.init) ?? "n") && $0.1["NGXF"] == nil }
+        if !coarse.isEmpty {
+            warnings.append("\(label): PREC = \(coarse[0].1.string("PREC") ?? "") sets the fine grid from ENAUG (the largest EAUG of each system's POTCARs): pin NGXF/NGYF/NGZF so that \(names.joined(separator: ", ")) share one grid")
+        }
     }
 
     /// The starting structure of a single-structure calculation.

@@ -16,12 +16,19 @@ public struct TabulationOptions: Sendable, Hashable {
     public var now: Double?
     /// Hash every source file (SHA-256) for the provenance. On by default.
     public var hashFiles: Bool
+    /// The folder (`--plots`) that receives the CHGCAR_diff of each density difference with `write: true`,
+    /// written while it is evaluated (the grid is not kept); `nil` = nothing written.
+    public var outputFolder: String?
+    /// Replace an existing CHGCAR_diff (`--force`); without it an existing file is kept and noted.
+    public var replaceOutputs: Bool
 
     /// Options.
-    public init(runningWindow: Double = 3600, now: Double? = nil, hashFiles: Bool = true) {
+    public init(runningWindow: Double = 3600, now: Double? = nil, hashFiles: Bool = true, outputFolder: String? = nil, replaceOutputs: Bool = false) {
         self.runningWindow = runningWindow
         self.now = now
         self.hashFiles = hashFiles
+        self.outputFolder = outputFolder
+        self.replaceOutputs = replaceOutputs
     }
 }
 

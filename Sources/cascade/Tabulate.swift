@@ -40,6 +40,13 @@ struct Tabulate: ParsableCommand {
             pathway; seed Fig. 2f), neb-<name>.svg per band and dos-<name>.svg (total DOS, Fig. 2a) \
             per calculation of an electronic set; existing files are kept unless --force.
 
+            Density differences (seed Fig. 2c): Δρ = ρ(complex) − Σ ρ(parts) from the CHGCARs \
+            (or CHGCAR.gz) of converged static runs on the same cell and FFT grid: ΔN = ∫Δρ (≈ \
+            N(AB) − N(A) − N(B)), the Δρ extrema in e/Å³ and the charge displacement ΔQ(z) extrema \
+            along the axis; n/a naming the calculation without CHGCAR or the grids that differ. \
+            --plots also writes chgdiff-<complex>.svg (plane-integrated Δρ and ΔQ(z)) and, for \
+            entries with `write: true`, CHGCAR_diff-<complex>.vasp (VESTA reads it).
+
             Without STUDY, the bundled templates/studies/tfsi-mof-copc.yaml; without --runs, the \
             folder `cascade generate` writes (./<study name>/, ./tfsi-mof-copc/ for the bundled study). \
             Exit status 0 even when calculations are missing (it is a report); 1 when the manifest \
@@ -68,7 +75,7 @@ struct Tabulate: ParsableCommand {
     @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
     var format: VolumetricCLI.Format = .text
 
-    @Option(name: .long, help: "Write reaction-profile.svg and the NEB band plots into this folder.")
+    @Option(name: .long, help: "Write reaction-profile.svg, the NEB, DOS and Δρ plots (and CHGCAR_diff files) into this folder.")
     var plots: String?
 
     @Flag(name: .long, help: "Replace existing plot files.")
@@ -88,7 +95,8 @@ struct Tabulate: ParsableCommand {
             throw ExitCode(1)
         }
         let bar = CountingProgress(label: "calculations")
-        let result = StudyTabulation.make(manifest: manifest, runs: runs ?? manifest.study, progress: { bar.update($0, $1, $2) })
+        let options = TabulationOptions(outputFolder: plots, replaceOutputs: force)
+        let result = StudyTabulation.make(manifest: manifest, runs: runs ?? manifest.study, options: options, progress: { bar.update($0, $1, $2) })
         bar.clear()
         print(TabulationReport.render(result, format: format.tableFormat), terminator: "")
         AnalysisCLI.printLines(result.warnings, prefix: "warning: ")
@@ -111,6 +119,10 @@ struct Tabulate: ParsableCommand {
         }
         for e in manifest.quantities.electronic {
             for c in e.calculations { names.append("dos-" + String(c.map { $0 == "/" ? "_" : $0 }) + ".svg") }
+        }
+        for files in StudyTabulation.densityFileNames(manifest.quantities.densityDifferences) {
+            names.append(files.plot)
+            if let chgcar = files.chgcar { names.append(chgcar) }
         }
         return names
     }

@@ -200,3 +200,88 @@ import Testing
         #expect(top.stdout.contains("tabulate"))
     }
 }
+
+/// `cascade tabulate --plots` on density differences (seed Fig. 2c): three static runs holding corpus
+/// CHGCARs (symlinks in a temporary folder), each with the converged vasprun.xml of atomate_Ir_H run 2.
+@Suite struct TabulateDensityCommandTests {
+    static let manifest = """
+        study: density-cli
+        structures: .
+        systems:
+          - {name: x, file: x.vasp}
+        calculations:
+          - {name: static/mof-copc, set: static, system: x}
+          - {name: static/mof, set: static, system: x}
+          - {name: static/copc, set: static, system: x}
+          - {name: static/coarse, set: static, system: x}
+        quantities:
+          density_differences:
+            - {name: "Δρ MOF@CoPc", source: Fig. 2c, complex: static/mof-copc, parts: [static/mof, static/copc], write: true}
+            - {name: coarse grid, complex: static/mof-copc, parts: [static/coarse]}
+        """
+
+    static func tree() throws -> URL {
+        let fm = FileManager.default
+        let root = try AnalysisCLICorpus.temporaryFolder("tabulate-density")
+        for (name, chgcar) in [("mof-copc", "CHGCAR.spin.gz"), ("mof", "CHGCAR.spin.gz"), ("copc", "CHGCAR.spin.gz"), ("coarse", "CHGCAR.nospin.gz")] {
+            let folder = root.appendingPathComponent("runs/static/\(name)").path
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try fm.createSymbolicLink(atPath: folder + "/vasprun.xml.gz", withDestinationPath: AnalysisCLICorpus.path("adsorption/atomate_Ir_H/2/outputs/vasprun.xml.gz"))
+            try fm.createSymbolicLink(atPath: folder + "/CHGCAR.gz", withDestinationPath: AnalysisCLICorpus.path("volumetric/pymatgen/\(chgcar)"))
+        }
+        try Self.manifest.write(to: root.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        return root
+    }
+
+    @Test func jsonPlotAndChgcarDiff() throws {
+        guard AnalysisCLICorpus.available else { return }
+        let root = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let study = root.appendingPathComponent("study.yaml").path, runs = root.appendingPathComponent("runs").path
+        let figures = root.appendingPathComponent("figures").path
+        let r = try CascadeProcess.run(["tabulate", study, "--runs", runs, "--format", "json", "--plots", figures])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try AnalysisCLICorpus.object(r.stdout)
+        let list = try #require(json["density_differences"] as? [[String: Any]])
+        #expect(list.count == 2)
+        // Δρ = ρ − ρ − ρ = −ρ: ΔN = −N of corpus-ref volumetric/pymatgen/CHGCAR.spin.gz (1.000000001241776 e).
+        let d = list[0]
+        #expect(d["available"] as? Bool == true && d["axis"] as? String == "z" && d["grid"] as? [Int] == [48, 48, 48])
+        #expect(abs((d["delta_electrons"] as? Double ?? .nan) - -1.000000001241776) < 1e-9)
+        #expect(abs((d["delta_electrons_expected"] as? Double ?? .nan) - -1.000000001241776) < 1e-9)
+        #expect(abs(((d["delta_rho_min"] as? [String: Any])?["value"] as? Double ?? .nan) - -0.054628876496902144) < 1e-12)
+        #expect(abs(((d["delta_q_min"] as? [String: Any])?["value"] as? Double ?? .nan) - -1.000000001241776) < 1e-9)
+        let provenance = try #require(d["provenance"] as? [String: Any])
+        for file in try #require(provenance["files"] as? [[String: Any]]) {
+            let path = try #require(file["path"] as? String)
+            let hash = try TabulateCommandTests.sha256sum(path)
+            #expect(path.hasSuffix("/CHGCAR.gz") && file["sha256"] as? String == hash)
+        }
+        #expect(provenance["vasp_versions"] as? [String] == ["5.4.1"])
+        let chgcar = try #require(d["chgcar_diff"] as? String)
+        #expect(chgcar == figures + "/CHGCAR_diff-static_mof-copc.vasp")
+        let head = try String(contentsOfFile: chgcar, encoding: .utf8).split(separator: "\n", maxSplits: 12).map(String.init)
+        #expect(head[0].hasPrefix("Delta rho = static/mof-copc - static/mof - static/copc") && head.contains { $0.trimmingCharacters(in: .whitespaces) == "48   48   48" })
+        // The grids differ: n/a naming both.
+        let coarse = list[1]
+        #expect(coarse["available"] as? Bool == false && coarse["delta_electrons"] is NSNull)
+        let reason = try #require(coarse["reason"] as? String)
+        #expect(reason.contains("the grid of static/coarse") && reason.contains("32×32×32") && reason.contains("48×48×48"), "\(reason)")
+        // The plot: λ(z) and ΔQ(z) with 48 planes each.
+        let names = try FileManager.default.contentsOfDirectory(atPath: figures).sorted()
+        #expect(names == ["CHGCAR_diff-static_mof-copc.vasp", "chgdiff-static_mof-copc.svg"])
+        let svg = try XMLDocument(xmlString: String(contentsOfFile: figures + "/chgdiff-static_mof-copc.svg", encoding: .utf8))
+        let svgRoot = try #require(svg.rootElement())
+        let texts = try svgRoot.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+        #expect(texts.contains("λ(z)") && texts.contains("ΔQ(z)") && texts.contains("Differential charge density Δρ MOF@CoPc"))
+        let dashed = try svgRoot.nodes(forXPath: "//*[local-name()='path'][@stroke-dasharray='7 4']/@d").compactMap(\.stringValue)
+        #expect(dashed.count == 1 && dashed.first?.split(separator: "L").count == 48)
+        // Existing outputs are refused before anything is read; --force replaces them.
+        let again = try CascadeProcess.run(["tabulate", study, "--runs", runs, "--plots", figures])
+        #expect(again.status == 1 && again.stderr.contains("pass --force") && again.stdout.isEmpty)
+        let text = try CascadeProcess.run(["tabulate", study, "--runs", runs, "--plots", figures, "--force"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Differential charge densities Δρ = ρ(complex) − Σ ρ(parts)") && text.stdout.contains("-1.000000"))
+        #expect(text.stdout.contains("48×48×48, z"))
+    }
+}

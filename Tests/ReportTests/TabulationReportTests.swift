@@ -1,4 +1,5 @@
 import Analysis
+import Chemistry
 import Foundation
 import FoundationXML
 import Testing
@@ -148,5 +149,84 @@ import Testing
         #expect(table.rows[0][4] == .number(d.center) && table.rows[0][7] == .text("n/a"))
         let json = TabulationReport.electronicJSON(e).serialized()
         #expect(json.contains("\"band_center\":0.0") && json.contains("\"window\":[-10.0,5.0]"))
+    }
+}
+
+/// The density-difference part of the tabulate report (seed Fig. 2c), on Δρ of hand-made grids.
+@Suite struct TabulationDensityReportTests {
+    /// Whole = parts + a dipole along c: +0.5 e in plane 1, −0.5 e in plane 3 of 4 (a cube of 4 Å).
+    static func tabulation() throws -> StudyTabulationResult {
+        let d = SIMD3(2, 2, 4)
+        let lattice = Chemistry.Lattice.cubic(4)
+        func grid(_ f: (Int) -> Double) -> VolumetricGrid? {
+            VolumetricGrid(dimensions: d, lattice: lattice, values: ContiguousArray((0..<16).map { f($0 / 4) }))
+        }
+        let a = try #require(grid { _ in 3 }), b = try #require(grid { _ in 1 })
+        let whole = try #require(grid { k in 4 + (k == 1 ? 2 : k == 3 ? -2 : 0) })
+        let (_, summary) = try differentialDensityAnalysis(whole: whole, parts: [a, b], wholeLabel: "ab", partLabels: ["a", "b"], axis: 2)
+        let file = SourceFile(path: "runs/static/ab/CHGCAR", sha256: String(repeating: "cd", count: 32), vaspVersion: "6.4.2")
+        let ok = TabulatedDensityDifference(
+            name: "Δρ AB", source: "Fig. 2c", complex: "static/ab", parts: ["static/a", "static/b"], axis: 2, summary: summary, reason: nil,
+            notes: ["Δρ written to figs/CHGCAR_diff-static_ab.vasp"], plotFile: "chgdiff-static_ab.svg", chgcarFile: "CHGCAR_diff-static_ab.vasp",
+            written: "figs/CHGCAR_diff-static_ab.vasp", provenance: Provenance(files: [file, file, file], rule: "Δρ rule"))
+        let na = TabulatedDensityDifference(
+            name: "grids", source: nil, complex: "static/ab", parts: ["static/c"], axis: 0, summary: nil,
+            reason: "the grid of static/c is 32×32×32, the grid of static/ab is 48×48×48", notes: [], plotFile: "chgdiff-static_ab-2.svg",
+            chgcarFile: nil, written: nil, provenance: Provenance(files: [], rule: "Δρ rule"))
+        return StudyTabulationResult(
+            study: "s", manifest: "s.yaml", runs: "runs", statuses: [], energies: [], nebs: [], pathways: [], bonds: [], fragments: [], warnings: [],
+            densityDifferences: [ok, na])
+    }
+
+    @Test func summaryNumbers() throws {
+        let s = try #require(try Self.tabulation().densityDifferences[0].summary)
+        #expect(abs(s.netCharge) < 1e-15 && s.expectedNetCharge == 0 && s.electronsWhole == 4 && s.electronsParts == [3, 1])
+        #expect(s.maximum.value == 2.0 / 64 && s.maximum.fractional == SIMD3(0, 0, 0.25))
+        #expect(s.minimum.value == -2.0 / 64 && s.minimum.fractional == SIMD3(0, 0, 0.75))
+        #expect(s.displacementMaximum.value == 0.5 && s.displacementMaximum.height == 1)
+        #expect(s.displacementMinimum.value == 0 && s.displacementMinimum.height == 0)
+    }
+
+    @Test func tableAndJSON() throws {
+        let t = try Self.tabulation()
+        let table = try #require(TabulationReport.tables(t).last)
+        #expect(table.title == "Differential charge densities Δρ = ρ(complex) − Σ ρ(parts)")
+        let text = table.render(.text)
+        #expect(text.contains("2×2×4, z") && text.contains("0.5") && text.contains("the grid of static/c is 32×32×32"))
+        #expect(text.contains("Δρ AB: Δρ = ρ(static/ab) − ρ(static/a) − ρ(static/b)") && text.contains("Δρ > 0: electrons accumulate"))
+        let csv = table.render(.csv)
+        #expect(csv.hasPrefix("name,source,delta_electrons,delta_electrons_expected,delta_rho_min,delta_rho_max,delta_q_min,delta_q_min_at,delta_q_max,delta_q_max_at,grid,reason\n"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(TabulationReport.json(t).serialized().utf8)) as? [String: Any])
+        let list = try #require(json["density_differences"] as? [[String: Any]])
+        #expect(list.count == 2)
+        let d = list[0]
+        #expect(Set(d.keys) == [
+            "name", "source", "complex", "parts", "axis", "available", "reason", "grid", "volume", "electrons", "delta_electrons",
+            "delta_electrons_expected", "delta_rho_min", "delta_rho_max", "delta_q_min", "delta_q_max", "plot", "chgcar_diff", "notes", "provenance",
+        ])
+        #expect(d["axis"] as? String == "z" && d["available"] as? Bool == true && d["grid"] as? [Int] == [2, 2, 4])
+        #expect((d["delta_q_max"] as? [String: Any])?["value"] as? Double == 0.5 && (d["delta_q_max"] as? [String: Any])?["height"] as? Double == 1)
+        #expect((d["delta_rho_max"] as? [String: Any])?["fractional"] as? [Double] == [0, 0, 0.25])
+        #expect((d["electrons"] as? [[String: Any]])?.map { $0["calculation"] as? String ?? "" } == ["static/ab", "static/a", "static/b"])
+        #expect(d["plot"] as? String == "chgdiff-static_ab.svg" && d["chgcar_diff"] as? String == "figs/CHGCAR_diff-static_ab.vasp")
+        #expect(((d["provenance"] as? [String: Any])?["files"] as? [[String: Any]])?.count == 3)
+        let na = list[1]
+        #expect(na["available"] as? Bool == false && na["delta_electrons"] is NSNull && na["plot"] is NSNull && na["axis"] as? String == "x")
+        #expect((na["reason"] as? String)?.contains("32×32×32") == true)
+    }
+
+    /// One SVG per available definition: λ(z) filled and ΔQ(z) dashed on the right axis, 4 planes each.
+    @Test func plotSeries() throws {
+        let files = TabulationReport.plotFiles(try Self.tabulation())
+        #expect(files.map(\.name) == ["chgdiff-static_ab.svg"])
+        let root = try #require(try XMLDocument(xmlString: files[0].text).rootElement())
+        let texts = try root.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+        #expect(texts.contains("λ(z)") && texts.contains("ΔQ(z)"))
+        #expect(texts.contains("plane-integrated Δρ λ (e/Å)") && texts.contains("ΔQ (e)") && texts.contains("height along c (Å)"))
+        #expect(texts.contains("Differential charge density Δρ AB"))
+        let dashed = try root.nodes(forXPath: "//*[local-name()='path'][@stroke-dasharray='7 4']/@d").compactMap(\.stringValue)
+        #expect(dashed.count == 1 && dashed.first?.split(separator: "L").count == 4)
+        let filled = try root.nodes(forXPath: "//*[local-name()='path'][@fill-opacity]")
+        #expect(filled.count == 1)
     }
 }

@@ -166,3 +166,53 @@ import Testing
         #expect { try StructureIndex.parse(text: "- {name: x}\n", file: "s.yaml") } throws: { "\($0)".contains("missing key 'file'") }
     }
 }
+
+/// `quantities: density_differences:` (seed Fig. 2c): decoded as strictly as the other kinds.
+@Suite struct DensityDifferenceManifestTests {
+    static let base = ManifestTests.minimal + """
+
+        quantities:
+          density_differences:
+            - {name: Δρ, source: Fig. 2c, complex: static/tfsi, parts: [relax/tfsi, relax/li], write: true}
+            - name: along a
+              complex: static/tfsi
+              parts: [relax/li]
+              axis: x
+        """
+
+    @Test func decodesWithDefaults() throws {
+        let q = try StudyManifest.parse(text: Self.base, file: "m.yaml").quantities
+        #expect(q.densityDifferences.count == 2)
+        let d = q.densityDifferences[0]
+        #expect(d.name == "Δρ" && d.source == "Fig. 2c" && d.complex == "static/tfsi" && d.parts == ["relax/tfsi", "relax/li"])
+        #expect(d.axis == 2 && d.write)
+        #expect(d.location.line == 24 && d.location.column == 7)
+        #expect(q.densityDifferences[1].axis == 0 && !q.densityDifferences[1].write && q.densityDifferences[1].source == nil)
+    }
+
+    @Test func unknownKeysAndBadValuesNameTheirPosition() {
+        let unknown = Self.base.replacingOccurrences(of: "write: true}", with: "writ: true}")
+        #expect { try StudyManifest.parse(text: unknown, file: "m.yaml") } throws: { error in
+            "\(error)".hasPrefix("m.yaml:24:94:") && "\(error)".contains("unknown key 'writ' in a density difference")
+        }
+        let axis = Self.base.replacingOccurrences(of: "axis: x", with: "axis: w")
+        #expect { try StudyManifest.parse(text: axis, file: "m.yaml") } throws: { error in
+            "\(error)".hasPrefix("m.yaml:28:13:") && "\(error)".contains("expected an axis x, y or z (a, b, c), found 'w'")
+        }
+        let empty = Self.base.replacingOccurrences(of: "parts: [relax/li]", with: "parts: []")
+        #expect { try StudyManifest.parse(text: empty, file: "m.yaml") } throws: { "\($0)".contains("expected at least one calculation") }
+        let itself = Self.base.replacingOccurrences(of: "parts: [relax/li]", with: "parts: [static/tfsi]")
+        #expect { try StudyManifest.parse(text: itself, file: "m.yaml") } throws: { "\($0)".contains("expected distinct calculations") }
+        let noComplex = Self.base.replacingOccurrences(of: "complex: static/tfsi, ", with: "")
+        #expect(throws: StudyError.self) { try StudyManifest.parse(text: noComplex, file: "m.yaml") }
+        let otherKind = Self.base.replacingOccurrences(of: "density_differences:", with: "density_difference:")
+        #expect { try StudyManifest.parse(text: otherKind, file: "m.yaml") } throws: { "\($0)".contains("unknown key 'density_difference' in quantities") }
+    }
+
+    @Test func referencesMustNameCalculations() {
+        let wrong = Self.base.replacingOccurrences(of: "parts: [relax/tfsi, relax/li]", with: "parts: [relax/tfsi, static/mof]")
+        #expect { try StudyManifest.parse(text: wrong, file: "m.yaml") } throws: { error in
+            "\(error)".hasPrefix("m.yaml:24:7:") && "\(error)".contains("density difference 'Δρ' refers to calculation 'static/mof', which is not defined")
+        }
+    }
+}
