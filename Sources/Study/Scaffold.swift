@@ -156,7 +156,8 @@ public enum StudyScaffold {
     static func verify(_ manifestPath: String, staging: String) throws {
         let copy = try StudyManifest.load(path: manifestPath)
         let inside = [copy.structuresFolder, copy.inputSetsFolder] + [copy.indexFile, copy.jobTemplate].compactMap { $0 }
-        for path in inside where !(path == staging || path.hasPrefix(staging + "/")) {
+        let root = PathText.normalize(staging)  // `./x` and `x` name the same folder
+        for path in inside.map(PathText.normalize) where !(path == root || path.hasPrefix(root + "/")) {
             throw StudyError.cannotWrite(file: manifestPath, reason: "the copied manifest still points outside the new folder (\(path))")
         }
     }

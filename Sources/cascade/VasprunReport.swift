@@ -147,7 +147,12 @@ enum VasprunReport {
         add("POTCARs", run.potcarTitles.joined(separator: ", "))
         add("ionic steps", "\(run.ionicSteps.count)" + (run.ionicSteps.last.map { ", last with \($0.scfStepCount) SCF steps" } ?? ""))
         add("final energy E(σ→0)", run.finalEnergy.map { format($0, 8) + " eV" } ?? "none")
-        add("converged", "electronic \(yesNo(run.convergedElectronic)), ionic \(yesNo(run.convergedIonic))")
+        if run.complete {
+            add("converged", "electronic \(yesNo(run.convergedElectronic)), ionic \(yesNo(run.convergedIonic))")
+        } else {
+            // pymatgen's flags count the steps present, which says nothing about a run that was cut short.
+            add("converged", "electronic \(yesNo(run.convergedElectronic)) (last complete step), ionic unknown: the file ends before the run did")
+        }
         add("Fermi level", run.efermi.map { format($0, 4) + " eV" } ?? "none")
         if let eigen = run.eigenvalues, let edges = bandEdges(eigen) {
             let kind = eigen.kpointCount == 1 ? "HOMO–LUMO" : (edges.isDirect ? "direct" : "indirect")

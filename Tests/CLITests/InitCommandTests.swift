@@ -26,6 +26,16 @@ import Testing
         #expect(!plan.stderr.contains("error"))
     }
 
+    /// A folder named relative to the working directory (`my-study`, `./my-study`) works as an absolute one.
+    @Test(arguments: ["my-study", "./my-study"]) func aRelativeFolderWorks(_ name: String) throws {
+        let parent = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let result = try CascadeProcess.run(["init", name], directory: parent.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: parent.path + "/my-study/tfsi-mof-copc.yaml"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["my-study"])
+    }
+
     @Test func aNonEmptyFolderIsRefused() throws {
         let dir = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
