@@ -18,6 +18,7 @@
 # TARGET/: earlier crashes and the adversarial-size files) with a 256 MB limit on any one allocation.
 #
 # Environment: CASCADE_FUZZ_NICE (default 10), CASCADE_FUZZ_JOBS (targets fuzzed at once, default 1),
+# CASCADE_FUZZ_TIMEOUT (seconds one input may take before it counts as a hang, default 10),
 # CASCADE_FUZZ_EXTRA (more libFuzzer flags, e.g.
 # "-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1" to collect every crash of a long run),
 # CASCADE_FUZZ_TMP (folder of the per-input file; default /dev/shm), CASCADE_SCRATCH (SwiftPM scratch
@@ -35,6 +36,7 @@ OUT=${CASCADE_FUZZ_DIR:-$ROOT/.build-fuzz/fuzz}
 CORPUS=${CASCADE_CORPUS:-$ROOT/../shared/corpus}
 NICE=${CASCADE_FUZZ_NICE:-10}
 JOBS=${CASCADE_FUZZ_JOBS:-1}
+TIMEOUT=${CASCADE_FUZZ_TIMEOUT:-10}
 SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-clang}
 SAN=(-sanitize=fuzzer,address)
@@ -238,7 +240,7 @@ run_target() {
   # TMPDIR: the per-input file of Fuzz/Support.swift goes to memory when /dev/shm exists.
   TMPDIR=$tmp SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
     nice -n "$NICE" "$bin" "$work" "$OUT/seeds/$t" "${dict[@]}" \
-    -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+    -max_len="$(max_len "$t")" -timeout="$TIMEOUT" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/" \
     ${CASCADE_FUZZ_EXTRA:-} > "$logfile" 2>&1 || status=$?
   rm -rf "$tmp"
@@ -256,6 +258,11 @@ run_target() {
   if [ "$status" -ne 0 ] || [ "$found" -gt 0 ]; then
     log "$t FAILED: see $logfile and $artifacts/"
     grep -E 'ERROR:|Fatal error|fuzz contract|SUMMARY|Test unit written' "$logfile" | head -8 >&2 || true
+    local a
+    while read -r a; do
+      log "reproducer: $a"
+      log "  replay: SWIFT_BACKTRACE=enable=no $bin $a   (minimise: add -minimize_crash=1 -runs=10000)"
+    done < <(find "$artifacts" -type f -newer "$stamp" | sort)
     return 1
   fi
 }

@@ -1,7 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Chemistry
 import VASP
 
-/// What ``Generator/write(_:force:)`` wrote.
+/// What ``Generator/write(_:force:writer:)`` wrote.
 public struct GenerationReport: Sendable, Hashable {
     /// The output folder.
     public var outputFolder: String
@@ -17,6 +22,48 @@ public struct GenerationReport: Sendable, Hashable {
     public var submitScript: String
     /// Image folders left over from an earlier generation with more images (not deleted; VASP ignores them).
     public var staleImageFolders: [String]
+    /// Every file written, relative to the output folder, in the order written.
+    public var writtenFiles: [String] = []
+}
+
+/// ``Generator/write(_:force:writer:)`` stopped part-way because a folder or file could not be
+/// written (a full disk, a read-only folder, a path component that is a file). What is on disk: the
+/// files in ``written`` (each complete: files are written to a temporary file and renamed, and a failed
+/// temporary file is removed), earlier files elsewhere untouched, and nothing of the rest. `submit.sh`
+/// is written last, so a study whose generation failed has none. Running the generation again
+/// completes the study (the folders hold no VASP outputs, so no `force` is needed).
+public struct GenerationFailure: Error, Sendable, CustomStringConvertible {
+    /// What was written before the failure: complete calculation folders in
+    /// ``GenerationReport/folders``, every file in ``GenerationReport/writtenFiles``.
+    public var written: GenerationReport
+    /// The file or folder that could not be written (a path).
+    public var path: String
+    /// The error, as the writer gave it (it names `path` and the system's reason).
+    public var reason: String
+    /// Calculations not written, or written only in part (the first one), in plan order.
+    public var notWritten: [String]
+    /// The calculation being written when it failed, `nil` when it failed on the output folder or `submit.sh`.
+    public var incomplete: String?
+
+    /// The error, then what was and was not written, and what to do.
+    public var description: String {
+        let w = written
+        var lines = ["\(reason)", "generation stopped part-way; no file was left half-written (each file is written to a temporary file and renamed):"]
+        let partial = incomplete.map { name in w.writtenFiles.filter { $0.hasPrefix(name + "/") }.map { String($0.dropFirst(name.count + 1)) } } ?? []
+        var done = "  written: \(w.folders.count) complete calculation folder\(w.folders.count == 1 ? "" : "s")"
+        if !w.folders.isEmpty { done += " (" + Self.list(w.folders) + ")" }
+        if let incomplete, !partial.isEmpty { done += " and \(partial.count) file\(partial.count == 1 ? "" : "s") of \(incomplete) (\(Self.list(partial)))" }
+        lines.append(done)
+        let missing = notWritten.map { $0 == incomplete ? $0 + " (incomplete)" : $0 } + ["submit.sh"]
+        lines.append("  not written: " + Self.list(missing))
+        lines.append("  run the same command again to complete the study (inputs are replaced; no --force is needed while the folders hold no VASP outputs)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// At most 8 names, then how many more.
+    static func list(_ names: [String]) -> String {
+        names.count <= 8 ? names.joined(separator: ", ") : names.prefix(8).joined(separator: ", ") + " and \(names.count - 8) more"
+    }
 }
 
 /// Writes a ``GenerationPlan``: one folder per calculation with INCAR, KPOINTS, POSCAR, POTCAR (or
@@ -27,13 +74,15 @@ public struct GenerationReport: Sendable, Hashable {
 /// (OUTCAR, vasprun.xml, CONTCAR, OSZICAR, also in image folders) and `force` is false; with
 /// `force` only the inputs are rewritten, outputs are never deleted. Every file is written
 /// atomically (temporary file in the same folder, then rename). Input files of a folder without
-/// outputs (an earlier generation) are replaced.
+/// outputs (an earlier generation) are replaced. In each calculation folder `job.sh` is written
+/// last, and `submit.sh` after every folder: a folder with a `job.sh` from this generation is complete.
 public enum Generator {
     /// Writes the plan.
+    /// - Parameter writer: how each file reaches the disk (``FileWriter/atomic``; tests inject failures).
     /// - Throws: ``StudyError/planHasErrors(_:)``, ``StudyError/outputsPresent(_:)`` (nothing written),
-    ///   or ``StudyError/cannotWrite(file:reason:)`` / a VASP writer error when the file system refuses.
+    ///   or ``GenerationFailure`` (what was and was not written) when the file system refuses part-way.
     @discardableResult
-    public static func write(_ plan: GenerationPlan, force: Bool = false) throws -> GenerationReport {
+    public static func write(_ plan: GenerationPlan, force: Bool = false, writer: FileWriter = .atomic) throws -> GenerationReport {
         guard plan.isValid else { throw StudyError.planHasErrors(plan.allErrors) }
         let root = plan.outputFolder
         var occupied: [String] = []
@@ -46,49 +95,94 @@ public enum Generator {
         var report = GenerationReport(
             outputFolder: root, folders: [], files: 0, potcars: 0, potcarSpecs: 0, submitScript: root + "/submit.sh",
             staleImageFolders: [])
-        try AtomicFile.makeFolders(root)
-        for calc in plan.calculations {
-            try write(calc, root: root, report: &report)
+        var current: Int?
+        do {
+            try AtomicFile.makeFolders(root)
+            for (index, calc) in plan.calculations.enumerated() {
+                current = index
+                try write(calc, root: root, writer: writer, report: &report)
+            }
+            current = nil
+            let jobs = plan.calculations.map { SubmitScript.Job(folder: $0.name, dependencies: $0.dependencies) }
+            try put(SubmitScript.render(study: plan.study, jobs: jobs), "submit.sh", root: root, mode: 0o755, writer: writer, report: &report)
+        } catch {
+            let names = plan.calculations.map(\.name)
+            let notWritten = current.map { Array(names[$0...]) } ?? []
+            throw GenerationFailure(
+                written: report, path: failedPath(error) ?? root, reason: String(describing: error),
+                notWritten: notWritten, incomplete: current.map { names[$0] })
         }
-        let jobs = plan.calculations.map { SubmitScript.Job(folder: $0.name, dependencies: $0.dependencies) }
-        try AtomicFile.write(SubmitScript.render(study: plan.study, jobs: jobs), to: report.submitScript, replace: true, mode: 0o755)
-        report.files += 1
         return report
+    }
+
+    /// The path a write error names.
+    static func failedPath(_ error: Error) -> String? {
+        switch error {
+        case StudyError.cannotWrite(let file, _), VASPError.cannotWrite(let file, _): return file
+        case VASPError.cannotRead(let file, _): return file
+        default: return nil
+        }
+    }
+
+    /// Writes `text` to `root/relative` through `writer` and records it; `mode` for scripts (see ``FileWriter``).
+    static func put(_ text: String, _ relative: String, root: String, mode: mode_t? = nil, writer: FileWriter, report: inout GenerationReport) throws {
+        try put(Array(text.utf8), relative, root: root, mode: mode, writer: writer, report: &report)
+    }
+
+    static func put(_ bytes: [UInt8], _ relative: String, root: String, mode: mode_t? = nil, writer: FileWriter, report: inout GenerationReport) throws {
+        try writer.write(bytes, folder(relative, in: root), mode)
+        report.files += 1
+        report.writtenFiles.append(relative)
     }
 
     static func folder(_ name: String, in root: String) -> String {
         root == "." ? name : root + "/" + name
     }
 
-    static func write(_ calc: PlannedCalculation, root: String, report: inout GenerationReport) throws {
-        let dir = folder(calc.name, in: root)
+    /// One calculation folder: INCAR, KPOINTS, POTCAR (or POTCAR.spec), the POSCAR(s), then `job.sh`.
+    static func write(_ calc: PlannedCalculation, root: String, writer: FileWriter, report: inout GenerationReport) throws {
+        let name = calc.name
+        let dir = folder(name, in: root)
         try AtomicFile.makeFolders(dir)
-        try calc.incar.write(to: dir + "/INCAR", force: true)
-        try calc.kpoints.write(to: dir + "/KPOINTS", force: true)
-        let potcarPath = try calc.potcar.writeInputs(inFolder: dir, force: true)
-        if potcarPath.hasSuffix(".spec") { report.potcarSpecs += 1 } else { report.potcars += 1 }
-        try AtomicFile.write(calc.jobScript, to: dir + "/job.sh", replace: true, mode: 0o755)
-        report.files += 4
+        try put(calc.incar.text(), name + "/INCAR", root: root, writer: writer, report: &report)
+        try put(calc.kpoints.text(), name + "/KPOINTS", root: root, writer: writer, report: &report)
+        if calc.potcar.isFromLibrary {
+            try put(calc.potcar.potcarBytes(for: dir + "/POTCAR"), name + "/POTCAR", root: root, writer: writer, report: &report)
+            report.potcars += 1
+        } else {
+            try put(calc.potcar.specText, name + "/POTCAR.spec", root: root, writer: writer, report: &report)
+            report.potcarSpecs += 1
+        }
         let order = calc.potcar.labels.map { PotcarSingle(label: $0).element }
         switch calc.geometry {
         case .single(let structure):
-            try Poscar(comment: calc.poscarComment, structure: structure).write(to: dir + "/POSCAR", speciesOrder: order, force: true)
-            report.files += 1
+            let text = try poscarText(Poscar(comment: calc.poscarComment, structure: structure), order: order, path: dir + "/POSCAR")
+            try put(text, name + "/POSCAR", root: root, writer: writer, report: &report)
         case .neb(let path, let method):
             let last = path.images.count - 1
             for (k, image) in path.images.enumerated() {
-                let sub = dir + "/" + imageName(k)
-                try AtomicFile.makeFolders(sub)
+                try AtomicFile.makeFolders(dir + "/" + imageName(k))
                 let role = k == 0 ? "initial state" : k == last ? "final state" : "image \(k) of \(last - 1) (\(method.rawValue))"
-                let comment = "\(calc.name) \(imageName(k)): \(role)"
-                try Poscar(comment: comment, structure: image).write(to: sub + "/POSCAR", speciesOrder: order, force: true)
-                report.files += 1
+                let comment = "\(name) \(imageName(k)): \(role)"
+                let relative = name + "/" + imageName(k) + "/POSCAR"
+                let text = try poscarText(Poscar(comment: comment, structure: image), order: order, path: folder(relative, in: root))
+                try put(text, relative, root: root, writer: writer, report: &report)
             }
             for k in (last + 1)..<100 where FileSystem.isDirectory(dir + "/" + imageName(k)) {
-                report.staleImageFolders.append(calc.name + "/" + imageName(k))
+                report.staleImageFolders.append(name + "/" + imageName(k))
             }
         }
-        report.folders.append(calc.name)
+        try put(calc.jobScript, name + "/job.sh", root: root, mode: 0o755, writer: writer, report: &report)
+        report.folders.append(name)
+    }
+
+    /// POSCAR text with the species grouped in the POTCAR order; an error names `path`.
+    static func poscarText(_ poscar: Poscar, order: [String], path: String) throws -> String {
+        do {
+            return try poscar.rendered(speciesOrder: order).text
+        } catch VASPError.cannotWrite(_, let reason) {
+            throw VASPError.cannotWrite(file: path, reason: reason)
+        }
     }
 
     /// `00`, `01`, … `99`.

@@ -66,7 +66,8 @@ public struct JobTemplate: Sendable, Hashable {
     /// - Throws: ``StudyError/invalid(_:_:)`` naming the template line of a placeholder without a value.
     public func render(_ values: [String: String]) throws -> String {
         var out: [String] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split on both line ends.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (number, line) in lines.enumerated() {
             let names = JobTemplate.names(in: line)
             if names.isEmpty {
@@ -214,7 +215,8 @@ public struct JobScriptContents: Sendable, Hashable {
     /// Reads a job script's text.
     public static func parse(text: String) -> JobScriptContents {
         var contents = JobScriptContents(interpreter: nil, directives: [], commands: [], ignoredDirectiveLines: [])
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split on both line ends.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (index, raw) in lines.enumerated() {
             let line = JobTemplate.trimmed(String(raw.hasSuffix("\r") ? raw.dropLast() : raw))
             if index == 0 && line.hasPrefix("#!") {

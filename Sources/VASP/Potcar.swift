@@ -337,6 +337,12 @@ extension Potcar {
     /// - Throws: ``VASPError/cannotWrite(file:reason:)`` when a header did not come from a library
     ///   (write `POTCAR.spec` instead), or the errors of reading the library files.
     public func writePotcar(to path: String, force: Bool = false) throws {
+        try AtomicTextWriter.write(try potcarBytes(for: path), to: path, force: force)
+    }
+
+    /// The POTCAR's bytes, as ``writePotcar(to:force:)`` writes them; `path` names the file in errors.
+    /// - Throws: as ``writePotcar(to:force:)``, before anything is written.
+    public func potcarBytes(for path: String) throws -> [UInt8] {
         guard isFromLibrary else {
             throw VASPError.cannotWrite(file: path,
                 reason: "no POTCAR library for \(labels.joined(separator: " ")) (set VASP_PP_PATH or PMG_VASP_PSP_DIR); write POTCAR.spec instead")
@@ -352,7 +358,7 @@ extension Potcar {
             if content.last != 0x0A { content.append(0x0A) }
             bytes += content
         }
-        try AtomicTextWriter.write(bytes, to: path, force: force)
+        return bytes
     }
 
     /// Writes `POTCAR` into `folder` when every header came from a library, otherwise `POTCAR.spec`;

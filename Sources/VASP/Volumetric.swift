@@ -680,6 +680,12 @@ enum FixedFormatScanner {
                     line(p, i, perLine: perLine, digits: digits, into: out + n, pow10)
                 {
                     n += perLine
+                    if n == maximum {
+                        // The block's last line: stop at its line end, as the slow path does, so that the
+                        // caller's skipRestOfLine does not eat the leading blanks of the line after it.
+                        i += lineLength
+                        break
+                    }
                     i += lineLength + 1
                     newlines += 1
                 }

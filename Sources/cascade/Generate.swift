@@ -94,6 +94,10 @@ struct Generate: ParsableCommand {
             }
             let report = try Generator.write(plan, force: force)
             printError(Generate.summary(report))
+        } catch let failure as GenerationFailure {
+            // Part-way: the message says what was and was not written.
+            printError("error: \(failure)")
+            throw ExitCode(1)
         } catch let error as StudyError {
             printError("error: \(error)")
             printError("nothing written")

@@ -75,6 +75,32 @@ import Testing
         #expect(try String(contentsOfFile: out + "/relax/hf/OUTCAR", encoding: .utf8) == "finished\n")
     }
 
+    /// Issue 7 §6 through the command: a folder that cannot be created part-way (a file named `static`
+    /// stands where the folder must go; this fails as root too) → exit 1, a message saying what was and
+    /// was not written; once the obstacle is gone, the same command without --force completes the study.
+    @Test func aWriteFailurePartWayIsReportedAndARerunCompletes() throws {
+        let folder = try Self.study()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("runs").path
+        let manifest = folder.appendingPathComponent("mini.yaml").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "not a folder\n".write(toFile: out + "/static", atomically: true, encoding: .utf8)
+        let environment = ["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""]
+        let failed = try CascadeProcess.run(["generate", manifest, "--out", out], environment: environment)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("error: \(out)/static/hf: cannot write: "), "stderr: \(failed.stderr)")
+        #expect(failed.stderr.contains("written: 2 complete calculation folders (relax/hf, relax/li)"))
+        #expect(failed.stderr.contains("not written: static/hf (incomplete), submit.sh"))
+        #expect(!failed.stderr.contains("nothing written"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/submit.sh"))
+        try FileManager.default.removeItem(atPath: out + "/static")
+        let rerun = try CascadeProcess.run(["generate", manifest, "--out", out], environment: environment)
+        #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
+        #expect(rerun.stderr.contains("wrote 3 calculation folders"))
+        #expect(FileManager.default.fileExists(atPath: out + "/static/hf/job.sh"))
+        #expect(FileManager.default.fileExists(atPath: out + "/submit.sh"))
+    }
+
     @Test func aBadManifestNamesItsLine() throws {
         let folder = try Self.study()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -277,3 +277,173 @@ import VASP
 enum MoleculeVacuum {
     static func widths(_ s: Structure) -> SIMD3<Double> { MoleculeBox.vacuumWidths(of: s) }
 }
+
+/// Issue 7 §6: write faults during generation. An injected ``FileWriter`` makes the N-th file write
+/// fail part-way (half the bytes reach the temporary file, then the "disk is full": ENOSPC), for every N
+/// of the small study; a file standing where a folder must go makes folder creation fail for real (this
+/// works as root, where a read-only folder would not). Each time: the error says what was and was not
+/// written, nothing half-written is left, no temporary file remains, and a rerun without `force`
+/// completes the study with the same bytes as an undisturbed generation.
+@Suite struct GeneratorFaultTests {
+    /// Counts the files a writer was asked for, and what the failing one had written before it failed.
+    final class Tally: @unchecked Sendable {
+        private let lock = NSLock()
+        private var files = 0
+        private var partial = 0
+
+        /// The 1-based number of this file.
+        func nextFile() -> Int { lock.withLock { files += 1; return files } }
+        func recordPartial(_ bytes: Int) { lock.withLock { partial += bytes } }
+        var partialBytes: Int { lock.withLock { partial } }
+    }
+
+    /// The atomic writer, except that file number `failing` gets half its bytes written, then ENOSPC.
+    static func writer(failingAt failing: Int, tally: Tally) -> FileWriter {
+        FileWriter { bytes, path, mode in
+            guard tally.nextFile() == failing else {
+                return try AtomicTextWriter.write(bytes, to: path, force: true, mode: mode)
+            }
+            var calls = 0
+            try AtomicTextWriter.write(bytes, to: path, force: true, mode: mode) { descriptor, buffer in
+                calls += 1
+                if calls == 1 && buffer.count > 1 {
+                    let n = AtomicTextWriter.posixWrite(descriptor, UnsafeRawBufferPointer(rebasing: buffer.prefix(buffer.count / 2)))
+                    tally.recordPartial(n)
+                    return n
+                }
+                errno = ENOSPC
+                return -1
+            }
+        }
+    }
+
+    /// Every regular file under `root`, relative, sorted.
+    static func files(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let relative = walker.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue { out.append(relative) }
+        }
+        return out.sorted()
+    }
+
+    static func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    /// Every file of the small study (41) fails in turn; then a rerun completes it.
+    @Test func aWriteFailingPartWayLeavesNoPartialFileAndARerunCompletes() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        let reference = folder + "/reference"
+        let full = try Generator.write(try GeneratorTests.plan(manifest, out: reference))
+        let allFiles = Self.files(under: reference)
+        #expect(full.files == 41 && allFiles.count == 41)
+        #expect(Set(full.writtenFiles) == Set(allFiles))
+        #expect(full.writtenFiles.last == "submit.sh")
+
+        for failing in 1...full.files {
+            let out = folder + "/runs-\(failing)"
+            let plan = try GeneratorTests.plan(manifest, out: out)
+            let tally = Tally()
+            let label = "file \(failing) (\(full.writtenFiles[failing - 1]))"
+            let failure = try #require(throws: GenerationFailure.self, "\(label)") {
+                try Generator.write(plan, writer: Self.writer(failingAt: failing, tally: tally))
+            }
+            // The failing file really was half-written into its temporary file before the fault.
+            #expect(tally.partialBytes > 0, "\(label)")
+            // On disk: exactly the files reported, each complete; not the failing one; no temporary file.
+            let onDisk = Self.files(under: out)
+            #expect(onDisk == failure.written.writtenFiles.sorted(), "\(label)")
+            #expect(failure.written.writtenFiles == Array(full.writtenFiles.prefix(failing - 1)), "\(label)")
+            #expect(!onDisk.contains { $0.contains(".tmp-") }, "\(label)")
+            #expect(!StudyFixture.exists(out + "/" + full.writtenFiles[failing - 1]), "\(label)")
+            for file in onDisk { #expect(Self.bytes(out + "/" + file) == Self.bytes(reference + "/" + file), "\(label): \(file)") }
+            // The error names the file and says what was and was not written.
+            #expect(failure.path == out + "/" + full.writtenFiles[failing - 1], "\(label)")
+            #expect(failure.reason == "\(failure.path): cannot write: \(String(cString: strerror(ENOSPC)))")
+            let text = failure.description
+            #expect(text.hasPrefix(failure.reason + "\n"), "\(label)")
+            #expect(text.contains("not written: ") && text.contains("submit.sh"), "\(label)")
+            #expect(failure.written.folders.allSatisfy { !failure.notWritten.contains($0) }, "\(label)")
+            #expect(failure.written.folders + failure.notWritten == plan.calculations.map(\.name) || failing == full.files, "\(label)")
+            // A rerun, without force, completes the study: the same bytes as the undisturbed generation.
+            let rerun = try Generator.write(plan)
+            #expect(rerun.files == 41, "\(label)")
+            #expect(Self.files(under: out) == allFiles, "\(label)")
+            for file in allFiles { #expect(Self.bytes(out + "/" + file) == Self.bytes(reference + "/" + file), "\(label): \(file)") }
+            StudyFixture.remove(out)
+        }
+    }
+
+    /// The message, exactly, for a failure in the second folder.
+    @Test func theMessageSaysWhatWasAndWasNotWritten() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        let out = folder + "/runs"
+        let plan = try GeneratorTests.plan(manifest, out: out)
+        let failure = try #require(throws: GenerationFailure.self) {
+            try Generator.write(plan, writer: Self.writer(failingAt: 8, tally: Tally()))
+        }
+        #expect(failure.incomplete == "relax/li")
+        #expect(failure.description == """
+            \(out)/relax/li/POTCAR.spec: cannot write: \(String(cString: strerror(ENOSPC)))
+            generation stopped part-way; no file was left half-written (each file is written to a temporary file and renamed):
+              written: 1 complete calculation folder (relax/tfsi) and 2 files of relax/li (INCAR, KPOINTS)
+              not written: relax/li (incomplete), relax/litfsi, relax/turned, static/tfsi, bader/litfsi, neb/turn, submit.sh
+              run the same command again to complete the study (inputs are replaced; no --force is needed while the folders hold no VASP outputs)
+            """)
+    }
+
+    /// Regenerating over an earlier generation: the file whose write fails keeps its earlier content
+    /// (never a mix), the files before it are replaced.
+    @Test func aFailedReplacementKeepsTheEarlierFile() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        let out = folder + "/runs"
+        let plan = try GeneratorTests.plan(manifest, out: out)
+        let first = try Generator.write(plan)
+        for file in first.writtenFiles { try "earlier generation\n".write(toFile: out + "/" + file, atomically: true, encoding: .utf8) }
+        let failing = 13  // relax/litfsi/POTCAR.spec
+        #expect(throws: GenerationFailure.self) { try Generator.write(plan, writer: Self.writer(failingAt: failing, tally: Tally())) }
+        for (k, file) in first.writtenFiles.enumerated() {
+            let text = try StudyFixture.read(out + "/" + file)
+            #expect((text == "earlier generation\n") == (k + 1 >= failing), "\(file)")
+        }
+        #expect(!Self.files(under: out).contains { $0.contains(".tmp-") })
+        #expect(try Generator.write(plan).files == 41)
+        #expect(try StudyFixture.read(out + "/submit.sh") != "earlier generation\n")
+    }
+
+    /// Through the writer seam the permissions stay as before: scripts 0755, data files 0666 less the umask.
+    @Test func scriptsAreExecutableAndDataFilesAreNot() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        let out = folder + "/runs"
+        try Generator.write(try GeneratorTests.plan(manifest, out: out))
+        func mode(_ relative: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: out + "/" + relative)[.posixPermissions] as? Int)
+        }
+        #expect(try mode("submit.sh") == 0o755 && mode("relax/tfsi/job.sh") == 0o755)
+        #expect(try mode("relax/tfsi/INCAR") & 0o111 == 0 && mode("neb/turn/03/POSCAR") & 0o111 == 0)
+    }
+
+    /// A real file-system failure: a file named `static` stands where the `static/` folder must go.
+    @Test func aFolderThatCannotBeCreatedStopsGenerationThere() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        let out = folder + "/runs"
+        try StudyFixture.write("not a folder\n", to: "static", in: out)
+        let plan = try GeneratorTests.plan(manifest, out: out)
+        let failure = try #require(throws: GenerationFailure.self) { try Generator.write(plan) }
+        #expect(failure.written.folders == ["relax/tfsi", "relax/li", "relax/litfsi", "relax/turned"])
+        #expect(failure.incomplete == "static/tfsi")
+        #expect(failure.notWritten == ["static/tfsi", "bader/litfsi", "neb/turn"])
+        #expect(failure.path == out + "/static/tfsi")
+        #expect(failure.description.contains("not written: static/tfsi (incomplete), bader/litfsi, neb/turn, submit.sh"))
+        #expect(!StudyFixture.exists(out + "/submit.sh"))
+        StudyFixture.remove(out + "/static")
+        let rerun = try Generator.write(plan)
+        #expect(rerun.folders.count == 7 && rerun.files == 41)
+        #expect(!Self.files(under: out).contains { $0.contains(".tmp-") })
+    }
+}

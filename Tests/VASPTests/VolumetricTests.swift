@@ -466,7 +466,7 @@ let smallChgcar = [
             try #require(back.blocks.count == original.blocks.count, "\(label)")
             for (a, b) in zip(original.blocks, back.blocks) {
                 #expect(b.grid.dimensions == a.grid.dimensions, "\(label)")
-                #expect(b.leadingText == a.leadingText, "\(label)")
+                #expect(b.leadingText == a.leadingText, "\(label), augmented \(!a.augmentation.isEmpty), last line \(count % original.layout.valuesPerLine)")
                 #expect(b.augmentation == a.augmentation, "\(label)")
                 let printed = a.grid.values.map { Self.printed($0, digits: original.layout.significantDigits) }
                 #expect(Array(b.grid.values) == printed, "\(label)")
