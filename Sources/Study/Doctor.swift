@@ -397,16 +397,7 @@ enum TemplateCheck {
 
     /// `{{…}}` spans that are not placeholder names (blanks, dashes), which rendering leaves in the script.
     static func malformedTokens(in line: Substring) -> [String] {
-        var out: [String] = []
-        var rest = line
-        while let open = rest.firstRange(of: "{{") {
-            let after = rest[open.upperBound...]
-            guard let close = after.firstRange(of: "}}") else { break }
-            let name = String(after[..<close.lowerBound])
-            if !JobSettings.isPlaceholderName(name) { out.append("{{\(name)}}") }
-            rest = after[close.upperBound...]
-        }
-        return out
+        JobTemplate.spans(in: line).filter { !JobSettings.isPlaceholderName($0) }.map { "{{\($0)}}" }
     }
 }
 

@@ -92,14 +92,19 @@ public struct JobTemplate: Sendable, Hashable {
         return out.joined(separator: "\n")
     }
 
+    /// The placeholder names of `line` (`{{name}}` spans whose text is a valid name), in order.
     static func names(in line: Substring) -> [String] {
+        spans(in: line).filter(JobSettings.isPlaceholderName)
+    }
+
+    /// The text inside every `{{…}}` span of `line`, in order, valid placeholder name or not.
+    static func spans(in line: Substring) -> [String] {
         var out: [String] = []
         var rest = line
         while let open = rest.firstRange(of: "{{") {
             let after = rest[open.upperBound...]
             guard let close = after.firstRange(of: "}}") else { break }
-            let name = String(after[..<close.lowerBound])
-            if JobSettings.isPlaceholderName(name) { out.append(name) }
+            out.append(String(after[..<close.lowerBound]))
             rest = after[close.upperBound...]
         }
         return out

@@ -96,10 +96,9 @@ enum RunStatus {
             maxForce: v.ionicSteps.last?.maxForce, outputs: [])
         let steps = v.ionicSteps.count
         if !v.complete {
-            let detail = v.warnings.first.map { $0.message } ?? "no closing tag"
             let recent = isRecent(age, options)
             probe.state = recent ? .running : .truncated
-            probe.reason = "\(path) is incomplete (\(detail)); \(steps) complete ionic step(s)\(ageText(age))"
+            probe.reason = "\(path) ends after \(steps) complete ionic step(s)\(ageText(age))"
                 + (recent ? ": still being written" : ": the job was killed or ran out of time")
             return probe
         }

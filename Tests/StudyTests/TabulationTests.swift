@@ -154,7 +154,7 @@ enum TabulationFixture {
         #expect(state["relax/h2"]?.state == .missing)
         #expect(state["relax/h2"]?.reason.contains("no folder") == true)
         #expect(state["relax/cut"]?.state == .truncated)
-        #expect(state["relax/cut"]?.reason.contains("incomplete") == true)
+        #expect(state["relax/cut"]?.reason.contains("ends after") == true)
         #expect(state["relax/unconverged"]?.state == .unconverged)
         #expect(state["relax/unconverged"]?.reason.contains("electronic") == true)
         #expect(state["neb/h/1-hop"]?.state == .missing)
