@@ -97,7 +97,8 @@ public enum StudyTabulation {
         do {
             let calc = try CalculationLoader.load(folder)
             run.calculation = calc
-            run.warnings += calc.warnings
+            // A run that is not converged feeds no number, and the status table already says why.
+            if probe.state == .converged { run.warnings += calc.warnings }
             let hash = options.hashFiles ? SHA256.hex(ofFile: calc.file) : nil
             if let hash { run.hashes[calc.file] = hash }
             run.status.files = [SourceFile(path: calc.file, sha256: hash, vaspVersion: calc.settings.vaspVersion)]
