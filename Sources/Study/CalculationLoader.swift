@@ -96,7 +96,11 @@ public enum CalculationLoader {
 
     static func fromVasprun(_ path: String, input: String, warnings: [String]) throws -> LoadedCalculation {
         let options = VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false)
-        let v = try Vasprun.read(path: path, options: options)
+        return fromVasprun(try Vasprun.read(path: path, options: options), path: path, input: input, warnings: warnings)
+    }
+
+    /// The calculation of a vasprun.xml already read from `path`.
+    static func fromVasprun(_ v: Vasprun, path: String, input: String, warnings: [String]) -> LoadedCalculation {
         let settings = CalculationSettings(
             encut: v.parameters["ENMAX"]?.double ?? v.incar["ENCUT"]?.double, potcarTitles: v.potcarTitles,
             ivdw: v.incar["IVDW"]?.int ?? v.parameters["IVDW"]?.int, vaspVersion: v.vaspVersion,

@@ -95,7 +95,10 @@ public enum StudyTabulation {
             calculation: nil, band: nil, hashes: [:], warnings: [])
         guard !probe.outputs.isEmpty else { return run }
         do {
-            let calc = try CalculationLoader.load(folder)
+            // A complete vasprun.xml is what CalculationLoader.load would pick: reuse the status read.
+            let calc = try probe.vasprun.map {
+                CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
+            } ?? CalculationLoader.load(folder)
             run.calculation = calc
             // A run that is not converged feeds no number, and the status table already says why.
             if probe.state == .converged { run.warnings += calc.warnings }

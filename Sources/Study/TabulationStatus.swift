@@ -41,6 +41,9 @@ struct RunProbe: Sendable {
     var maxForce: Double?
     /// vasprun.xml / OUTCAR that exist in the folder.
     var outputs: [String]
+    /// The complete vasprun.xml read to decide the state (no DOS, eigenvalues or projections), kept so that
+    /// the energies come from the same read instead of a second pass over the file.
+    var vasprun: Vasprun? = nil
 }
 
 /// Classifies run folders: missing, running, truncated, unconverged or converged, with the reason.
@@ -64,6 +67,7 @@ enum RunStatus {
                 let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
                 var probe = fromVasprun(v, path: vasprunPath, age: age, nebImage: nebImage, options: options)
                 probe.outputs = outputs
+                if v.complete && v.finalEnergy != nil { probe.vasprun = v }
                 if nebImage, let outcarPath, let o = try? Outcar.read(path: outcarPath), probe.state == .converged || probe.state == .unconverged {
                     applyForceCriterion(&probe, maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, ediffg: o.ediffg, file: outcarPath)
                 }
