@@ -36,7 +36,8 @@ public enum StudyTabulation {
         let names = StudyTabulation.densityFileNames(manifest.quantities.densityDifferences)
         // One at a time: each holds three grids while it is evaluated, none is kept.
         let densities = zip(manifest.quantities.densityDifferences, names).map { context.densityDifference($0, files: $1) }
-        let warnings = loaded.flatMap { run in run.warnings.map { "\(run.entry.name): \($0)" } } + context.warnings
+        let noFolder = FileSystem.isDirectory(root) ? [] : ["the runs folder \(root) does not exist: every calculation is missing (is --runs right?)"]
+        let warnings = noFolder + loaded.flatMap { run in run.warnings.map { "\(run.entry.name): \($0)" } } + context.warnings
         return StudyTabulationResult(
             study: manifest.study, manifest: manifest.file, runs: root, statuses: loaded.map(\.status), energies: energies, nebs: nebs,
             pathways: pathways, bonds: bonds, fragments: fragments, warnings: warnings, electronic: electronic, densityDifferences: densities)

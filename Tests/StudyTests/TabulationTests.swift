@@ -293,6 +293,10 @@ enum TabulationFixture {
         #expect(t.energies.allSatisfy { $0.value == nil && $0.reason?.contains("is missing") == true })
         #expect(t.pathways.count == 3 && t.pathways.allSatisfy { $0.steps.allSatisfy { $0.barrier == nil && $0.reactionEnergy == nil } })
         #expect(t.fragments.allSatisfy { $0.charges.allSatisfy { $0 == nil } })
+        #expect(!t.warnings.contains { $0.contains("does not exist") })
+        // A runs folder that does not exist at all (a mistyped --runs) is said once, up front.
+        let nowhere = StudyTabulation.make(manifest: manifest, runs: empty + "/no-such-runs")
+        #expect(nowhere.warnings.first == "the runs folder \(empty)/no-such-runs does not exist: every calculation is missing (is --runs right?)")
     }
 }
 
