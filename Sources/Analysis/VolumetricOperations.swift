@@ -137,6 +137,16 @@ public func chargeSum(aeccar0: VolumetricGrid, aeccar2: VolumetricGrid, cellTole
 
 // MARK: - Planar averages
 
+/// The lattice axis a name means: `x`/`a` → 0, `y`/`b` → 1, `z`/`c` → 2 (any case); `nil` otherwise.
+public func latticeAxis(named name: String) -> Int? {
+    switch name.lowercased() {
+    case "x", "a": return 0
+    case "y", "b": return 1
+    case "z", "c": return 2
+    default: return nil
+    }
+}
+
 /// The plane average of the stored values along lattice axis `axis` (0 = a, 1 = b, 2 = c): entry k is
 /// the mean over the grid plane k of the other two axes. Same numbers as pymatgen's
 /// `VolumetricData.get_average_along_axis` (units of the stored values: ρ·V_cell for charge files, eV for

@@ -1,3 +1,4 @@
+import Analysis
 import VASP
 
 /// A study manifest: the systems of a study, the calculations to run on them and the quantities to
@@ -454,16 +455,6 @@ public struct DensityDifferenceDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
-    /// `x`/`a` → 0, `y`/`b` → 1, `z`/`c` → 2.
-    static func axis(_ text: String) -> Int? {
-        switch text.lowercased() {
-        case "x", "a": return 0
-        case "y", "b": return 1
-        case "z", "c": return 2
-        default: return nil
-        }
-    }
-
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "complex", "parts", "axis", "write"], in: "a density difference")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -477,7 +468,7 @@ public struct DensityDifferenceDefinition: Sendable, Hashable, Decodable {
             throw decoder.invalid("expected distinct calculations, none of them the complex", key: "parts")
         }
         let axisText = try c.decodeIfPresent(String.self, forKey: AnyKey("axis")) ?? "z"
-        guard let a = Self.axis(axisText) else { throw decoder.invalid("expected an axis x, y or z (a, b, c), found '\(axisText)'", key: "axis") }
+        guard let a = latticeAxis(named: axisText) else { throw decoder.invalid("expected an axis x, y or z (a, b, c), found '\(axisText)'", key: "axis") }
         axis = a
         write = try c.decodeIfPresent(Bool.self, forKey: AnyKey("write")) ?? false
     }

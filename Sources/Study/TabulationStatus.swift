@@ -98,18 +98,10 @@ enum RunStatus {
     static func fromVasprun(_ v: Vasprun, path: String, age: Double?, nebImage: Bool, options: TabulationOptions) -> RunProbe {
         var probe = RunProbe(state: .converged, reason: "", vaspVersion: v.vaspVersion, energy: v.finalEnergy,
             maxForce: v.ionicSteps.last?.maxForce, outputs: [])
-        let steps = v.ionicSteps.count
-        if !v.complete {
-            let recent = isRecent(age, options)
-            probe.state = recent ? .running : .truncated
-            probe.reason = "\(path) ends after \(steps) complete ionic step(s)\(ageText(age))"
-                + (recent ? ": still being written" : ": the job was killed or ran out of time")
-            return probe
-        }
-        guard v.finalEnergy != nil else {
-            probe.state = .truncated
-            probe.reason = "\(path) is complete but has no ionic step with an energy"
-            return probe
+        if let early = cutShort(probe, complete: v.complete, what: "\(path) ends after \(v.ionicSteps.count) complete ionic step(s)",
+            path: path, age: age, options: options)
+        {
+            return early
         }
         if v.convergedElectronic == false {
             let nelm = v.parameters["NELM"]?.int.map(String.init) ?? "?"
@@ -130,20 +122,29 @@ enum RunStatus {
         return probe
     }
 
+    /// The probe of a file cut short (running when written recently, else truncated; `what` says where it
+    /// ends) or complete without an energy (truncated); `nil` when the file can be judged further.
+    static func cutShort(_ probe: RunProbe, complete: Bool, what: String, path: String, age: Double?, options: TabulationOptions) -> RunProbe? {
+        var probe = probe
+        if !complete {
+            let recent = isRecent(age, options)
+            probe.state = recent ? .running : .truncated
+            probe.reason = what + ageText(age) + (recent ? ": still being written" : ": the job was killed or ran out of time")
+            return probe
+        }
+        guard probe.energy == nil else { return nil }
+        probe.state = .truncated
+        probe.reason = "\(path) is complete but has no ionic step with an energy"
+        return probe
+    }
+
     static func fromOutcar(_ o: Outcar, path: String, age: Double?, nebImage: Bool, options: TabulationOptions) -> RunProbe {
         var probe = RunProbe(state: .converged, reason: "", vaspVersion: o.vaspVersion, energy: o.finalEnergy,
             maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, outputs: [])
-        if !o.complete {
-            let recent = isRecent(age, options)
-            probe.state = recent ? .running : .truncated
-            probe.reason = "\(path) has no closing timing section; \(o.ionicSteps.count) complete ionic step(s)\(ageText(age))"
-                + (recent ? ": still being written" : ": the job was killed or ran out of time")
-            return probe
-        }
-        guard o.finalEnergy != nil else {
-            probe.state = .truncated
-            probe.reason = "\(path) is complete but has no ionic step with an energy"
-            return probe
+        if let early = cutShort(probe, complete: o.complete,
+            what: "\(path) has no closing timing section; \(o.ionicSteps.count) complete ionic step(s)", path: path, age: age, options: options)
+        {
+            return early
         }
         if nebImage {
             probe.reason = "\(path) complete (no vasprun.xml: electronic convergence not checked)"

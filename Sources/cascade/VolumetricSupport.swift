@@ -23,12 +23,11 @@ enum VolumetricCLI {
 
     /// `x`/`a`/`0` → 0, `y`/`b`/`1` → 1, `z`/`c`/`2` → 2.
     static func axis(_ text: String) throws -> Int {
-        switch text.lowercased() {
-        case "x", "a", "0": return 0
-        case "y", "b", "1": return 1
-        case "z", "c", "2": return 2
-        default: throw ValidationError("expected an axis x, y or z (a, b, c), found '\(text)'")
+        if let index = ["0", "1", "2"].firstIndex(of: text) { return index }
+        guard let index = latticeAxis(named: text) else {
+            throw ValidationError("expected an axis x, y or z (a, b, c), found '\(text)'")
         }
+        return index
     }
 
     /// A table as printed on standard output: the ``Table/jsonDocument()`` (with `schema_version`)
