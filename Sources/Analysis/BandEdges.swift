@@ -22,8 +22,12 @@ public struct BandEdges: Sendable, Hashable {
 /// is max(CBM − VBM, 0); direct when both edges are at the same k-point index.
 ///
 /// For a Γ-only molecule calculation this is the HOMO–LUMO gap (see ``homoLumo(_:occupationTolerance:)``).
-/// Returns `nil` when there are no eigenvalues, or no occupied or no empty state.
-public func bandEdges(_ eigenvalues: BandEigenvalues, occupationTolerance: Double = 1e-8) -> BandEdges? {
+/// With `spin` (0 = up, 1 = down) only that channel is searched: pymatgen's
+/// `Vasprun(…, separate_spins=True).eigenvalue_band_properties`, the channel's own HOMO and LUMO. That is
+/// the gap to report when NUPDOWN is fixed: VASP then prints the Fermi level of one channel only, and
+/// occupied states of the other may lie above it.
+/// Returns `nil` when there are no eigenvalues, the channel does not exist, or no occupied or no empty state.
+public func bandEdges(_ eigenvalues: BandEigenvalues, occupationTolerance: Double = 1e-8, spin: Int? = nil) -> BandEdges? {
     var vbm = -Double.infinity
     var cbm = Double.infinity
     var vbmK: Int?
@@ -32,7 +36,10 @@ public func bandEdges(_ eigenvalues: BandEigenvalues, occupationTolerance: Doubl
     let o = eigenvalues.occupations.values
     let nk = eigenvalues.kpointCount
     let nb = eigenvalues.bandCount
-    for s in 0..<eigenvalues.spinCount {
+    if let spin, !(0..<eigenvalues.spinCount).contains(spin) { return nil }
+    let channels = spin.map { $0...$0 } ?? 0...(eigenvalues.spinCount - 1)
+    guard eigenvalues.spinCount > 0 else { return nil }
+    for s in channels {
         for k in 0..<nk {
             for b in 0..<nb {
                 let i = (s * nk + k) * nb + b
@@ -56,4 +63,28 @@ public func bandEdges(_ eigenvalues: BandEigenvalues, occupationTolerance: Doubl
 public func homoLumo(_ eigenvalues: BandEigenvalues, occupationTolerance: Double = 1e-8) -> (homo: Double, lumo: Double, gap: Double)? {
     guard eigenvalues.kpointCount == 1, let edges = bandEdges(eigenvalues, occupationTolerance: occupationTolerance) else { return nil }
     return (edges.vbm, edges.cbm, edges.gap)
+}
+
+/// Whether the eigenvalues describe a metal in the sense of pymatgen's `BandStructure.is_metal`: some band
+/// has eigenvalues both below and above E_F (each by more than `tolerance`, eV) across the k-points, i.e.
+/// E_F lies inside a band. pymatgen's `get_band_gap()` reports 0 for such a band structure; so does
+/// Cascade, where the occupation rule of ``bandEdges(_:occupationTolerance:spin:)`` alone would report the
+/// distance between two k-points of the same band as a gap. A single k-point never shows a crossing.
+public func isMetal(_ eigenvalues: BandEigenvalues, efermi: Double, tolerance: Double = 1e-4) -> Bool {
+    let e = eigenvalues.energies.values
+    let nk = eigenvalues.kpointCount
+    let nb = eigenvalues.bandCount
+    guard nk > 0, nb > 0, e.count == eigenvalues.spinCount * nk * nb else { return false }
+    for s in 0..<eigenvalues.spinCount {
+        for b in 0..<nb {
+            var below = false, above = false
+            for k in 0..<nk {
+                let x = e[(s * nk + k) * nb + b] - efermi
+                if x < -tolerance { below = true }
+                if x > tolerance { above = true }
+            }
+            if below && above { return true }
+        }
+    }
+    return false
 }

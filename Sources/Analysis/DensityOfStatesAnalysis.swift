@@ -43,14 +43,20 @@ public struct DOSGap: Sendable, Hashable {
 ///
 /// This is a DOS gap, not an eigenvalue gap (pymatgen #449: 0.61 vs 0.88 eV for Si): it depends on the
 /// grid, the smearing and `tolerance`; report which one is used.
+///
+/// `separator` is the energy that splits occupied from empty states, E_F by default. With NUPDOWN fixed
+/// VASP prints the Fermi level of one spin channel, and a channel's DOS gap must be searched around that
+/// channel's own gap (e.g. the mid-gap of its HOMO and LUMO, ``spinReference(_:spin:)``), never around
+/// the printed E_F, which may lie among the channel's occupied states.
 /// Returns `nil` when the DOS has no points or the channel does not exist.
-public func dosGap(_ dos: DensityOfStates, tolerance: Double = 1e-4, absoluteTolerance: Bool = false, spin: SpinChannel = .summed) -> DOSGap? {
+public func dosGap(_ dos: DensityOfStates, tolerance: Double = 1e-4, absoluteTolerance: Bool = false, spin: SpinChannel = .summed, separator: Double? = nil) -> DOSGap? {
     guard let density = totalDensity(dos, spin: spin), !density.isEmpty else { return nil }
     let energies = dos.energies
+    let split = separator ?? dos.efermi
     let threshold = absoluteTolerance ? tolerance : tolerance * density.reduce(0, +) / Double(density.count)
-    let below = energies.indices.filter { energies[$0] < dos.efermi && density[$0] > threshold }
-    let above = energies.indices.filter { energies[$0] > dos.efermi && density[$0] > threshold }
-    let none = DOSGap(gap: 0, cbm: dos.efermi, vbm: dos.efermi, threshold: threshold)
+    let below = energies.indices.filter { energies[$0] < split && density[$0] > threshold }
+    let above = energies.indices.filter { energies[$0] > split && density[$0] > threshold }
+    let none = DOSGap(gap: 0, cbm: split, vbm: split, threshold: threshold)
     guard let vbmStart = below.max(), let cbmStart = above.min() else { return none }
     if vbmStart == cbmStart || vbmStart == cbmStart - 1 { return none }
     guard let vbm = crossing(density, energies, vbmStart, vbmStart + 1, threshold),
@@ -166,13 +172,26 @@ public func bandDescriptors(density: [Double], energies: [Double], efermi: Doubl
 
 /// The band descriptors of `shell` on `atoms` for every spin channel the DOS has (up, down, summed for a
 /// spin-polarised run; summed only otherwise). See ``bandDescriptors(density:energies:efermi:window:spin:)``.
-public func bandDescriptors(_ dos: DensityOfStates, atoms: [Int], shell: OrbitalShell = .d, window: ClosedRange<Double>? = nil) -> [BandDescriptors] {
+///
+/// `references` replaces E_F per channel (`.up`, `.down`): with NUPDOWN fixed each channel is measured
+/// from its own reference (``spinReference(_:spin:)``); the summed channel always uses E_F.
+public func bandDescriptors(
+    _ dos: DensityOfStates, atoms: [Int], shell: OrbitalShell = .d, window: ClosedRange<Double>? = nil, references: [SpinChannel: Double] = [:]
+) -> [BandDescriptors] {
     let channels: [SpinChannel] = dos.spinCount == 2 ? [.up, .down, .summed] : [.summed]
     return channels.compactMap { spin in
         projectedDensity(dos, atoms: atoms, shell: shell, spin: spin).flatMap {
-            bandDescriptors(density: $0, energies: dos.energies, efermi: dos.efermi, window: window, spin: spin)
+            bandDescriptors(density: $0, energies: dos.energies, efermi: references[spin] ?? dos.efermi, window: window, spin: spin)
         }
     }
+}
+
+/// The energy (eV) a spin channel is referenced to when NUPDOWN is fixed: the mid-gap
+/// (HOMO_σ + LUMO_σ)/2 of the channel's own eigenvalues, by the occupation rule of ``bandEdges``. Each
+/// channel then has its own Fermi level, as VASP's two Fermi levels for a fixed moment. `nil` when the
+/// channel has no occupied or no empty state.
+public func spinReference(_ eigenvalues: BandEigenvalues, spin: Int) -> Double? {
+    bandEdges(eigenvalues, spin: spin).map { ($0.vbm + $0.cbm) / 2 }
 }
 
 /// ∫ y dx by the trapezoidal rule (numpy's `trapezoid`); 0 for fewer than two points.

@@ -45,18 +45,7 @@ public enum AtomSelection: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func ranges(_ numbers: [Int]) -> String {
-        let sorted = Array(Set(numbers)).sorted()
-        var parts: [String] = []
-        var k = 0
-        while k < sorted.count {
-            var m = k
-            while m + 1 < sorted.count, sorted[m + 1] == sorted[m] + 1 { m += 1 }
-            parts.append(m > k ? "\(sorted[k])-\(sorted[m])" : "\(sorted[k])")
-            k = m + 1
-        }
-        return parts.joined(separator: ",")
-    }
+    static func ranges(_ numbers: [Int]) -> String { AtomRanges.text(numbers) }
 }
 
 extension Substring {

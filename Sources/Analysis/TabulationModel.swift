@@ -15,6 +15,13 @@ public enum CalculationState: String, Sendable, Hashable, CaseIterable, Comparab
     /// A complete run that did not converge: the last ionic step needed NELM SCF steps (electronic),
     /// the relaxation used all NSW steps (ionic), or an NEB image's max force ≥ |EDIFFG|.
     case unconverged
+    /// Complete and converged, but the output does not belong to the calculation: other elements, or
+    /// another atom count or order, than the folder's POSCAR and the manifest's system (a file copied
+    /// into the wrong folder). Feeds no number.
+    case mismatch
+    /// Converged, but the relaxed state contradicts the bond changes its system declares (a broken bond
+    /// re-formed, a formed one broke): the state is not what its label claims. Feeds no number.
+    case collapsed
     /// Complete and converged.
     case converged
 
@@ -355,6 +362,29 @@ public struct TabulatedBand: Sendable, Hashable {
     }
 }
 
+/// One spin channel of a spin-polarised calculation, referenced to its own mid-gap
+/// (``spinReference(_:spin:)``): what is reported when NUPDOWN is fixed.
+public struct TabulatedSpinChannel: Sendable, Hashable {
+    /// `.up` or `.down`.
+    public var spin: SpinChannel
+    /// The channel's reference energy (HOMO_σ + LUMO_σ)/2, eV; `nil` without an occupied and an empty state.
+    public var reference: Double?
+    /// The channel's eigenvalue gap (pymatgen `separate_spins=True`).
+    public var bandEdges: BandEdges?
+    /// The channel's DOS gap, searched around ``reference``.
+    public var dosGap: DOSGap?
+    /// Band descriptors per selection, energies relative to ``reference`` (E_F when it is `nil`).
+    public var bands: [BandDescriptors?]
+
+    public init(spin: SpinChannel, reference: Double?, bandEdges: BandEdges?, dosGap: DOSGap?, bands: [BandDescriptors?]) {
+        self.spin = spin
+        self.reference = reference
+        self.bandEdges = bandEdges
+        self.dosGap = dosGap
+        self.bands = bands
+    }
+}
+
 /// The electronic structure of one static calculation.
 public struct TabulatedElectronicState: Sendable {
     public var calculation: String
@@ -373,6 +403,14 @@ public struct TabulatedElectronicState: Sendable {
     /// What could not be computed (no pDOS, no atoms of an element).
     public var notes: [String]
     public var provenance: Provenance
+    /// Per spin channel (up, down) of a spin-polarised run; empty otherwise.
+    public var channels: [TabulatedSpinChannel] = []
+    /// NUPDOWN was fixed (≥ 0) in a spin-polarised run: VASP's E_F is then one channel's, and only the
+    /// per-channel numbers in ``channels`` are referenced consistently.
+    public var fixedMoment: Bool = false
+    /// E_F lies inside a band (``isMetal(_:efermi:tolerance:)``):
+    /// the gap is 0, as pymatgen's `get_band_gap()`.
+    public var metal: Bool = false
 
     public init(
         calculation: String, efermi: Double?, bandEdges: BandEdges?, dosGap: DOSGap?, bands: [TabulatedBand], dos: DensityOfStates?, reason: String?,

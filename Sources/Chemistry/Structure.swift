@@ -68,7 +68,10 @@ public struct Structure: Sendable, Hashable, Codable {
     }
 
     /// Reduced formula-like label in order of first appearance, e.g. `"Si2"` or `"Li25Mn25O50"`.
-    public var formula: String {
+    public var formula: String { Structure.formula(species) }
+
+    /// The formula label of a species list, in order of first appearance (``formula``).
+    public static func formula(_ species: [String]) -> String {
         var order: [String] = []
         var counts: [String: Int] = [:]
         for s in species {
@@ -79,5 +82,36 @@ public struct Structure: Sendable, Hashable, Codable {
             let n = counts[s] ?? 0
             return n == 1 ? s : "\(s)\(n)"
         }.joined()
+    }
+}
+
+/// Atom index lists as compact ranges: `[0, 1, 2, 5]` → `0-2,5` (or `1-3,6` with `base: 1`), the form
+/// the manifest's atom lists and the CLI's `--atoms` read back.
+public enum AtomRanges {
+    /// The sorted, de-duplicated indices as ranges, each shifted by `base`.
+    public static func text(_ atoms: [Int], base: Int = 0) -> String {
+        let sorted = Array(Set(atoms)).sorted()
+        var parts: [String] = []
+        var k = 0
+        while k < sorted.count {
+            var j = k
+            while j + 1 < sorted.count, sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(j == k ? "\(sorted[k] + base)" : "\(sorted[k] + base)-\(sorted[j] + base)")
+            k = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// Reads `0-2,5` back (indices shifted by −`base`); `nil` for empty, negative or malformed text.
+    public static func parse(_ text: String, base: Int = 0) -> [Int]? {
+        var out: [Int] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { $0.filter { $0 != " " } }
+            guard (1...2).contains(bounds.count), let low = Int(bounds[0]), low >= base else { return nil }
+            let high = bounds.count == 2 ? Int(bounds[1]) : low
+            guard let high, high >= low, high - low < 10_000_000 else { return nil }
+            out += (low...high).map { $0 - base }
+        }
+        return out.isEmpty ? nil : out
     }
 }

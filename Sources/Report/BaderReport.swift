@@ -1,3 +1,4 @@
+import Chemistry
 import Analysis
 
 /// Tables and JSON of a Bader analysis. The reader's numbers are passed in as plain values (Report does
@@ -85,18 +86,7 @@ public enum BaderReport {
     }
 
     /// `[0, 1, 2, 5]` → `1-3,6` (1-based ranges).
-    public static func ranges(_ atoms: [Int]) -> String {
-        let sorted = atoms.sorted()
-        var parts: [String] = []
-        var k = 0
-        while k < sorted.count {
-            var j = k
-            while j + 1 < sorted.count, sorted[j + 1] == sorted[j] + 1 { j += 1 }
-            parts.append(j == k ? "\(sorted[k] + 1)" : "\(sorted[k] + 1)-\(sorted[j] + 1)")
-            k = j + 1
-        }
-        return parts.joined(separator: ",")
-    }
+    public static func ranges(_ atoms: [Int]) -> String { AtomRanges.text(atoms, base: 1) }
 
     /// The lines under the atom table: dialect, ΣN against the footer, NELECT, and what is missing.
     public static func summaryNotes(

@@ -20,7 +20,10 @@ public enum TabulationReport {
         if t.pathways.count > 1 { out.append(EnergeticsReport.pathwayTable(t.comparison, title: "Pathways side by side (seed Table S2)")) }
         out += t.bonds.map(bondTable)
         out += t.fragments.map(fragmentTable)
-        out += t.electronic.map(electronicTable)
+        for e in t.electronic {
+            out.append(electronicTable(e))
+            if e.states.contains(where: { !$0.channels.isEmpty }) { out.append(spinChannelTable(e)) }
+        }
         if !t.densityDifferences.isEmpty { out.append(densityDifferenceTable(t.densityDifferences)) }
         return out
     }
@@ -51,7 +54,9 @@ public enum TabulationReport {
                 cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, .text(s.reason),
             ])
         }
-        let counts = CalculationState.allCases.map { "\(t.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        // The referee's states (mismatch, collapsed) are listed only when some calculation is in one.
+        let states = CalculationState.allCases.filter { ![.mismatch, .collapsed].contains($0) || t.count($0) > 0 }
+        let counts = states.map { "\(t.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         table.notes = ["\(t.statuses.count) calculations: \(counts)"]
         return table
     }
@@ -188,7 +193,8 @@ public enum TabulationReport {
         columns.append(TableColumn(key: "reason", title: "n/a reason / notes"))
         var table = Table(title: "Electronic structure \(e.name)" + (e.source.map { " (\($0))" } ?? ""), columns: columns)
         for state in e.states {
-            var row: [TableCell] = [.text(state.calculation), valueOrNA(state.efermi), valueOrNA(state.bandEdges?.gap), valueOrNA(state.dosGap?.gap)]
+            let gap: TableCell = state.metal ? .text("metal, 0") : valueOrNA(state.bandEdges?.gap)
+            var row: [TableCell] = [.text(state.calculation), valueOrNA(state.efermi), gap, valueOrNA(state.dosGap?.gap)]
             for k in e.selections.indices {
                 let b = k < state.bands.count ? state.bands[k].summed : nil
                 row += [valueOrNA(b?.center), valueOrNA(b?.width), valueOrNA(b?.filling)]
@@ -198,6 +204,37 @@ public enum TabulationReport {
         }
         let window = e.window.map { "[\(ReportNumber.shortest($0.lowerBound)), \(ReportNumber.shortest($0.upperBound))] eV around E_F" } ?? "the whole DOS grid"
         table.notes = ["band centre/width/filling of the \(o) states, both spins summed, over \(window) (pymatgen get_band_center/width/filling; Hammer–Nørskov); DOS gap: pymatgen Dos.get_gap, tolerance 1e-4 × mean DOS"]
+        return table
+    }
+
+    /// Per spin channel of each spin-polarised calculation: the channel's reference (its mid-gap), its
+    /// eigenvalue gap (pymatgen `separate_spins=True`), its DOS gap and band centres relative to that
+    /// reference — the numbers to quote when NUPDOWN is fixed.
+    public static func spinChannelTable(_ e: TabulatedElectronic) -> Table {
+        let o = e.orbital
+        var columns = [
+            TableColumn(key: "calculation", title: "calculation"),
+            TableColumn(key: "spin", title: "spin"),
+            TableColumn(key: "reference", title: "E_ref,σ", unit: "eV", decimals: 3),
+            TableColumn(key: "band_gap", title: "gap (eigenvalues)", unit: "eV", decimals: 4),
+            TableColumn(key: "dos_gap", title: "gap (DOS)", unit: "eV", decimals: 3),
+        ]
+        for label in e.selections {
+            columns.append(TableColumn(key: "band_center_\(label)", title: "ε_\(o) − E_ref,σ \(label)", unit: "eV", decimals: 3))
+        }
+        columns.append(TableColumn(key: "moment", title: "NUPDOWN"))
+        var table = Table(title: "Electronic structure \(e.name), per spin channel", columns: columns)
+        for state in e.states {
+            for c in state.channels {
+                var row: [TableCell] = [
+                    .text(state.calculation), .text(c.spin == .up ? "↑" : "↓"), valueOrNA(c.reference), valueOrNA(c.bandEdges?.gap), valueOrNA(c.dosGap?.gap),
+                ]
+                row += e.selections.indices.map { k in valueOrNA(k < c.bands.count ? c.bands[k]?.center : nil) }
+                row.append(.text(state.fixedMoment ? "fixed" : "free"))
+                table.append(row)
+            }
+        }
+        table.notes = ["E_ref,σ = (HOMO_σ + LUMO_σ)/2 of the channel's own eigenvalues: with NUPDOWN fixed VASP prints one channel's Fermi level, so each channel is measured from its own mid-gap"]
         return table
     }
 
@@ -363,6 +400,17 @@ public enum TabulationReport {
                     ("dos_gap", s.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) } ?? .null),
                     ("bands", .array(s.bands.map { b in
                         .object([("selection", .string(b.label)), ("summed", bandJSON(b.summed)), ("up", bandJSON(b.up)), ("down", bandJSON(b.down))])
+                    })),
+                    ("metal", .bool(s.metal)), ("fixed_moment", .bool(s.fixedMoment)),
+                    ("spin_channels", .array(s.channels.map { c in
+                        .object([
+                            ("spin", .string(c.spin.rawValue)), ("reference", .finite(c.reference)),
+                            ("band_gap", c.bandEdges.map { g in
+                                .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm)), ("direct", .bool(g.isDirect))])
+                            } ?? .null),
+                            ("dos_gap", c.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) } ?? .null),
+                            ("bands", .array(c.bands.map(bandJSON))),
+                        ])
                     })),
                     ("reason", s.reason.map(JSONValue.string) ?? .null), ("notes", .array(s.notes.map(JSONValue.string))),
                     ("provenance", provenanceJSON(s.provenance)),

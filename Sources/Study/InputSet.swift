@@ -224,6 +224,8 @@ struct InputContext {
     var charge: Int
     /// Spin multiplicity 2S + 1.
     var multiplicity: Int
+    /// The system's spin rule, over the set's; `nil` = the set's.
+    var spin: InputSet.SpinRule? = nil
     /// Molecule in a box or periodic.
     var kind: SystemKind
     /// Element moments of the system (from the manifest or the index).
@@ -281,8 +283,12 @@ extension InputSet {
                 let moments = structure.species.map { moment(of: $0, context: context) }
                 derived.append(("MAGMOM", .doubles(moments)))
             }
-            if spin == .multiplicity {
-                derived.append(("NUPDOWN", .int(context.multiplicity - 1)))
+            switch context.spin ?? spin {
+            case .multiplicity: derived.append(("NUPDOWN", .int(context.multiplicity - 1)))
+            case .free:
+                if context.spin == .free && spin == .multiplicity {
+                    result.notes.append("spin free for this system: no NUPDOWN (the set fixes it); 2S+1 = \(context.multiplicity) sets only the starting MAGMOM")
+                }
             }
         } else if context.multiplicity != 1 {
             result.errors.append("multiplicity \(context.multiplicity) needs a spin-polarised calculation (ISPIN = 2), but ISPIN = \(ispin)")

@@ -1,3 +1,4 @@
+import Chemistry
 import VASP
 
 /// A job-script template: text with `{{name}}` placeholders (`templates/slurm.sh` is the default,
@@ -162,6 +163,40 @@ enum JobScript {
         values["stage_in"] = stageIn.joined(separator: "\n")
         values["vasp_command"] = gammaOnly ? (values["vasp_gamma"] ?? "") : (values["vasp"] ?? "")
         return values
+    }
+
+    /// The lines that make sure the `cascade` binary a job needs is there, before VASP starts.
+    static func cascadeCheck(_ cascade: String) -> [String] {
+        [
+            "CASCADE=\"${CASCADE:-\(cascade)}\"",
+            "command -v \"$CASCADE\" >/dev/null 2>&1 || { echo \"cascade: '$CASCADE' is not on this node: copy the self-contained binary (docs/running.md) and set job: cascade: PATH in the manifest\" >&2; exit 1; }",
+        ]
+    }
+
+    /// Lines that check the relaxed CONTCAR of `source` exists, failing loudly when it does not.
+    static func requireContcar(_ source: String, sourceName: String) -> String {
+        "test -s \(source)/CONTCAR || { echo \"cascade: \(source)/CONTCAR is missing or empty: run \(sourceName) first\" >&2; exit 1; }"
+    }
+
+    /// A frozen fragment's stage-in: cut `atoms` (0-based) out of the relaxed CONTCAR of `source` into POSCAR.
+    static func fragmentStageIn(from source: String, sourceName: String, atoms: [Int], cascade: String) -> [String] {
+        cascadeCheck(cascade) + [
+            requireContcar(source, sourceName: sourceName),
+            "\"$CASCADE\" fragment \(source)/CONTCAR --atoms \(AtomRanges.text(atoms)) --out POSCAR --force",
+        ]
+    }
+
+    /// An NEB's stage-in: the images interpolated between the relaxed CONTCARs of both end points into
+    /// 00 … NN/POSCAR (`cascade images`), and the end points' OUTCARs into 00 and NN for their energies.
+    static func nebStageIn(initial: String, final: String, names: (String, String), intermediate: Int, method: InterpolationMethod, cascade: String) -> [String] {
+        let last = Generator.imageName(intermediate + 1)
+        return cascadeCheck(cascade) + [
+            requireContcar(initial, sourceName: names.0),
+            requireContcar(final, sourceName: names.1),
+            "\"$CASCADE\" images \(initial)/CONTCAR \(final)/CONTCAR --images \(intermediate) --method \(method.rawValue) --out . --force",
+            "cp \(initial)/OUTCAR 00/OUTCAR",
+            "cp \(final)/OUTCAR \(last)/OUTCAR",
+        ]
     }
 
     /// Lines that copy the relaxed structure of `source` (a folder relative to this one) to `target`

@@ -110,7 +110,7 @@ extension StudyManifest: Decodable {
                 throw StudyError.invalid(calc.location,
                     "calculation '\(calc.name)' names system '\(system)', which is not among the systems: \(systems.map(\.name).joined(separator: ", "))")
             }
-            let referenced = [calc.from].compactMap { $0 } + calc.after + [calc.neb?.initial, calc.neb?.final].compactMap { $0 }
+            let referenced = calc.dependencies
             for other in referenced where names[other] == nil {
                 throw StudyError.invalid(calc.location, "calculation '\(calc.name)' refers to calculation '\(other)', which is not defined")
             }
@@ -159,12 +159,19 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
     public var magmom: [String: Double]?
     /// Molecule in a box (default) or periodic.
     public var kind: SystemKind
+    /// `fixed` (NUPDOWN = 2S) or `free` (no NUPDOWN; MAGMOM is the start and the final moment is
+    /// reported) over the input set's rule; `nil` = the set's.
+    public var spin: InputSet.SpinRule?
+    /// Bond changes this state claims relative to the pathway's initial state, as 0-based atom pairs in
+    /// the file's order (`broken: [[3, 7]]`, `formed: [[0, 12]]`). `cascade tabulate` marks a relaxed
+    /// state that contradicts them `collapsed`.
+    public var bondChanges: BondChanges?
     /// Free text.
     public var description: String?
     /// Where the entry starts in the manifest.
     public var location: ManifestLocation
 
-    static let keys = ["name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "description"]
+    static let keys = ["name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "spin", "broken", "formed", "description"]
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(Self.keys, in: "a system")
@@ -182,7 +189,48 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
         fixed = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("fixed"))?.indices
         magmom = try c.decodeIfPresent([String: Double].self, forKey: AnyKey("magmom"))
         kind = try c.decodeIfPresent(SystemKind.self, forKey: AnyKey("kind")) ?? .molecule
+        spin = try InputSet.SpinRule.decode(c, decoder: decoder)
+        bondChanges = try BondChanges.decode(c, decoder: decoder)
         description = try c.decodeIfPresent(String.self, forKey: AnyKey("description"))
+    }
+}
+
+/// The bond changes a state declares relative to the initial state of its pathway (cumulative: the
+/// third state lists the bonds broken in the first two as well).
+public struct BondChanges: Sendable, Hashable {
+    /// Atom pairs (0-based, file order) bonded in the initial state and broken here.
+    public var broken: [[Int]]
+    /// Atom pairs not bonded in the initial state and bonded here.
+    public var formed: [[Int]]
+
+    public init(broken: [[Int]], formed: [[Int]]) {
+        self.broken = broken
+        self.formed = formed
+    }
+
+    /// `broken:` and `formed:` of a system or index entry; `nil` when neither is given.
+    static func decode(_ c: KeyedDecodingContainer<AnyKey>, decoder: Decoder) throws -> BondChanges? {
+        let broken = try c.decodeIfPresent([[Int]].self, forKey: AnyKey("broken"))
+        let formed = try c.decodeIfPresent([[Int]].self, forKey: AnyKey("formed"))
+        guard broken != nil || formed != nil else { return nil }
+        for (key, pairs) in [("broken", broken ?? []), ("formed", formed ?? [])] {
+            guard pairs.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 && $0[0] != $0[1] }) else {
+                throw decoder.invalid("expected pairs of two different 0-based atom indices, e.g. [[3, 7]]", key: key)
+            }
+        }
+        return BondChanges(broken: broken ?? [], formed: formed ?? [])
+    }
+}
+
+extension InputSet.SpinRule {
+    /// `spin: fixed | free` (`multiplicity` is accepted for `fixed`); `nil` when absent.
+    static func decode(_ c: KeyedDecodingContainer<AnyKey>, decoder: Decoder) throws -> InputSet.SpinRule? {
+        guard let text = try c.decodeIfPresent(String.self, forKey: AnyKey("spin")) else { return nil }
+        switch text {
+        case "fixed", "multiplicity": return .multiplicity
+        case "free": return .free
+        default: throw decoder.invalid("expected spin: fixed (NUPDOWN = 2S from the multiplicity) or free (no NUPDOWN), found '\(text)'", key: "spin")
+        }
     }
 }
 
@@ -230,16 +278,65 @@ public struct CalculationEntry: Sendable, Hashable {
     var job: JobSettings
     /// NEB end points and images, for NEB calculations.
     public var neb: NEBEntry?
+    /// For a frozen fragment: the calculation whose relaxed structure it is cut from, and which atoms.
+    public var fragmentOf: FragmentCut?
     /// Where the entry starts in the manifest.
     public var location: ManifestLocation
 
-    /// Every calculation this one waits for: `from`, `after`, and the NEB end points.
+    /// Every calculation this one waits for: `from`, `fragment_of`, `after`, and the NEB end points.
     public var dependencies: [String] {
         var out: [String] = []
-        for d in [from].compactMap({ $0 }) + after + [neb?.initial, neb?.final].compactMap({ $0 }) where !out.contains(d) {
+        let direct = [from, fragmentOf?.source].compactMap { $0 }
+        for d in direct + after + [neb?.initial, neb?.final].compactMap({ $0 }) where !out.contains(d) {
             out.append(d)
         }
         return out
+    }
+}
+
+/// A frozen fragment: a single point on atoms cut from another calculation's relaxed structure, in that
+/// calculation's cell and at its positions (`fragment_of:` + `fragment:`). The parts of a density
+/// difference Δρ = ρ(AB) − ρ(A) − ρ(B) are such fragments of AB; relaxed on their own, they would sit
+/// elsewhere and Δρ would show whole atoms.
+public struct FragmentCut: Sendable, Hashable {
+    /// The calculation whose CONTCAR the atoms are cut from (at run time; its starting structure at generation).
+    public var source: String
+    /// Which atoms: explicit indices, the molecules containing some elements, or every other atom.
+    public var selection: FragmentSelection
+}
+
+/// The atoms of a frozen fragment, chosen on the source structure.
+public enum FragmentSelection: Sendable, Hashable {
+    /// 0-based indices in the source's atom order.
+    case atoms([Int])
+    /// Every molecule (``Chemistry/Structure/molecules(scale:)``) holding one of the elements.
+    case contains([String])
+    /// Every atom not in such a molecule.
+    case excluding([String])
+
+    /// `atoms 0-4`, `molecules with Co`, `all but the molecules with Co`.
+    public var description: String {
+        switch self {
+        case .atoms(let a): return "atoms \(a.map(String.init).joined(separator: ","))"
+        case .contains(let e): return "the molecules with \(e.joined(separator: ", "))"
+        case .excluding(let e): return "all but the molecules with \(e.joined(separator: ", "))"
+        }
+    }
+}
+
+extension FragmentSelection: Decodable {
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(["atoms", "contains", "excluding"], in: "a fragment (atoms, contains or excluding)")
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        let atoms = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("atoms"))?.indices
+        let contains = try c.decodeIfPresent([String].self, forKey: AnyKey("contains"))
+        let excluding = try c.decodeIfPresent([String].self, forKey: AnyKey("excluding"))
+        switch (atoms, contains, excluding) {
+        case (let a?, nil, nil) where !a.isEmpty: self = .atoms(a)
+        case (nil, let e?, nil) where !e.isEmpty: self = .contains(e)
+        case (nil, nil, let e?) where !e.isEmpty: self = .excluding(e)
+        default: throw decoder.invalid("expected exactly one of 'atoms: [0-104]', 'contains: [Co]' or 'excluding: [Co]'")
+        }
     }
 }
 
@@ -256,11 +353,12 @@ struct CalculationTemplate: Decodable {
     var potcars: [String: String]
     var job: JobSettings
     var neb: NEBEntry?
+    var fragmentOf: FragmentCut?
     var location: ManifestLocation
 
     static let keys = [
         "name", "set", "system", "systems", "from", "after", "incar", "magmom", "kpoints", "potcars", "job",
-        "initial", "final", "images", "interpolation",
+        "initial", "final", "images", "interpolation", "fragment_of", "fragment",
     ]
 
     init(from decoder: Decoder) throws {
@@ -283,11 +381,21 @@ struct CalculationTemplate: Decodable {
         let images = try c.decodeIfPresent(Int.self, forKey: AnyKey("images"))
         let method = try c.decodeIfPresent(InterpolationMethod.self, forKey: AnyKey("interpolation"))
         if let images, images < 1 { throw decoder.invalid("expected at least 1 intermediate image", key: "images") }
+        let fragmentSource = try c.decodeIfPresent(String.self, forKey: AnyKey("fragment_of"))
+        let selection = try c.decodeIfPresent(FragmentSelection.self, forKey: AnyKey("fragment"))
+        switch (fragmentSource, selection) {
+        case (let source?, let chosen?):
+            guard from == nil else { throw decoder.invalid("a frozen fragment takes its geometry from 'fragment_of'; remove 'from'") }
+            fragmentOf = FragmentCut(source: source, selection: chosen)
+        case (nil, nil): fragmentOf = nil
+        default: throw decoder.invalid("a frozen fragment needs both 'fragment_of: CALCULATION' and 'fragment: {contains: [..]}' (or atoms/excluding)")
+        }
         switch (initial, final) {
         case (let i?, let f?):
             guard one == nil, many == nil else {
                 throw decoder.invalid("an NEB calculation takes its system from 'initial'; remove 'system'/'systems'")
             }
+            guard fragmentOf == nil else { throw decoder.invalid("an NEB calculation cannot be a frozen fragment") }
             neb = NEBEntry(initial: i, final: f, images: images, interpolation: method)
             systems = []
         case (nil, nil):
@@ -327,13 +435,16 @@ struct CalculationTemplate: Decodable {
     }
 
     func expanded() -> [CalculationEntry] {
-        let entry = { (name: String, system: String?, from: String?) in
+        let entry = { (name: String, system: String?, from: String?, fragment: FragmentCut?) in
             CalculationEntry(
                 name: name, set: set, system: system, from: from, after: after, incar: incar, magmom: magmom,
-                kpoints: kpoints, potcars: potcars, job: job, neb: neb, location: location)
+                kpoints: kpoints, potcars: potcars, job: job, neb: neb, fragmentOf: fragment, location: location)
         }
-        if systems.isEmpty { return [entry(name, nil, from)] }
-        return systems.map { s in entry(name.replacingSystem(with: s), s, from?.replacingSystem(with: s)) }
+        if systems.isEmpty { return [entry(name, nil, from, fragmentOf)] }
+        return systems.map { s in
+            let fragment = fragmentOf.map { FragmentCut(source: $0.source.replacingSystem(with: s), selection: $0.selection) }
+            return entry(name.replacingSystem(with: s), s, from?.replacingSystem(with: s), fragment)
+        }
     }
 }
 
@@ -641,6 +752,14 @@ public struct FragmentGroup: Sendable, Hashable, Decodable {
     public var contains: [String]?
     /// The atoms no other group takes.
     public var rest: Bool
+
+    /// A group of the molecules holding `contains`.
+    init(name: String, contains: [String]) {
+        self.name = name
+        self.atoms = nil
+        self.contains = contains
+        self.rest = false
+    }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "atoms", "contains", "rest"], in: "a fragment group")

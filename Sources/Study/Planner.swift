@@ -28,6 +28,8 @@ struct ResolvedSystem {
     var charge: Int
     var multiplicity: Int
     var magmom: [String: Double]
+    /// The system's spin rule over the input set's, `nil` = the set's.
+    var spin: InputSet.SpinRule? = nil
 }
 
 /// Builds a ``GenerationPlan``.
@@ -120,7 +122,8 @@ struct Planner {
         if let neb = calc.neb {
             return [neb.initial, neb.final].compactMap { manifest.calculation(named: $0)?.system }
         }
-        return [calc.system].compactMap { $0 }
+        let source = calc.fragmentOf.flatMap { manifest.calculation(named: $0.source)?.system }
+        return [calc.system, source].compactMap { $0 }
     }
 
     // MARK: Systems
@@ -216,7 +219,9 @@ struct Planner {
         }
         var magmom = indexed.entry?.magmom ?? [:]
         magmom.merge(entry.magmom ?? [:]) { _, new in new }
-        return ResolvedSystem(entry: entry, path: path, structure: structure, charge: charge, multiplicity: multiplicity, magmom: magmom)
+        return ResolvedSystem(
+            entry: entry, path: path, structure: structure, charge: charge, multiplicity: multiplicity, magmom: magmom,
+            spin: entry.spin ?? indexed.entry?.spin)
     }
 
     /// The index entry of a system: named by `index`, else same file, else same name.
@@ -225,16 +230,7 @@ struct Planner {
             if let name = entry.indexEntry { return (nil, "names index entry '\(name)' but the manifest has no 'index:'") }
             return (nil, nil)
         }
-        if let name = entry.indexEntry {
-            guard let found = index.entry(named: name) else { return (nil, "no entry '\(name)' in \(index.file)") }
-            return (found, nil)
-        }
-        let indexFolder = PathText.folder(of: index.file)
-        let wanted = PathText.resolve(entry.file, against: manifest.structuresFolder)
-        if let found = index.entries.first(where: { PathText.resolve($0.file, against: indexFolder) == wanted }) {
-            return (found, nil)
-        }
-        return (index.entry(named: entry.name), nil)
+        return index.entry(for: entry, structuresFolder: manifest.structuresFolder)
     }
 
     /// Atom indices species by species in order of first appearance (POSCAR's grouping).
@@ -296,7 +292,7 @@ struct Planner {
         let speciesOrder = Planner.firstAppearance(structure.species)
         let potcar = self.potcar(for: speciesOrder, calc: calc, set: set)
         let context = InputContext(
-            structure: structure, charge: setup.system.charge, multiplicity: setup.system.multiplicity,
+            structure: structure, charge: setup.system.charge, multiplicity: setup.system.multiplicity, spin: setup.system.spin,
             kind: setup.system.entry.kind, systemMagmom: setup.system.magmom, calculationMagmom: calc.magmom ?? [:],
             overrides: calc.incar, kpoints: calc.kpoints?.kpoints, potcar: potcar, speciesOrder: speciesOrder,
             nebImages: setup.nebImages, title: "\(manifest.study): \(calc.name)")
@@ -326,16 +322,19 @@ struct Planner {
             else { return nil }
             guard case .neb(let path, _) = geometry else { return nil }
             let last = path.images.count - 1
-            var stageIn: [String] = []
-            for (folder, source) in [("00", neb.initial), (Generator.imageName(last), neb.final)] {
-                stageIn += JobScript.stageIn(
-                    from: PathText.relative(source, from: calc.name), sourceName: source, to: "\(folder)/POSCAR", outcar: true)
-            }
+            let settings = calc.job.applied(to: set.job.applied(to: manifest.job))
+            let stageIn = JobScript.nebStageIn(
+                initial: PathText.relative(neb.initial, from: calc.name), final: PathText.relative(neb.final, from: calc.name),
+                names: (neb.initial, neb.final), intermediate: last - 1, method: neb.interpolation ?? set.interpolation ?? .idpp,
+                cascade: settings["cascade"] ?? "cascade")
             return Setup(geometry: geometry, system: system, label: label, stageIn: stageIn, nebImages: last - 1)
         }
         guard let name = calc.system, let system = systems[name] else {
             messages.errors.append("its system \(calc.system ?? "?") could not be read (see above)")
             return nil
+        }
+        if let cut = calc.fragmentOf {
+            return fragmentSetup(calc, cut: cut, system: system, settings: calc.job.applied(to: set.job.applied(to: manifest.job)), messages: &messages)
         }
         var stageIn: [String] = []
         if let from = calc.from {
@@ -345,6 +344,51 @@ struct Planner {
             }
         }
         return Setup(geometry: .single(system.structure), system: system, label: name, stageIn: stageIn, nebImages: nil)
+    }
+
+    /// A frozen fragment: the atoms chosen on the source calculation's structure, in its cell, with the
+    /// fragment's own system for charge, spin and moments (its composition must match). At run time the
+    /// job cuts the same atoms out of the source's relaxed CONTCAR (`cascade fragment`).
+    func fragmentSetup(_ calc: CalculationEntry, cut: FragmentCut, system: ResolvedSystem, settings: JobSettings, messages: inout Messages) -> Setup? {
+        guard let sourceName = manifest.calculation(named: cut.source)?.system, let source = systems[sourceName] else {
+            messages.errors.append("fragment_of \(cut.source): its system could not be read (see above)")
+            return nil
+        }
+        let whole = source.structure
+        let atoms: [Int]
+        switch cut.selection {
+        case .atoms(let list):
+            guard list.allSatisfy({ $0 < whole.count }) else {
+                messages.errors.append("fragment of \(cut.source): atom indices beyond its \(whole.count) atoms (0-based)")
+                return nil
+            }
+            atoms = list
+        case .contains(let elements), .excluding(let elements):
+            let chosen = FragmentResolver.resolve([FragmentGroup(name: "fragment", contains: elements)], on: whole).atoms.first ?? []
+            if case .contains = cut.selection { atoms = chosen } else { atoms = (0..<whole.count).filter { !chosen.contains($0) } }
+        }
+        guard !atoms.isEmpty else {
+            messages.errors.append("fragment of \(cut.source) (\(cut.selection.description)) selects no atom")
+            return nil
+        }
+        let fragment = Structure(
+            lattice: whole.lattice, species: atoms.map { whole.species[$0] }, fractionalPositions: atoms.map { whole.fractionalPositions[$0] },
+            charge: Double(system.charge))
+        if fragment.species.sorted() != system.structure.species.sorted() {
+            messages.errors.append(
+                "fragment of \(cut.source) (\(cut.selection.description)) is \(fragment.formula) (\(fragment.count) atoms) but its system \(system.entry.name) is \(system.structure.formula) (\(system.structure.count) atoms): choose the atoms of that system")
+            return nil
+        }
+        if Planner.grouping(fragment.species) != Array(0..<fragment.count) {
+            messages.errors.append("fragment of \(cut.source): the chosen atoms are not grouped by species in its order; list them so that they are")
+            return nil
+        }
+        var resolved = system
+        resolved.structure = fragment
+        messages.notes.append("frozen fragment: \(fragment.count) atoms (\(cut.selection.description)) cut from \(cut.source) in its cell; job.sh cuts them from its relaxed CONTCAR at run time")
+        let stageIn = JobScript.fragmentStageIn(
+            from: PathText.relative(cut.source, from: calc.name), sourceName: cut.source, atoms: atoms, cascade: settings["cascade"] ?? "cascade")
+        return Setup(geometry: .single(fragment), system: resolved, label: system.entry.name, stageIn: stageIn, nebImages: nil)
     }
 
     /// The pseudopotentials for the species in order (labels chosen by calculation > manifest > set).
@@ -478,10 +522,10 @@ struct Planner {
             relaxed.append(neb.final)
         }
         if relaxed.count == 2 {
-            notes.append("images interpolated between the relaxed end points (CONTCAR of \(neb.initial) and \(neb.final))")
+            notes.append("images interpolated between the relaxed end points (CONTCAR of \(neb.initial) and \(neb.final)); job.sh interpolates them again from those CONTCARs at run time")
         } else {
             notes.append(
-                "images interpolated between the starting structures of \(a) and \(b); job.sh copies the relaxed CONTCARs into the end-point folders at run time (generate again with --only '\(calc.name)' after the relaxations to interpolate between the relaxed end points)")
+                "the images written now are a preview between the starting structures of \(a) and \(b): job.sh replaces them at run time by images interpolated between the relaxed CONTCARs (cascade images), so the band never starts from unrelaxed end points")
         }
         let images = neb.images ?? set.images ?? 5
         let method = neb.interpolation ?? set.interpolation ?? .idpp

@@ -3,7 +3,8 @@
 ///
 /// The file is a YAML list of entries (or a mapping holding that list under `structures:`), each with
 /// `name`, `file` (relative to the index's folder), `charge` (|e|), `multiplicity` (2S + 1), optional
-/// `fixed` (0-based atom indices), `magmom` (element → μB) and `description`. Other keys are ignored
+/// `fixed` (0-based atom indices), `magmom` (element → μB), `spin` (`fixed`/`free`), `broken` and
+/// `formed` (declared bond changes, 0-based atom pairs) and `description`. Other keys are ignored
 /// (the index belongs to whoever builds the structures and may record more, e.g. how each was made).
 public struct StructureIndex: Sendable, Hashable {
     /// One structure of the index.
@@ -20,6 +21,10 @@ public struct StructureIndex: Sendable, Hashable {
         public var fixed: [Int]?
         /// Initial moments (μB) per element.
         public var magmom: [String: Double]?
+        /// `spin: fixed | free`, over the input set's rule.
+        public var spin: InputSet.SpinRule?
+        /// The bond changes the state declares (`broken:`, `formed:`).
+        public var bondChanges: BondChanges?
         /// Free text.
         public var description: String?
         /// Where the entry starts in the index file.
@@ -34,6 +39,8 @@ public struct StructureIndex: Sendable, Hashable {
             multiplicity = try c.decodeIfPresent(Int.self, forKey: AnyKey("multiplicity"))
             fixed = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("fixed"))?.indices
             magmom = try c.decodeIfPresent([String: Double].self, forKey: AnyKey("magmom"))
+            spin = try InputSet.SpinRule.decode(c, decoder: decoder)
+            bondChanges = try BondChanges.decode(c, decoder: decoder)
             description = try c.decodeIfPresent(String.self, forKey: AnyKey("description"))
         }
     }
@@ -58,6 +65,21 @@ public struct StructureIndex: Sendable, Hashable {
 
     /// The entry named `name`.
     public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// The entry of a manifest's system: the one it names by `index`, else the one with the same file
+    /// (resolved against `structuresFolder`), else the one with its name; an error when a named entry is missing.
+    public func entry(for system: SystemEntry, structuresFolder: String) -> (entry: Entry?, error: String?) {
+        if let name = system.indexEntry {
+            guard let found = entry(named: name) else { return (nil, "no entry '\(name)' in \(file)") }
+            return (found, nil)
+        }
+        let indexFolder = PathText.folder(of: file)
+        let wanted = PathText.resolve(system.file, against: structuresFolder)
+        if let found = entries.first(where: { PathText.resolve($0.file, against: indexFolder) == wanted }) {
+            return (found, nil)
+        }
+        return (entry(named: system.name), nil)
+    }
 
     /// The entry whose file is `file` (compared after normalising `./` and `a/../`).
     public func entry(file: String) -> Entry? {

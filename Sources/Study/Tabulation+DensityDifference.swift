@@ -52,6 +52,7 @@ extension QuantityContext {
                 reasons.append("\(name) has no CHGCAR or CHGCAR.gz in \(folder) (a static run with LCHARG = .TRUE. writes it)")
             }
         }
+        reasons += displacedParts(d)
         let sources = zip(names, paths).map { name, path in
             SourceFile(path: path, sha256: options.hashFiles ? SHA256.hex(ofFile: path) : nil, vaspVersion: runs[name]?.status.vaspVersion)
         }
@@ -89,6 +90,25 @@ extension QuantityContext {
             result.reason = error.description
         }
         return result
+    }
+
+    /// Largest distance (Å) an atom of a Δρ part may sit from the same atom of the complex.
+    static let frozenPositionTolerance = 0.01
+
+    /// The parts whose atoms are not where the complex has them (after matching each atom to the nearest
+    /// of its species, no alignment: the grids are fixed in the cell), as reasons naming the worst atom.
+    /// Δρ of parts relaxed on their own is whole-atom ± artefacts, not a charge rearrangement.
+    func displacedParts(_ d: DensityDifferenceDefinition) -> [String] {
+        guard case .success(let whole) = usable(d.complex), let wholeStructure = whole.structure else { return [] }
+        return d.parts.compactMap { part -> String? in
+            guard case .success(let calc) = usable(part), let structure = calc.structure,
+                let worst = worstPositionMismatch(part: structure, whole: wholeStructure),
+                worst.distance > Self.frozenPositionTolerance
+            else { return nil }
+            let distance = worst.distance.isFinite ? "\(GuardNumber.text(worst.distance)) Å from the nearest \(worst.species) of" : "an element absent from"
+            return "\(part): atom \(worst.species)\(worst.atom) is \(distance) \(d.complex) (tolerance \(GuardNumber.text(Self.frozenPositionTolerance)) Å): "
+                + "the parts of Δρ must be single points frozen at their positions in the complex (fragment_of: in the manifest)"
+        }
     }
 
     /// Writes a CHGCAR_diff into the output folder (atomically; an existing file is kept without

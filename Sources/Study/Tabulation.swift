@@ -22,7 +22,8 @@ public enum StudyTabulation {
         -> StudyTabulationResult
     {
         let root = runs.hasSuffix("/") && runs.count > 1 ? String(runs.dropLast()) : runs
-        let loaded = loadAll(manifest.calculations, root: root, options: options, progress: progress)
+        let facts = SystemFacts.resolve(manifest)
+        let loaded = loadAll(manifest.calculations, root: root, facts: facts, options: options, progress: progress)
         let context = QuantityContext(manifest: manifest, runs: Dictionary(uniqueKeysWithValues: loaded.map { ($0.entry.name, $0) }), root: root, options: options)
         let energies = manifest.quantities.energies.map { context.energy($0) }
         var nebNames: [String] = []
@@ -71,11 +72,13 @@ public enum StudyTabulation {
         var warnings: [String]
     }
 
-    static func loadAll(_ entries: [CalculationEntry], root: String, options: TabulationOptions, progress: Progress?) -> [LoadedRun] {
+    static func loadAll(_ entries: [CalculationEntry], root: String, facts: [String: SystemFacts] = [:], options: TabulationOptions, progress: Progress?)
+        -> [LoadedRun]
+    {
         let slots = Mutex<[LoadedRun?]>(Array(repeating: nil, count: entries.count))
         let done = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: entries.count) { i in
-            let run = load(entries[i], root: root, options: options)
+            let run = load(entries[i], root: root, facts: entries[i].system.flatMap { facts[$0] }, options: options)
             slots.withLock { $0[i] = run }
             done.withLock { count in
                 count += 1
@@ -85,7 +88,7 @@ public enum StudyTabulation {
         return slots.withLock { $0.compactMap { $0 } }
     }
 
-    static func load(_ entry: CalculationEntry, root: String, options: TabulationOptions) -> LoadedRun {
+    static func load(_ entry: CalculationEntry, root: String, facts: SystemFacts? = nil, options: TabulationOptions) -> LoadedRun {
         let folder = "\(root)/\(entry.name)"
         if entry.neb != nil { return loadBand(entry, folder: folder, options: options) }
         let probe = RunStatus.probe(folder: folder, options: options)
@@ -107,6 +110,10 @@ public enum StudyTabulation {
             if let hash { run.hashes[calc.file] = hash }
             run.status.files = [SourceFile(path: calc.file, sha256: hash, vaspVersion: calc.settings.vaspVersion)]
             run.status.finalEnergy = calc.energy
+            if probe.state == .converged, let guarded = StateGuards.check(calc, folder: folder, facts: facts) {
+                run.status.state = guarded.state
+                run.status.reason = guarded.reason
+            }
         } catch {
             run.warnings.append("\(error)")
         }
@@ -201,6 +208,7 @@ struct QuantityContext {
         let rules = unique(names.compactMap { calcs[$0]?.rule })
         let provenance = Provenance(
             files: files, rule: "E = E(\(d.complex)) − Σ E(parts); each E: " + (rules.isEmpty ? CalculationLoader.vasprunRule : rules.joined(separator: " / ")))
+        if reasons.isEmpty { reasons += frozenAtomMismatches(complex: d.complex, parts: order, calcs: calcs) }
         guard reasons.isEmpty, let complex = calcs[d.complex]?.energyTerm(label: d.complex) else {
             return TabulatedEnergy(name: d.name, source: d.source, terms: terms, value: nil, reason: reasons.joined(separator: "; "), issues: [], provenance: provenance)
         }
@@ -208,6 +216,38 @@ struct QuantityContext {
         let result = reactionEnergy(reactants: reactants, products: [(1, complex)])
         return TabulatedEnergy(
             name: d.name, source: d.source, terms: terms, value: result.value, reason: nil, issues: result.issues.map(\.description), provenance: provenance)
+    }
+
+    /// Largest deviation (Å) allowed between the frozen atoms of a part and of the complex after superposition.
+    static let frozenAtomTolerance = 0.01
+
+    /// The parts whose frozen atoms (fixed in all three directions) do not coincide with the complex's after
+    /// the best rigid superposition: E = E(complex) − Σ E(parts) then carries the strain of atoms that could
+    /// not relax. Compared when part and complex freeze the same number of atoms with the same species in
+    /// the same order (a cluster model cut from one framework); otherwise nothing is said.
+    func frozenAtomMismatches(complex: String, parts: [String], calcs: [String: LoadedCalculation]) -> [String] {
+        guard let whole = calcs[complex].flatMap({ frozenAtoms($0, name: complex) }) else { return [] }
+        return parts.compactMap { part -> String? in
+            guard let frozen = calcs[part].flatMap({ frozenAtoms($0, name: part) }), frozen.species == whole.species,
+                let deviation = superpositionDeviation(whole.positions, frozen.positions), deviation.maximum > Self.frozenAtomTolerance
+            else { return nil }
+            let k = deviation.index
+            return "the frozen atoms of \(part) and \(complex) differ by up to \(GuardNumber.text(deviation.maximum)) Å after superposition "
+                + "(\(frozen.species[k])\(frozen.indices[k]) of \(part) vs \(whole.species[k])\(whole.indices[k]) of \(complex); RMSD \(GuardNumber.text(deviation.rmsd)) Å, "
+                + "tolerance \(GuardNumber.text(Self.frozenAtomTolerance)) Å): the energy would carry the strain of atoms that cannot relax"
+        }
+    }
+
+    /// The atoms fixed in all three directions (the output's flags, else the folder's POSCAR), with their
+    /// species and final Cartesian positions; `nil` when fewer than three atoms are frozen.
+    func frozenAtoms(_ calc: LoadedCalculation, name: String) -> (indices: [Int], species: [String], positions: [SIMD3<Double>])? {
+        guard let structure = calc.structure, let folder = runs[name]?.status.folder else { return nil }
+        let flags = structure.selectiveDynamics ?? (try? Poscar.read(path: "\(folder)/POSCAR"))?.structure.selectiveDynamics
+        guard let flags, flags.count == structure.count else { return nil }
+        let indices = flags.indices.filter { flags[$0] == .fixed }
+        guard indices.count >= 3 else { return nil }
+        let cartesian = structure.cartesianPositions
+        return (indices, indices.map { structure.species[$0] }, indices.map { cartesian[$0] })
     }
 
     // MARK: NEB and pathways
@@ -280,12 +320,21 @@ struct QuantityContext {
                     : "no energy-only fit: the path coordinate does not increase between every pair of images (two images coincide)")
             }
         }
+        // An end-point relaxation that is not the state it claims (collapsed) or not the calculation's
+        // output (mismatch) makes the step meaningless, whatever the band's own images say.
+        let invalidEnds = [entry.initial, entry.final].compactMap { runs[$0] }.filter { $0.status.state == .collapsed || $0.status.state == .mismatch }
+        for end in invalidEnds {
+            reasons.append("end point \(end.entry.name) is \(end.status.state.rawValue): \(end.status.reason)")
+            barrierForce = nil
+            barrierEnergy = nil
+        }
         let endStates = [run.status.images.first, run.status.images.last].compactMap { $0 }.filter { $0.state != .missing && $0.state != .converged }
         var dE = reactionEnergy
         if dE != nil, let bad = endStates.first {
             reasons.append("end point \(bad.label) is \(bad.state.rawValue): \(bad.reason)")
             dE = nil
         }
+        if !invalidEnds.isEmpty { dE = nil }
         if dE == nil && reactionEnergy == nil { reasons.append("an end point of \(name) has no energy: no ΔE") }
         return TabulatedNeb(
             calculation: name, analysis: analysis, energyFiles: band.images.map { $0.energyFile ?? "" }, barrierForceFit: barrierForce,
@@ -477,7 +526,7 @@ struct QuantityContext {
         let window = d.window.map { $0[0]...$0[1] }
         let shell = OrbitalShell(rawValue: d.orbital) ?? .d
         var labels = d.elements
-        if let sites = d.sites { labels.append("sites " + sites.map { String($0 + 1) }.joined(separator: ",")) }
+        if let sites = d.sites { labels.append("sites " + sites.map { String($0) }.joined(separator: ",")) }
         let states = d.calculations.map { electronicState($0, definition: d, shell: shell, window: window) }
         return TabulatedElectronic(name: d.name, source: d.source, orbital: d.orbital, window: window, selections: labels, states: states)
     }
@@ -503,7 +552,7 @@ struct QuantityContext {
         if dos.partial == nil { notes.append("no projected DOS (LORBIT not set): no band centres") }
         var bands: [TabulatedBand] = []
         var selections: [(String, [Int])] = d.elements.map { e in (e, Analysis.atoms(ofElement: e, species: run.atoms)) }
-        if let sites = d.sites { selections.append(("sites " + sites.map { String($0 + 1) }.joined(separator: ","), sites.filter { $0 < run.atoms.count })) }
+        if let sites = d.sites { selections.append(("sites " + sites.map { String($0) }.joined(separator: ","), sites.filter { $0 < run.atoms.count })) }
         for (label, atoms) in selections {
             guard !atoms.isEmpty else {
                 notes.append("\(label): no such atom in \(name)")
@@ -514,9 +563,35 @@ struct QuantityContext {
             bands.append(TabulatedBand(
                 label: label, summed: found.first { $0.spin == .summed }, up: found.first { $0.spin == .up }, down: found.first { $0.spin == .down }))
         }
-        return TabulatedElectronicState(
+        var state = TabulatedElectronicState(
             calculation: name, efermi: dos.efermi, bandEdges: run.eigenvalues.flatMap { bandEdges($0) }, dosGap: dosGap(dos), bands: bands, dos: dos,
             reason: nil, notes: notes, provenance: provenance)
+        state.metal = run.eigenvalues.map { isMetal($0, efermi: dos.efermi) } ?? false
+        if state.metal { state.notes.append("E_F lies inside a band: metal, gap 0 (pymatgen get_band_gap)") }
+        guard dos.spinCount == 2, let eigen = run.eigenvalues, eigen.spinCount == 2 else { return state }
+        state.fixedMoment = (run.parameters["NUPDOWN"]?.double ?? -1) >= 0
+        state.channels = Self.spinChannels(dos, eigenvalues: eigen, selections: selections.map(\.1), shell: shell, window: window)
+        if state.fixedMoment {
+            state.notes.append("NUPDOWN is fixed: VASP's E_F is one channel's; the gap, DOS gap and band centres per spin channel (each from its own mid-gap) are the ones to quote; the summed numbers are relative to VASP's E_F")
+        }
+        return state
+    }
+
+    /// Gap, DOS gap and band descriptors of each spin channel, each referenced to the channel's own mid-gap.
+    static func spinChannels(_ dos: DensityOfStates, eigenvalues: BandEigenvalues, selections: [[Int]], shell: OrbitalShell, window: ClosedRange<Double>?)
+        -> [TabulatedSpinChannel]
+    {
+        [(SpinChannel.up, 0), (SpinChannel.down, 1)].map { channel, index in
+            let reference = spinReference(eigenvalues, spin: index)
+            let bands = selections.map { atoms -> BandDescriptors? in
+                guard !atoms.isEmpty else { return nil }
+                return bandDescriptors(dos, atoms: atoms, shell: shell, window: window, references: reference.map { [channel: $0] } ?? [:])
+                    .first { $0.spin == channel }
+            }
+            return TabulatedSpinChannel(
+                spin: channel, reference: reference, bandEdges: bandEdges(eigenvalues, spin: index),
+                dosGap: dosGap(dos, spin: channel, separator: reference), bands: bands)
+        }
     }
 
     // MARK: Helpers

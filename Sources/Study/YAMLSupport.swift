@@ -392,22 +392,30 @@ struct JobSettings: Decodable, Sendable, Hashable {
 }
 
 /// Paths written in YAML files, resolved against the folder of the file that names them.
-enum PathText {
+/// Lexical path arithmetic (no file system access).
+public enum PathText {
+    /// `path` without trailing slashes; `/` stays `/`, and an empty path is `.`.
+    public static func trimmingTrailingSlash(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        return p.isEmpty ? "." : String(p)
+    }
+
     /// The folder part of `path` (`.` when it has none).
-    static func folder(of path: String) -> String {
+    public static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let head = String(path[..<slash])
         return head.isEmpty ? "/" : head
     }
 
     /// `relative` resolved against `folder` (unchanged when absolute), with `.` and `x/..` removed lexically.
-    static func resolve(_ relative: String, against folder: String) -> String {
+    public static func resolve(_ relative: String, against folder: String) -> String {
         if relative.hasPrefix("/") { return normalize(relative) }
         return normalize(folder == "." ? relative : folder + "/" + relative)
     }
 
     /// `a/./b/../c` → `a/c`; leading `..` kept; `""` → `.`.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/") {
@@ -425,7 +433,7 @@ enum PathText {
     }
 
     /// `to` relative to the folder `from` (both relative to the same root, normalised).
-    static func relative(_ to: String, from: String) -> String {
+    public static func relative(_ to: String, from: String) -> String {
         let a = from == "." ? [] : from.split(separator: "/")
         let b = to == "." ? [] : to.split(separator: "/")
         var common = 0

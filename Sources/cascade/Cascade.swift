@@ -25,12 +25,13 @@ struct Cascade: ParsableCommand {
               cascade parse --json relax/tfsi/vasprun.xml.gz static/copc/ > runs.jsonl
               cascade dos static/copc/ --element Co --format json
               cascade neb neb/copc/1-ns-cleavage --plot barrier.svg
-              cascade chgdiff static/tfsi@copc/ static/copc/ relax/tfsi/ --out CHGCAR_diff --planar z
+              cascade chgdiff static/tfsi-on-copc/ static/copc/ relax/tfsi/ --out CHGCAR_diff --planar z
             """,
         subcommands: [Generate.self, Parse.self, Tabulate.self],
         groupedSubcommands: [
             CommandGroup(name: "Single-purpose analyses", subcommands: [Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self]),
             CommandGroup(name: "Charge densities and trajectories", subcommands: [Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self]),
             CommandGroup(name: "Setup", subcommands: [Doctor.self, Init.self]),
+            CommandGroup(name: "On the compute node (job scripts call these)", subcommands: [Images.self, Fragment.self]),
         ])
 }

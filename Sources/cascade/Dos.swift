@@ -74,7 +74,7 @@ struct Dos: ParsableCommand {
 
     func run() throws {
         do {
-            let run = try RunLoader.vasprun(file, options: VasprunOptions(readDOS: true, readEigenvalues: false, readProjections: false))
+            let run = try RunLoader.vasprun(file, options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
             VolumetricCLI.printWarnings(run.warnings)
             guard let dos = run.dos else {
                 throw ValidationError("\(RunLoader.vasprunPath(for: file)) has no <dos> block (the run wrote no DOS)")
@@ -87,7 +87,16 @@ struct Dos: ParsableCommand {
             let empty = groups.filter { $0.bands.isEmpty }.map(\.selection.label)
             if !empty.isEmpty, dos.partial != nil { notes.append("no \(shell.rawValue) states (∫ρ = 0) for: \(empty.joined(separator: ", "))") }
             let channels: [SpinChannel] = dos.spinCount == 2 ? [.summed, .up, .down] : [.summed]
-            let gaps = channels.compactMap { c in dosGap(dos, tolerance: tolerance, absoluteTolerance: absoluteTolerance, spin: c).map { (c, $0) } }
+            // A channel's gap is searched around its own mid-gap: with NUPDOWN fixed, VASP's E_F is one channel's.
+            let separators: [SpinChannel: Double] = run.eigenvalues.map { e in
+                e.spinCount == 2 ? [.up: spinReference(e, spin: 0), .down: spinReference(e, spin: 1)].compactMapValues { $0 } : [:]
+            } ?? [:]
+            let gaps = channels.compactMap { c in
+                dosGap(dos, tolerance: tolerance, absoluteTolerance: absoluteTolerance, spin: c, separator: separators[c]).map { (c, $0) }
+            }
+            if !separators.isEmpty {
+                notes.append("the gap of each spin channel is searched around that channel's mid-gap (HOMO_σ + LUMO_σ)/2, the summed one around E_F")
+            }
             let path = RunLoader.vasprunPath(for: file)
             let tables = [
                 DosReport.bandTable(groups.filter { !$0.bands.isEmpty }, efermi: dos.efermi, window: range, notes: ["file: \(path)"] + notes),

@@ -90,10 +90,19 @@ enum VasprunReport {
 
     private static func bandGap(_ run: Vasprun) -> JSONValue {
         guard let eigen = run.eigenvalues, let edges = bandEdges(eigen) else { return .null }
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("gap", .finite(edges.gap)), ("cbm", .finite(edges.cbm)), ("vbm", .finite(edges.vbm)),
             ("direct", .bool(edges.isDirect)),
-        ])
+        ]
+        if let efermi = run.efermi { members.append(("metal", .bool(isMetal(eigen, efermi: efermi)))) }
+        if eigen.spinCount == 2 {
+            members.append(("per_spin", .array((0..<2).map { s in
+                bandEdges(eigen, spin: s).map { e in
+                    .object([("spin", .string(s == 0 ? "up" : "down")), ("gap", .finite(e.gap)), ("cbm", .finite(e.cbm)), ("vbm", .finite(e.vbm)), ("direct", .bool(e.isDirect))])
+                } ?? .null
+            })))
+        }
+        return .object(members)
     }
 
     /// Spin labels as pymatgen writes them: "1" (up) and "-1" (down), sorted as strings.
@@ -154,9 +163,19 @@ enum VasprunReport {
             add("converged", "electronic \(yesNo(run.convergedElectronic)) (last complete step), ionic unknown: the file ends before the run did")
         }
         add("Fermi level", run.efermi.map { format($0, 4) + " eV" } ?? "none")
-        if let eigen = run.eigenvalues, let edges = bandEdges(eigen) {
+        if let eigen = run.eigenvalues, let efermi = run.efermi, isMetal(eigen, efermi: efermi) {
+            add("gap (eigenvalues)", "metal, 0: E_F lies inside a band (pymatgen get_band_gap)")
+        } else if let eigen = run.eigenvalues, let edges = bandEdges(eigen) {
             let kind = eigen.kpointCount == 1 ? "HOMO–LUMO" : (edges.isDirect ? "direct" : "indirect")
             add("gap (eigenvalues)", "\(format(edges.gap, 4)) eV \(kind); VBM \(format(edges.vbm, 4)), CBM \(format(edges.cbm, 4))")
+            if eigen.spinCount == 2 {
+                let perSpin: [String] = [(0, "↑"), (1, "↓")].map { s, arrow in
+                    guard let e = bandEdges(eigen, spin: s) else { return "\(arrow) none" }
+                    return "\(arrow) \(format(e.gap, 4)) eV (VBM \(format(e.vbm, 4)), CBM \(format(e.cbm, 4)))"
+                }
+                let fixed = (run.parameters["NUPDOWN"]?.double ?? -1) >= 0
+                add("gap per spin", perSpin.joined(separator: ", ") + (fixed ? "; NUPDOWN fixed: quote these, the E_F above is one channel's" : ""))
+            }
         } else {
             add("gap (eigenvalues)", "none")
         }

@@ -110,3 +110,40 @@ func bandEigenvalues(_ levels: [[[(Double, Double)]]]) -> BandEigenvalues {
         #expect(homoLumo(bandEigenvalues([[[(-1, 1), (0, 1)]]])) == nil)
     }
 }
+
+/// Metals (E_F inside a band) and per-spin edges on hand-made eigenvalues.
+@Suite struct MetalAndSpinEdgesTests {
+    /// Two k-points, two bands per spin; `energies`/`occupations` in [spin][k][band] order.
+    func eigen(spins: Int, _ e: [Double], _ o: [Double]) -> BandEigenvalues {
+        BandEigenvalues(
+            energies: ShapedArray(shape: [spins, 2, 2], values: ContiguousArray(e))!,
+            occupations: ShapedArray(shape: [spins, 2, 2], values: ContiguousArray(o))!)
+    }
+
+    @Test func bandCrossingTheFermiLevelIsAMetal() {
+        // Band 0 runs from −1 to +1 eV across the k-points with E_F = 0: a half-filled band.
+        let e = eigen(spins: 1, [-1, 3, 1, 4], [2, 0, 0, 0])
+        #expect(isMetal(e, efermi: 0))
+        // The occupation rule alone calls it gapped (VBM −1, CBM 1): what pymatgen's get_band_gap avoids.
+        #expect(bandEdges(e)?.gap == 2)
+        let insulator = eigen(spins: 1, [-1, 3, -0.5, 4], [2, 0, 2, 0])
+        #expect(!isMetal(insulator, efermi: 0))
+    }
+
+    @Test func partialOccupationAtOneKpointIsNotACrossing() {
+        // A partly filled degenerate level (vasprun.nonlm.xml.gz has one): pymatgen's is_metal says no.
+        let e = eigen(spins: 1, [-1, 0.01, -1, 0.011], [2, 1, 2, 0.9])
+        #expect(!isMetal(e, efermi: 0.005))
+    }
+
+    @Test func perSpinEdgesUseOnlyTheirChannel() {
+        // Up: occupied to −1, empty from 2. Down: occupied to 0.5, empty from 1.
+        let e = eigen(spins: 2, [-3, 2, -1, 2.5, -2, 1, 0.5, 1.5], [1, 0, 1, 0, 1, 0, 1, 0])
+        #expect(bandEdges(e, spin: 0)?.gap == 3)
+        #expect(bandEdges(e, spin: 1)?.gap == 0.5)
+        #expect(bandEdges(e)?.gap == 0.5)
+        #expect(spinReference(e, spin: 0) == 0.5)
+        #expect(spinReference(e, spin: 1) == 0.75)
+        #expect(bandEdges(e, spin: -1) == nil)
+    }
+}

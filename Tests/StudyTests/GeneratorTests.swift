@@ -94,7 +94,11 @@ import VASP
         #expect(job.hasSuffix("srun vasp_gam\n"))
         #expect(!job.contains("{{"))
         let nebJob = try StudyFixture.read(neb + "/job.sh")
-        #expect(nebJob.contains("cp ../../relax/turned/CONTCAR 05/POSCAR"))
+        // The band is interpolated on the node between the relaxed end points, never the unrelaxed starts.
+        #expect(nebJob.contains("test -s ../../relax/turned/CONTCAR ||"))
+        #expect(nebJob.contains("\"$CASCADE\" images ../../relax/tfsi/CONTCAR ../../relax/turned/CONTCAR --images 4 --method linear --out . --force"))
+        #expect(nebJob.contains("cp ../../relax/turned/OUTCAR 05/OUTCAR"))
+        #expect(nebJob.contains("command -v \"$CASCADE\""))
         #expect(nebJob.contains("#SBATCH --nodes=5"))
 
         // submit.sh: relax before static/Bader, end points before NEB.
