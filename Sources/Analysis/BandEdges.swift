@@ -88,3 +88,25 @@ public func isMetal(_ eigenvalues: BandEigenvalues, efermi: Double, tolerance: D
     }
     return false
 }
+
+/// The total magnetisation N↑ − N↓ (μ_B) from the occupations of a spin-polarised run, each k-point
+/// weighted by `weights` (vasprun.xml's, summing to 1): what a free-spin calculation (no NUPDOWN) settled
+/// on, and NUPDOWN itself when it was fixed. `nil` for one spin channel or weights that do not match.
+public func totalMagnetization(_ eigenvalues: BandEigenvalues, weights: [Double]) -> Double? {
+    guard eigenvalues.spinCount == 2, weights.count == eigenvalues.kpointCount else { return nil }
+    let o = eigenvalues.occupations.values
+    let nk = eigenvalues.kpointCount, nb = eigenvalues.bandCount
+    guard o.count == 2 * nk * nb else { return nil }
+    let total = weights.reduce(0, +)
+    guard total > 0 else { return nil }
+    var m = 0.0
+    for k in 0..<nk {
+        var up = 0.0, down = 0.0
+        for b in 0..<nb {
+            up += o[k * nb + b]
+            down += o[(nk + k) * nb + b]
+        }
+        m += weights[k] * (up - down)
+    }
+    return m / total
+}

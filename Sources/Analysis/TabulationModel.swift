@@ -108,6 +108,9 @@ public struct CalculationStatus: Sendable, Hashable {
     public var files: [SourceFile]
     /// Per image, NEB calculations only.
     public var images: [ImageStatus]
+    /// N↑ − N↓ (μ_B) of the last step of a spin-polarised run (``totalMagnetization(_:weights:)``): the
+    /// moment a free-spin state settled on.
+    public var magnetization: Double? = nil
 
     public init(
         name: String, folder: String, isNeb: Bool, state: CalculationState, reason: String, finalEnergy: Double? = nil,

@@ -48,11 +48,16 @@ public enum TabulationReport {
             TableColumn(key: "vasp_version", title: "VASP"),
             TableColumn(key: "reason", title: "reason"),
         ])
+        // N↑ − N↓ only when some run is spin-polarised: the moment a free-spin state settled on.
+        let magnetic = t.statuses.contains { $0.magnetization != nil }
+        if magnetic { table.columns.insert(TableColumn(key: "magnetization", title: "M", unit: "μB", decimals: 3), at: 4) }
         for s in t.statuses {
-            table.append([
+            var row: [TableCell] = [
                 .text(s.name), .text(s.isNeb ? "neb (\(max(s.images.count - 2, 0)) images)" : "single"), .text(s.state.rawValue),
                 cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, .text(s.reason),
-            ])
+            ]
+            if magnetic { row.insert(s.magnetization.map(TableCell.number) ?? .empty, at: 4) }
+            table.append(row)
         }
         // The referee's states (mismatch, collapsed) are listed only when some calculation is in one.
         let states = CalculationState.allCases.filter { ![.mismatch, .collapsed].contains($0) || t.count($0) > 0 }
@@ -309,7 +314,7 @@ public enum TabulationReport {
     static func statusJSON(_ s: CalculationStatus) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("name", .string(s.name)), ("folder", .string(s.folder)), ("kind", .string(s.isNeb ? "neb" : "single")),
-            ("status", .string(s.state.rawValue)), ("reason", .string(s.reason)), ("final_energy", .finite(s.finalEnergy)),
+            ("status", .string(s.state.rawValue)), ("reason", .string(s.reason)), ("final_energy", .finite(s.finalEnergy)), ("magnetization", .finite(s.magnetization)),
             ("vasp_version", s.vaspVersion.map(JSONValue.string) ?? .null),
             ("files", .array(s.files.map { .object([("path", .string($0.path)), ("sha256", $0.sha256.map(JSONValue.string) ?? .null)]) })),
         ]

@@ -97,6 +97,7 @@ public enum StudyTabulation {
             status: CalculationStatus(name: entry.name, folder: folder, isNeb: false, state: probe.state, reason: probe.reason,
                 finalEnergy: probe.energy, vaspVersion: probe.vaspVersion),
             calculation: nil, band: nil, hashes: [:], warnings: [])
+        run.status.magnetization = probe.magnetization
         guard !probe.outputs.isEmpty else { return run }
         do {
             // A complete vasprun.xml is what CalculationLoader.load would pick: reuse the status read.

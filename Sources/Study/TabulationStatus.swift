@@ -39,6 +39,8 @@ struct RunProbe: Sendable {
     var vaspVersion: String?
     var energy: Double?
     var maxForce: Double?
+    /// N↑ − N↓ (μ_B) of a spin-polarised vasprun.xml, else OUTCAR's last `magnetization` value.
+    var magnetization: Double? = nil
     /// vasprun.xml / OUTCAR that exist in the folder.
     var outputs: [String]
     /// The complete vasprun.xml read to decide the state (no DOS, eigenvalues or projections), kept so that
@@ -64,9 +66,10 @@ enum RunStatus {
         var vasprunProblem = ""
         if FileSystem.exists(vasprunPath) {
             do {
-                let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
+                let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: true, readProjections: false))
                 var probe = fromVasprun(v, path: vasprunPath, age: age, nebImage: nebImage, options: options)
                 probe.outputs = outputs
+                if let e = v.eigenvalues, let w = v.kpoints?.weights { probe.magnetization = totalMagnetization(e, weights: w) }
                 if v.complete && v.finalEnergy != nil { probe.vasprun = v }
                 if nebImage, let outcarPath, let o = try? Outcar.read(path: outcarPath), probe.state == .converged || probe.state == .unconverged {
                     applyForceCriterion(&probe, maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, ediffg: o.ediffg, file: outcarPath)
@@ -87,6 +90,7 @@ enum RunStatus {
             let o = try Outcar.read(path: outcarPath)
             var probe = fromOutcar(o, path: outcarPath, age: age, nebImage: nebImage, options: options)
             probe.outputs = outputs
+            if o.totalMagnetizationVector.count == 1 { probe.magnetization = o.totalMagnetizationVector[0] }
             if !vasprunProblem.isEmpty { probe.reason = vasprunProblem + "; " + probe.reason }
             return probe
         } catch {

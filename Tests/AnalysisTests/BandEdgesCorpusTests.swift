@@ -74,3 +74,19 @@ import VASP
         #expect(isMetal(eigen, efermi: try #require(v.efermi)) == false)
     }
 }
+
+/// N↑ − N↓ from the occupations (what `tabulate` reports for a free-spin state).
+@Suite struct MagnetizationCorpusTests {
+    /// vasprun.nonlm.xml.gz fixes NUPDOWN = 6: the occupations must add up to exactly that moment.
+    @Test func fixedMomentIsRecovered() throws {
+        try #require(AnalysisCorpusSupport.available || !AnalysisCorpusSupport.isCI)
+        guard AnalysisCorpusSupport.available else { return }
+        let run = try Vasprun.read(
+            path: AnalysisCorpusSupport.path("vasprun/pymatgen/vasprun.nonlm.xml.gz"),
+            options: VasprunOptions(readDOS: false, readEigenvalues: true, readProjections: false))
+        let eigenvalues = try #require(run.eigenvalues)
+        let weights = try #require(run.kpoints?.weights)
+        let m = try #require(totalMagnetization(eigenvalues, weights: weights))
+        #expect(abs(m - 6) < 1e-3, "M = \(m)")
+    }
+}

@@ -141,7 +141,7 @@ import Testing
         let md = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "md"])
         #expect(md.stdout.hasPrefix("**Calculations in ") && md.stdout.contains("| relax/ir-bulk | single | converged |"))
         let csv = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("# Calculations in ") && csv.stdout.contains("\ncalculation,kind,status,final_energy,vasp_version,reason\n"))
+        #expect(csv.stdout.hasPrefix("# Calculations in ") && csv.stdout.contains("\ncalculation,kind,status,final_energy,magnetization,vasp_version,reason\n"))
         #expect(csv.stdout.contains("site0,,-3.78035"))
         let tex = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "tex"])
         #expect(tex.stdout.contains("\\begin{tabular}") && tex.stdout.contains("\\bottomrule"))
