@@ -60,6 +60,8 @@ public struct DoctorSection: Sendable, Hashable {
         case jobTemplate = "Job-script template"
         /// What `cascade generate --dry-run` would report as errors.
         case plan = "Generation plan"
+        /// What a referee would check on the structures: frozen atoms, Δρ parts, declared bonds, charged cells, spin.
+        case referee = "Referee checks"
     }
 
     /// The part checked.
@@ -148,6 +150,7 @@ public enum StudyDoctor {
         var structures = DoctorSection(topic: .structures)
         var templates = DoctorSection(topic: .jobTemplate)
         var planSection = DoctorSection(topic: .plan)
+        var refereeSection = DoctorSection(topic: .referee)
         var labels: [String]?
         if let loaded = loadManifest(path, into: &manifestSection) {
             let (manifest, sets) = loaded
@@ -156,15 +159,17 @@ public enum StudyDoctor {
             let plan = checkPlan(manifest, blocked: structures.worst == .problem || templates.worst == .problem)
             planSection.findings = plan.findings
             labels = plan.labels
+            refereeSection.findings = plan.plan.map { RefereeChecks.run(manifest, plan: $0) } ?? [DoctorFinding(.note, "not checked: no generation plan")]
         } else {
             let skipped = DoctorFinding(.note, "not checked: the manifest could not be read (see Manifest)")
             structures.findings = [skipped]
             templates.findings = [skipped]
             planSection.findings = [skipped]
+            refereeSection.findings = [skipped]
         }
         let potcarSection = DoctorSection(
             topic: .potcarLibrary, findings: PotcarCheck.run(labels: labels, folder: folder, environment: environment))
-        return DoctorReport(manifestFile: path, sections: [potcarSection, manifestSection, structures, templates, planSection])
+        return DoctorReport(manifestFile: path, sections: [potcarSection, manifestSection, structures, templates, planSection, refereeSection])
     }
 
     // MARK: Manifest
@@ -275,19 +280,19 @@ public enum StudyDoctor {
 
     /// `cascade generate --dry-run`'s errors (unless `blocked` by a problem found already) and the
     /// POTCAR labels the study uses, in order of first use.
-    static func checkPlan(_ manifest: StudyManifest, blocked: Bool) -> (findings: [DoctorFinding], labels: [String]?) {
+    static func checkPlan(_ manifest: StudyManifest, blocked: Bool) -> (findings: [DoctorFinding], labels: [String]?, plan: GenerationPlan?) {
         let plan: GenerationPlan
         do {
             plan = try GenerationPlan.make(manifest: manifest, options: GenerationOptions(outputFolder: manifest.study))
         } catch {
-            return ([DoctorFinding(.problem, "\(error)", fix: "see docs/study-manifest.md")], nil)
+            return ([DoctorFinding(.problem, "\(error)", fix: "see docs/study-manifest.md")], nil, nil)
         }
         var labels: [String] = []
         for calc in plan.calculations {
             for label in calc.potcar.labels where !labels.contains(label) { labels.append(label) }
         }
         if blocked {
-            return ([DoctorFinding(.note, "not checked: fix the problems with structures and job templates first")], labels)
+            return ([DoctorFinding(.note, "not checked: fix the problems with structures and job templates first")], labels, nil)
         }
         let errors = plan.allErrors.filter { !$0.contains("ZVAL") }
         guard !errors.isEmpty else {
@@ -296,7 +301,7 @@ public enum StudyDoctor {
             if !warnings.isEmpty {
                 findings.append(DoctorFinding(.note, "\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (cascade generate --dry-run shows them)"))
             }
-            return (findings, labels)
+            return (findings, labels, plan)
         }
         let shown = 20
         var findings = errors.prefix(shown).map {
@@ -306,7 +311,7 @@ public enum StudyDoctor {
             findings.append(DoctorFinding(.problem, "… and \(errors.count - shown) more errors",
                 fix: "cascade generate \(manifest.file) --dry-run lists them all"))
         }
-        return (findings, labels)
+        return (findings, labels, plan)
     }
 }
 
