@@ -16,6 +16,19 @@ enum FileSystem {
         var info = stat()
         return stat(path, &info) == 0
     }
+
+    /// The bytes of a file exactly as stored (no decompression), or `nil` when it cannot be read.
+    static func bytes(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n > 0 { out.append(contentsOf: chunk[0..<n]) }
+            if n < chunk.count { return ferror(file) == 0 ? out : nil }
+        }
+    }
 }
 
 /// How ``Generator`` puts each generated file on disk: `write(bytes, path, mode)` must write the whole

@@ -103,6 +103,8 @@ public struct GenerationPlan: Sendable {
     public var warnings: [String]
     /// Study-level problems that do.
     public var errors: [String]
+    /// `--only` chose part of the study: the submission script covers that part only (`submit-only.sh`).
+    public var isSubset: Bool = false
 
     /// Every error, study-level first, then per calculation (`name: message`).
     public var allErrors: [String] {

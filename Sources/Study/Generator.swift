@@ -24,6 +24,8 @@ public struct GenerationReport: Sendable, Hashable {
     public var staleImageFolders: [String]
     /// Every file written, relative to the output folder, in the order written.
     public var writtenFiles: [String] = []
+    /// Files edited by hand and replaced with `force`, each kept as the backup named here.
+    public var backups: [String] = []
 }
 
 /// ``Generator/write(_:force:writer:)`` stopped part-way because a folder or file could not be
@@ -79,8 +81,9 @@ public struct GenerationFailure: Error, Sendable, CustomStringConvertible {
 public enum Generator {
     /// Writes the plan.
     /// - Parameter writer: how each file reaches the disk (``FileWriter/atomic``; tests inject failures).
-    /// - Throws: ``StudyError/planHasErrors(_:)``, ``StudyError/outputsPresent(_:)`` (nothing written),
-    ///   or ``GenerationFailure`` (what was and was not written) when the file system refuses part-way.
+    /// - Throws: ``StudyError/planHasErrors(_:)``, ``StudyError/outputsPresent(_:)``,
+    ///   ``StudyError/editedByHand(_:)`` (nothing written), or ``GenerationFailure`` (what was and was not
+    ///   written) when the file system refuses part-way.
     @discardableResult
     public static func write(_ plan: GenerationPlan, force: Bool = false, writer: FileWriter = .atomic) throws -> GenerationReport {
         guard plan.isValid else { throw StudyError.planHasErrors(plan.allErrors) }
@@ -93,26 +96,94 @@ public enum Generator {
         }
         if !occupied.isEmpty && !force { throw StudyError.outputsPresent(occupied) }
         var report = GenerationReport(
-            outputFolder: root, folders: [], files: 0, potcars: 0, potcarSpecs: 0, submitScript: root + "/submit.sh",
+            outputFolder: root, folders: [], files: 0, potcars: 0, potcarSpecs: 0, submitScript: root + "/" + submitScriptName(plan),
             staleImageFolders: [])
-        var current: Int?
+        let files = try plannedFiles(plan, report: &report)
+        let record = GenerationRecord.read(root: root)
+        let edited = record.editedFiles(files, root: root)
+        if !edited.isEmpty && !force { throw StudyError.editedByHand(edited.map { "\($0.path)\n\($0.diff)" }) }
+        var current: String?
         do {
             try AtomicFile.makeFolders(root)
-            for (index, calc) in plan.calculations.enumerated() {
-                current = index
-                try write(calc, root: root, writer: writer, report: &report)
+            report.backups = try edited.map { try GenerationRecord.backUp(folder($0.path, in: root)) }
+            for file in files {
+                if file.calculation != current, let previous = current { report.folders.append(previous) }
+                current = file.calculation
+                try AtomicFile.makeFolders(PathText.folder(of: folder(file.path, in: root)))
+                try put(file.bytes, file.path, root: root, mode: file.mode, writer: writer, report: &report)
             }
+            if let last = current { report.folders.append(last) }
             current = nil
-            let jobs = plan.calculations.map { SubmitScript.Job(folder: $0.name, dependencies: $0.dependencies) }
-            try put(SubmitScript.render(study: plan.study, jobs: jobs), "submit.sh", root: root, mode: 0o755, writer: writer, report: &report)
+            try record.updated(with: files).write(root: root)
         } catch {
             let names = plan.calculations.map(\.name)
-            let notWritten = current.map { Array(names[$0...]) } ?? []
+            let notWritten = current.flatMap { names.firstIndex(of: $0) }.map { Array(names[$0...]) } ?? []
             throw GenerationFailure(
                 written: report, path: failedPath(error) ?? root, reason: String(describing: error),
-                notWritten: notWritten, incomplete: current.map { names[$0] })
+                notWritten: notWritten, incomplete: current)
         }
         return report
+    }
+
+    /// `submit.sh` for the whole study; `submit-only.sh` when `--only` selected part of it, so that the
+    /// study's own chain is never replaced by a shorter one.
+    static func submitScriptName(_ plan: GenerationPlan) -> String { plan.isSubset ? "submit-only.sh" : "submit.sh" }
+
+    /// One file the generation writes: its path relative to the output folder, bytes, permission bits and
+    /// calculation (`nil` for the submission script).
+    struct PlannedFile {
+        var path: String
+        var bytes: [UInt8]
+        var mode: mode_t?
+        var calculation: String?
+        /// POTCARs are licensed: never shown in a diff.
+        var isLicensed: Bool { path.hasSuffix("/POTCAR") }
+    }
+
+    /// Every file of the plan in the order written: per calculation INCAR, KPOINTS, POTCAR (or .spec), the
+    /// POSCAR(s), `job.sh` last; then the submission script.
+    static func plannedFiles(_ plan: GenerationPlan, report: inout GenerationReport) throws -> [PlannedFile] {
+        var out: [PlannedFile] = []
+        for calc in plan.calculations { out += try files(calc, root: plan.outputFolder, report: &report) }
+        let jobs = plan.calculations.map { SubmitScript.Job(folder: $0.name, dependencies: $0.dependencies) }
+        out.append(PlannedFile(path: submitScriptName(plan), bytes: Array(SubmitScript.render(study: plan.study, jobs: jobs).utf8), mode: 0o755, calculation: nil))
+        return out
+    }
+
+    /// The files of one calculation folder.
+    static func files(_ calc: PlannedCalculation, root: String, report: inout GenerationReport) throws -> [PlannedFile] {
+        let name = calc.name
+        let dir = folder(name, in: root)
+        var out: [PlannedFile] = []
+        func add(_ text: String, _ relative: String, mode: mode_t? = nil) {
+            out.append(PlannedFile(path: relative, bytes: Array(text.utf8), mode: mode, calculation: name))
+        }
+        add(calc.incar.text(), name + "/INCAR")
+        add(calc.kpoints.text(), name + "/KPOINTS")
+        if calc.potcar.isFromLibrary {
+            out.append(PlannedFile(path: name + "/POTCAR", bytes: try calc.potcar.potcarBytes(for: dir + "/POTCAR"), mode: nil, calculation: name))
+            report.potcars += 1
+        } else {
+            add(calc.potcar.specText, name + "/POTCAR.spec")
+            report.potcarSpecs += 1
+        }
+        let order = calc.potcar.labels.map { PotcarSingle(label: $0).element }
+        switch calc.geometry {
+        case .single(let structure):
+            add(try poscarText(Poscar(comment: calc.poscarComment, structure: structure), order: order, path: dir + "/POSCAR"), name + "/POSCAR")
+        case .neb(let path, let method):
+            let last = path.images.count - 1
+            for (k, image) in path.images.enumerated() {
+                let role = k == 0 ? "initial state" : k == last ? "final state" : "image \(k) of \(last - 1) (\(method.rawValue))"
+                let relative = name + "/" + imageName(k) + "/POSCAR"
+                add(try poscarText(Poscar(comment: "\(name) \(imageName(k)): \(role)", structure: image), order: order, path: folder(relative, in: root)), relative)
+            }
+            for k in (last + 1)..<100 where FileSystem.isDirectory(dir + "/" + imageName(k)) {
+                report.staleImageFolders.append(name + "/" + imageName(k))
+            }
+        }
+        add(calc.jobScript, name + "/job.sh", mode: 0o755)
+        return out
     }
 
     /// The path a write error names.
@@ -124,11 +195,6 @@ public enum Generator {
         }
     }
 
-    /// Writes `text` to `root/relative` through `writer` and records it; `mode` for scripts (see ``FileWriter``).
-    static func put(_ text: String, _ relative: String, root: String, mode: mode_t? = nil, writer: FileWriter, report: inout GenerationReport) throws {
-        try put(Array(text.utf8), relative, root: root, mode: mode, writer: writer, report: &report)
-    }
-
     static func put(_ bytes: [UInt8], _ relative: String, root: String, mode: mode_t? = nil, writer: FileWriter, report: inout GenerationReport) throws {
         try writer.write(bytes, folder(relative, in: root), mode)
         report.files += 1
@@ -137,43 +203,6 @@ public enum Generator {
 
     static func folder(_ name: String, in root: String) -> String {
         root == "." ? name : root + "/" + name
-    }
-
-    /// One calculation folder: INCAR, KPOINTS, POTCAR (or POTCAR.spec), the POSCAR(s), then `job.sh`.
-    static func write(_ calc: PlannedCalculation, root: String, writer: FileWriter, report: inout GenerationReport) throws {
-        let name = calc.name
-        let dir = folder(name, in: root)
-        try AtomicFile.makeFolders(dir)
-        try put(calc.incar.text(), name + "/INCAR", root: root, writer: writer, report: &report)
-        try put(calc.kpoints.text(), name + "/KPOINTS", root: root, writer: writer, report: &report)
-        if calc.potcar.isFromLibrary {
-            try put(calc.potcar.potcarBytes(for: dir + "/POTCAR"), name + "/POTCAR", root: root, writer: writer, report: &report)
-            report.potcars += 1
-        } else {
-            try put(calc.potcar.specText, name + "/POTCAR.spec", root: root, writer: writer, report: &report)
-            report.potcarSpecs += 1
-        }
-        let order = calc.potcar.labels.map { PotcarSingle(label: $0).element }
-        switch calc.geometry {
-        case .single(let structure):
-            let text = try poscarText(Poscar(comment: calc.poscarComment, structure: structure), order: order, path: dir + "/POSCAR")
-            try put(text, name + "/POSCAR", root: root, writer: writer, report: &report)
-        case .neb(let path, let method):
-            let last = path.images.count - 1
-            for (k, image) in path.images.enumerated() {
-                try AtomicFile.makeFolders(dir + "/" + imageName(k))
-                let role = k == 0 ? "initial state" : k == last ? "final state" : "image \(k) of \(last - 1) (\(method.rawValue))"
-                let comment = "\(name) \(imageName(k)): \(role)"
-                let relative = name + "/" + imageName(k) + "/POSCAR"
-                let text = try poscarText(Poscar(comment: comment, structure: image), order: order, path: folder(relative, in: root))
-                try put(text, relative, root: root, writer: writer, report: &report)
-            }
-            for k in (last + 1)..<100 where FileSystem.isDirectory(dir + "/" + imageName(k)) {
-                report.staleImageFolders.append(name + "/" + imageName(k))
-            }
-        }
-        try put(calc.jobScript, name + "/job.sh", root: root, mode: 0o755, writer: writer, report: &report)
-        report.folders.append(name)
     }
 
     /// POSCAR text with the species grouped in the POTCAR order; an error names `path`.

@@ -83,7 +83,7 @@ struct Planner {
             study: manifest.study, manifestFile: manifest.file, outputFolder: options.outputFolder,
             potcarSource: options.potcarLibrary.map { "assembled from \($0)" }
                 ?? "POTCAR.spec (no library: ZVAL from Cascade's built-in table of standard PBE values)",
-            calculations: planned, notes: notes, warnings: warnings, errors: errors)
+            calculations: planned, notes: notes, warnings: warnings, errors: errors, isSubset: !options.only.isEmpty)
     }
 
     // MARK: Order and selection

@@ -38,6 +38,9 @@ public enum StudyError: Error, Sendable, Equatable, CustomStringConvertible {
     case planHasErrors([String])
     /// Calculation folders already hold VASP outputs and `force` was not given; nothing was written.
     case outputsPresent([String])
+    /// Files differ from what Cascade wrote there last time (edited by hand) and `force` was not given;
+    /// each entry is the path and what changed. Nothing was written.
+    case editedByHand([String])
 
     public var description: String {
         switch self {
@@ -47,6 +50,9 @@ public enum StudyError: Error, Sendable, Equatable, CustomStringConvertible {
         case .planHasErrors(let errors):
             return "the plan has \(errors.count) error\(errors.count == 1 ? "" : "s"); nothing was written:\n"
                 + errors.map { "  " + $0 }.joined(separator: "\n")
+        case .editedByHand(let files):
+            return "\(files.count) file\(files.count == 1 ? " was" : "s were") changed since Cascade wrote \(files.count == 1 ? "it" : "them") (or not written by Cascade); nothing was written (pass --force to replace them: each is kept as FILE.~N~):\n"
+                + files.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n")
         case .outputsPresent(let folders):
             return "\(folders.count) folder\(folders.count == 1 ? " holds" : "s hold") VASP outputs; nothing was written (pass --force to rewrite their inputs; outputs are never deleted):\n"
                 + folders.map { "  " + $0 }.joined(separator: "\n")

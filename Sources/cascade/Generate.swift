@@ -115,6 +115,9 @@ struct Generate: ParsableCommand {
             lines.append("POTCAR not written in \(report.potcarSpecs) folder(s): POTCAR.spec lists the labels (no POTCAR library; pass --potcars or set VASP_PP_PATH)")
         }
         if report.potcars > 0 { lines.append("POTCAR assembled from the library in \(report.potcars) folder(s)") }
+        if !report.backups.isEmpty {
+            lines.append("replaced \(report.backups.count) file(s) changed by hand (--force); each is kept: \(report.backups.prefix(5).joined(separator: ", "))\(report.backups.count > 5 ? ", …" : "")")
+        }
         for stale in report.staleImageFolders {
             lines.append("warning: \(stale) is left from an earlier generation with more images (not deleted; VASP ignores it)")
         }

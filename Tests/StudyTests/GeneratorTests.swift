@@ -134,9 +134,10 @@ import VASP
         defer { StudyFixture.remove(folder) }
         let out = folder + "/runs"
         try Generator.write(try Self.plan(manifest, out: out))
-        // Regenerating a tree without outputs replaces the inputs.
+        // Regenerating a tree without outputs replaces the inputs, but never an edited one without --force.
         try StudyFixture.write("ENCUT = 1\n", to: "relax/li/INCAR", in: out)
-        try Generator.write(try Self.plan(manifest, out: out))
+        #expect(throws: StudyError.self) { try Generator.write(try Self.plan(manifest, out: out)) }
+        try Generator.write(try Self.plan(manifest, out: out), force: true)
         #expect(try Incar.read(path: out + "/relax/li/INCAR").int("ENCUT") == 400)
         // Outputs present: nothing written.
         try StudyFixture.write("OUTCAR of a finished run\n", to: "relax/li/OUTCAR", in: out)
@@ -173,7 +174,9 @@ import VASP
         #expect(report.folders == ["neb/turn"])
         let last = try Poscar.read(path: out + "/neb/turn/05/POSCAR").structure
         #expect((last.cartesianPositions[7] - moved.cartesianPositions[7]).length < 1e-9)
-        let submit = try StudyFixture.read(out + "/submit.sh")
+        #expect(report.submitScript == out + "/submit-only.sh")
+        let submit = try StudyFixture.read(out + "/submit-only.sh")
+        #expect(try StudyFixture.read(out + "/submit.sh").contains("submit 'relax/tfsi'"))
         #expect(submit.contains("# neb/turn needs relax/tfsi, relax/turned, not submitted by this script: it must have finished."))
         #expect(submit.contains("job1=$(submit 'neb/turn')"))
         #expect(try Self.plan(manifest, out: out, only: ["nothing/*"]).allErrors.first?.contains("matches no calculation") == true)
@@ -321,11 +324,12 @@ enum MoleculeVacuum {
         }
     }
 
-    /// Every regular file under `root`, relative, sorted.
+    /// Every regular file under `root`, relative, sorted; the generation record (`.cascade/`) left out.
     static func files(under root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var out: [String] = []
         while let relative = walker.nextObject() as? String {
+            if relative.hasPrefix(".cascade") { continue }
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue { out.append(relative) }
         }
@@ -344,6 +348,8 @@ enum MoleculeVacuum {
         #expect(full.files == 41 && allFiles.count == 41)
         #expect(Set(full.writtenFiles) == Set(allFiles))
         #expect(full.writtenFiles.last == "submit.sh")
+        // The record of what was written (the hand-edit guard) is written after everything else.
+        #expect(try StudyFixture.read(reference + "/.cascade/generated.tsv").split(separator: "\n").count == 41)
 
         for failing in 1...full.files {
             let out = folder + "/runs-\(failing)"
@@ -407,14 +413,16 @@ enum MoleculeVacuum {
         let plan = try GeneratorTests.plan(manifest, out: out)
         let first = try Generator.write(plan)
         for file in first.writtenFiles { try "earlier generation\n".write(toFile: out + "/" + file, atomically: true, encoding: .utf8) }
+        // Not what Cascade wrote: refused without --force (nothing touched), replaced with it.
+        #expect(throws: StudyError.self) { try Generator.write(plan) }
         let failing = 13  // relax/litfsi/POTCAR.spec
-        #expect(throws: GenerationFailure.self) { try Generator.write(plan, writer: Self.writer(failingAt: failing, tally: Tally())) }
+        #expect(throws: GenerationFailure.self) { try Generator.write(plan, force: true, writer: Self.writer(failingAt: failing, tally: Tally())) }
         for (k, file) in first.writtenFiles.enumerated() {
             let text = try StudyFixture.read(out + "/" + file)
             #expect((text == "earlier generation\n") == (k + 1 >= failing), "\(file)")
         }
         #expect(!Self.files(under: out).contains { $0.contains(".tmp-") })
-        #expect(try Generator.write(plan).files == 41)
+        #expect(try Generator.write(plan, force: true).files == 41)
         #expect(try StudyFixture.read(out + "/submit.sh") != "earlier generation\n")
     }
 
