@@ -54,8 +54,10 @@ public struct InputSet: Sendable, Hashable {
     var incarSettings: IncarSettings
     /// Initial moments (μB) per element.
     public var magmom: [String: Double]
-    /// Moment of elements not in ``magmom``.
+    /// Moment of elements not in ``magmom`` (`magmom: {default: …}`; VASP's 1 μB when the set says nothing).
     public var defaultMoment: Double
+    /// VASP's MAGMOM default, NIONS × 1.0 μB.
+    public static let vaspDefaultMoment = 1.0
     /// How NUPDOWN is chosen.
     public var spin: SpinRule
     /// The KPOINTS file.
@@ -182,7 +184,8 @@ private struct InputSetFile: Decodable {
 
     func standalone(name: String, file: String) -> InputSet {
         var moments = magmom ?? [:]
-        let fallback = moments.removeValue(forKey: "default") ?? 0
+        // VASP's own default: 1 μB per atom (an Fe, Co or Ni surface left at 0 would never polarise).
+        let fallback = moments.removeValue(forKey: "default") ?? InputSet.vaspDefaultMoment
         return InputSet(
             name: name, description: description, file: file, extends: nil, incarSettings: incar ?? IncarSettings(),
             magmom: moments, defaultMoment: fallback, spin: spin ?? .free, kpoints: kpoints?.kpoints ?? Kpoints.gamma(1, 1, 1),
@@ -282,6 +285,13 @@ extension InputSet {
             if !overridden.contains("MAGMOM") {
                 let moments = structure.species.map { moment(of: $0, context: context) }
                 derived.append(("MAGMOM", .doubles(moments)))
+                let unnamed = context.speciesOrder.filter { s in
+                    context.calculationMagmom[s] == nil && context.systemMagmom[s] == nil && magmom[s] == nil
+                }
+                // A set that chose its default (`magmom: {default: 0}`) said so; VASP's 1 μB is worth a note.
+                if !unnamed.isEmpty && defaultMoment == InputSet.vaspDefaultMoment {
+                    result.notes.append("MAGMOM: \(unnamed.joined(separator: ", ")) named by neither the set, the system nor the calculation: 1 μB each (VASP's default; set magmom: {default: …} to choose)")
+                }
             }
             switch context.spin ?? spin {
             case .multiplicity: derived.append(("NUPDOWN", .int(context.multiplicity - 1)))
@@ -292,6 +302,8 @@ extension InputSet {
             }
         } else if context.multiplicity != 1 {
             result.errors.append("multiplicity \(context.multiplicity) needs a spin-polarised calculation (ISPIN = 2), but ISPIN = \(ispin)")
+        } else if !context.systemMagmom.isEmpty || !context.calculationMagmom.isEmpty {
+            result.notes.append("magnetic moments given, but ISPIN = \(ispin): no MAGMOM is written (a spin-polarised set needs ISPIN = 2)")
         }
         if context.charge != 0 {
             if let nelect = result.nelect {

@@ -246,3 +246,36 @@ enum MoleculeBoxCentre {
         return zip(r, masses).reduce(SIMD3<Double>.zero) { $0 + $1.1 * $1.0 } / masses.reduce(0, +)
     }
 }
+
+/// Issue 16.4: MAGMOM like VASP for elements nobody names, notes for moments without ISPIN 2 and for fixed
+/// atoms that come from two places.
+@Suite struct MomentDefaultsTests {
+    @Test func unnamedElementsStartAtVASPsOneBohrMagneton() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        // The bundled sets copied, the relax set without its `default: 0`: VASP's default applies, and the plan says so.
+        var text = try StudyFixture.read(manifest)
+        text = text.replacingOccurrences(of: "input_sets: \(StudyFixture.templates)", with: "input_sets: sets")
+        for name in ["static", "bader", "neb"] {
+            try StudyFixture.write(try StudyFixture.read(StudyFixture.templates + "/\(name).yaml"), to: "sets/\(name).yaml", in: folder)
+        }
+        let relax = try StudyFixture.read(StudyFixture.templates + "/relax.yaml")
+        #expect(relax.contains("  default: 0\n"))
+        try StudyFixture.write(relax.replacingOccurrences(of: "  default: 0\n", with: ""), to: "sets/relax.yaml", in: folder)
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let plan = try GeneratorTests.plan(manifest, out: folder + "/runs")
+        #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
+        let tfsi = try #require(plan.calculations.first { $0.name == "relax/tfsi" })
+        #expect(tfsi.incar.string("MAGMOM") == "15*1.0", "\(tfsi.incar.string("MAGMOM") ?? "")")
+        #expect(tfsi.notes.contains { $0.contains("1 μB each (VASP's default") && $0.contains("C, N, O, F, S") }, "\(tfsi.notes)")
+    }
+
+    @Test func theBundledSetsChooseZeroAndSaySoInTheirFile() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        let plan = try GeneratorTests.plan(manifest, out: folder + "/runs")
+        let tfsi = try #require(plan.calculations.first { $0.name == "relax/tfsi" })
+        #expect(tfsi.incar.string("MAGMOM") == "15*0.0")
+        #expect(!tfsi.notes.contains { $0.contains("MAGMOM:") })
+    }
+}
