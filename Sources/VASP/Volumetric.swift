@@ -80,6 +80,19 @@ public struct Volumetric: Sendable {
         case z
         /// A block beyond the ones VASP's layout explains.
         case other
+
+        /// The name users see: `total`, `magnetization`, `spin up`, `spin down`, and for a noncollinear
+        /// charge file `m_x`, `m_y`, `m_z` (`x`, `y`, `z` components for LOCPOT/ELFCAR).
+        public func label(for kind: Kind) -> String {
+            switch self {
+            case .total: return "total"
+            case .magnetization: return "magnetization"
+            case .spinUp: return "spin up"
+            case .spinDown: return "spin down"
+            case .x, .y, .z: return kind.isChargeLike ? "m_\(rawValue)" : "\(rawValue) component"
+            case .other: return "other"
+            }
+        }
     }
 
     /// One data block with everything VASP wrote around it.
@@ -133,6 +146,10 @@ public struct Volumetric: Sendable {
     public var layout: DataLayout
     /// Text after the last block (rare), verbatim.
     public var trailingText: String
+    /// The number of data blocks in the file, counted even when fewer were read (``read(path:kind:species:maxBlocks:countBlocks:)``
+    /// with `maxBlocks`); `nil` when the reader stopped early without counting. Decides the ``roles``:
+    /// a file's second block is m_x when the file has four blocks, whatever was read of it.
+    public var blockCountInFile: Int?
     /// Non-fatal findings of the reader. Not part of the value for `==`.
     public var warnings: [ReadWarning]
 
@@ -149,7 +166,7 @@ public struct Volumetric: Sendable {
     /// A volumetric file from blocks (texts kept as given).
     public init(
         kind: Kind, comment: String, structure: Structure, blocks: [Block], layout: DataLayout = .chgcar,
-        trailingText: String = "", warnings: [ReadWarning] = []
+        trailingText: String = "", warnings: [ReadWarning] = [], blockCountInFile: Int? = nil
     ) {
         self.kind = kind
         self.comment = comment
@@ -158,6 +175,7 @@ public struct Volumetric: Sendable {
         self.layout = layout
         self.trailingText = trailingText
         self.warnings = warnings
+        self.blockCountInFile = blockCountInFile ?? blocks.count
     }
 
     /// The first block: total charge (ρ·V_cell), potential (eV) or ELF.
@@ -166,9 +184,13 @@ public struct Volumetric: Sendable {
     /// Grid dimensions NGX, NGY, NGZ (the same for every block).
     public var dimensions: SIMD3<Int> { blocks[0].grid.dimensions }
 
-    /// The role of each block, from ``kind`` and the number of blocks (see ``BlockRole``).
+    /// The number of blocks that decides the roles: the file's (``blockCountInFile``), else those read.
+    var layoutBlockCount: Int { max(blockCountInFile ?? blocks.count, blocks.count) }
+
+    /// The role of each block read, from ``kind`` and the number of blocks **in the file** (see
+    /// ``BlockRole``): 4 blocks are total, m_x, m_y, m_z even when only the first two were read.
     public var roles: [BlockRole] {
-        let n = blocks.count
+        let n = layoutBlockCount
         let spinPair = kind == .locpot || kind == .elfcar
         var roles: [BlockRole]
         switch n {
@@ -177,7 +199,14 @@ public struct Volumetric: Sendable {
         case 4: roles = [.total, .x, .y, .z]
         default: roles = [.total] + Array(repeating: .other, count: max(0, n - 1))
         }
-        return Array(roles.prefix(n))
+        return Array(roles.prefix(blocks.count))
+    }
+
+    /// The roles of every block in the file (those not read included), for summaries.
+    public var rolesInFile: [BlockRole] {
+        var copy = self
+        copy.blocks = Array(repeating: blocks[0], count: layoutBlockCount)
+        return copy.roles
     }
 
     /// The grid of the block playing `role`, or `nil`.
@@ -186,7 +215,11 @@ public struct Volumetric: Sendable {
     }
 
     /// `true` when the file has a magnetisation block (ISPIN = 2 charge file) or spin-up/down blocks.
-    public var isSpinPolarized: Bool { blocks.count == 2 }
+    public var isSpinPolarized: Bool { layoutBlockCount == 2 }
+
+    /// `true` when the file has four blocks: total and the x, y, z components of a noncollinear run
+    /// (LNONCOLLINEAR/LSORBIT). Decided from the file itself, not from an INCAR.
+    public var isNoncollinear: Bool { layoutBlockCount == 4 }
 
     /// For a spin-polarised charge file, ρ↑·V = (total + magnetisation)/2 and ρ↓·V = (total − magnetisation)/2;
     /// `nil` otherwise.
@@ -215,23 +248,32 @@ extension Volumetric {
     ///   - species: symbols per species for a VASP 4 header without a species line (e.g. from the POTCAR).
     ///   - maxBlocks: read at most this many blocks (e.g. 1 for the total only, which skips the rest of
     ///     the file); `nil` reads all.
+    ///   - countBlocks: when reading stops at `maxBlocks`, count the blocks in the rest of the file (a line
+    ///     scan, no numbers parsed) so that ``blockCountInFile`` and the ``roles`` are known. Always done
+    ///     when `maxBlocks` ≥ 2 (the role of block 2 depends on it); with `maxBlocks` 1 only on request.
     /// - Throws: ``VASPError/cannotRead(file:reason:)``, or ``VASPError/malformed(_:_:)`` naming the line
     ///   and what was expected (a bad header, a grid line that is not three positive integers, a grid
     ///   larger than the rest of the file can hold, a data block with fewer values than its grid, an
     ///   augmentation section with fewer values than it declares, a later block with another grid).
-    public static func read(path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil) throws -> Volumetric {
+    public static func read(
+        path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false
+    ) throws -> Volumetric {
         let source = try ByteSource(path: path, chunkSize: 1 << 20)
         var reader = VolumetricReader(source: source, file: path)
-        return try reader.read(kind: kind ?? Kind.guess(fromPath: path), species: species, maxBlocks: maxBlocks)
+        return try reader.read(kind: kind ?? Kind.guess(fromPath: path), species: species, maxBlocks: maxBlocks, countBlocks: countBlocks)
     }
 }
 
-/// The streaming reader behind ``Volumetric/read(path:kind:species:maxBlocks:)``.
+/// The streaming reader behind ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:)``.
 struct VolumetricReader {
     let file: String
     let bytes: ChunkedBytes
     var warnings: [ReadWarning] = []
     var overflowFields = 0
+    /// Blocks in the file when reading stopped at the limit and counted the rest.
+    var blockCountInFile: Int?
+    /// 1-based line number of the first line kept after the last block's augmentation.
+    var trailingStartLine: Int?
 
     init(source: ByteSource, file: String) {
         self.file = file
@@ -241,7 +283,7 @@ struct VolumetricReader {
     /// Deflate cannot expand data by more than this factor (zlib's documented bound is 1032:1).
     static let maximumCompressionRatio = 1032
 
-    mutating func read(kind: Volumetric.Kind, species: [String]?, maxBlocks: Int?) throws -> Volumetric {
+    mutating func read(kind: Volumetric.Kind, species: [String]?, maxBlocks: Int?, countBlocks: Bool = false) throws -> Volumetric {
         let poscar = try readHeader(species: species)
         warnings += poscar.warnings
         var blocks: [Volumetric.Block] = []
@@ -262,21 +304,87 @@ struct VolumetricReader {
                 throw malformed(gridLine, "expected \(Self.text(dimensions)) values, found \(values.count)")
             }
             stoppedAtLimit = blocks.count + 1 >= limit
-            let (augmentation, following, next) = try readAfterBlock(blockLimitReached: stoppedAtLimit, atoms: poscar.structure.count)
+            let counting = stoppedAtLimit && (limit >= 2 || countBlocks)
+            let (augmentation, following, next) = try readAfterBlock(
+                blockLimitReached: stoppedAtLimit && !counting, atoms: poscar.structure.count)
             blocks.append(Volumetric.Block(grid: grid, leadingText: pending, augmentation: augmentation))
             pending = following
             nextGrid = next
+            if counting {
+                blockCountInFile = blocks.count + (next == nil ? 0 : try countRemainingBlocks())
+                nextGrid = nil
+            }
         }
-        if stoppedAtLimit { pending = "" }
+        if stoppedAtLimit {
+            pending = ""
+        } else {
+            warnAboutTrailingNumbers(pending, atoms: poscar.structure.count, blocks: blocks.count)
+        }
         if overflowFields > 0 {
             warnings.append(ReadWarning(SourceLocation(file: file), "\(overflowFields) value(s) printed as '****' (Fortran overflow) were read as NaN"))
         }
         if bytes.source.truncatedCompression {
             warnings.append(ReadWarning(SourceLocation(file: file), "the gzip stream ends early or is corrupt; every complete block was read"))
         }
-        return Volumetric(
+        var result = Volumetric(
             kind: kind, comment: poscar.comment, structure: poscar.structure, blocks: blocks, layout: layout,
             trailingText: pending, warnings: warnings)
+        // Stopped at the limit without counting: the file's block count is unknown.
+        if stoppedAtLimit { result.blockCountInFile = blockCountInFile }
+        return result
+    }
+
+    /// The blocks after the current one, counted by their grid lines (the grid line of the first was
+    /// just read): a line scan that parses no value. A grid line is three positive integers alone on a
+    /// line, which no data, augmentation or moment line is.
+    mutating func countRemainingBlocks() throws -> Int {
+        var count = 1
+        while let isGrid = try bytes.withNextLine(file: file, { line, _ in Self.isGridLine(line) }) {
+            if isGrid { count += 1 }
+        }
+        return count
+    }
+
+    /// Three unsigned integers > 0 separated by blanks, nothing else.
+    static func isGridLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var words = 0
+        var i = 0
+        let n = line.count
+        while i < n {
+            while i < n, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0D { i += 1 }
+            guard i < n else { break }
+            var value = 0
+            var digits = 0
+            while i < n, line[i] >= 0x30, line[i] <= 0x39 {
+                value = value &* 10 &+ Int(line[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            guard digits > 0, digits < 10, value > 0, i == n || line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0D else { return false }
+            words += 1
+            if words > 3 { return false }
+        }
+        return words == 3
+    }
+
+    /// Numbers after the last block with no grid line after them: VASP writes per-atom moments only
+    /// before a further (magnetisation) block, so the file was cut before that block.
+    mutating func warnAboutTrailingNumbers(_ trailing: String, atoms: Int, blocks: Int) {
+        var count = 0
+        var firstLine: Int?
+        for (offset, line) in trailing.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let (values, tally) = NumberScanner.doubles(in: line)
+            guard tally.invalid == 0, !values.isEmpty else { continue }
+            count += values.count
+            if firstLine == nil { firstLine = offset }
+        }
+        // More than 3 per atom has its own warning (``warnAboutExtraNumbers``): a wrong grid line.
+        guard count > 0, count <= 3 * atoms else { return }
+        let what = count == atoms || count == 3 * atoms
+            ? "the per-atom moments VASP writes before a magnetisation block"
+            : "VASP writes numbers there only before a further block"
+        warnings.append(ReadWarning(SourceLocation(file: file, line: trailingStartLine.map { $0 + (firstLine ?? 0) }),
+            "\(count) number(s) follow the last block (block \(blocks)) but no grid line does (\(what)): the file looks cut before its next block; only \(blocks) block(s) were read"))
     }
 
     // MARK: Header
@@ -414,6 +522,7 @@ struct VolumetricReader {
                 if firstExtraLine == nil && !values.isEmpty { firstExtraLine = number }
                 extraNumbers += values.count
             }
+            if following.isEmpty { trailingStartLine = number }
             following += line + "\n"
             if blockLimitReached { return (augmentation, following, nil) }
         }
