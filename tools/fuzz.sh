@@ -12,7 +12,8 @@
 # (default .build-fuzz/fuzz, gitignored). Seeds are copied at run time from the shared corpus
 # ($CASCADE_CORPUS, default ../shared/corpus; never committed), the test fixtures and Fuzz/seeds.
 # The modules are compiled straight from Sources/ with -sanitize=fuzzer,address (no Package.swift
-# change); Yams comes from SwiftPM's checkout (resolved on demand).
+# change), each from every .swift file under Sources/MODULE/ at any depth (folders inside a module
+# are fine, as for SwiftPM); Yams comes from SwiftPM's checkout (resolved on demand).
 #
 # Before fuzzing, every target runs once over its regression inputs (Tests/VASPTests/Fixtures/fuzz/
 # TARGET/: earlier crashes and the adversarial-size files) with a 256 MB limit on any one allocation.
@@ -75,7 +76,24 @@ check_toolchain() {
 }
 
 # --- building --------------------------------------------------------------------------------
-# A module is rebuilt when one of its inputs is newer than its object file.
+# Every .swift file under a folder, at any depth, sorted (what SwiftPM compiles for a target there).
+# Fails when there is none, so that a moved or renamed module cannot silently build as nothing.
+sources_of() {
+  local dir=$1 files
+  files=$(find "$dir" -type f -name '*.swift' | LC_ALL=C sort)
+  if [ -z "$files" ]; then log "no Swift sources under $dir"; return 1; fi
+  printf '%s\n' "$files"
+}
+
+# A module's sources as an array: `module_sources NAME DIR` sets MODULE_SOURCES.
+module_sources() {
+  local list
+  list=$(sources_of "$2") || exit 1
+  mapfile -t MODULE_SOURCES <<< "$list"
+}
+
+# A module is rebuilt when one of its inputs is newer than its object file. Folders are inputs too:
+# a folder's time changes when a file is added, removed or renamed in it.
 stale() {
   local target=$1; shift
   [ -f "$target" ] || return 0
@@ -87,7 +105,9 @@ swift_module() {  # name, flags…, -- sources… (Cascade's modules in Swift 6 
   local flags=()
   while [ "$1" != "--" ]; do flags+=("$1"); shift; done
   shift
-  if stale "$OUT/lib/$name.o" "$@"; then
+  local dirs=()
+  mapfile -t dirs < <(printf '%s\n' "$@" | xargs -n1 dirname | LC_ALL=C sort -u)
+  if stale "$OUT/lib/$name.o" "$@" "${dirs[@]}"; then
     log "compiling module $name"
     "$SWIFTC" "${SWIFT_FLAGS[@]}" -enable-testing -module-name "$name" -emit-module \
       -emit-module-path "$OUT/lib/$name.swiftmodule" -c "${flags[@]}" -I "$OUT/lib" "$@" -o "$OUT/lib/$name.o"
@@ -106,9 +126,12 @@ yams_dir() {
 
 build_modules() {  # which: core | study
   mkdir -p "$OUT/lib"
-  swift_module Chemistry -swift-version 6 -- "$ROOT"/Sources/Chemistry/*.swift
-  swift_module VASP -swift-version 6 "${XML_FLAGS[@]}" -- "$ROOT"/Sources/VASP/*.swift
-  swift_module Analysis -swift-version 6 -- "$ROOT"/Sources/Analysis/*.swift
+  module_sources Chemistry "$ROOT/Sources/Chemistry"
+  swift_module Chemistry -swift-version 6 -- "${MODULE_SOURCES[@]}"
+  module_sources VASP "$ROOT/Sources/VASP"
+  swift_module VASP -swift-version 6 "${XML_FLAGS[@]}" -- "${MODULE_SOURCES[@]}"
+  module_sources Analysis "$ROOT/Sources/Analysis"
+  swift_module Analysis -swift-version 6 -- "${MODULE_SOURCES[@]}"
   [ "$1" = study ] || return 0
   local yams
   yams=$(yams_dir)
@@ -122,8 +145,10 @@ build_modules() {  # which: core | study
     done
     rm -f "$OUT/lib/CYaml.a" && ar rcs "$OUT/lib/CYaml.a" "$OUT"/lib/cyaml/*.o
   fi
-  swift_module Yams -DSWIFT_PACKAGE -I "$cyaml/include" -Xcc -DYAML_DECLARE_STATIC -- "$yams"/Sources/Yams/*.swift
-  swift_module Study -swift-version 6 "${XML_FLAGS[@]}" -I "$cyaml/include" -- "$ROOT"/Sources/Study/*.swift
+  module_sources Yams "$yams/Sources/Yams"
+  swift_module Yams -DSWIFT_PACKAGE -I "$cyaml/include" -Xcc -DYAML_DECLARE_STATIC -- "${MODULE_SOURCES[@]}"
+  module_sources Study "$ROOT/Sources/Study"
+  swift_module Study -swift-version 6 "${XML_FLAGS[@]}" -I "$cyaml/include" -- "${MODULE_SOURCES[@]}"
 }
 
 build_target() {

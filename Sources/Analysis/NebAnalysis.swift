@@ -320,12 +320,30 @@ public struct ClimbingImageCheck: Sendable, Hashable {
     public var imagesWithoutForces: [String]
     /// The climbing image's tangential force (eV/Å): close to 0 at a converged saddle point.
     public var climbingTangentForce: Double?
+    /// Indices k of the images that coincide with image k − 1 (see ``coincidenceTolerance``): the band
+    /// is degenerate there and the check cannot pass.
+    public var coincidingImages: [Int] = []
     /// Human-readable findings, in the order checked.
     public var notes: [String]
 
-    /// `true` when the check could be made and every image passed.
+    /// `true` when the check could be made and every image passed; never on a degenerate band.
     public var passed: Bool {
         highestIsIntermediate && forceThreshold != nil && unconvergedImages.isEmpty && imagesWithoutForces.isEmpty
+            && coincidingImages.isEmpty
+    }
+}
+
+/// Two neighbouring images closer than this (Å, 3N distance) coincide: the interval between them has
+/// no length, so no cubic (and no slope dE/dr) can be fitted across it.
+public let coincidenceTolerance = 1e-4
+
+/// Indices k of the images that coincide with image k − 1 (Δr = r_k − r_{k−1} ≤ ``coincidenceTolerance``,
+/// or not a number).
+public func coincidingImagePairs(_ coordinates: [Double]) -> [Int] {
+    guard coordinates.count >= 2 else { return [] }
+    return (1..<coordinates.count).filter { k in
+        let dr = coordinates[k] - coordinates[k - 1]
+        return !(dr > coincidenceTolerance)
     }
 }
 
@@ -336,8 +354,14 @@ public struct ClimbingImageCheck: Sendable, Hashable {
 ///   - images: the band, end points first and last.
 ///   - ediffg: VASP's EDIFFG; a force criterion only when negative.
 ///   - climbing: VTST's LCLIMB, when known.
-public func climbingImageCheck(_ images: [NebImage], ediffg: Double?, climbing: Bool?) -> ClimbingImageCheck {
+///   - coinciding: indices k of images that coincide with image k − 1 (``coincidingImagePairs(_:)``).
+public func climbingImageCheck(_ images: [NebImage], ediffg: Double?, climbing: Bool?, coinciding: [Int] = []) -> ClimbingImageCheck {
     var notes: [String] = []
+    let pairs = coinciding.filter { $0 >= 1 && $0 < images.count }
+    if !pairs.isEmpty {
+        let list = pairs.map { "\(images[$0 - 1].label) = \(images[$0].label)" }.joined(separator: ", ")
+        notes.append("degenerate band: images \(list) coincide, so the climbing image cannot be checked (not passed)")
+    }
     let intermediate = images.count > 2 ? Array(1..<(images.count - 1)) : []
     let withEnergy = images.indices.filter { images[$0].energy != nil }
     let top = withEnergy.max { (images[$0].energy ?? 0) < (images[$1].energy ?? 0) }
@@ -374,7 +398,7 @@ public func climbingImageCheck(_ images: [NebImage], ediffg: Double?, climbing: 
     return ClimbingImageCheck(
         climbingImage: climber, highestIsIntermediate: highestIsIntermediate, forceThreshold: threshold,
         unconvergedImages: unconverged, imagesWithoutForces: missing,
-        climbingTangentForce: climber.flatMap { images[$0].tangentForce }, notes: notes)
+        climbingTangentForce: climber.flatMap { images[$0].tangentForce }, coincidingImages: pairs, notes: notes)
 }
 
 /// Everything Cascade reports for a band.
@@ -406,6 +430,11 @@ public struct NebBandAnalysis: Sendable {
     public var barrierSpread: Double?
     /// Climbing-image and convergence checks.
     public var climbing: ClimbingImageCheck
+    /// Indices k of images that coincide with image k − 1 (``coincidingImagePairs(_:)``); when any lies in
+    /// the fitted range the band is degenerate and neither spline is fitted.
+    public var coincidingImages: [Int] = []
+    /// `true` when neighbouring images coincide somewhere along the band.
+    public var isDegenerate: Bool { !coincidingImages.isEmpty }
     /// Statements about what could not be done and why, for the report.
     public var notes: [String]
 }
@@ -435,10 +464,13 @@ public func analyzeNeb(_ images: [NebImage], coordinates given: [Double]? = nil,
             notes.append("the end point \(images[images.count - 1].label) has no energy: the reverse barrier and reaction energy are relative to image \(images[last].label)")
         }
     }
+    let coinciding = coordinates.map(coincidingImagePairs) ?? []
     var result = NebBandAnalysis(
         images: images, coordinates: coordinates, referenceImage: reference, relativeEnergies: relative, missingEnergies: missing,
         fittedImages: nil, forceFit: nil, energyFit: nil, pymatgenMaxima: [], imageBarrierForward: nil, imageBarrierReverse: nil,
-        reactionEnergy: nil, barrierSpread: nil, climbing: climbingImageCheck(images, ediffg: ediffg, climbing: climbing), notes: [])
+        reactionEnergy: nil, barrierSpread: nil,
+        climbing: climbingImageCheck(images, ediffg: ediffg, climbing: climbing, coinciding: coinciding),
+        coincidingImages: coinciding, notes: [])
     guard let first = withEnergy.first, let last = withEnergy.last, withEnergy.count >= 2 else {
         notes.append("fewer than two images have an energy: no barrier")
         result.notes = notes
@@ -457,6 +489,13 @@ public func analyzeNeb(_ images: [NebImage], coordinates given: [Double]? = nil,
     result.reactionEnergy = energies[energies.count - 1] - energies[0]
     guard let coordinates else {
         notes.append("no path coordinate (structures missing): barriers from the images only, no spline")
+        result.notes = notes
+        return result
+    }
+    let degenerate = coinciding.filter { $0 > first && $0 <= last }
+    guard degenerate.isEmpty else {
+        let list = degenerate.map { "\(images[$0 - 1].label) and \(images[$0].label) (Δr = \(coordinates[$0] - coordinates[$0 - 1]) Å)" }
+        notes.append("degenerate band: images \(list.joined(separator: ", ")) coincide; no spline is fitted (an interval of zero length has no slope dE/dr): barriers from the images only")
         result.notes = notes
         return result
     }

@@ -199,8 +199,11 @@ public struct PlanarProfile: Sendable, Hashable {
     /// planes 0…k; for a difference density Δρ this is the charge displacement ΔQ(z) (Belpassi et al.,
     /// J. Am. Chem. Soc. 130, 1048 (2008)): positive ΔQ(z) means electrons moved from above z to below it.
     public var cumulativeCharge: [Double]
-    /// Spacing d of the lattice planes normal to the axis (Å).
-    public var planeSpacing: Double
+    /// The cell height d along the axis (Å): the spacing of the lattice planes normal to it (= |c| for an
+    /// orthogonal cell). Not the distance between grid planes; that is ``gridSpacing``.
+    public var cellHeight: Double
+    /// The distance between neighbouring grid planes, d / n (Å), n the number of planes along the axis.
+    public var gridSpacing: Double { fractional.isEmpty ? 0 : cellHeight / Double(fractional.count) }
 }
 
 /// The planar average along `axis` and, for charge data, ρ̄(z), λ(z) and the cumulative charge ΔQ(z).
@@ -228,7 +231,7 @@ public func planarProfile(_ grid: VolumetricGrid, axis: Int) throws(VolumetricEr
         density: average.map { $0 / volume },
         linearDensity: average.map { $0 / spacing },
         cumulativeCharge: cumulative,
-        planeSpacing: spacing)
+        cellHeight: spacing)
 }
 
 // MARK: - Regions

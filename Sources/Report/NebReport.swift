@@ -100,11 +100,13 @@ public enum NebReport {
             ("image_barrier_reverse", num(a.imageBarrierReverse)),
             ("reaction_energy", num(a.reactionEnergy)),
             ("barrier_spread", num(a.barrierSpread)),
+            ("degenerate", .bool(a.isDegenerate)),
             ("climbing", .object([
                 ("climbing_image", c.climbingImage.map { .string(a.images[$0].label) } ?? .null),
                 ("highest_is_intermediate", .bool(c.highestIsIntermediate)),
                 ("force_threshold", num(c.forceThreshold)),
                 ("unconverged_images", .array(c.unconvergedImages.map(JSONValue.string))),
+                ("coinciding_images", .array(c.coincidingImages.map { .array([.string(a.images[$0 - 1].label), .string(a.images[$0].label)]) })),
                 ("passed", .bool(c.passed)),
             ])),
             ("notes", .array((a.notes + c.notes).map(JSONValue.string))),
@@ -116,6 +118,25 @@ public enum NebReport {
 
     // MARK: VTST files
 
+    /// The three VTST files with, for each one that cannot be written, why: `neb.dat`, `spline.dat`,
+    /// `exts.dat`. A file is never written with a number that is not finite (a degenerate band, whose
+    /// images coincide, has no fit; its `spline.dat` and `exts.dat` are refused, not filled with `nan`).
+    public static func vtstFiles(_ a: NebBandAnalysis) -> [(name: String, text: String?, reason: String?)] {
+        let fitReason: String
+        if a.isDegenerate {
+            let pairs = a.coincidingImages.map { "\(a.images[$0 - 1].label) = \(a.images[$0].label)" }.joined(separator: ", ")
+            fitReason = "degenerate band: images \(pairs) coincide, so there is no force-based fit"
+        } else {
+            fitReason = "no force-based fit"
+        }
+        let neb = nebDat(a), spline = splineDat(a), exts = extsDat(a)
+        return [
+            ("neb.dat", neb, neb == nil ? (a.fittedImages == nil || a.coordinates == nil ? "no fitted images with a path coordinate" : "a value is not a finite number") : nil),
+            ("spline.dat", spline, spline == nil ? (a.forceFit == nil ? fitReason : "a value is not a finite number") : nil),
+            ("exts.dat", exts, exts == nil ? (a.forceFit == nil ? fitReason : "a value is not a finite number") : nil),
+        ]
+    }
+
     /// VTST `neb.dat` (`nebbarrier.pl` layout): one line per fitted image — index, r (Å), E − E_ref (eV),
     /// tangential force (eV/Å), index. `nil` when nothing was fitted.
     public static func nebDat(_ a: NebBandAnalysis) -> String? {
@@ -123,6 +144,7 @@ public enum NebReport {
         var out = ""
         for k in range {
             let force = a.images[k].tangentForce ?? 0
+            guard r[k].isFinite, (a.relativeEnergies[k] ?? 0).isFinite, force.isFinite else { return nil }
             out += pad(String(k), 3) + " " + fixed(r[k], 16, 9) + " " + fixed(a.relativeEnergies[k] ?? 0, 16, 9) + " "
                 + fixed(force, 16, 9) + " " + pad(String(k), 3) + "\n"
         }
@@ -130,7 +152,8 @@ public enum NebReport {
     }
 
     /// VTST `spline.dat` (`nebspline.pl` layout) of the force-based fit: `points` samples per interval and
-    /// the last point — r (Å), E (eV), −dE/dr (eV/Å), position in image units (i + t). `nil` without a force fit.
+    /// the last point — r (Å), E (eV), −dE/dr (eV/Å), position in image units (i + t). `nil` without a force
+    /// fit or when a value is not finite.
     public static func splineDat(_ a: NebBandAnalysis, points: Int = 20) -> String? {
         guard let fit = a.forceFit, let range = a.fittedImages else { return nil }
         var out = ""
@@ -140,6 +163,7 @@ public enum NebReport {
             for k in 0...(last ? n : n - 1) {
                 let t = Double(k) / Double(n)
                 let r = s.r0 + t * (s.r1 - s.r0)
+                guard r.isFinite, s.energy(t: t).isFinite, s.slope(t: t).isFinite else { return nil }
                 out += fixed(r, 16, 9) + " " + fixed(s.energy(t: t), 16, 9) + " " + fixed(-s.slope(t: t), 16, 9) + " "
                     + fixed(Double(range.lowerBound + i) + t, 12, 6) + "\n"
             }
@@ -153,6 +177,7 @@ public enum NebReport {
         guard let fit = a.forceFit, let range = a.fittedImages else { return nil }
         var out = ""
         for (k, e) in fit.extrema.enumerated() {
+            guard e.t.isFinite, e.energy.isFinite else { return nil }
             out += "Extrema \(k + 1) found at image " + fixed(Double(range.lowerBound + e.interval) + e.t, 10, 6)
                 + " with energy: " + fixed(e.energy, 12, 6) + "\n"
         }

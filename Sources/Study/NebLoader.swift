@@ -2,6 +2,12 @@ import Analysis
 import Chemistry
 import VASP
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -225,28 +231,87 @@ enum Directory {
     }
 }
 
-/// pymatgen's `NEBAnalysis.as_dict()` JSON (`r`, `energies`, `forces`, `structures`), read with a small
-/// JSON reader (no Foundation).
+/// pymatgen's `NEBAnalysis.as_dict()` JSON (`r`, `energies`, `forces`, `structures`), decoded with
+/// Foundation's `JSONDecoder` (FoundationEssentials: full JSON string escapes, `\u` surrogate pairs,
+/// exact numbers).
 enum PymatgenNebJSON {
+    /// The part of the document Cascade uses.
+    struct Document: Decodable {
+        var module: String?
+        var className: String?
+        var r: [Double]?
+        var energies: [Double]?
+        var forces: [Double]?
+        var structures: [StructureDocument?]?
+
+        enum CodingKeys: String, CodingKey {
+            case module = "@module", className = "@class", r, energies, forces, structures
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            module = try? c.decodeIfPresent(String.self, forKey: .module)
+            className = try? c.decodeIfPresent(String.self, forKey: .className)
+            r = try? c.decodeIfPresent([Double].self, forKey: .r)
+            energies = try? c.decodeIfPresent([Double].self, forKey: .energies)
+            forces = try? c.decodeIfPresent([Double].self, forKey: .forces)
+            // A structure that does not decode is `nil`, not a failure of the whole band.
+            structures = try? c.decodeIfPresent([Lenient<StructureDocument>].self, forKey: .structures)?.map(\.value)
+        }
+    }
+
+    /// A value that decodes to `nil` instead of failing.
+    struct Lenient<T: Decodable>: Decodable {
+        var value: T?
+        init(from decoder: Decoder) throws { value = try? T(from: decoder) }
+    }
+
+    /// A pymatgen `Structure.as_dict()`: `lattice.matrix` and `sites[].abc`, `sites[].species[0].element`.
+    struct StructureDocument: Decodable {
+        struct LatticeDocument: Decodable { var matrix: [[Double]] }
+        struct Species: Decodable { var element: String }
+        struct Site: Decodable {
+            var abc: [Double]
+            var species: [Species]
+        }
+        var lattice: LatticeDocument
+        var sites: [Site]
+
+        var structure: Structure? {
+            guard let cell = Lattice(rows: lattice.matrix) else { return nil }
+            var species: [String] = []
+            var frac: [SIMD3<Double>] = []
+            for site in sites {
+                guard site.abc.count == 3, let element = site.species.first?.element else { return nil }
+                species.append(element)
+                frac.append(SIMD3(site.abc[0], site.abc[1], site.abc[2]))
+            }
+            return Structure(lattice: cell, species: species, fractionalPositions: frac)
+        }
+    }
+
+    /// Decodes the document from JSON bytes. JSON5 is allowed so that the `NaN` and `Infinity` Python's
+    /// `json.dump` writes are read as numbers (the analysis then says what it cannot do with them).
+    static func decode(_ bytes: [UInt8]) throws -> Document {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        return try decoder.decode(Document.self, from: Data(bytes))
+    }
+
     static func load(_ path: String) throws -> LoadedNebBand {
-        let text: String
-        do { text = try ByteSource.text(of: path) } catch { throw StudyError.cannotRead(file: path, reason: "\(error)") }
-        var reader = MiniJSON(text: text)
-        guard case .object(let root)? = try? reader.parse() else {
-            throw StudyError.cannotRead(file: path, reason: "not a JSON object")
+        let bytes: [UInt8]
+        do { bytes = try ByteSource(path: path).readAll() } catch { throw StudyError.cannotRead(file: path, reason: "\(error)") }
+        let root: Document
+        do { root = try decode(bytes) } catch {
+            throw StudyError.cannotRead(file: path, reason: "not a JSON object (\(error))")
         }
-        func numbers(_ key: String) -> [Double]? {
-            guard case .array(let items)? = root[key] else { return nil }
-            let values = items.compactMap { item -> Double? in if case .number(let x) = item { return x } else { return nil } }
-            return values.count == items.count ? values : nil
-        }
-        guard let r = numbers("r"), let energies = numbers("energies"), r.count == energies.count, r.count >= 2 else {
+        guard let r = root.r, let energies = root.energies, r.count == energies.count, r.count >= 2 else {
             throw StudyError.cannotRead(file: path, reason: "expected a pymatgen NEBAnalysis JSON with `r` and `energies` of equal length")
         }
-        let forces = numbers("forces") ?? []
+        let forces = root.forces ?? []
         var structures: [Structure?] = Array(repeating: nil, count: r.count)
-        if case .array(let items)? = root["structures"], items.count == r.count {
-            structures = items.map(structure)
+        if let items = root.structures, items.count == r.count {
+            structures = items.map { $0?.structure }
         }
         let images = r.indices.map { k in
             LoadedNebImage(
@@ -258,136 +323,5 @@ enum PymatgenNebJSON {
         return LoadedNebBand(
             source: path, images: images, coordinates: r, ediffg: nil, climbing: nil,
             warnings: ["\(path): a pymatgen NEBAnalysis JSON: r, energies and tangent forces as stored (no EDIFFG, no max forces)"])
-    }
-
-    /// A pymatgen `Structure.as_dict()`.
-    static func structure(_ value: MiniJSON.Value) -> Structure? {
-        guard case .object(let s) = value, case .object(let lattice)? = s["lattice"], case .array(let rows)? = lattice["matrix"],
-            case .array(let sites)? = s["sites"]
-        else { return nil }
-        let matrix = rows.compactMap { row -> [Double]? in
-            guard case .array(let xs) = row else { return nil }
-            return xs.compactMap { if case .number(let x) = $0 { return x } else { return nil } }
-        }
-        guard let cell = Lattice(rows: matrix) else { return nil }
-        var species: [String] = []
-        var frac: [SIMD3<Double>] = []
-        for site in sites {
-            guard case .object(let o) = site, case .array(let abc)? = o["abc"], abc.count == 3,
-                case .array(let sp)? = o["species"], case .object(let first)? = sp.first, case .string(let element)? = first["element"]
-            else { return nil }
-            let f = abc.compactMap { if case .number(let x) = $0 { return x } else { return nil } }
-            guard f.count == 3 else { return nil }
-            species.append(element)
-            frac.append(SIMD3(f[0], f[1], f[2]))
-        }
-        return Structure(lattice: cell, species: species, fractionalPositions: frac)
-    }
-}
-
-/// A minimal JSON reader for the NEB JSON (objects, arrays, strings, numbers, literals).
-struct MiniJSON {
-    indirect enum Value {
-        case object([String: Value]), array([Value]), string(String), number(Double), bool(Bool), null
-    }
-
-    enum Failure: Error { case unexpected(Int) }
-
-    let bytes: [UInt8]
-    var i = 0
-
-    init(text: String) { bytes = Array(text.utf8) }
-
-    mutating func parse() throws -> Value {
-        let v = try value()
-        skip()
-        return v
-    }
-
-    mutating func skip() {
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
-    }
-
-    mutating func value() throws -> Value {
-        skip()
-        guard i < bytes.count else { throw Failure.unexpected(i) }
-        switch bytes[i] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): i += 4; return .bool(true)
-        case UInt8(ascii: "f"): i += 5; return .bool(false)
-        case UInt8(ascii: "n"): i += 4; return .null
-        default: return .number(try number())
-        }
-    }
-
-    mutating func object() throws -> Value {
-        i += 1
-        var out: [String: Value] = [:]
-        skip()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
-        while true {
-            skip()
-            let key = try string()
-            skip()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw Failure.unexpected(i) }
-            i += 1
-            out[key] = try value()
-            skip()
-            guard i < bytes.count else { throw Failure.unexpected(i) }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
-            throw Failure.unexpected(i)
-        }
-    }
-
-    mutating func array() throws -> Value {
-        i += 1
-        var out: [Value] = []
-        skip()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(out) }
-        while true {
-            out.append(try value())
-            skip()
-            guard i < bytes.count else { throw Failure.unexpected(i) }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(out) }
-            throw Failure.unexpected(i)
-        }
-    }
-
-    mutating func string() throws -> String {
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Failure.unexpected(i) }
-        i += 1
-        var out: [UInt8] = []
-        while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-            if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count {
-                i += 1
-                switch bytes[i] {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): i += 4; out.append(UInt8(ascii: "?"))
-                default: out.append(bytes[i])
-                }
-            } else {
-                out.append(bytes[i])
-            }
-            i += 1
-        }
-        i += 1
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    mutating func number() throws -> Double {
-        let start = i
-        while i < bytes.count, !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "]") || bytes[i] == UInt8(ascii: "}")
-            || bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09)
-        {
-            i += 1
-        }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        guard let x = NumberScanner.double(text) else { throw Failure.unexpected(start) }
-        return x
     }
 }

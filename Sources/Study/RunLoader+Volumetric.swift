@@ -18,8 +18,9 @@ extension RunLoader {
     }
 
     /// Reads the volumetric file `input` names (see ``volumetricPath(for:name:)``).
-    public static func volumetric(_ input: String, name: String = "CHGCAR", maxBlocks: Int? = nil) throws -> Volumetric {
-        try Volumetric.read(path: volumetricPath(for: input, name: name), maxBlocks: maxBlocks)
+    /// `countBlocks` counts the blocks the file holds when fewer are read (see ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:)``).
+    public static func volumetric(_ input: String, name: String = "CHGCAR", maxBlocks: Int? = nil, countBlocks: Bool = false) throws -> Volumetric {
+        try Volumetric.read(path: volumetricPath(for: input, name: name), maxBlocks: maxBlocks, countBlocks: countBlocks)
     }
 
     /// A trajectory and where it came from.

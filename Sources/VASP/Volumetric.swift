@@ -80,6 +80,19 @@ public struct Volumetric: Sendable {
         case z
         /// A block beyond the ones VASP's layout explains.
         case other
+
+        /// The name users see: `total`, `magnetization`, `spin up`, `spin down`, and for a noncollinear
+        /// charge file `m_x`, `m_y`, `m_z` (`x`, `y`, `z` components for LOCPOT/ELFCAR).
+        public func label(for kind: Kind) -> String {
+            switch self {
+            case .total: return "total"
+            case .magnetization: return "magnetization"
+            case .spinUp: return "spin up"
+            case .spinDown: return "spin down"
+            case .x, .y, .z: return kind.isChargeLike ? "m_\(rawValue)" : "\(rawValue) component"
+            case .other: return "other"
+            }
+        }
     }
 
     /// One data block with everything VASP wrote around it.
@@ -133,6 +146,10 @@ public struct Volumetric: Sendable {
     public var layout: DataLayout
     /// Text after the last block (rare), verbatim.
     public var trailingText: String
+    /// The number of data blocks in the file, counted even when fewer were read (``read(path:kind:species:maxBlocks:countBlocks:)``
+    /// with `maxBlocks`); `nil` when the reader stopped early without counting. Decides the ``roles``:
+    /// a file's second block is m_x when the file has four blocks, whatever was read of it.
+    public var blockCountInFile: Int?
     /// Non-fatal findings of the reader. Not part of the value for `==`.
     public var warnings: [ReadWarning]
 
@@ -149,7 +166,7 @@ public struct Volumetric: Sendable {
     /// A volumetric file from blocks (texts kept as given).
     public init(
         kind: Kind, comment: String, structure: Structure, blocks: [Block], layout: DataLayout = .chgcar,
-        trailingText: String = "", warnings: [ReadWarning] = []
+        trailingText: String = "", warnings: [ReadWarning] = [], blockCountInFile: Int? = nil
     ) {
         self.kind = kind
         self.comment = comment
@@ -158,6 +175,7 @@ public struct Volumetric: Sendable {
         self.layout = layout
         self.trailingText = trailingText
         self.warnings = warnings
+        self.blockCountInFile = blockCountInFile ?? blocks.count
     }
 
     /// The first block: total charge (ρ·V_cell), potential (eV) or ELF.
@@ -166,9 +184,13 @@ public struct Volumetric: Sendable {
     /// Grid dimensions NGX, NGY, NGZ (the same for every block).
     public var dimensions: SIMD3<Int> { blocks[0].grid.dimensions }
 
-    /// The role of each block, from ``kind`` and the number of blocks (see ``BlockRole``).
+    /// The number of blocks that decides the roles: the file's (``blockCountInFile``), else those read.
+    var layoutBlockCount: Int { max(blockCountInFile ?? blocks.count, blocks.count) }
+
+    /// The role of each block read, from ``kind`` and the number of blocks **in the file** (see
+    /// ``BlockRole``): 4 blocks are total, m_x, m_y, m_z even when only the first two were read.
     public var roles: [BlockRole] {
-        let n = blocks.count
+        let n = layoutBlockCount
         let spinPair = kind == .locpot || kind == .elfcar
         var roles: [BlockRole]
         switch n {
@@ -177,7 +199,14 @@ public struct Volumetric: Sendable {
         case 4: roles = [.total, .x, .y, .z]
         default: roles = [.total] + Array(repeating: .other, count: max(0, n - 1))
         }
-        return Array(roles.prefix(n))
+        return Array(roles.prefix(blocks.count))
+    }
+
+    /// The roles of every block in the file (those not read included), for summaries.
+    public var rolesInFile: [BlockRole] {
+        var copy = self
+        copy.blocks = Array(repeating: blocks[0], count: layoutBlockCount)
+        return copy.roles
     }
 
     /// The grid of the block playing `role`, or `nil`.
@@ -186,7 +215,11 @@ public struct Volumetric: Sendable {
     }
 
     /// `true` when the file has a magnetisation block (ISPIN = 2 charge file) or spin-up/down blocks.
-    public var isSpinPolarized: Bool { blocks.count == 2 }
+    public var isSpinPolarized: Bool { layoutBlockCount == 2 }
+
+    /// `true` when the file has four blocks: total and the x, y, z components of a noncollinear run
+    /// (LNONCOLLINEAR/LSORBIT). Decided from the file itself, not from an INCAR.
+    public var isNoncollinear: Bool { layoutBlockCount == 4 }
 
     /// For a spin-polarised charge file, ρ↑·V = (total + magnetisation)/2 and ρ↓·V = (total − magnetisation)/2;
     /// `nil` otherwise.
@@ -215,23 +248,32 @@ extension Volumetric {
     ///   - species: symbols per species for a VASP 4 header without a species line (e.g. from the POTCAR).
     ///   - maxBlocks: read at most this many blocks (e.g. 1 for the total only, which skips the rest of
     ///     the file); `nil` reads all.
+    ///   - countBlocks: when reading stops at `maxBlocks`, count the blocks in the rest of the file (a line
+    ///     scan, no numbers parsed) so that ``blockCountInFile`` and the ``roles`` are known. Always done
+    ///     when `maxBlocks` ≥ 2 (the role of block 2 depends on it); with `maxBlocks` 1 only on request.
     /// - Throws: ``VASPError/cannotRead(file:reason:)``, or ``VASPError/malformed(_:_:)`` naming the line
     ///   and what was expected (a bad header, a grid line that is not three positive integers, a grid
     ///   larger than the rest of the file can hold, a data block with fewer values than its grid, an
     ///   augmentation section with fewer values than it declares, a later block with another grid).
-    public static func read(path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil) throws -> Volumetric {
+    public static func read(
+        path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false
+    ) throws -> Volumetric {
         let source = try ByteSource(path: path, chunkSize: 1 << 20)
         var reader = VolumetricReader(source: source, file: path)
-        return try reader.read(kind: kind ?? Kind.guess(fromPath: path), species: species, maxBlocks: maxBlocks)
+        return try reader.read(kind: kind ?? Kind.guess(fromPath: path), species: species, maxBlocks: maxBlocks, countBlocks: countBlocks)
     }
 }
 
-/// The streaming reader behind ``Volumetric/read(path:kind:species:maxBlocks:)``.
+/// The streaming reader behind ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:)``.
 struct VolumetricReader {
     let file: String
     let bytes: ChunkedBytes
     var warnings: [ReadWarning] = []
     var overflowFields = 0
+    /// Blocks in the file when reading stopped at the limit and counted the rest.
+    var blockCountInFile: Int?
+    /// 1-based line number of the first line kept after the last block's augmentation.
+    var trailingStartLine: Int?
 
     init(source: ByteSource, file: String) {
         self.file = file
@@ -241,7 +283,7 @@ struct VolumetricReader {
     /// Deflate cannot expand data by more than this factor (zlib's documented bound is 1032:1).
     static let maximumCompressionRatio = 1032
 
-    mutating func read(kind: Volumetric.Kind, species: [String]?, maxBlocks: Int?) throws -> Volumetric {
+    mutating func read(kind: Volumetric.Kind, species: [String]?, maxBlocks: Int?, countBlocks: Bool = false) throws -> Volumetric {
         let poscar = try readHeader(species: species)
         warnings += poscar.warnings
         var blocks: [Volumetric.Block] = []
@@ -262,21 +304,87 @@ struct VolumetricReader {
                 throw malformed(gridLine, "expected \(Self.text(dimensions)) values, found \(values.count)")
             }
             stoppedAtLimit = blocks.count + 1 >= limit
-            let (augmentation, following, next) = try readAfterBlock(blockLimitReached: stoppedAtLimit, atoms: poscar.structure.count)
+            let counting = stoppedAtLimit && (limit >= 2 || countBlocks)
+            let (augmentation, following, next) = try readAfterBlock(
+                blockLimitReached: stoppedAtLimit && !counting, atoms: poscar.structure.count)
             blocks.append(Volumetric.Block(grid: grid, leadingText: pending, augmentation: augmentation))
             pending = following
             nextGrid = next
+            if counting {
+                blockCountInFile = blocks.count + (next == nil ? 0 : try countRemainingBlocks())
+                nextGrid = nil
+            }
         }
-        if stoppedAtLimit { pending = "" }
+        if stoppedAtLimit {
+            pending = ""
+        } else {
+            warnAboutTrailingNumbers(pending, atoms: poscar.structure.count, blocks: blocks.count)
+        }
         if overflowFields > 0 {
             warnings.append(ReadWarning(SourceLocation(file: file), "\(overflowFields) value(s) printed as '****' (Fortran overflow) were read as NaN"))
         }
         if bytes.source.truncatedCompression {
             warnings.append(ReadWarning(SourceLocation(file: file), "the gzip stream ends early or is corrupt; every complete block was read"))
         }
-        return Volumetric(
+        var result = Volumetric(
             kind: kind, comment: poscar.comment, structure: poscar.structure, blocks: blocks, layout: layout,
             trailingText: pending, warnings: warnings)
+        // Stopped at the limit without counting: the file's block count is unknown.
+        if stoppedAtLimit { result.blockCountInFile = blockCountInFile }
+        return result
+    }
+
+    /// The blocks after the current one, counted by their grid lines (the grid line of the first was
+    /// just read): a line scan that parses no value. A grid line is three positive integers alone on a
+    /// line, which no data, augmentation or moment line is.
+    mutating func countRemainingBlocks() throws -> Int {
+        var count = 1
+        while let isGrid = try bytes.withNextLine(file: file, { line, _ in Self.isGridLine(line) }) {
+            if isGrid { count += 1 }
+        }
+        return count
+    }
+
+    /// Three unsigned integers > 0 separated by blanks, nothing else.
+    static func isGridLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var words = 0
+        var i = 0
+        let n = line.count
+        while i < n {
+            while i < n, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0D { i += 1 }
+            guard i < n else { break }
+            var value = 0
+            var digits = 0
+            while i < n, line[i] >= 0x30, line[i] <= 0x39 {
+                value = value &* 10 &+ Int(line[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            guard digits > 0, digits < 10, value > 0, i == n || line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0D else { return false }
+            words += 1
+            if words > 3 { return false }
+        }
+        return words == 3
+    }
+
+    /// Numbers after the last block with no grid line after them: VASP writes per-atom moments only
+    /// before a further (magnetisation) block, so the file was cut before that block.
+    mutating func warnAboutTrailingNumbers(_ trailing: String, atoms: Int, blocks: Int) {
+        var count = 0
+        var firstLine: Int?
+        for (offset, line) in trailing.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let (values, tally) = NumberScanner.doubles(in: line)
+            guard tally.invalid == 0, !values.isEmpty else { continue }
+            count += values.count
+            if firstLine == nil { firstLine = offset }
+        }
+        // More than 3 per atom has its own warning (``warnAboutExtraNumbers``): a wrong grid line.
+        guard count > 0, count <= 3 * atoms else { return }
+        let what = count == atoms || count == 3 * atoms
+            ? "the per-atom moments VASP writes before a magnetisation block"
+            : "VASP writes numbers there only before a further block"
+        warnings.append(ReadWarning(SourceLocation(file: file, line: trailingStartLine.map { $0 + (firstLine ?? 0) }),
+            "\(count) number(s) follow the last block (block \(blocks)) but no grid line does (\(what)): the file looks cut before its next block; only \(blocks) block(s) were read"))
     }
 
     // MARK: Header
@@ -414,6 +522,7 @@ struct VolumetricReader {
                 if firstExtraLine == nil && !values.isEmpty { firstExtraLine = number }
                 extraNumbers += values.count
             }
+            if following.isEmpty { trailingStartLine = number }
             following += line + "\n"
             if blockLimitReached { return (augmentation, following, nil) }
         }
@@ -454,376 +563,6 @@ struct VolumetricReader {
 
     func malformed(_ line: Int, _ message: String) -> VASPError {
         .malformed(SourceLocation(file: file, line: line), message)
-    }
-}
-
-// MARK: - Chunked bytes with line numbers
-
-/// A growing window over a ``ByteSource``: large chunks, the unread tail carried over, 1-based line
-/// numbers counted as bytes are consumed.
-final class ChunkedBytes {
-    let source: ByteSource
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private(set) var start = 0
-    private(set) var end = 0
-    private(set) var atEnd = false
-    /// Decompressed bytes consumed before `storage[0]`.
-    private var consumedBefore = 0
-    /// 1-based line number of the byte at `start`.
-    private(set) var line = 1
-    /// `true` once a last line without a line end was handed out: the data ends inside that line
-    /// (VASP ends every line, so the file was cut there).
-    private(set) var endedInsideLine = false
-
-    /// Longest line accepted outside the data blocks.
-    static let maximumLineLength = 1 << 24
-    /// Bytes of look-ahead kept so that no number is cut at a chunk end.
-    static let margin = 256
-
-    init(source: ByteSource, capacity: Int = 1 << 21) {
-        self.source = source
-        self.capacity = capacity
-        storage = .allocate(capacity: capacity)
-    }
-
-    deinit { storage.deallocate() }
-
-    /// Moves the unread bytes to the front and reads until at least `minimum` bytes are buffered or the
-    /// data ends. Returns the number of buffered bytes.
-    @discardableResult
-    func fill(minimum: Int) -> Int {
-        if end - start >= minimum || atEnd { return end - start }
-        if start > 0 {
-            let n = end - start
-            if n > 0 { storage.update(from: storage + start, count: n) }
-            consumedBefore += start
-            start = 0
-            end = n
-        }
-        if minimum > capacity { grow(to: minimum) }
-        while end < capacity {
-            let n = source.read(into: UnsafeMutableBufferPointer(start: storage + end, count: capacity - end))
-            if n == 0 { atEnd = true; break }
-            end += n
-            if end - start >= minimum && end - start >= capacity / 2 { break }
-        }
-        return end - start
-    }
-
-    private func grow(to size: Int) {
-        let newCapacity = max(size, capacity * 2)
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        bigger.update(from: storage, count: end)
-        storage.deallocate()
-        storage = bigger
-        capacity = newCapacity
-    }
-
-    /// An upper bound of the bytes still to come: exact for plain files, `ratio` × the compressed size
-    /// for gzip.
-    func maximumRemainingBytes(ratio: Int) -> Int {
-        let buffered = end - start
-        if source.isCompressed {
-            let (bound, overflow) = source.fileSize.multipliedReportingOverflow(by: ratio)
-            return overflow ? Int.max : bound + buffered
-        }
-        return max(0, source.fileSize - (consumedBefore + start))
-    }
-
-    /// The next line without its line end (`\n` or `\r\n`), or `nil` at the end of the data.
-    func readLine(file: String) throws -> (String, Int)? {
-        try withNextLine(file: file) { bytes, number in (String(decoding: bytes, as: UTF8.self), number) }
-    }
-
-    /// Calls `body` with the next line's bytes (without `\n` or `\r\n`) and its 1-based number, and
-    /// consumes the line; `nil` at the end of the data. The bytes are valid only inside `body`.
-    func withNextLine<R>(file: String, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> R) throws -> R? {
-        var scanned = 0
-        while true {
-            if let newline = findNewline(from: start + scanned) {
-                let number = line
-                let from = start
-                start = newline + 1
-                line += 1
-                return try body(lineBytes(from, newline), number)
-            }
-            scanned = end - start
-            if atEnd {
-                guard end > start else { return nil }
-                let number = line
-                let from = start
-                start = end
-                endedInsideLine = true
-                return try body(lineBytes(from, end), number)
-            }
-            guard scanned < Self.maximumLineLength else {
-                throw VASPError.malformed(SourceLocation(file: file, line: line), "expected a line of text, found more than \(Self.maximumLineLength) bytes without a line end")
-            }
-            fill(minimum: scanned + 4096)
-        }
-    }
-
-    private func lineBytes(_ from: Int, _ to: Int) -> UnsafeBufferPointer<UInt8> {
-        var stop = to
-        if stop > from && storage[stop - 1] == 0x0D { stop -= 1 }
-        return UnsafeBufferPointer(start: storage + from, count: stop - from)
-    }
-
-    private func findNewline(from index: Int) -> Int? {
-        guard index < end else { return nil }
-        guard let found = memchr(storage + index, 0x0A, end - index) else { return nil }
-        return storage.distance(to: found.assumingMemoryBound(to: UInt8.self))
-    }
-
-    /// Skips blanks up to and including the next line end (the padding after a block's last value).
-    func skipRestOfLine() {
-        fill(minimum: Self.margin)
-        while start < end {
-            let c = storage[start]
-            if c == 0x0A { start += 1; line += 1; return }
-            guard c == 0x20 || c == 0x09 || c == 0x0D else { return }
-            start += 1
-            if start == end { fill(minimum: Self.margin) }
-        }
-    }
-
-    /// The next word (up to 40 characters) without consuming it, for messages.
-    func peekWord() -> String? {
-        fill(minimum: Self.margin)
-        var i = start
-        while i < end, storage[i] == 0x20 || storage[i] == 0x0A || storage[i] == 0x0D || storage[i] == 0x09 { i += 1 }
-        guard i < end else { return nil }
-        var j = i
-        while j < end, j - i < 40, storage[j] != 0x20, storage[j] != 0x0A, storage[j] != 0x0D, storage[j] != 0x09 { j += 1 }
-        return String(decoding: UnsafeBufferPointer(start: storage + i, count: j - i), as: UTF8.self)
-    }
-
-    /// Values per line and mantissa digits of the first data line, when it looks like VASP's format.
-    func detectLayout() -> Volumetric.DataLayout? {
-        fill(minimum: 4096)
-        var i = start
-        while i < end, storage[i] == 0x20 || storage[i] == 0x0A || storage[i] == 0x0D { i += 1 }
-        var lineEnd = i
-        while lineEnd < end, storage[lineEnd] != 0x0A { lineEnd += 1 }
-        guard lineEnd > i else { return nil }
-        let text = String(decoding: UnsafeBufferPointer(start: storage + i, count: lineEnd - i), as: UTF8.self)
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\r" || $0 == "\t" })
-        guard let first = words.first, let dot = first.firstIndex(of: "."),
-            let e = first.firstIndex(where: { $0 == "E" || $0 == "e" }), dot < e
-        else { return nil }
-        let digits = first.distance(from: first.index(after: dot), to: e)
-        guard digits > 0 else { return nil }
-        return Volumetric.DataLayout(valuesPerLine: words.count, significantDigits: digits)
-    }
-
-    // MARK: The data-block loop
-
-    /// Parses up to `count` numbers into `out`, counting lines; stops early at anything that is not a
-    /// number (the caller reports it) or at the end of the data.
-    func parseValues(into out: UnsafeMutablePointer<Double>, count: Int, layout: Volumetric.DataLayout?) -> (parsed: Int, overflows: Int) {
-        var parsed = 0
-        var overflows = 0
-        while parsed < count {
-            let available = fill(minimum: Self.margin * 2)
-            if available == 0 { break }
-            let limit = atEnd ? end : end - Self.margin
-            let result = FixedFormatScanner.scan(
-                storage, from: start, limit: limit, end: end, into: out + parsed, maximum: count - parsed, layout: layout)
-            parsed += result.parsed
-            overflows += result.overflows
-            line += result.newlines
-            start = result.next
-            if result.stopped { break }
-            if atEnd && start >= end { break }
-        }
-        return (parsed, overflows)
-    }
-}
-
-/// The data-block number loop: a fixed-format fast path for VASP's `[-]0.dddddE±dd` fields, the shared
-/// ``NumberScanner`` for anything else.
-enum FixedFormatScanner {
-    struct Result {
-        var parsed: Int
-        var overflows: Int
-        var newlines: Int
-        var next: Int
-        /// `true` when a non-number stopped the scan.
-        var stopped: Bool
-    }
-
-    private static let powers: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
-
-    @inline(__always)
-    private static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
-
-    /// Scans numbers starting before `limit` (a number may run on to `end`), at most `maximum` of them.
-    static func scan(
-        _ p: UnsafeMutablePointer<UInt8>, from: Int, limit: Int, end: Int,
-        into out: UnsafeMutablePointer<Double>, maximum: Int, layout: Volumetric.DataLayout?
-    ) -> Result {
-        var i = from
-        var n = 0
-        var newlines = 0
-        var overflows = 0
-        let perLine = layout?.valuesPerLine ?? 0
-        let digits = layout?.significantDigits ?? 0
-        let lineLength = perLine * (digits + 7)
-        powers.withUnsafeBufferPointer { pow10 in
-            while n < maximum {
-                // A whole line of VASP's fixed-width fields: parsed field by field without scanning.
-                while perLine > 0, n + perLine <= maximum, i + lineLength < limit, p[i + lineLength] == 0x0A,
-                    line(p, i, perLine: perLine, digits: digits, into: out + n, pow10)
-                {
-                    n += perLine
-                    if n == maximum {
-                        // The block's last line: stop at its line end, as the slow path does, so that the
-                        // caller's skipRestOfLine does not eat the leading blanks of the line after it.
-                        i += lineLength
-                        break
-                    }
-                    i += lineLength + 1
-                    newlines += 1
-                }
-                guard n < maximum else { return }
-                // Blanks, stopping after a line end so that the next line can take the fast path.
-                var newline = false
-                while i < limit && isBlank(p[i]) {
-                    i += 1
-                    if p[i - 1] == 0x0A {
-                        newlines += 1
-                        newline = true
-                        break
-                    }
-                }
-                if newline { continue }
-                guard i < limit else { return }
-                if let (value, next) = fast(p, i, end, pow10) {
-                    out[n] = value
-                    n += 1
-                    i = next
-                    continue
-                }
-                if p[i] == 0x2A {  // '****': a Fortran overflow
-                    while i < end && p[i] == 0x2A { i += 1 }
-                    out[n] = .nan
-                    n += 1
-                    overflows += 1
-                    continue
-                }
-                guard let (value, next) = NumberScanner.parseOne(p, i, end), next == end || isBlank(p[next]) || isNumberStart(p[next]) else {
-                    return
-                }
-                out[n] = value
-                n += 1
-                i = next
-            }
-        }
-        let stopped = n < maximum && i < limit
-        return Result(parsed: n, overflows: overflows, newlines: newlines, next: i, stopped: stopped)
-    }
-
-    /// `perLine` fields ` 0.d…dE±dd` / ` -.d…dE±dd` of `digits` digits at `start`; `false` (with `out`
-    /// partly written) as soon as one field differs or is not on the fast path.
-    @inline(__always)
-    private static func line(
-        _ p: UnsafeMutablePointer<UInt8>, _ start: Int, perLine: Int, digits: Int,
-        into out: UnsafeMutablePointer<Double>, _ pow10: UnsafeBufferPointer<Double>
-    ) -> Bool {
-        let width = digits + 7
-        for f in 0..<perLine {
-            let b = p + start + f * width
-            guard b[0] == 0x20, b[2] == 0x2E, b[3 + digits] | 0x20 == 0x65 else { return false }
-            let lead = b[1]
-            guard lead == 0x30 || lead == 0x2D else { return false }
-            var mantissa: UInt64
-            var k: Int
-            if digits >= 8 {
-                guard let eight = eightDigits(b + 3) else { return false }
-                mantissa = eight
-                k = 8
-            } else {
-                mantissa = 0
-                k = 0
-            }
-            while k < digits {
-                let d = b[3 + k] &- 0x30
-                guard d < 10 else { return false }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                k += 1
-            }
-            let sign = b[4 + digits]
-            let d1 = b[5 + digits] &- 0x30
-            let d2 = b[6 + digits] &- 0x30
-            guard sign == 0x2B || sign == 0x2D, d1 < 10, d2 < 10 else { return false }
-            let magnitude = Int(d1) * 10 + Int(d2)
-            let exponent = (sign == 0x2D ? -magnitude : magnitude) - digits
-            guard exponent >= -22 && exponent <= 22, mantissa < (1 << 53) else { return false }
-            let m = Double(mantissa)
-            let value = exponent >= 0 ? m * pow10[exponent] : m / pow10[-exponent]
-            out[f] = lead == 0x2D ? -value : value
-        }
-        return true
-    }
-
-    /// The eight ASCII digits at `p` as a number (SWAR: all eight bytes checked and combined in a few
-    /// integer operations), or `nil` when one is not a digit.
-    @inline(__always)
-    private static func eightDigits(_ p: UnsafeMutablePointer<UInt8>) -> UInt64? {
-        var v = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
-        let high = v & 0xF0F0_F0F0_F0F0_F0F0
-        let carry = ((v &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4
-        guard high | carry == 0x3333_3333_3333_3333 else { return nil }
-        // Digit values, the first digit in the lowest byte; then pairs, quads and the octet are combined:
-        // each step multiplies the lower (more significant) part by 10, 100 or 10⁴ and adds the upper one.
-        v = v & 0x0F0F_0F0F_0F0F_0F0F
-        v = ((v &* 10) &+ (v >> 8)) & 0x00FF_00FF_00FF_00FF
-        v = ((v &* 100) &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
-        v = (v &* 10_000) &+ (v >> 32)
-        return v & 0xFFFF_FFFF
-    }
-
-    @inline(__always)
-    private static func isNumberStart(_ c: UInt8) -> Bool { c == 0x2D || c == 0x2B || c == 0x2E || (c &- 0x30) < 10 }
-
-    /// `[-][0].d…dE±dd` followed by a blank (or the end): the value when it is exactly representable by
-    /// one correctly rounded multiplication or division (mantissa < 2⁵³, |exponent| ≤ 22), else `nil`.
-    @inline(__always)
-    private static func fast(
-        _ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, _ pow10: UnsafeBufferPointer<Double>
-    ) -> (Double, Int)? {
-        var j = start
-        let negative = p[j] == 0x2D
-        if negative { j += 1 }
-        if j < end && p[j] == 0x30 { j += 1 }
-        guard j < end, p[j] == 0x2E else { return nil }
-        j += 1
-        let digitsStart = j
-        var mantissa: UInt64 = 0
-        while j < end {
-            let d = p[j] &- 0x30
-            if d >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            j += 1
-        }
-        let digits = j - digitsStart
-        guard digits > 0, digits <= 15, j + 4 <= end, p[j] | 0x20 == 0x65 else { return nil }
-        let sign = p[j + 1]
-        let d1 = p[j + 2] &- 0x30
-        let d2 = p[j + 3] &- 0x30
-        guard sign == 0x2B || sign == 0x2D, d1 < 10, d2 < 10 else { return nil }
-        j += 4
-        if j < end && !isBlank(p[j]) { return nil }
-        let magnitude = Int(d1) * 10 + Int(d2)
-        let exponent = (sign == 0x2D ? -magnitude : magnitude) - digits
-        guard exponent >= -22 && exponent <= 22 else { return nil }
-        var value = Double(mantissa)
-        value = exponent >= 0 ? value * pow10[exponent] : value / pow10[-exponent]
-        return (negative ? -value : value, j)
     }
 }
 

@@ -26,7 +26,9 @@ struct Cascade: ParsableCommand {
               cascade dos static/copc/ --element Co --format json
               cascade neb neb/copc/1-ns-cleavage --plot barrier.svg
               cascade chgdiff static/tfsi-on-copc/ static/copc/ relax/tfsi/ --out CHGCAR_diff --planar z
+              cascade --version
             """,
+        version: CascadeVersion.text,
         subcommands: [Generate.self, Parse.self, Tabulate.self],
         groupedSubcommands: [
             CommandGroup(name: "Single-purpose analyses", subcommands: [Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self]),

@@ -24,7 +24,11 @@ struct Neb: ParsableCommand {
             never extrapolated. The climbing image must be the highest image and every image's \
             max force below |EDIFFG|.
 
-            --vtst DIR writes VTST-compatible neb.dat, spline.dat and exts.dat there.
+            --vtst DIR writes VTST-compatible neb.dat, spline.dat and exts.dat there; never a \
+            number that is not finite. A band whose neighbouring images coincide (Δr ≤ 1e-4 Å) is \
+            degenerate: no spline is fitted (spline.dat and exts.dat are not written, with a \
+            warning), the barriers come from the images only, and the climbing-image check says \
+            so and does not pass.
 
             Examples:
               cascade neb neb/ns-cleavage
@@ -79,10 +83,9 @@ struct Neb: ParsableCommand {
                 try VolumetricCLI.write(svg, to: plot, force: force)
             }
             if let vtst {
-                let outputs = [("neb.dat", NebReport.nebDat(analysis)), ("spline.dat", NebReport.splineDat(analysis)), ("exts.dat", NebReport.extsDat(analysis))]
-                for (name, text) in outputs {
+                for (name, text, reason) in NebReport.vtstFiles(analysis) {
                     guard let text else {
-                        printError("warning: \(name) not written: \(name == "neb.dat" ? "no fitted images" : "no force-based fit")")
+                        printError("warning: \(name) not written: \(reason ?? "no data")")
                         continue
                     }
                     try VolumetricCLI.write(text, to: "\(vtst)/\(name)", force: force)

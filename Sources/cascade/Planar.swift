@@ -14,8 +14,12 @@ struct Planar: ParsableCommand {
             lattice vectors), the plane average of the stored values (pymatgen's \
             get_average_along_axis), and for charge files ρ̄ in e/Å³, the plane integral λ in e/Å \
             and the cumulative charge Q(z) in e (the charge displacement ΔQ(z) for a Δρ file). The \
-            kind (LOCPOT in eV, ELFCAR) is taken from the file name. --block picks the magnetisation \
-            block (ISPIN = 2) or, for LOCPOT/ELFCAR, the spin-down block.
+            kind (LOCPOT in eV, ELFCAR) is taken from the file name. --block picks the block: \
+            total (the default), magnetization (ISPIN = 2 charge file), up/down (ISPIN = 2 LOCPOT or \
+            ELFCAR), m_x, m_y, m_z (a noncollinear file: four blocks total, m_x, m_y, m_z), or its \
+            number 1-4 (second = 2). The notes say which kind of file it is (non-spin-polarised, \
+            spin-polarised or noncollinear, decided from the number of blocks in the file), the \
+            cell height along the axis and the grid spacing (height / number of planes).
 
             Examples:
               cascade planar LOCPOT --axis z
@@ -31,7 +35,7 @@ struct Planar: ParsableCommand {
     @Option(name: .long, help: "Axis: x, y or z (a, b or c).")
     var axis: String = "z"
 
-    @Option(name: .long, help: "Block: total, or second (magnetisation for ISPIN = 2; spin down for LOCPOT/ELFCAR).")
+    @Option(name: .long, help: "Block: total, magnetization, up, down, m_x, m_y, m_z, or its number 1-4 (second = 2).")
     var block: String = "total"
 
     @Option(name: .long, help: "Table format on standard output: text, md, csv, json or tex.")
@@ -45,26 +49,31 @@ struct Planar: ParsableCommand {
 
     func validate() throws {
         _ = try VolumetricCLI.axis(axis)
-        guard ["total", "second"].contains(block) else { throw ValidationError("--block must be total or second, found '\(block)'") }
+        _ = try VolumetricCLI.block(block)
         try VolumetricCLI.checkWritable(plot, force: force, option: "--plot")
     }
 
     func run() throws {
         do {
-            let data = try RunLoader.volumetric(file, maxBlocks: block == "total" ? 1 : 2)
+            let choice = try VolumetricCLI.block(block)
+            let data = try RunLoader.volumetric(file, maxBlocks: choice.index + 1, countBlocks: true)
             VolumetricCLI.printWarnings(data.warnings)
-            let index = block == "total" ? 0 : 1
-            guard index < data.blocks.count else {
-                printError("error: \(file) has no second block (not spin-polarised)")
+            let index = choice.index
+            guard index < data.blocks.count, choice.accepts(data.roles[index]) else {
+                printError("error: --block \(block): \(file) has no such block; it is \(VolumetricCLI.spinDescription(data))")
                 throw ExitCode(1)
             }
             let grid = data.blocks[index].grid
             let role = data.roles[index]
             let profile = try planarProfile(grid, axis: VolumetricCLI.axis(axis))
-            let symbol = role == .magnetization ? "m" : "ρ"
+            let symbol = [.magnetization, .x, .y, .z].contains(role) && data.kind.isChargeLike ? "m" : "ρ"
             let quantity = VolumetricCLI.quantity(data.kind, symbol: symbol)
-            let notes = ["\(data.kind.rawValue) \(file), block \(index + 1) (\(role.rawValue)), grid \(grid.dimensions.x)×\(grid.dimensions.y)×\(grid.dimensions.z), plane spacing \(profile.planeSpacing) Å"]
-            let title = "Planar average along \(axis) of \(VolumetricCLI.baseName(file))"
+            let n = grid.dimensions[profile.axis]
+            let notes = [
+                "\(data.kind.rawValue) \(file): \(VolumetricCLI.spinDescription(data)); block \(index + 1) (\(role.label(for: data.kind))), grid \(grid.dimensions.x)×\(grid.dimensions.y)×\(grid.dimensions.z)",
+                "cell height along \(axis) \(profile.cellHeight) Å; grid spacing \(profile.gridSpacing) Å (height / \(n) planes)",
+            ]
+            let title = "Planar average along \(axis) of \(VolumetricCLI.baseName(file))" + (index == 0 ? "" : " (\(role.label(for: data.kind)))")
             print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes), format: format), terminator: "")
             if let plot {
                 try VolumetricCLI.write(VolumetricReport.planarPlot(profile, quantity: quantity, title: title).svg(), to: plot, force: force)

@@ -78,6 +78,42 @@ enum VolumetricCLI {
         }
     }
 
+    /// A `--block` choice: the block's position and, when named by role, the roles it accepts.
+    struct BlockChoice {
+        var index: Int
+        var roles: [Volumetric.BlockRole]?
+
+        func accepts(_ role: Volumetric.BlockRole) -> Bool { roles?.contains(role) ?? true }
+    }
+
+    /// `--block`: `total`, `magnetization`, `up`, `down`, `m_x`, `m_y`, `m_z` (also `mx`, `x`, …), or the
+    /// block's number 1-4 (`second` = 2).
+    static func block(_ text: String) throws -> BlockChoice {
+        switch text.lowercased() {
+        case "total", "1": return BlockChoice(index: 0, roles: nil)
+        case "second", "2": return BlockChoice(index: 1, roles: nil)
+        case "3": return BlockChoice(index: 2, roles: nil)
+        case "4": return BlockChoice(index: 3, roles: nil)
+        case "magnetization", "magnetisation", "mag": return BlockChoice(index: 1, roles: [.magnetization])
+        case "up", "spin-up", "spinup": return BlockChoice(index: 0, roles: [.spinUp])
+        case "down", "spin-down", "spindown": return BlockChoice(index: 1, roles: [.spinDown])
+        case "m_x", "mx", "x": return BlockChoice(index: 1, roles: [.x])
+        case "m_y", "my", "y": return BlockChoice(index: 2, roles: [.y])
+        case "m_z", "mz", "z": return BlockChoice(index: 3, roles: [.z])
+        default:
+            throw ValidationError("--block: expected total, magnetization, up, down, m_x, m_y, m_z or a block number 1-4, found '\(text)'")
+        }
+    }
+
+    /// What the blocks of a volumetric file say about its spin: `non-spin-polarised (1 block: total)`,
+    /// `spin-polarised (2 blocks: total, magnetization)`, `noncollinear (4 blocks: total, m_x, m_y, m_z)`.
+    static func spinDescription(_ v: Volumetric) -> String {
+        let roles = v.rolesInFile
+        let kind = v.isNoncollinear ? "noncollinear" : v.isSpinPolarized ? "spin-polarised" : roles.count == 1 ? "non-spin-polarised" : "\(roles.count) blocks"
+        let names = roles.map { $0.label(for: v.kind) }.joined(separator: ", ")
+        return "\(kind) (\(roles.count) block\(roles.count == 1 ? "" : "s"): \(names))"
+    }
+
     /// The last path component, for plot footnotes.
     static func baseName(_ path: String) -> String {
         String(path.split(separator: "/").last ?? Substring(path))

@@ -178,6 +178,40 @@ import Testing
         #expect(noBarrier.notes.contains { $0.contains("end point 00") })
     }
 
+    /// Images 01 and 02 at the same place (the corpus band with 02 replaced by a copy of 01): the band is
+    /// degenerate, neither spline is fitted (a zero-length interval has no slope; before, the Hermite
+    /// slope was 0/0 = NaN), the barriers come from the images, and the climbing-image check, whose
+    /// forces and energies would pass, says so and does not pass.
+    @Test func coincidingImagesMakeADegenerateBand() throws {
+        guard let band = try Self.band() else { return }
+        var structures = band.structures
+        structures[2] = structures[1]
+        let energies = [band.energies[0], band.energies[1], band.energies[1], band.energies[3], band.energies[4]]
+        let images = (0..<5).map { k in
+            NebImage(
+                label: String(format: "%02d", k), energy: energies[k], tangentForce: k == 0 || k == 4 ? nil : band.forces[k],
+                maxForce: k == 0 || k == 4 ? nil : 0.01, structure: structures[k])
+        }
+        let result = analyzeNeb(images, ediffg: -0.05, climbing: true)
+        #expect(result.coincidingImages == [2])
+        #expect(result.isDegenerate)
+        #expect(result.forceFit == nil && result.energyFit == nil && result.pymatgenMaxima.isEmpty)
+        #expect(result.notes.contains { $0.contains("degenerate band: images 01 and 02") && $0.contains("no spline") })
+        #expect(abs((result.imageBarrierForward ?? .nan) - 0.52847453) < 1e-8)
+        #expect(!result.climbing.passed)
+        #expect(result.climbing.coincidingImages == [2])
+        #expect(result.climbing.notes.first?.contains("degenerate band: images 01 = 02 coincide") == true)
+        // The same band without the coincidence passes the check: the coincidence alone fails it.
+        var distinct = images
+        distinct[2].structure = band.structures[2]
+        #expect(analyzeNeb(distinct, ediffg: -0.05, climbing: true).climbing.passed)
+        // Coordinates given (pymatgen JSON r) are checked the same way; all images at r = 0 too.
+        #expect(analyzeNeb(images, coordinates: [0, 0.75, 0.75, 1.9, 2.5]).coincidingImages == [2])
+        let collapsed = analyzeNeb(images, coordinates: [0, 0, 0, 0, 0], ediffg: -0.05)
+        #expect(collapsed.coincidingImages == [1, 2, 3, 4] && collapsed.forceFit == nil && !collapsed.climbing.passed)
+        #expect(coincidingImagePairs([0, 1e-5, 1, .nan]) == [1, 3])
+    }
+
     /// A cubic whose stationary point lies outside its interval reports no extremum there (emmet #1255).
     @Test func extremaAreNeverExtrapolated() {
         // dE/dt = t² − t − 0.75 has its roots at t = −0.5 and t = 1.5, both outside [0, 1].

@@ -172,7 +172,9 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
         let lattice = Lattice(a: SIMD3(3, 0, 0), b: SIMD3(0, 3, 0), c: SIMD3(1, 0, 5))
         let grid = VolumetricGrid(dimensions: SIMD3(1, 1, 5), lattice: lattice, repeating: 1)
         let p = try planarProfile(grid, axis: 2)
-        #expect(abs(p.planeSpacing - 5) < 1e-12)
+        #expect(abs(p.cellHeight - 5) < 1e-12)
+        // Five grid planes over a 5 Å height: 1 Å between planes, not the 5 Å of the cell.
+        #expect(abs(p.gridSpacing - 1) < 1e-12)
         #expect(abs(p.position[4] - 4) < 1e-12)
     }
 

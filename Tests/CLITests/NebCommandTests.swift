@@ -34,6 +34,46 @@ import Testing
         }
     }
 
+    /// The real VTST band with image 02 replaced by a copy of image 01: the images coincide. No VTST file
+    /// holds `nan` (before, every line of spline.dat did), spline.dat and exts.dat are refused with the
+    /// reason, and the climbing-image check says the band is degenerate and does not pass.
+    @Test func degenerateBandWritesNoNaN() throws {
+        guard AnalysisCLICorpus.available else { return }
+        let root = try AnalysisCLICorpus.temporaryFolder("neb-degenerate")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let band = root.appendingPathComponent("band")
+        let source = URL(fileURLWithPath: AnalysisCLICorpus.path("neb/aiida-vasp_NH3_inversion"))
+        try FileManager.default.createDirectory(at: band, withIntermediateDirectories: true)
+        for image in ["00", "01", "03", "04"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(image), to: band.appendingPathComponent(image))
+        }
+        try FileManager.default.copyItem(at: source.appendingPathComponent("01"), to: band.appendingPathComponent("02"))
+        let out = root.appendingPathComponent("vtst")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let result = try CascadeProcess.run(["neb", band.path, "--vtst", out.path, "--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("spline.dat not written: degenerate band: images 01 = 02 coincide"), "\(result.stderr)")
+        #expect(result.stderr.contains("exts.dat not written: degenerate band"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(written == ["neb.dat"])
+        for name in written {
+            let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            #expect(!text.lowercased().contains("nan") && !text.lowercased().contains("inf"), "\(name): \(text)")
+        }
+        let object = try AnalysisCLICorpus.object(result.stdout)
+        #expect(object["degenerate"] as? Bool == true)
+        #expect(object["force_fit"] is NSNull && object["energy_fit"] is NSNull)
+        let climbing = try #require(object["climbing"] as? [String: Any])
+        #expect(climbing["passed"] as? Bool == false)
+        #expect(climbing["coinciding_images"] as? [[String]] == [["01", "02"]])
+        let notes = try #require(object["notes"] as? [String])
+        #expect(notes.contains { $0.contains("degenerate band") && $0.contains("climbing image cannot be checked") })
+        // The text tables say it too.
+        let text = try CascadeProcess.run(["neb", band.path])
+        #expect(text.stdout.contains("degenerate band: images 01 and 02"))
+        #expect(!text.stdout.lowercased().contains("nan"))
+    }
+
     @Test func notAnNebFolder() throws {
         let folder = try AnalysisCLICorpus.temporaryFolder("neb-empty")
         defer { try? FileManager.default.removeItem(at: folder) }

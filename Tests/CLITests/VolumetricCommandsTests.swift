@@ -94,8 +94,76 @@ import Testing
         #expect(planar.stdout.contains("-3.934119"))
         let noSecond = try VolumetricCLICorpus.run(["planar", VolumetricCLICorpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--block", "second"])
         #expect(noSecond.status == 1)
-        #expect(noSecond.stderr.contains("has no second block"))
+        #expect(noSecond.stderr.contains("has no such block; it is non-spin-polarised (1 block: total)"), "\(noSecond.stderr)")
     }
+
+    /// The notes give the distance between grid planes (cell height / number of planes), not the cell
+    /// height under that name: the corpus spin CHGCAR (a skewed cell, 48 planes along z) has the height
+    /// d = V / |a × b| computed here from pymatgen's lattice.
+    @Test func planarNotesGiveTheGridSpacing() throws {
+        guard VolumetricCLICorpus.available else { return }
+        let ref = try VolumetricCLICorpus.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
+        let m = try #require(ref["lattice"] as? [[Double]])
+        let ab = [m[0][1] * m[1][2] - m[0][2] * m[1][1], m[0][2] * m[1][0] - m[0][0] * m[1][2], m[0][0] * m[1][1] - m[0][1] * m[1][0]]
+        let volume = abs(ab[0] * m[2][0] + ab[1] * m[2][1] + ab[2] * m[2][2])
+        let height = volume / (ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2]).squareRoot()
+        let result = try VolumetricCLICorpus.run(["planar", VolumetricCLICorpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), "--axis", "z", "--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let notes = try #require(try VolumetricCLICorpus.object(result.stdout)["notes"] as? [String]).joined(separator: "\n")
+        #expect(!notes.contains("plane spacing"))
+        #expect(notes.contains("spin-polarised (2 blocks: total, magnetization)"), "\(notes)")
+        #expect(notes.contains("(height / 48 planes)"), "\(notes)")
+        let spacing = try #require(Self.number(after: "grid spacing ", in: notes))
+        #expect(abs(spacing - height / 48) < 1e-9, "\(notes)")
+        let cell = try #require(Self.number(after: "cell height along z ", in: notes))
+        #expect(abs(cell - height) < 1e-9)
+    }
+
+    static func number(after prefix: String, in text: String) -> Double? {
+        guard let range = text.range(of: prefix) else { return nil }
+        return Double(text[range.upperBound...].prefix { !$0.isWhitespace && $0 != ";" })
+    }
+
+    /// A noncollinear CHGCAR (four blocks, written here in VASP's layout): every block can be chosen, the
+    /// second is m_x (not "magnetization"), and the notes say "noncollinear".
+    @Test func planarChoosesEachNoncollinearBlock() throws {
+        let dir = try VolumetricCLICorpus.temporaryFolder("ncl")
+        let path = dir.appendingPathComponent("CHGCAR").path
+        try Data(Self.noncollinearChgcar.utf8).write(to: URL(fileURLWithPath: path))
+        // Block b holds the constant (b + 1) × 0.5 over the 1×1×2 grid.
+        for (choice, block, role, value) in [("total", 1, "total", 0.5), ("m_x", 2, "m_x", 1.0), ("m_y", 3, "m_y", 1.5), ("m_z", 4, "m_z", 2.0), ("4", 4, "m_z", 2.0)] {
+            let result = try VolumetricCLICorpus.run(["planar", path, "--axis", "z", "--block", choice, "--format", "json"])
+            #expect(result.status == 0, "\(choice): \(result.stderr)")
+            let table = try VolumetricCLICorpus.object(result.stdout)
+            let notes = try #require(table["notes"] as? [String]).joined(separator: "\n")
+            #expect(notes.contains("noncollinear (4 blocks: total, m_x, m_y, m_z)"), "\(choice): \(notes)")
+            #expect(notes.contains("block \(block) (\(role))"), "\(choice): \(notes)")
+            #expect(notes.contains("grid spacing 3.0 Å (height / 2 planes)"), "\(choice): \(notes)")
+            let rows = try #require(table["rows"] as? [[String: Any]])
+            #expect(rows.count == 2)
+            #expect(rows.allSatisfy { $0["average"] as? Double == value }, "\(choice): \(rows)")
+        }
+        let wrong = try VolumetricCLICorpus.run(["planar", path, "--block", "magnetization"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("has no such block; it is noncollinear (4 blocks: total, m_x, m_y, m_z)"), "\(wrong.stderr)")
+        let bad = try VolumetricCLICorpus.run(["planar", path, "--block", "w"])
+        #expect(bad.status != 0 && bad.stderr.contains("expected total, magnetization, up, down, m_x, m_y, m_z"))
+    }
+
+    /// One Fe atom in a 3 × 3 × 6 Å cell, a 1×1×2 grid, four blocks (total, m_x, m_y, m_z) each with its
+    /// augmentation, and the three per-atom moments VASP writes before each magnetisation block.
+    static let noncollinearChgcar: String = {
+        var lines = [
+            "Fe noncollinear", "   1.00000000000000", "     3.000000    0.000000    0.000000", "     0.000000    3.000000    0.000000",
+            "     0.000000    0.000000    6.000000", "   Fe", "     1", "Direct", "  0.000000  0.000000  0.000000", "",
+        ]
+        for b in 0..<4 {
+            if b > 0 { lines.append("  0.100000000000E+01  0.000000000000E+00  0.200000000000E+01") }
+            let v = String(format: "%.11E", Double(b + 1) * 0.5)  // e.g. 5.00000000000E-01
+            lines += ["    1    1    2", " \(v) \(v)", "augmentation occupancies   1   2", "  0.1000000E+00 -0.2000000E-01"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
 
     @Test func helpHasAWorkedExample() throws {
         for command in ["chgdiff", "chgsum", "planar", "rdf", "profile"] {
@@ -121,6 +189,12 @@ enum VolumetricCLICorpus {
     static var available: Bool { FileManager.default.fileExists(atPath: root) }
 
     static func path(_ relative: String) -> String { root + "/" + relative }
+
+    /// A reference JSON of `../corpus-ref` (pymatgen/ASE values).
+    static func reference(_ relative: String) throws -> [String: Any] {
+        let url = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("corpus-ref/" + relative)
+        return try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
 
     static func temporaryFolder(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(label)-\(UUID().uuidString)")

@@ -1,7 +1,8 @@
 import Analysis
 import Foundation
-import Study
 import Testing
+
+@testable import Study
 
 /// The NEB loader on the corpus bands and on trees assembled from them.
 @Suite struct NebLoaderTests {
@@ -65,6 +66,51 @@ import Testing
         #expect(abs((analysis.forceFit?.barrierForward ?? .nan) - 0.52877484) < 5e-9)
         #expect(abs((analysis.energyFit?.barrierForward ?? .nan) - 0.56240834) < 5e-9)
         #expect(abs((analysis.pymatgenMaxima.first?.x ?? .nan) - 0.37255257) < 5e-9)
+    }
+
+    /// The JSON reader (Foundation's JSONDecoder) gives every number of the corpus file exactly: r and
+    /// the energies equal Python's `repr` of pymatgen's values (which round-trips), and every position
+    /// and lattice number equals the shortest decimal written in the file (`Double(String)` of the token).
+    /// (Linux Foundation's JSONSerialization is off by one unit in the last place on some of them.)
+    @Test func pymatgenJSONNumbersAreExact() throws {
+        guard StudyCorpus.available else { return }
+        let path = StudyCorpus.path("neb/pymatgen_neb2/neb_analysis2.json")
+        let band = try NebLoader.load(path)
+        #expect(band.coordinates == [0.0, 0.7520911216733217, 1.3175040819353467, 1.8911929701995307, 2.469450125993166])
+        #expect(band.images.map(\.image.energy) == [0.0, 0.5284745299999827, 0.4844461200000296, 0.33948880999997755, -0.06825986000001194])
+        #expect(band.images.map(\.image.tangentForce) == [nil, -0.02638, -0.050629, 0.740298, nil])
+        // Every "abc": [x, y, z] of the file, in order, parsed from its own text.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var tokens: [[Double]] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "\"abc\": [") {
+            let end = try #require(rest[start.upperBound...].firstIndex(of: "]"))
+            tokens.append(rest[start.upperBound..<end].split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) })
+            rest = rest[end...]
+        }
+        let mine = band.images.flatMap { ($0.image.structure?.fractionalPositions ?? []).map { [$0.x, $0.y, $0.z] } }
+        #expect(tokens.count == 5 * 53)
+        #expect(mine == tokens)
+    }
+
+    /// String escapes decoded as JSON defines them (the old hand-made reader turned `\u00e9` into `?` and
+    /// `\r`, `\b` into the letters r and b): `\u0046e` is the element Fe, so the structure is read.
+    @Test func jsonStringEscapes() throws {
+        let site = #"{"abc": [0.0, 0.0, 0.0], "species": [{"element": "\u0046e", "occu": 1}], "label": "caf\u00e9"}"#
+        let structure = #"{"lattice": {"matrix": [[3.0, 0, 0], [0, 3.0, 0], [0, 0, 3.0]]}, "sites": [\#(site)]}"#
+        let text = #"{"@module": "caf\u00e9\r\b\t\"\\\/\ud83d\ude00", "@class": "NEBAnalysis", "r": [0, 1.5e0], "energies": [0.0, -0.25], "forces": [0, 0], "structures": [\#(structure), \#(structure)]}"#
+        let document = try PymatgenNebJSON.decode(Array(text.utf8))
+        #expect(document.module == "café\r\u{8}\t\"\\/😀")
+        #expect(document.className == "NEBAnalysis")
+        let folder = try StudyFixture.temporaryFolder("neb-json")
+        let path = folder + "/band.json"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let band = try NebLoader.load(path)
+        #expect(band.images.map { $0.image.structure?.species } == [["Fe"], ["Fe"]])
+        #expect(band.coordinates == [0, 1.5] && band.images[1].image.energy == -0.25)
+        // Not JSON: a clear error naming the file.
+        try Data("{\"r\": [0, 1], \"energies\": [0,".utf8).write(to: URL(fileURLWithPath: folder + "/bad.json"))
+        #expect(throws: StudyError.self) { try NebLoader.load(folder + "/bad.json") }
     }
 
     /// Images 01–03 with end points in start/ and end/.

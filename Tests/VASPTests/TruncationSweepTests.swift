@@ -443,7 +443,8 @@ enum Sweep {
 
     /// Cut at every line end: a cut before the second grid line keeps only the first block. A cut
     /// before the per-atom moments line leaves a valid non-spin CHGCAR (nothing tells them apart); a cut
-    /// after it leaves numbers that announce a magnetisation block, which should not pass without a word.
+    /// after it leaves numbers that announce a magnetisation block: the reader warns that numbers follow
+    /// the last block.
     @Test func cutBetweenTheBlocks() throws {
         let data = Array(Self.spinChgcar.utf8)
         let folder = try Sweep.temporaryFolder()
@@ -451,18 +452,27 @@ enum Sweep {
         let lineEnds = data.indices.filter { data[$0] == 0x0A }.map { $0 + 1 }
         let secondGrid = try #require(lineEnds.firstIndex { String(decoding: data[..<$0], as: UTF8.self).hasSuffix("    1    1    2\n") && $0 > 300 })
         var oneBlock = 0
+        var warned = 0
         for cut in lineEnds[..<secondGrid] {
             let path = folder + "/CHGCAR-\(cut)"
             try Sweep.write(data[0..<cut], to: path)
             guard let read = try? Volumetric.read(path: path) else { continue }
             oneBlock += 1
             #expect(read.blocks.count == 1, "cut at \(cut)")
-            if read.trailingText.isEmpty { continue }
-            withKnownIssue("Volumetric.read keeps numbers after the last block (the moments that precede a magnetisation block) as trailing text without a warning") {
-                #expect(!read.warnings.isEmpty, "cut at \(cut): one block returned without a warning; trailing text \(read.trailingText.debugDescription)")
+            if read.trailingText.isEmpty {
+                #expect(read.warnings.isEmpty, "cut at \(cut): \(read.warnings)")
+                continue
             }
+            warned += 1
+            let warning = read.warnings.map(\.description).joined(separator: "\n")
+            #expect(warning.contains("2 number(s) follow the last block"), "cut at \(cut): \(warning)")
+            #expect(warning.contains("per-atom moments"), "cut at \(cut): \(warning)")
+            // The moments line of the fixture is line 18.
+            #expect(read.warnings.contains { $0.location.line == 18 }, "cut at \(cut): \(warning)")
         }
         // After the first data line, its augmentation sections and the moments line.
         #expect(oneBlock == 4)
+        // Only the cut after the moments line leaves numbers behind.
+        #expect(warned == 1)
     }
 }

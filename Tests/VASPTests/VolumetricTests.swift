@@ -120,6 +120,42 @@ let smallChgcar = [
         #expect(v.blocks[0].augmentation.hasPrefix("augmentation occupancies"))
     }
 
+    /// The block count comes from the file, whatever was read of it: the spin CHGCAR has 2 blocks, the
+    /// non-spin one 1, and reading only the total (with counting) still says so.
+    @Test func blockCountFromTheFile() throws {
+        guard Corpus.available else { return }
+        let spin = Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz")
+        let counted = try Volumetric.read(path: spin, maxBlocks: 1, countBlocks: true)
+        #expect(counted.blocks.count == 1 && counted.blockCountInFile == 2)
+        #expect(counted.isSpinPolarized && !counted.isNoncollinear)
+        #expect(counted.rolesInFile == [.total, .magnetization])
+        #expect(counted.warnings.isEmpty && counted.trailingText.isEmpty)
+        let uncounted = try Volumetric.read(path: spin, maxBlocks: 1)
+        #expect(uncounted.blockCountInFile == nil && uncounted.roles == [.total])
+        let nospin = try Volumetric.read(path: Corpus.path("volumetric/pymatgen/CHGCAR.nospin.gz"), maxBlocks: 1, countBlocks: true)
+        #expect(nospin.blockCountInFile == 1 && !nospin.isSpinPolarized && !nospin.isNoncollinear)
+    }
+
+    /// The real spin CHGCAR cut right after the moment line that precedes its magnetisation block: one
+    /// block is read and the reader warns that numbers follow it (the cut would otherwise pass for a
+    /// complete non-spin file).
+    @Test func spinChgcarCutAfterTheMomentsWarns() throws {
+        guard Corpus.available else { return }
+        let source = try ByteSource(path: Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz")).readAll()
+        let text = String(decoding: source, as: UTF8.self)
+        let moments = try #require(text.range(of: "\n  0.600000000000E+00\n"))
+        let cut = String(text[..<moments.upperBound])
+        let path = try volumetricFixture(cut)
+        let v = try Volumetric.read(path: path)
+        #expect(v.blocks.count == 1 && v.roles == [.total])
+        #expect(v.trailingText == "  0.600000000000E+00\n")
+        let warning = try #require(v.warnings.first)
+        #expect(warning.message.contains("1 number(s) follow the last block (block 1) but no grid line does (the per-atom moments VASP writes before a magnetisation block)"), "\(warning)")
+        #expect(warning.location.line == cut.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
+        // The complete file has no such warning.
+        #expect(try Volumetric.read(path: Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz")).warnings.isEmpty)
+    }
+
     /// Every corpus file written and read again: the same values (the writer prints at least the digits
     /// read), the same augmentation and moment lines.
     @Test(arguments: files)
@@ -334,6 +370,32 @@ let smallChgcar = [
         #expect(back.grid(.z)?.mean == 2.5)
         let parchg = try Volumetric.read(path: try volumetricFixture(String(decoding: v.bytes(), as: UTF8.self), name: "PARCHG.0012.ALLK"))
         #expect(parchg.kind == .parchg)
+        #expect(back.isNoncollinear && !back.isSpinPolarized)
+        #expect(back.roles.map { $0.label(for: .chgcar) } == ["total", "m_x", "m_y", "m_z"])
+        // Reading part of the file still knows it has four blocks: block 2 is m_x, not "magnetization".
+        let two = try Volumetric.read(path: path, maxBlocks: 2)
+        #expect(two.blocks.count == 2 && two.blockCountInFile == 4)
+        #expect(two.roles == [.total, .x] && two.isNoncollinear)
+        #expect(two.blocks[1].grid.mean == 0.5)
+        let one = try Volumetric.read(path: path, maxBlocks: 1, countBlocks: true)
+        #expect(one.blockCountInFile == 4 && one.isNoncollinear && one.rolesInFile == [.total, .x, .y, .z])
+        #expect(one.warnings.isEmpty)
+        // Collinear spin data read the same way stays "magnetization".
+        let spin = Volumetric(kind: .chgcar, comment: "spin", structure: structure, blocks: Array(blocks.prefix(2)))
+        let spinBack = try Volumetric.read(path: try volumetricFixture(String(decoding: spin.bytes(), as: UTF8.self)), maxBlocks: 2)
+        #expect(spinBack.roles == [.total, .magnetization] && spinBack.blockCountInFile == 2)
+    }
+
+    @Test func gridLinesAreRecognisedWithoutParsingValues() {
+        func isGrid(_ text: String) -> Bool { Array(text.utf8).withUnsafeBufferPointer { VolumetricReader.isGridLine($0) } }
+        #expect(isGrid("   48   48   48"))
+        #expect(isGrid("1 2 3\r"))
+        #expect(!isGrid(" 0.10000000000E+01 0.20000000000E+01 0.30000000000E+01"))
+        #expect(!isGrid("    1    2"))
+        #expect(!isGrid("    1    2    3    4"))
+        #expect(!isGrid("    0    2    3"))
+        #expect(!isGrid("augmentation occupancies   1   3"))
+        #expect(!isGrid("  0.600000000000E+00"))
     }
 
     @Test func newDataIsWrittenInChgcarLayout() throws {
