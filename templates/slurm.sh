@@ -14,3 +14,4 @@ set -euo pipefail
 {{modules}}
 {{stage_in}}
 {{vasp_command}}
+{{post_process}}

@@ -373,6 +373,12 @@ enum TemplateCheck {
                 "\(template.file): no {{stage_in}}, but \(staged.count) calculation\(staged.count == 1 ? "" : "s") (\(staged.prefix(3).joined(separator: ", "))\(staged.count > 3 ? ", …" : "")) start from another one's CONTCAR",
                 fix: "add a line {{stage_in}} before {{vasp_command}}: it copies the relaxed structure in at run time"))
         }
+        let bader = uses.filter { use in use.1["bader"] != nil || use.0.set == "bader" }.map(\.0.name)
+        if !used.contains("post_process"), !bader.isEmpty {
+            findings.append(DoctorFinding(.warning,
+                "\(template.file): no {{post_process}}: \(bader.count) Bader calculation\(bader.count == 1 ? "" : "s") (\(bader.prefix(3).joined(separator: ", "))\(bader.count > 3 ? ", …" : "")) would stop after VASP, without chgsum and bader (no ACF.dat for tabulate)",
+                fix: "add a line {{post_process}} after {{vasp_command}}"))
+        }
         if findings.allSatisfy({ $0.severity != .problem }) {
             findings.insert(DoctorFinding(.ok,
                 "\(name): \(used.count) placeholder\(used.count == 1 ? "" : "s"), each with a value, for \(uses.count) calculation\(uses.count == 1 ? "" : "s")"), at: 0)

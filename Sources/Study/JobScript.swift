@@ -51,6 +51,7 @@ public struct JobTemplate: Sendable, Hashable {
         {{modules}}
         {{stage_in}}
         {{vasp_command}}
+        {{post_process}}
 
         """
 
@@ -147,7 +148,7 @@ enum JobScript {
     /// The placeholder values of one calculation.
     static func values(
         settings: JobSettings, study: String, calculation: String, set: String, system: String,
-        stageIn: [String], gammaOnly: Bool
+        stageIn: [String], gammaOnly: Bool, postProcess: [String] = []
     ) -> [String: String] {
         var values: [String: String] = [:]
         for (k, v) in defaults { values[k] = v }
@@ -161,6 +162,7 @@ enum JobScript {
         values["modules"] = (settings.modules ?? []).joined(separator: "\n")
         values["sbatch_extra"] = (settings.sbatch ?? []).map { "#SBATCH \($0)" }.joined(separator: "\n")
         values["stage_in"] = stageIn.joined(separator: "\n")
+        values["post_process"] = postProcess.joined(separator: "\n")
         values["vasp_command"] = gammaOnly ? (values["vasp_gamma"] ?? "") : (values["vasp"] ?? "")
         return values
     }
@@ -170,6 +172,20 @@ enum JobScript {
         [
             "CASCADE=\"${CASCADE:-\(cascade)}\"",
             "command -v \"$CASCADE\" >/dev/null 2>&1 || { echo \"cascade: '$CASCADE' is not on this node: copy the self-contained binary (docs/running.md) and set job: cascade: PATH in the manifest\" >&2; exit 1; }",
+        ]
+    }
+
+    /// After VASP in a Bader calculation (LAECHG): the reference density AECCAR0 + AECCAR2
+    /// (`cascade chgsum`), then Henkelman's `bader CHGCAR -ref CHGCAR_sum`, failing loudly when a file or
+    /// the program is missing, so that `tabulate` finds ACF.dat.
+    static func baderPostProcess(cascade: String, bader: String) -> [String] {
+        cascadeCheck(cascade) + [
+            "BADER=\"${BADER:-\(bader)}\"",
+            "command -v \"$BADER\" >/dev/null 2>&1 || { echo \"cascade: '$BADER' (Henkelman's bader) is not on this node: set job: bader: PATH in the manifest\" >&2; exit 1; }",
+            "for f in CHGCAR AECCAR0 AECCAR2; do test -s \"$f\" || { echo \"cascade: VASP wrote no $f (LCHARG, LAECHG): no Bader analysis\" >&2; exit 1; }; done",
+            "\"$CASCADE\" chgsum AECCAR0 AECCAR2 --out CHGCAR_sum --force",
+            "\"$BADER\" CHGCAR -ref CHGCAR_sum",
+            "test -s ACF.dat || { echo \"cascade: bader wrote no ACF.dat\" >&2; exit 1; }",
         ]
     }
 

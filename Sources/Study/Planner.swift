@@ -307,7 +307,7 @@ struct Planner {
         messages.notes += inputs.notes
         if setup.system.entry.kind == .molecule { messages.warnings += Guards.vacuum(structure) }
         if let problem = Guards.folderNameProblem(calc.name) { messages.errors.append(problem) }
-        let jobScript = self.jobScript(calc, set: set, setup: setup, kpoints: inputs.kpoints, errors: &messages.errors)
+        let jobScript = self.jobScript(calc, set: set, setup: setup, inputs: inputs, errors: &messages.errors)
         let system = setup.system
         return PlannedCalculation(
             name: calc.name, set: calc.set, system: setup.label, geometry: setup.geometry,
@@ -413,7 +413,7 @@ struct Planner {
     }
 
     /// The rendered job script (empty, with an error, when the template cannot be read or rendered).
-    mutating func jobScript(_ calc: CalculationEntry, set: InputSet, setup: Setup, kpoints: Kpoints, errors: inout [String]) -> String {
+    mutating func jobScript(_ calc: CalculationEntry, set: InputSet, setup: Setup, inputs: AppliedInputs, errors: inout [String]) -> String {
         let settings = calc.job.applied(to: set.job.applied(to: manifest.job))
         if let images = setup.nebImages {
             errors += Guards.nebCores(images: images, nodes: settings["nodes"], tasksPerNode: settings["ntasks_per_node"])
@@ -425,7 +425,9 @@ struct Planner {
         case .success(let template):
             let values = JobScript.values(
                 settings: settings, study: manifest.study, calculation: calc.name, set: set.name, system: setup.label,
-                stageIn: setup.stageIn, gammaOnly: Planner.isGammaOnly(kpoints))
+                stageIn: setup.stageIn, gammaOnly: Planner.isGammaOnly(inputs.kpoints),
+                postProcess: inputs.incar.bool("LAECHG") == true
+                    ? JobScript.baderPostProcess(cascade: settings["cascade"] ?? "cascade", bader: settings["bader"] ?? "bader") : [])
             do {
                 return try template.render(values)
             } catch {

@@ -281,13 +281,13 @@ import Testing
 
     // MARK: Job template
 
-    static let goodTemplate = "#!/bin/bash\n#SBATCH --nodes={{nodes}}\nset -e\n{{stage_in}}\n{{vasp_command}}\n"
+    static let goodTemplate = "#!/bin/bash\n#SBATCH --nodes={{nodes}}\nset -e\n{{stage_in}}\n{{vasp_command}}\n{{post_process}}\n"
 
     @Test func aGoodTemplate() throws {
         let (folder, manifest) = try Self.study(template: Self.goodTemplate)
         defer { StudyFixture.remove(folder) }
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])
-        #expect(Self.messages(report, .jobTemplate, .ok) == ["\(folder)/job.sh: 3 placeholders, each with a value, for 7 calculations"])
+        #expect(Self.messages(report, .jobTemplate, .ok) == ["\(folder)/job.sh: 4 placeholders, each with a value, for 7 calculations"])
         #expect(report.section(.jobTemplate)?.worst == .ok)
     }
 
@@ -357,5 +357,17 @@ import Testing
         #expect(!problems.isEmpty)
         #expect(problems.contains { $0.hasPrefix("relax/li: ") })
         #expect(Self.fixes(report, .plan).first?.contains("--dry-run") == true)
+    }
+}
+
+/// A template without {{post_process}} leaves the Bader runs without ACF.dat: a warning with the fix.
+@Suite struct DoctorPostProcessTests {
+    @Test func baderWithoutPostProcessIsAWarning() throws {
+        let (folder, manifest) = try DoctorTests.study(template: "#!/bin/bash\n#SBATCH --nodes={{nodes}}\nset -e\n{{stage_in}}\n{{vasp_command}}\n")
+        defer { StudyFixture.remove(folder) }
+        let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])
+        let warnings = DoctorTests.messages(report, .jobTemplate, .warning)
+        #expect(warnings == ["\(folder)/job.sh: no {{post_process}}: 1 Bader calculation (bader/litfsi) would stop after VASP, without chgsum and bader (no ACF.dat for tabulate)"])
+        #expect(DoctorTests.fixes(report, .jobTemplate).contains("add a line {{post_process}} after {{vasp_command}}"))
     }
 }

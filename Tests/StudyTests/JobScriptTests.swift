@@ -9,7 +9,7 @@ import Testing
         #expect(file.text == JobTemplate.standardText)
         #expect(file.placeholders == [
             "job_name", "nodes", "ntasks_per_node", "time", "partition", "account", "output", "sbatch_extra", "study",
-            "calculation", "set", "system", "modules", "stage_in", "vasp_command",
+            "calculation", "set", "system", "modules", "stage_in", "vasp_command", "post_process",
         ])
     }
 
