@@ -129,7 +129,7 @@ extension StudyManifest: Decodable {
 }
 
 /// Whether a system is an isolated molecule or cluster in a vacuum box, or a periodic solid.
-public enum SystemKind: String, Sendable, Hashable, Decodable {
+public enum SystemKind: String, Sendable, Hashable, Decodable, CaseIterable {
     /// A molecule or cluster in a box: vacuum is checked (≥ 10 Å), `--vacuum` re-boxes it, a net
     /// charge gets the input set's `charged_molecule` tags (IDIPOL = 4, LDIPOL, DIPOL at the centre of mass).
     case molecule
@@ -162,6 +162,10 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
     /// `fixed` (NUPDOWN = 2S) or `free` (no NUPDOWN; MAGMOM is the start and the final moment is
     /// reported) over the input set's rule; `nil` = the set's.
     public var spin: InputSet.SpinRule?
+    /// INCAR tags of this system over the input set's (e.g. a molecule's ISMEAR), below a calculation's `incar`.
+    var incar: IncarSettings?
+    /// KPOINTS of this system over the input set's (e.g. Γ for a molecule), below a calculation's `kpoints`.
+    var kpoints: KpointsSpec?
     /// Bond changes this state claims relative to the pathway's initial state, as 0-based atom pairs in
     /// the file's order (`broken: [[3, 7]]`, `formed: [[0, 12]]`). `cascade tabulate` marks a relaxed
     /// state that contradicts them `collapsed`.
@@ -171,7 +175,9 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
     /// Where the entry starts in the manifest.
     public var location: ManifestLocation
 
-    static let keys = ["name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "spin", "broken", "formed", "description"]
+    static let keys = [
+        "name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "spin", "broken", "formed", "incar", "kpoints", "description",
+    ]
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(Self.keys, in: "a system")
@@ -188,7 +194,13 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
         if let m = multiplicity, m < 1 { throw decoder.invalid("expected a multiplicity 2S + 1 ≥ 1", key: "multiplicity") }
         fixed = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("fixed"))?.indices
         magmom = try c.decodeIfPresent([String: Double].self, forKey: AnyKey("magmom"))
-        kind = try c.decodeIfPresent(SystemKind.self, forKey: AnyKey("kind")) ?? .molecule
+        let kindText = try c.decodeIfPresent(String.self, forKey: AnyKey("kind")) ?? SystemKind.molecule.rawValue
+        guard let kind = SystemKind(rawValue: kindText) else {
+            throw decoder.invalid("expected kind: \(SystemKind.allCases.map(\.rawValue).joined(separator: " or ")), found '\(kindText)'", key: "kind")
+        }
+        self.kind = kind
+        incar = try c.decodeIfPresent(IncarSettings.self, forKey: AnyKey("incar"))
+        kpoints = try c.decodeIfPresent(KpointsSpec.self, forKey: AnyKey("kpoints"))
         spin = try InputSet.SpinRule.decode(c, decoder: decoder)
         bondChanges = try BondChanges.decode(c, decoder: decoder)
         description = try c.decodeIfPresent(String.self, forKey: AnyKey("description"))

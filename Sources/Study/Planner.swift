@@ -299,7 +299,8 @@ struct Planner {
         let context = InputContext(
             structure: structure, charge: setup.system.charge, multiplicity: setup.system.multiplicity, spin: setup.system.spin,
             kind: setup.system.entry.kind, systemMagmom: setup.system.magmom, calculationMagmom: calc.magmom ?? [:],
-            overrides: calc.incar, kpoints: calc.kpoints?.kpoints, potcar: potcar, speciesOrder: speciesOrder,
+            overrides: calc.incar.applied(to: setup.system.entry.incar ?? IncarSettings()),
+            kpoints: (calc.kpoints ?? setup.system.entry.kpoints)?.kpoints, potcar: potcar, speciesOrder: speciesOrder,
             nebImages: setup.nebImages, title: "\(manifest.study): \(calc.name)")
         let inputs = set.apply(context)
         messages.errors += inputs.errors + runGuards(geometry: setup.geometry, inputs: inputs, system: setup.system, structure: structure)

@@ -1,0 +1,48 @@
+import Foundation
+import Study
+import Testing
+
+/// Issue 16.3/16.8: per-system `incar` and `kpoints` (set < derived tags < system < calculation), and
+/// messages that list the allowed values.
+@Suite struct SystemSettingsTests {
+    func study(system: String, calculation: String = "") throws -> (String, GenerationPlan) {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        var text = try StudyFixture.read(manifest)
+        text = text.replacingOccurrences(of: "  - {name: li, file: molecules/li.vasp}", with: "  - {name: li, file: molecules/li.vasp, \(system)}")
+        if !calculation.isEmpty {
+            text = text.replacingOccurrences(of: "  - {name: bader/litfsi, set: bader, system: litfsi, from: relax/litfsi}",
+                with: "  - {name: bader/litfsi, set: bader, system: litfsi, from: relax/litfsi}\n  - {name: static/li, set: static, system: li, \(calculation)}")
+        }
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        return (folder, try GeneratorTests.plan(manifest, out: folder + "/runs"))
+    }
+
+    @Test func systemTagsAndMeshApplyToEveryCalculationOfTheSystem() throws {
+        let (folder, plan) = try study(system: "incar: {SIGMA: 0.01, NUPDOWN: null}, kpoints: {gamma: [2, 2, 2]}", calculation: "incar: {SIGMA: 0.02}")
+        defer { StudyFixture.remove(folder) }
+        #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
+        let relax = try #require(plan.calculations.first { $0.name == "relax/li" })
+        #expect(relax.incar.double("SIGMA") == 0.01)
+        #expect(relax.incar["NUPDOWN"] == nil)
+        #expect(relax.kpoints.text().contains("2 2 2"))
+        let other = try #require(plan.calculations.first { $0.name == "relax/tfsi" })
+        #expect(other.incar.double("SIGMA") == 0.05 && other.incar.int("NUPDOWN") == 0)
+        // The calculation's own incar wins over the system's.
+        let single = try #require(plan.calculations.first { $0.name == "static/li" })
+        #expect(single.incar.double("SIGMA") == 0.02)
+    }
+
+    @Test func unknownKindListsTheKinds() throws {
+        let (folder, manifest) = try StudyFixture.smallStudy()
+        defer { StudyFixture.remove(folder) }
+        var text = try StudyFixture.read(manifest)
+        text = text.replacingOccurrences(of: "  - {name: li, file: molecules/li.vasp}", with: "  - {name: li, file: molecules/li.vasp, kind: slab}")
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        do {
+            _ = try StudyManifest.load(path: manifest)
+            Issue.record("kind: slab was accepted")
+        } catch {
+            #expect("\(error)".contains("expected kind: molecule or periodic, found 'slab'"), "\(error)")
+        }
+    }
+}
