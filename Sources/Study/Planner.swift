@@ -514,9 +514,12 @@ struct Planner {
             errors.append("an end-point system (\(a), \(b)) could not be read (see above)")
             return nil
         }
-        if initial.charge != final.charge || initial.multiplicity != final.multiplicity {
+        let freeSpin = (initial.spin ?? set.spin) == .free && (final.spin ?? set.spin) == .free
+        if initial.charge != final.charge || (initial.multiplicity != final.multiplicity && !freeSpin) {
             errors.append(
                 "the end points differ in charge or multiplicity (\(a): \(initial.charge), \(initial.multiplicity); \(b): \(final.charge), \(final.multiplicity)): NEB images share one electron count and spin state")
+        } else if initial.multiplicity != final.multiplicity {
+            notes.append("the end points start from different spin states (2S+1 = \(initial.multiplicity), \(final.multiplicity)); the band runs with the spin free (no NUPDOWN), MAGMOM from \(a)")
         }
         var start = initial.structure
         var end = final.structure
@@ -573,7 +576,7 @@ struct Planner {
 
     mutating func checkQuantities(_ planned: [PlannedCalculation] = []) {
         let q = manifest.quantities
-        for energy in q.energies { checkEnergy(energy) }
+        for energy in q.energies { checkEnergy(energy, planned: planned) }
         for pathway in q.pathways { checkPathway(pathway) }
         for bondSet in q.bonds { checkBonds(bondSet) }
         for fragments in q.fragments { checkFragments(fragments) }
@@ -624,7 +627,7 @@ struct Planner {
         return (s.structure, s)
     }
 
-    mutating func checkEnergy(_ e: EnergyDefinition) {
+    mutating func checkEnergy(_ e: EnergyDefinition, planned: [PlannedCalculation] = []) {
         let label = "energy \(e.name) (\(e.location))"
         for name in [e.complex] + e.parts where manifest.calculation(named: name)?.neb != nil {
             errors.append("\(label): \(name) is an NEB calculation; energies take single-structure calculations")
@@ -647,10 +650,33 @@ struct Planner {
         if charge != 0 {
             warnings.append("\(label): the charges do not balance (complex − parts = \(charge) |e|)")
         }
-        let sets = Set(([e.complex] + e.parts).compactMap { manifest.calculation(named: $0)?.set })
-        if sets.count > 1 {
-            warnings.append("\(label): mixes input sets \(sets.sorted().joined(separator: ", ")); energies compare only within one protocol")
+        let terms = Array(Set([e.complex] + e.parts)).sorted().compactMap { name in planned.first { $0.name == name } }
+        warnings += Planner.protocolMismatches(terms).map { "\(label): \($0)" }
+    }
+
+    /// The INCAR tags that change a total energy: a difference of energies is meaningful only when its
+    /// terms agree on them. Smearing, k-points, the dipole correction, NUPDOWN/MAGMOM are not among them.
+    static let energyTags = ["ENCUT", "PREC", "GGA", "METAGGA", "IVDW", "LASPH", "LDAU", "LDAUTYPE", "LDAUU", "LDAUJ", "LHFCALC", "HFSCREEN", "AEXX", "ISPIN"]
+
+    /// What the terms of one energy (as written) disagree on: each tag of ``energyTags`` with its values,
+    /// and the POTCAR of an element that differs between terms.
+    static func protocolMismatches(_ terms: [PlannedCalculation]) -> [String] {
+        guard terms.count > 1 else { return [] }
+        var out: [String] = []
+        for tag in energyTags {
+            let values = terms.map { ($0.name, $0.incar.string(tag) ?? "default") }
+            if Set(values.map { $0.1.lowercased() }).count > 1 {
+                out.append("\(tag) differs between its terms (\(values.map { "\($0.0) \($0.1)" }.joined(separator: ", "))): the energies are not comparable")
+            }
         }
+        var labels: [String: Set<String>] = [:]
+        for t in terms {
+            for label in t.potcar.labels { labels[PotcarSingle(label: label).element, default: []].insert(label) }
+        }
+        for (element, used) in labels.sorted(by: { $0.key < $1.key }) where used.count > 1 {
+            out.append("\(element) uses different POTCARs between its terms (\(used.sorted().joined(separator: ", "))): the energies are not comparable")
+        }
+        return out
     }
 
     mutating func checkPathway(_ p: PathwayDefinition) {

@@ -46,3 +46,22 @@ import Testing
         }
     }
 }
+
+/// Issue 16.4: the energy check compares the tags written, not the input-set names.
+@Suite struct EnergyProtocolTests {
+    func warnings(li system: String) throws -> [String] {
+        let (folder, plan) = try SystemSettingsTests().study(system: system)
+        defer { StudyFixture.remove(folder) }
+        #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
+        return plan.allWarnings.filter { $0.contains("E_ads(Li+–TFSI-)") }
+    }
+
+    @Test func encutDifferenceIsFlagged() throws {
+        let w = try warnings(li: "incar: {ENCUT: 300}")
+        #expect(w.contains { $0.contains("ENCUT differs between its terms (relax/li 300, relax/litfsi 400, relax/tfsi 400)") }, "\(w)")
+    }
+
+    @Test func smearingAndKpointsAreNotFlagged() throws {
+        #expect(try warnings(li: "incar: {ISMEAR: -1, SIGMA: 0.01}, kpoints: {gamma: [2, 2, 2]}").isEmpty)
+    }
+}
