@@ -48,7 +48,8 @@ struct Tabulate: ParsableCommand {
             entries with `write: true`, CHGCAR_diff-<complex>.vasp (VESTA reads it).
 
             Without STUDY, the bundled templates/studies/tfsi-mof-copc.yaml; without --runs, the \
-            folder `cascade generate` writes (./<study name>/, ./tfsi-mof-copc/ for the bundled study). \
+            folder `cascade generate` writes (./<study name>/, ./tfsi-mof-copc/ for the bundled study), \
+            or, when that does not exist, runs/ beside the manifest (where `cascade init` suggests generating). \
             Exit status 0 even when calculations are missing (it is a report); 1 when the manifest \
             cannot be read.
 
@@ -96,7 +97,7 @@ struct Tabulate: ParsableCommand {
         }
         let bar = CountingProgress(label: "calculations")
         let options = TabulationOptions(outputFolder: plots, replaceOutputs: force)
-        let result = StudyTabulation.make(manifest: manifest, runs: runs ?? manifest.study, options: options, progress: { bar.update($0, $1, $2) })
+        let result = StudyTabulation.make(manifest: manifest, runs: runs ?? Self.defaultRuns(manifest), options: options, progress: { bar.update($0, $1, $2) })
         bar.clear()
         print(TabulationReport.render(result, format: format.tableFormat), terminator: "")
         AnalysisCLI.printLines(result.warnings, prefix: "warning: ")
@@ -157,5 +158,14 @@ final class CountingProgress: Sendable {
             writeStandardError("\r\u{1B}[2K")
             drawn = false
         }
+    }
+
+}
+
+extension Tabulate {
+    /// `./<study>/` (generate's default), else `runs/` beside the manifest (init's suggestion) when only that exists.
+    static func defaultRuns(_ manifest: StudyManifest) -> String {
+        let beside = PathText.resolve("runs", against: PathText.folder(of: manifest.file))
+        return !TextOutput.exists(manifest.study) && TextOutput.exists(beside) ? beside : manifest.study
     }
 }
