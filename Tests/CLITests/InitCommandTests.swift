@@ -22,7 +22,7 @@ import Testing
         let plan = try CascadeProcess.run(["generate", manifest, "--dry-run", "--out", dir + "/runs"],
             environment: ["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""])
         #expect(plan.status == 0, "\(plan.stderr)")
-        #expect(plan.stdout.contains("51 calculation folders (25 relax, 6 static, 8 bader, 12 neb, 60 NEB images)"))
+        #expect(plan.stdout.contains("53 calculation folders (25 relax, 8 static, 8 bader, 12 neb, 60 NEB images)"))
         #expect(!plan.stderr.contains("error"))
     }
 

@@ -14,14 +14,18 @@ import VASP
         #expect(m.study == "tfsi-mof-copc")
         #expect(m.systems.count == 25)
         let bySet = Dictionary(grouping: m.calculations, by: \.set).mapValues(\.count)
-        #expect(bySet == ["relax": 25, "static": 6, "bader": 8, "neb": 12])
+        #expect(bySet == ["relax": 25, "static": 8, "bader": 8, "neb": 12])
+        // Δρ (Fig. 2c) from the relaxed composite and its two frozen fragments, never parts relaxed on their own.
+        let fragments = m.calculations.filter { $0.fragmentOf != nil }
+        #expect(fragments.map(\.name) == ["frozen/mof", "frozen/copc"])
+        #expect(fragments.allSatisfy { $0.fragmentOf?.source == "relax/mof-copc" && $0.dependencies == ["relax/mof-copc"] })
         #expect(m.quantities.energies.count == 6)
         #expect(m.quantities.pathways.count == 3 && m.quantities.pathways.allSatisfy { $0.steps.count == 4 })
         #expect(m.quantities.bonds.first?.elements == ["C", "F"])
         #expect(m.structuresFolder.hasSuffix("/structures"))
         #expect(m.jobTemplate?.hasSuffix("/templates/slurm.sh") == true)
         let eq5 = try #require(m.quantities.energies.first { $0.source?.hasPrefix("eq. 5") == true })
-        #expect(eq5.complex == "relax/tfsi@mof" && eq5.parts == ["relax/mof", "relax/tfsi"])
+        #expect(eq5.complex == "relax/tfsi-on-mof" && eq5.parts == ["relax/mof", "relax/tfsi"])
         // Every NEB step runs between the relaxed s(i-1) and s(i) of its catalyst.
         for catalyst in ["mof", "copc", "mof-copc"] {
             let steps = m.calculations.filter { $0.name.hasPrefix("neb/\(catalyst)/") }
@@ -38,11 +42,11 @@ import VASP
         defer { StudyFixture.remove((out as NSString).deletingLastPathComponent) }
         let plan = try GenerationPlan.make(manifest: m, options: GenerationOptions(outputFolder: out))
         #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
-        #expect(plan.calculations.count == 51)
+        #expect(plan.calculations.count == 53)
         let tfsi = try #require(plan.calculations.first { $0.name == "relax/tfsi" })
         #expect(tfsi.nelect == 92 && tfsi.charge == -1 && tfsi.atoms == 15)
         let report = try Generator.write(plan)
-        #expect(report.folders.count == 51)
+        #expect(report.folders.count == 53)
         #expect(try Incar.read(path: out + "/relax/tfsi/INCAR").int("NELECT") == 92)
         for step in ["1-ns-cleavage", "2-cf3-loss", "3-cf-cleavage", "4-lif"] {
             let images = try Incar.read(path: out + "/neb/copc/\(step)/INCAR").int("IMAGES") ?? 0

@@ -179,13 +179,13 @@ enum DensityFixture {
     func bundledStudySharesCellAndGrid() throws {
         let m = try StudyManifest.load(path: StudyFixture.templates + "/studies/tfsi-mof-copc.yaml")
         let d = try #require(m.quantities.densityDifferences.first)
-        #expect(d.complex == "static/mof-copc" && d.parts == ["static/mof", "static/copc"] && d.axis == 2 && d.write && d.source == "Fig. 2c")
+        #expect(d.complex == "static/mof-copc" && d.parts == ["frozen/mof", "frozen/copc"] && d.axis == 2 && d.write && d.source == "Fig. 2c")
         let out = try StudyFixture.temporaryFolder("density-plan") + "/tfsi-mof-copc"
         defer { StudyFixture.remove((out as NSString).deletingLastPathComponent) }
         let plan = try GenerationPlan.make(manifest: m, options: GenerationOptions(outputFolder: out))
         #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
         #expect(!plan.warnings.contains { $0.contains("density difference") }, "\(plan.warnings)")
-        let statics = try ["static/mof-copc", "static/mof", "static/copc"].map { name in try #require(plan.calculations.first { $0.name == name }) }
+        let statics = try ["static/mof-copc", "frozen/mof", "frozen/copc"].map { name in try #require(plan.calculations.first { $0.name == name }) }
         #expect(statics.allSatisfy { $0.incar.bool("LCHARG") == true && $0.incar.double("ENCUT") == 400 && $0.incar.string("PREC") == "Normal" })
         #expect(statics.allSatisfy { $0.incar["NGXF"] == nil })
         let cells = statics.compactMap { c -> Lattice? in if case .single(let s) = c.geometry { return s.lattice } else { return nil } }

@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 
 from adsorb import hydrogen_bonds, li_sites, min_ratio_between, orient_on_site, topology  # noqa: E402
 from geom import COVALENT, dist, plane_rms, rotation_between, unit  # noqa: E402
-from measure import violations  # noqa: E402
+from measure import violations, windows_for  # noqa: E402
 import readme  # noqa: E402
 from molecules import TFSI, copc, copc_dimer, mof_cluster, tfsi  # noqa: E402
 from poscar import grouped_order, principal_frame, write_poscar  # noqa: E402
@@ -49,6 +49,9 @@ class System:
         self.xtb = xtb or []          # list of (command, note)
         self.groups = groups or {}     # named index lists (build order)
         self.notes = []
+        self.spin = None              # "free" for the pathway states (no NUPDOWN in VASP)
+        self.broken, self.formed = [], []   # declared bond changes vs s0 (build-order pairs)
+        self.evidence = None
 
 
 def log(msg):
@@ -216,10 +219,17 @@ def build_copc_dimer(copc_sys):
 # Adsorbed TFSI-
 # ------------------------------------------------------------------------------------------------
 
+SCREEN = ("crude", 40)      # MOF-sized orientation screens: GFN2 --opt crude, at most 40 cycles ...
+FINAL = ("tight", 250)      # ... then the chosen candidate relaxed --opt tight (at most 250 cycles)
+FINAL_MC = ("normal", 60)   # on MOF@CoPc (177 atoms, ~5 s of CPU per gradient): --opt normal, at most 60 cycles
+
+
 def adsorb_tfsi(work, tag, cat, tfsi_X, site, outward, charge, uhf, xfix, bond, constrain_site,
-                amine, require_hb):
+                amine, require_hb, screen=False):
     """Grid of 12 orientations of TFSI- bound through O11 to `site`; GFN2 relaxation of each;
-    the lowest-energy candidate that stays intact, stays bound (and H-bonded if required)."""
+    the lowest-energy candidate that stays intact, stays bound (and H-bonded if required).
+    screen=True (MOF-sized systems): the candidates are relaxed at SCREEN level only and the chosen
+    one then relaxed at FINAL level."""
     n = len(cat.symbols)
     s = cat.symbols + ["N", "S", "S", "O", "O", "C", "O", "O", "C", "F", "F", "F", "F", "F", "F"]
     tf = list(range(n, n + 15))
@@ -232,8 +242,12 @@ def adsorb_tfsi(work, tag, cat, tfsi_X, site, outward, charge, uhf, xfix, bond, 
             continue
         cons = [(site, n + TFSI["O11"], FE_O_TFSI)] if constrain_site else []
         try:
-            r = optimise(work, f"{tag}-{psi:03d}-{chi:03d}", s, Z, charge, uhf, "tight", fixed=xfix,
-                         constraints=cons)
+            if screen:
+                r = optimise(work, f"{tag}-{psi:03d}-{chi:03d}-{SCREEN[0]}", s, Z, charge, uhf, SCREEN[0],
+                             fixed=xfix, constraints=cons, cycles=SCREEN[1])
+            else:
+                r = optimise(work, f"{tag}-{psi:03d}-{chi:03d}", s, Z, charge, uhf, "tight", fixed=xfix,
+                             constraints=cons)
         except RuntimeError as err:
             log(f"  {tag} psi={psi} chi={chi}: GFN2 failed ({err}); skipped")
             continue
@@ -254,88 +268,232 @@ def adsorb_tfsi(work, tag, cat, tfsi_X, site, outward, charge, uhf, xfix, bond, 
             f"clash-free ones of a psi x chi = 4 x 3 grid; acceptable = intact, bound{', N-H...O/F bonded' if require_hb else ''}, "
             f"inside the test windows): E = {e:.6f} Eh, "
             f"{(e - lowest) * 27.211386:.2f} eV above the lowest of all candidates")
+    if screen:
+        note = (f"screen: {len(tried)} orientations relaxed with --opt {SCREEN[0]} (at most {SCREEN[1]} cycles), "
+                f"psi = {psi}, chi = {chi} chosen as the " + note + f"; then relaxed --opt {FINAL[0]}")
+        r = optimise(work, f"{tag}-final", s, r.positions, charge, uhf, FINAL[0], fixed=xfix, constraints=cons,
+                     cycles=FINAL[1])
+        W = r.positions
+        hb = hydrogen_bonds(s, W, [(a, b) for a, b in amine], acceptors) if amine else []
+        bad = violations(s, W)
+        if bad or (require_hb and not hb) or topology(s, W, tf) != topology(s, good[0][4].positions, tf):
+            log(f"  {tag}: final relaxation left the acceptable set ({bad}, hb={len(hb)})")
+            note += f" (final: {bad or 'no H bond' if require_hb and not hb else 'topology changed'})"
+        if not r.converged:
+            note += f", not converged in {FINAL[1]} cycles (last geometry used)"
+        note += f": E = {r.energy:.6f} Eh"
     return s, r, note, cons, hb
 
 
 def build_tfsi_mof(work, mof, xfix, tfsi_X):
     site = 2
-    s, r, note, cons, hb = adsorb_tfsi(work, "tfsi@mof", mof, tfsi_X, site, unit(mof.X[site] - mof.X[3]),
-                                       -1, 15, xfix, FE_O_TFSI, True, mof.groups["amine"], True)
+    s, r, note, cons, hb = adsorb_tfsi(work, "tfsi-on-mof", mof, tfsi_X, site, unit(mof.X[site] - mof.X[3]),
+                                       -1, 15, xfix, FE_O_TFSI, True, mof.groups["amine"], True, screen=True)
     n = len(mof.symbols)
     groups = dict(mof.groups)
     groups["tfsi"] = list(range(n, n + 15))
-    sysm = System("tfsi@mof", "adsorbed/tfsi@mof.vasp", s, r.positions, -1, 16,
+    sysm = System("tfsi-on-mof", "adsorbed/tfsi-on-mof.vasp", s, r.positions, -1, 16,
                   "TFSI- on the open Fe(III) of the MOF cluster: O=S->Fe plus N-H...O/F hydrogen bonds",
                   vasp_fixed=mof.vasp_fixed,
-                  xtb=[(r.command, f"$fix core + terminal O; $constrain Fe-O(TFSI) = {FE_O_TFSI:.2f} A; {note}")],
+                  xtb=[(r.command, f"$fix core + terminal O + the 6 cap H (all at their mof.vasp positions); "
+                        f"$constrain Fe-O(TFSI) = {FE_O_TFSI:.2f} A; {note}")],
                   groups=groups)
     return sysm
 
 
 def build_tfsi_copc(work, copc_sys, tfsi_X):
-    s, r, note, cons, hb = adsorb_tfsi(work, "tfsi@copc", copc_sys, tfsi_X, 0, np.array([0, 0, 1.0]),
+    s, r, note, cons, hb = adsorb_tfsi(work, "tfsi-on-copc", copc_sys, tfsi_X, 0, np.array([0, 0, 1.0]),
                                        -1, 1, list(range(57)), 2.30, False, None, False)
     groups = dict(copc_sys.groups)
     groups["tfsi"] = list(range(57, 72))
-    return System("tfsi@copc", "adsorbed/tfsi@copc.vasp", s, r.positions, -1, 2,
+    return System("tfsi-on-copc", "adsorbed/tfsi-on-copc.vasp", s, r.positions, -1, 2,
                   "TFSI- on CoPc, sulfonyl O axial on Co",
                   xtb=[(r.command, f"$fix all CoPc atoms (kept planar); TFSI free; {note}")],
                   groups=groups)
 
 
+def copc_contact(s, X, tf, copc_idx):
+    """Closest distance (A) from a TFSI heavy atom to a CoPc heavy atom (the pi system), and Co...TFSI."""
+    heavy = [j for j in copc_idx if s[j] != "H"]
+    th = [i for i in tf if s[i] != "H"]
+    D = np.linalg.norm(X[th][:, None, :] - X[heavy][None, :, :], axis=2)
+    co = next(j for j in copc_idx if s[j] == "Co")
+    return float(D.min()), float(min(dist(X, co, i) for i in th))
+
+
+PI_CONTACT = 3.60   # TFSI heavy atom ... CoPc C/N/Co counted as a contact with the pi system (A)
+MC_CANDIDATES = 4   # orientations relaxed on MOF@CoPc (177 atoms: ~5 s of CPU per GFN2 gradient)
+
+
 def build_tfsi_mof_copc(work, mc, tfsi_X):
+    """TFSI- on the open Fe2 of MOF@CoPc, in contact with the CoPc pi system where geometry allows.
+
+    Orientation grid psi = 0..330 step 30 x chi = 0/120/240 at Fe-O-S 140 deg (36 rigid placements);
+    the clash-free ones are ranked by their closest TFSI-CoPc heavy-atom distance and the MC_CANDIDATES
+    closest relaxed with GFN2 (SCREEN level; the chosen one then at FINAL level) (all MOF@CoPc atoms fixed, Fe-O held). Chosen: the lowest-energy acceptable
+    candidate (intact, bound, N-H...O/F bonded, inside the windows) whose closest TFSI-CoPc heavy-atom
+    contact is <= PI_CONTACT; if none, the acceptable one with the closest contact."""
     site = 2
     nc = len(mc.symbols)
-    s, r, note, cons, hb = adsorb_tfsi(work, "tfsi@mof-copc", mc, tfsi_X, site,
-                                       unit(mc.X[site] - mc.X[3]), -1, 16, list(range(nc)), FE_O_TFSI,
-                                       True, mc.groups["amine"], True)
+    s = mc.symbols + ["N", "S", "S", "O", "O", "C", "O", "O", "C", "F", "F", "F", "F", "F", "F"]
+    tf = list(range(nc, nc + 15))
+    outward = unit(mc.X[site] - mc.X[3])
+    acceptors = [nc + i for i in range(15) if s[nc + i] in ("O", "F", "N")]
+    rigid = []
+    for psi, chi in itertools.product(range(0, 360, 30), (0, 120, 240)):
+        Y = orient_on_site(tfsi_X, TFSI["O11"], TFSI["S1"], mc.X[site], outward, FE_O_TFSI, 140.0, psi, chi)
+        Z = np.vstack([mc.X, Y])
+        if min_ratio_between(s, Z, list(range(nc)), tf) < 0.8:
+            continue
+        rigid.append((round(copc_contact(s, Z, tf, mc.groups["copc"])[0], 6), psi, chi, Z))
+    rigid.sort(key=lambda x: (x[0], x[1], x[2]))
+    cons = [(site, nc + TFSI["O11"], FE_O_TFSI)]
+    tried = []
+    for c0, psi, chi, Z in rigid[:MC_CANDIDATES]:
+        try:
+            r = optimise(work, f"tfsi-on-mof-copc-{psi:03d}-{chi:03d}-{SCREEN[0]}", s, Z, -1, 16, SCREEN[0],
+                         fixed=list(range(nc)), constraints=cons, cycles=SCREEN[1])
+        except RuntimeError as err:
+            log(f"  tfsi-on-mof-copc psi={psi} chi={chi}: GFN2 failed ({err}); skipped")
+            continue
+        W = r.positions
+        intact = topology(s, W, tf) == topology(s, Z, tf)
+        bound = dist(W, site, nc + TFSI["O11"]) <= 2.5
+        hb = hydrogen_bonds(s, W, mc.groups["amine"], acceptors)
+        bad = violations(s, W)
+        contact, co = copc_contact(s, W, tf, mc.groups["copc"])
+        ok = intact and bound and bool(hb) and not bad
+        tried.append((r.energy, psi, chi, ok, r, contact, co))
+        log(f"  tfsi-on-mof-copc psi={psi} chi={chi} E={r.energy:.6f} intact={intact} bound={bound} "
+            f"hb={len(hb)} CoPc contact {contact:.2f} Co {co:.2f} {bad}")
+    good = [t for t in tried if t[3]]
+    if not good:
+        raise RuntimeError("tfsi-on-mof-copc: no acceptable adsorption candidate")
+    touching = sorted((t for t in good if t[5] <= PI_CONTACT), key=lambda t: t[0])
+    pick = touching[0] if touching else min(good, key=lambda t: (t[5], t[0]))
+    e, psi, chi, _, r, contact, co = pick
+    lowest = min(t[0] for t in tried)
+    r = optimise(work, "tfsi-on-mof-copc-final", s, r.positions, -1, 16, FINAL_MC[0], fixed=list(range(nc)),
+                 constraints=cons, cycles=FINAL_MC[1])
+    contact, co = copc_contact(s, r.positions, tf, mc.groups["copc"])
+    final_bad = violations(s, r.positions)
+    final_hb = hydrogen_bonds(s, r.positions, mc.groups["amine"], acceptors)
+    note = (f"of the 36 rigid placements (psi = 0..330 step 30 x chi = 0/120/240) the {len(rigid)} clash-free "
+            f"ones were ranked by their closest TFSI-CoPc heavy-atom distance and the {len(tried)} closest "
+            f"relaxed; chosen: the lowest-energy acceptable one (intact, bound, N-H...O/F bonded, inside the "
+            f"test windows) {'with a TFSI-CoPc heavy-atom contact <= %.1f A' % PI_CONTACT if touching else '(none reached %.1f A: the closest contact)' % PI_CONTACT}, "
+            f"psi = {psi}, chi = {chi}: E = {e:.6f} Eh, {(e - lowest) * 27.211386:.2f} eV above the lowest "
+            f"candidate (screen: --opt {SCREEN[0]}, at most {SCREEN[1]} cycles); then relaxed --opt {FINAL_MC[0]}"
+            f"{'' if r.converged else ' (not converged in %d cycles, last geometry used)' % FINAL_MC[1]}: "
+            f"E = {r.energy:.6f} Eh; closest TFSI-CoPc heavy-atom contact {contact:.2f} A, Co...TFSI {co:.2f} A"
+            f"{'; FINAL GEOMETRY OUTSIDE THE WINDOWS: %s' % final_bad if final_bad else ''}"
+            f"{'' if final_hb else '; no N-H...O/F bond after the final relaxation'}")
     groups = dict(mc.groups)
-    groups["tfsi"] = list(range(nc, nc + 15))
-    return System("tfsi@mof-copc", "adsorbed/tfsi@mof-copc.vasp", s, r.positions, -1, 17,
-                  "TFSI- on the open Fe(III) of MOF@CoPc, next to the stacked CoPc",
+    groups["tfsi"] = tf
+    sysm = System("tfsi-on-mof-copc", "adsorbed/tfsi-on-mof-copc.vasp", s, r.positions, -1, 17,
+                  "TFSI- on the open Fe(III) of MOF@CoPc, in contact with the stacked CoPc",
                   vasp_fixed=mc.vasp_fixed,
                   xtb=[(r.command, f"$fix all MOF@CoPc atoms; $constrain Fe-O(TFSI) = {FE_O_TFSI:.2f} A; {note}")],
                   groups=groups)
+    sysm.contact = (contact, co)
+    return sysm
 
 
 # ------------------------------------------------------------------------------------------------
 # Decomposition pathway: s0 (adsorbed LiTFSI) ... s4 (LiF formed)
 # ------------------------------------------------------------------------------------------------
 
-def relaxed_li_or_constructed(r, Y, s, commands, states, what):
-    """The Li-only GFN2 relaxation of constructed state Y when it passes the windows, else Y."""
-    if r is None or violations(s, r.positions):
-        states.append(Y)
-        commands.append(("none (constructed)", f"{what}; the GFN2 Li-only relaxation failed or left the test windows "
-                                               "and was not used"))
-        return Y
-    states.append(r.positions)
-    commands.append((r.command, f"{what}; then only Li relaxed ($fix all other atoms)"))
-    return r.positions
+PATH_CHARGE = -2     # every pathway state: catalyst + Li+ + TFSI- + two excess electrons
+# 2S+1 of s0..s4 from the electron bookkeeping (structures/README.md, "Electron bookkeeping"):
+# s0: the catalyst holds both electrons on its metal (2 Fe(III) -> Fe(II) high spin, or Co(II) -> Co(I)
+# plus a Pc ring radical); s1, s2: one electron has gone to the anion (CF3SO2N.- radical), the catalyst
+# holds one (Fe(II), or Co(I) d8 with the ring radical gone); s3, s4: both gone (CF3SO2N.- and CF2.-
+# radicals), catalyst back to Fe(III)3 / Co(II). Every unpaired electron aligned ferromagnetically.
+PATH_MULT = {"mof": [14, 16, 16, 18, 18], "copc": [2, 2, 2, 4, 4], "mof-copc": [15, 17, 17, 19, 19]}
+# level and cap on optimisation cycles of a pathway run (GFN2 gradient: ~0.5, 1.5, 5 s of CPU for copc,
+# mof, mof-copc; the machine is shared with compilers)
+PATH_LEVEL = {"copc": "normal", "mof": "normal", "mof-copc": "crude"}
+PATH_CYCLES = {"copc": 250, "mof": 150, "mof-copc": 60}
+LI_SITES = {"copc": 6, "mof": 6, "mof-copc": 3}   # Li+ start sites screened for s0 (Li-only relaxations)
+LI_HOLD = 1.90       # Li-O/N/F contacts held here in pathway runs: GFN2 alone gives 1.60-1.70 A (DFT 1.9-2.0)
+LIF_HOLD = 1.85      # the Li-F bond formed in s4, held when GFN2 makes it shorter than LI_MIN_CONTACT
+LI_MIN_CONTACT = 1.80
+LI_START = 2.30      # Li contacts shorter than this in a start geometry are held at LI_HOLD
+# the bond changes a state must show after relaxation (A)
+CLEAVED = {"N-S2": 2.30, "S2-C2": 2.50, "C2-F": 2.00}
+LIF_MAX = 1.90
+BOND_FACTOR = 1.25   # Cascade tabulate's default: bonded = d <= 1.25 x sum of covalent radii
+HOLD = {"N-S2": 2.90, "S2-C2": 3.00, "C2-F": 2.70}   # the values used when a cleavage has to be held
+INTACT_FORCE = 2.0   # xtb $constrain force constant (Eh/bohr^2) of a run that holds an anion bond intact
 
 
-def build_pathway(work, ads, cat_name, mult):
-    """s0: the adsorbed TFSI- of `ads` plus Li+, the lowest-energy acceptable of 12 Li sites
-    (adsorb.li_sites: the best-coordinated clash-free spots next to the anion), each relaxed with only
-    Li free. s1..s4: the breaking fragment moved rigidly from the previous state (N...S2 2.90,
-    S2...C2 3.00, C2...F 2.70 A; then Li to 1.70 A from that F), and only Li relaxed with GFN2 (every
-    other atom frozen; s3 not relaxed), so that the fragments keep the internal geometry of tfsi@<catalyst>
-    and the catalyst is identical in all five states."""
+def bonded(s, X, i, j, factor=BOND_FACTOR):
+    return dist(X, i, j) <= factor * (COVALENT[s[i]] + COVALENT[s[j]])
+
+
+def bond_evidence(s, X, k, p):
+    """The key distances of state k and what fails: cleaved bonds long enough, the cleaved F not on Li
+    before s4, the LiF bond formed in s4; bonds not yet broken still bonded (factor 1.25). Before the
+    cleaved F is chosen (p without "F"), only the N-S2 and S2-C2 checks."""
+    pairs = {"N-S2": (p["N"], p["S2"]), "S2-C2": (p["S2"], p["C2"])}
+    if "F" in p:
+        pairs.update({"C2-F": (p["C2"], p["F"]), "Li-F": (p["Li"], p["F"])})
+    d = {key: dist(X, *ij) for key, ij in pairs.items()}
+    fail = []
+    for step, key in enumerate(("N-S2", "S2-C2", "C2-F"), start=1):
+        if key not in pairs:
+            continue
+        if k >= step and d[key] <= CLEAVED[key]:
+            fail.append(key)
+        if k < step and not bonded(s, X, *pairs[key]):
+            fail.append(key + " (broken too early)")
+    if "Li-F" in pairs:
+        if k < 4 and bonded(s, X, *pairs["Li-F"]):
+            fail.append("Li-F")
+        if k == 4 and d["Li-F"] > LIF_MAX:
+            fail.append("Li-F")
+        # the cleaved F- must not end on the SO2 of s2 (F- + SO2 -> FSO2-, a Lewis acid-base adduct)
+        if k >= 3 and bonded(s, X, p["S2"], p["F"]):
+            d["S2-F"] = dist(X, p["S2"], p["F"])
+            fail.append("S2-F")
+    return d, fail
+
+
+def build_pathway(work, ads, cat_name, prior=None):
+    """The four-step decomposition LiTFSI -> LiF on one catalyst, every state at charge -2.
+
+    s0: the adsorbed TFSI- of `ads` plus Li+: 12 Li sites (adsorb.li_sites) relaxed with only Li free,
+    the lowest-energy acceptable one kept; then the anion and Li relaxed together. s1..s4: the breaking
+    fragment moved from the previous relaxed state (N...S2 2.90, S2...C2 3.00, C2...F 2.5-2.9 A, Li to
+    LIF_HOLD from that F) and the anion's atoms and Li relaxed with GFN2 at charge -2 and the state's
+    multiplicity. In every pathway run all catalyst atoms are frozen ($fix; the catalyst is identical
+    in all five states) and Li-O/N/F contacts are held at LI_HOLD (GFN2 over-binds Li+). A state is first
+    relaxed with no other constraint; when a cleavage does not survive (bond_evidence), the failed
+    distance is held at HOLD ($constrain) and the state relaxed again from its constructed start.
+    `prior`: {state: [hold keys]} applied from the first attempt — the holds another catalyst's pathway
+    needed (used for the MOF-sized pathways, where an unconstrained attempt that is known to collapse on
+    CoPc costs 10-30 min of CPU per state)."""
     n = len(ads.symbols) - 15          # catalyst atoms
     t = {k: n + v for k, v in TFSI.items()}
     s = ads.symbols + ["Li"]
     li = len(s) - 1
     others = list(range(li))
-    uhf = mult - 1
+    catalyst = list(range(n))
+    mults = PATH_MULT[cat_name]
     A = ads.X
-    # --- s0: Li sites next to the anion's free O, N and F atoms
+    ligand_atoms = [j for j in range(li) if s[j] in ("O", "N", "F")]
+    # on the MOF the sulfonyl O stays held on the open Fe2 as in the adsorption runs (GFN2 alone: 2.4-2.5 A)
+    anchor = [(2, t["O11"], FE_O_TFSI)] if s[2] == "Fe" else []
+    # --- s0: Li sites next to the anion's free O, N and F atoms (only Li relaxed)
     ligands = [t[k] for k in ("N", "O12", "O21", "O22", "F11", "F12", "F13", "F21", "F22", "F23")]
-    sites = [(f"site {k} (ligand score {sc})", p) for k, (sc, p) in enumerate(li_sites(s[:li], A, ligands, 12))]
+    sites = [(f"site {k} (ligand score {sc})", p)
+             for k, (sc, p) in enumerate(li_sites(s[:li], A, ligands, LI_SITES[cat_name]))]
     tried = []
     for k, (label, pos) in enumerate(sites):
         X0 = np.vstack([A, pos])
         try:
-            r = optimise(work, f"{cat_name}-s0-li{k}", s, X0, 0, uhf, "tight", fixed=others)
+            r = optimise(work, f"{cat_name}-s0-li{k}", s, X0, PATH_CHARGE, mults[0] - 1, "normal", fixed=others,
+                         cycles=40)
         except RuntimeError as err:
             log(f"  {cat_name}-s0 Li {label}: GFN2 failed ({err}); skipped")
             continue
@@ -358,20 +516,126 @@ def build_pathway(work, ads, cat_name, mult):
     low = min(tried, key=lambda x: x[0])
     lowest_note = ("it is the lowest of all" if low[1] == k0 else
                    f"the lowest of all, {(e0 - low[0]) * 27.211386:.2f} eV lower, was rejected: {low[5]}")
-    states = [r0.positions]
-    commands = [(r0.command, f"s0: tfsi@{cat_name} plus Li+; only Li relaxed ($fix all other atoms); "
-                 f"Li+ {label0}, the lowest-energy acceptable of {len(tried)} Li sites (acceptable: two or more "
-                 f"ligand atoms of the anion, no contact with the catalyst, >= 3 A from Fe/Co, inside the test "
-                 f"windows; {lowest_note})")]
-    X = r0.positions
+    site_note = (f"Li+ {label0}, the lowest-energy acceptable of {len(tried)} Li sites relaxed with only Li free "
+                 f"(--opt normal, at most 40 cycles) "
+                 f"(acceptable: two or more ligand atoms of the anion, no contact with the catalyst, >= 3 A "
+                 f"from Fe/Co, inside the test windows; {lowest_note})")
 
-    def li_only(label, Y, constraints=()):
-        try:
-            return optimise(work, f"{cat_name}-{label}", s, Y, 0, uhf, "tight", fixed=others,
-                            constraints=list(constraints))
-        except RuntimeError as err:
-            log(f"  {cat_name}-{label}: GFN2 failed ({err}); the constructed geometry is used")
-            return None
+    def relax(label, k, Y, chem):
+        """GFN2 at charge -2 and the multiplicity of state k; catalyst frozen; Li contacts held;
+        `chem`: (key, i, j, d) cleavage holds. Li contacts that come out shorter than LI_MIN_CONTACT
+        are added to the holds and the run repeated from its result (at most twice)."""
+        f_end = path.get("F")
+        holds = {j: LI_HOLD for j in ligand_atoms if dist(Y, li, j) < LI_START and not (k < 4 and j == f_end)}
+        if k == 4 and f_end is not None:
+            holds[f_end] = LIF_HOLD
+        Z = Y
+        for attempt in range(3):
+            cons = anchor + [(i, j, d) for _, i, j, d in chem] + [(li, j, d) for j, d in sorted(holds.items())]
+            name = f"{cat_name}-{label}" + (f"-r{attempt}" if attempt else "")
+            # a bond of the anion held intact needs a stiffer spring than xtb's default (GFN2 pulls
+            # N-S1 from 1.56 to 1.69 A against it on the reduced MOF)
+            stiff = INTACT_FORCE if any(key not in ("Li-F", "S2-F", *HOLD) for key, *_ in chem) else None
+            r = optimise(work, name, s, Z, PATH_CHARGE, mults[k] - 1, PATH_LEVEL[cat_name], fixed=catalyst,
+                         constraints=cons, cycles=PATH_CYCLES[cat_name], force_constant=stiff)
+            new = [j for j in ligand_atoms if j not in holds and dist(r.positions, li, j) < LI_MIN_CONTACT
+                   and not (k < 4 and j == f_end)]
+            if not new:
+                return r, cons
+            holds.update({j: (LIF_HOLD if j == f_end else LI_HOLD) for j in new})
+            Z = r.positions
+        return r, cons
+
+    def describe(cons, chem):
+        n_li = len(cons) - len(chem) - len(anchor)
+        parts = [f"$constrain Fe-O(TFSI) = {FE_O_TFSI:.2f} A (as in the adsorption runs)"] if anchor else []
+        parts += [f"$constrain {key} = {d:.2f} A" for key, _, _, d in chem]
+        parts.append(f"{n_li} Li-O/N/F contact{'s' if n_li != 1 else ''} held at {LI_HOLD:.2f} A"
+                     + (f" (Li-F {LIF_HOLD:.2f} A)" if any(d == LIF_HOLD for *_, d in cons) else ""))
+        return "; ".join(parts)
+
+    path = {"N": t["N"], "S2": t["S2"], "C2": t["C2"], "Li": li}
+    records = []
+    # the anion's other bonds (every bond of tfsi-on-<catalyst> but the three that break) must stay
+    # inside the windows of their kind; one that leaves them is held at its tfsi-on-<catalyst> length
+    names = {v: k for k, v in t.items()}
+    planned = {frozenset((t["N"], t["S2"])), frozenset((t["S2"], t["C2"]))}
+    tf_bonds = sorted(tuple(sorted(b)) for b in topology(s[:li], A, list(range(n, n + 15))))
+
+    def intact_fail(k, W):
+        win = windows_for(f"{cat_name}-s{k}")
+        out = []
+        for i, j in tf_bonds:
+            if frozenset((i, j)) in planned or ("F" in path and frozenset((i, j)) == frozenset((t["C2"], path["F"]))):
+                continue
+            kind = "-".join(sorted((s[i], s[j]), key=lambda e: "SCNOF".index(e)))
+            lo, hi = win.get(kind, (0, 9))
+            if not lo <= dist(W, i, j) <= hi:
+                out.append(f"{names[i]}-{names[j]}")
+        return out      # per state: (X, command, note, evidence before, evidence after, converged)
+
+    def make_hold(key, k, Y):
+        """The $constrain for `key` in state k: a cleavage the state has made held at HOLD, a bond
+        it has not yet broken held at its start length, the cleaved F kept off Li (s3) at its start,
+        another bond of the anion (key "S1-C1" etc.) at its tfsi-on-<catalyst> length."""
+        if key not in ("Li-F", "S2-F", *HOLD):
+            a, b = key.split("-")
+            return (key, t[a], t[b], dist(A, t[a], t[b]))
+        if key == "Li-F":
+            return ("Li-F", li, path["F"], max(dist(Y, li, path["F"]), 2.60))
+        if key == "S2-F":
+            return ("S2-F", t["S2"], path["F"], max(dist(Y, t["S2"], path["F"]), 2.80))
+        i, j = {"N-S2": (t["N"], t["S2"]), "S2-C2": (t["S2"], t["C2"]), "C2-F": (t["C2"], path.get("F"))}[key]
+        made = k >= ("N-S2", "S2-C2", "C2-F").index(key) + 1
+        return (key, i, j, HOLD[key] if made else dist(Y, i, j))
+
+    def state(k, label, Y, what):
+        """Relaxes constructed state Y: unconstrained first, then holding what failed."""
+        before, _ = bond_evidence(s, Y, k, path)
+        keys0 = list((prior or {}).get(k, []))
+        keys0 += [key for key in inherited if key not in keys0]
+        chem = [make_hold(key, k, Y) for key in keys0]
+        from_prior = [c[0] for c in chem]
+        history = []
+        for attempt in range(5):
+            r, cons = relax(label + ("" if not chem else "-held-" + "-".join(c[0] for c in chem)), k, Y, chem)
+            W = r.positions
+            after, fail = bond_evidence(s, W, k, path)
+            fail = fail + [f + " (intact)" for f in intact_fail(k, W)]
+            history.append((list(chem), after, fail, r.converged))
+            if not fail:
+                break
+            log(f"  {cat_name}-{label}: {fail} after GFN2 with {[c[0] for c in chem]}")
+            keys = [c[0] for c in chem]
+            for f in fail:
+                key = f.split(" ")[0]
+                if key in keys or (key == "Li-F" and k == 4):
+                    continue
+                chem.append(make_hold(key, k, Y))
+            if all(c[0] in keys for c in chem):      # nothing new to hold
+                break
+        notes = []
+        for c, after, fail, conv in history[:-1]:
+            held = ", ".join(f"{x[0]} {x[3]:.2f} A" for x in c) or "no cleavage held"
+            notes.append(f"with {held}: " + ", ".join(f"{kk} {v:.2f} A" for kk, v in after.items()
+                                                       if kk in ("N-S2", "S2-C2", "C2-F", "Li-F"))
+                         + f" -> not kept ({', '.join(fail)})")
+        final_chem, after, fail, conv = history[-1]
+        note = (f"{what}; GFN2 at charge {PATH_CHARGE}, 2S+1 = {mults[k]}, all catalyst atoms fixed; "
+                + describe(cons, final_chem)
+                + (f" ({', '.join(from_prior)} held from the start (the copc pathway's holds of this state, "
+                   f"and the anion bonds an earlier state had to hold); no unconstrained attempt here)"
+                   if from_prior else "")
+                + ("" if conv else f"; not converged in {PATH_CYCLES[cat_name]} cycles (last geometry used)")
+                + ("; unconstrained attempt(s): " + "; ".join(notes) if notes else "")
+                + (f"; STILL FAILING: {', '.join(fail)}" if fail else ""))
+        li_min = min(dist(r.positions, li, j) for j in ligand_atoms)
+        records.append(dict(X=r.positions, X0=Y, command=r.command, note=note, before=before, after=after,
+                            fail=fail, held=[c[0] for c in final_chem], converged=conv, energy=r.energy,
+                            li_min=li_min, prior=from_prior))
+        inherited.extend(key for key in records[-1]["held"]
+                         if key not in inherited and key not in ("Li-F", *HOLD))
+        return r.positions
 
     def move(X, frag, i, j, target, carry_li=True):
         """Moves `frag` along i->j until |ij| = target; Li+ follows by the share of its O/N/F
@@ -387,56 +651,59 @@ def build_pathway(work, ads, cat_name, mult):
                 Y[li] += shift * d * sum(a in frag for a in ligs) / len(ligs)
         return Y, shift
 
+    # s0: the anion and Li relaxed together from the chosen Li site
+    # a bond of the anion that a state had to hold intact, and the F- kept off SO2 (S2-F), stay held in
+    # the later states (the same fragments on the same reduced catalyst; found once instead of per state)
+    inherited = []
+    X = state(0, "s0", r0.positions, f"s0: tfsi-on-{cat_name} plus Li+; {site_note}; then anion + Li relaxed")
     # s1: N-S2 cleavage
     Y, sh = move(X, [t["S2"], t["O21"], t["O22"], t["C2"], t["F21"], t["F22"], t["F23"]], t["N"], t["S2"], 2.90)
-    X = relaxed_li_or_constructed(li_only("s1", Y), Y, s, commands, states,
-                                  f"s1: N-S2 cleavage, S2O2CF3 moved {sh:.2f} A along N->S2 to N...S2 = 2.90 A")
+    X = state(1, "s1", Y, f"s1: N-S2 cleavage, S2O2CF3 moved {sh:.2f} A along N->S2 to N...S2 = 2.90 A")
     # s2: CF3 loss
     Y, sh = move(X, [t["C2"], t["F21"], t["F22"], t["F23"]], t["S2"], t["C2"], 3.00)
-    X = relaxed_li_or_constructed(li_only("s2", Y), Y, s, commands, states,
-                                  f"s2: S2-C2 cleavage, CF3 moved {sh:.2f} A along S2->C2 to S2...C2 = 3.00 A")
-    # s3: C-F cleavage: one F of C2 moved along C2->F, nothing relaxed. Of the three F and the
-    # distances 2.5/2.7/2.9 A, the one closest to Li that stays >= 2.6 A from it (no LiF yet) and
-    # clear of every atom.
+    X = state(2, "s2", Y, f"s2: S2-C2 cleavage, CF3 moved {sh:.2f} A along S2->C2 to S2...C2 = 3.00 A")
+    # s3: C-F cleavage: of the three F of C2 and C2...F = 2.5/2.7/2.9 A, the one closest to Li that
+    # stays >= 2.6 A from it (no LiF yet) and clear of every atom.
     options = []
     for target in (2.50, 2.70, 2.90):
         for f in (t["F21"], t["F22"], t["F23"]):
             Yc, shc = move(X, [f], t["C2"], f, target, carry_li=False)
             clear = min(dist(Yc, f, j) / (COVALENT[s[f]] + COVALENT[s[j]]) for j in range(len(s)) if j != f)
-            if dist(Yc, f, li) >= 2.6 and clear >= 0.95 and not violations(s, Yc):
+            if dist(Yc, f, li) >= 2.6 and clear >= 0.95:
                 options.append((round(dist(Yc, f, li), 6), target, f, Yc, shc))
     if not options:
         raise RuntimeError(f"{cat_name}-s3: no clear position for the cleaved F")
     _, cf, f_end, Y, sh = min(options, key=lambda o: (o[0], o[1], o[2]))
+    path["F"] = f_end
     f_label = next(k for k, v in t.items() if v == f_end)
-    states.append(Y)
-    commands.append(("none (constructed from s2)",
-                     f"s3: C2-F cleavage, {f_label} of TFSI moved {sh:.2f} A along C2->F to "
-                     f"C2...F = {cf:.2f} A, the choice (F of C2, C2...F 2.5/2.7/2.9 A) that brings it closest "
-                     f"to Li while >= 2.6 A away (Li...F {dist(Y, f_end, li):.2f} A: no LiF yet); nothing relaxed"))
-    X = Y
+    # s0..s2 evidence once F is known
+    for k in range(3):
+        records[k]["before"], _ = bond_evidence(s, records[k]["X0"], k, path)
+        records[k]["after"], records[k]["fail"] = bond_evidence(s, records[k]["X"], k, path)
+    X = state(3, "s3", Y, f"s3: C2-F cleavage, {f_label} moved {sh:.2f} A along C2->F to C2...F = {cf:.2f} A "
+                          f"(of the F of C2 and C2...F 2.5/2.7/2.9 A, the one closest to Li while >= 2.6 A away)")
     # s4: Li + F -> LiF
     Y = X.copy()
-    Y[li] = X[f_end] + 1.70 * unit(X[li] - X[f_end])
-    r = li_only("s4", Y)
-    if r is None or violations(s, r.positions):
-        states.append(Y)
-        commands.append(("none (constructed from s3)", "s4: Li moved to 1.70 A from the free F (the GFN2 "
-                         "Li-only relaxation failed or left the test windows and was not used)"))
-    else:
-        states.append(r.positions)
-        commands.append((r.command, "s4: Li moved to 1.70 A from the free F, then only Li relaxed "
-                                    "($fix all other atoms)"))
+    Y[li] = X[f_end] + LIF_HOLD * unit(X[li] - X[f_end])
+    state(4, "s4", Y, f"s4: Li moved to {LIF_HOLD:.2f} A from the free F")
     systems = []
-    desc = ["LiTFSI adsorbed (initial state)", "after N-S cleavage", "after CF3 loss",
-            "after C-F cleavage (CF3 -> CF2 + F)", "after F + Li -> LiF"]
+    desc = ["LiTFSI adsorbed on the doubly reduced catalyst (initial state)",
+            "after N-S cleavage (CF3SO2N.- + CF3SO2-)", "after CF3 loss (CF3SO2- -> SO2 + CF3-)",
+            "after C-F cleavage (CF3- + e- -> CF2.- + F-)", "after F- + Li+ -> LiF"]
     groups = dict(ads.groups)
     groups["li"] = [li]
-    groups["pathway"] = {"N": t["N"], "S2": t["S2"], "C2": t["C2"], "F": f_end, "Li": li}
-    for k, Xk in enumerate(states):
-        sysm = System(f"{cat_name}-s{k}", f"pathway/{cat_name}/s{k}.vasp", s, Xk, 0, mult,
-                      f"TFSI- + Li+ on {cat_name}: {desc[k]}", vasp_fixed=ads.vasp_fixed,
-                      xtb=[commands[k]], groups=groups)
+    groups["pathway"] = dict(path)
+    pairs = [(t["N"], t["S2"]), (t["S2"], t["C2"]), (t["C2"], f_end)]
+    for k, rec in enumerate(records):
+        sysm = System(f"{cat_name}-s{k}", f"pathway/{cat_name}/s{k}.vasp", s, rec["X"], PATH_CHARGE, mults[k],
+                      f"Li+ + TFSI- + 2 e- on {cat_name}: {desc[k]}", vasp_fixed=ads.vasp_fixed,
+                      xtb=[(rec["command"], rec["note"])], groups=groups)
+        sysm.spin = "free"
+        sysm.broken = pairs[:min(k, 3)]
+        sysm.formed = [(li, f_end)] if k == 4 else []
+        sysm.evidence = dict(before=rec["before"], after=rec["after"], fail=rec["fail"], held=rec["held"],
+                             converged=rec["converged"], energy=rec["energy"], li_min=rec["li_min"],
+                             prior=rec["prior"])
         systems.append(sysm)
     return systems
 
@@ -466,13 +733,18 @@ def main():
     mc_sys = build_mof_copc(mof_sys, copc_sys)
     dimer = build_copc_dimer(copc_sys)
     log("adsorbed")
-    ads_mof = build_tfsi_mof(work, mof_sys, mof_xfix, t_sys.X)
+    # the cap H are frozen in VASP, so they are frozen here too (at their mof.vasp positions)
+    ads_mof = build_tfsi_mof(work, mof_sys, sorted(mof_xfix + mof_sys.groups["caps"]), t_sys.X)
     ads_copc = build_tfsi_copc(work, copc_sys, t_sys.X)
     ads_mc = build_tfsi_mof_copc(work, mc_sys, t_sys.X)
     log("pathways")
-    path_mof = build_pathway(work, ads_mof, "mof", 16)
-    path_copc = build_pathway(work, ads_copc, "copc", 2)
-    path_mc = build_pathway(work, ads_mc, "mof-copc", 17)
+    path_copc = build_pathway(work, ads_copc, "copc")
+    # the MOF-sized pathways start from the holds the CoPc pathway needed (see build_pathway)
+    # (S2-F, the F- kept off SO2, is left for each pathway to find: on the MOF it is not needed)
+    prior = {k: [h for h in g.evidence["held"] if h != "S2-F"] for k, g in enumerate(path_copc)}
+    path_mof = build_pathway(work, ads_mof, "mof", prior)
+    path_mc = build_pathway(work, ads_mc, "mof-copc", prior)
+    path_mc[0].contact = copc_contact(path_mc[0].symbols, path_mc[0].X, ads_mc.groups["tfsi"], ads_mc.groups["copc"])
 
     # frames: one rotation + centre per group (a pathway shares its frame so fixed atoms coincide)
     groups = [[t_sys], [li_sys], [lt_sys], [copc_sys], [mof_sys], [mc_sys], [dimer], [ads_mof],
@@ -504,11 +776,24 @@ def main():
             write_poscar_shared(path, comment, sy, Y, cell, fixed)
             present = sorted(set(sy), key=lambda e: ["Fe", "Co", "Li", "S", "N", "O", "C", "F", "H"].index(e))
             mag = {e: MAGMOM[e] for e in present if e in MAGMOM}
-            index.append(dict(name=g.name, file=g.file, charge=g.charge, multiplicity=g.mult, fixed=fixed,
-                              magmom=mag, description=g.description, xtb=g.xtb, notes=g.notes,
-                              groups=remap_groups(g.groups, inv)))
+            entry = dict(name=g.name, file=g.file, charge=g.charge, multiplicity=g.mult, fixed=fixed,
+                         magmom=mag, description=g.description, xtb=g.xtb, notes=g.notes,
+                         groups=remap_groups(g.groups, inv))
+            if g.spin:
+                entry["spin"] = g.spin
+            if g.spin or g.broken or g.formed:
+                entry["broken"] = [sorted((inv[i], inv[j])) for i, j in g.broken]
+                entry["formed"] = [sorted((inv[i], inv[j])) for i, j in g.formed]
+            if g.evidence is not None:
+                entry["evidence"] = g.evidence
+            if getattr(g, "contact", None) is not None:
+                entry["contact"] = g.contact
+            index.append(entry)
     write_yaml(os.path.join(args.out, "structures.yaml"), index, args)
-    problems = [(g.name, v) for grp in groups for g in grp for v in violations(g.symbols, g.X)]
+    problems = [(g.name, v) for grp in groups for g in grp
+                for v in violations(g.symbols, g.X, windows_for(g.name))]
+    problems += [(g.name, "declared bond change fails: " + ", ".join(g.evidence["fail"]))
+                 for grp in groups for g in grp if g.evidence and g.evidence["fail"]]
     with open(os.path.join(work, "build-index.json"), "w") as f:
         json.dump(index, f, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
     with open(os.path.join(work, "build-meta.json"), "w") as f:
@@ -553,6 +838,10 @@ def write_yaml(path, index, args):
         "# name: label used by the study manifest; file: relative to structures/; charge: net charge (|e|);",
         "# multiplicity: 2S+1 of the initial spin state; fixed: 0-based atom indices (POSCAR order) kept",
         "# fixed in VASP (F F F under Selective dynamics); magmom: initial moment per element (mu_B).",
+        "# spin: free = run without NUPDOWN (MAGMOM is the start, the final moment is reported); absent =",
+        "# fixed, NUPDOWN = multiplicity - 1. broken / formed (pathway states s1-s4): the bond changes",
+        "# relative to s0 the state declares (cumulative), 0-based atom index pairs in POSCAR order; a pair",
+        "# is bonded when its distance is <= 1.25 x the sum of covalent radii.",
         f"# Cell: {'one orthorhombic cell for every file' if args.box == 'common' else 'one cell per file'},"
         f" >= {args.vacuum:g} A of vacuum between periodic images.",
     ]
@@ -564,6 +853,11 @@ def write_yaml(path, index, args):
         lines.append(f"  fixed: [{', '.join(str(i) for i in e['fixed'])}]")
         if e["magmom"]:
             lines.append("  magmom: {" + ", ".join(f"{k}: {v:g}" for k, v in e["magmom"].items()) + "}")
+        if e.get("spin"):
+            lines.append(f"  spin: {e['spin']}")
+        if "broken" in e:
+            lines.append("  broken: [" + ", ".join(f"[{i}, {j}]" for i, j in e["broken"]) + "]")
+            lines.append("  formed: [" + ", ".join(f"[{i}, {j}]" for i, j in e["formed"]) + "]")
         lines.append(f"  description: {yaml_str(e['description'])}")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:

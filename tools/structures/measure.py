@@ -21,6 +21,22 @@ WINDOWS = {  # the issue's windows (A, deg)
     "S-N-S": (105, 130), "Co-N": (1.85, 1.97), "Fe-O(mu3)": (1.85, 2.00), "Fe-O(carb)": (1.95, 2.15),
     "Fe...Fe": (3.20, 3.45), "N-H": (0.99, 1.04), "Li-O": (1.60, 2.10),
 }
+# Pathway states (charge -2: s0's anion on a doubly reduced catalyst, then) the fragments of the
+# reduced anion, not TFSI-: CF3SO2N.- (S=N character,
+# S-N down to ~1.45), CF3SO2- and SO2 (S-O up to ~1.52, triflinate S-C long), CF3- and CF2.- (C-F up to
+# ~1.50). Windows of those bonds there (the Swift test has the same numbers).
+# S-N-S up to 140 deg: the intact anion of s0 next to the doubly reduced MOF opens to 133-134 deg in GFN2
+# (TFSI- H-bonded through N on the MOF does so at -1 too); Li-O 1.80-2.25: every Li contact of a pathway
+# file is held at >= 1.8 A, and the Li of LiF (s4) keeps weaker Li-O contacts up to ~2.2 A.
+PATHWAY_WINDOWS = dict(WINDOWS, **{"C-F": (1.30, 1.50), "S-N": (1.45, 1.63), "S-O": (1.40, 1.52),
+                                   "S-C": (1.78, 2.05), "S-N-S": (105, 140), "Li-O": (1.80, 2.25)})
+
+
+def windows_for(name):
+    """The windows of one entry: PATHWAY_WINDOWS for the pathway states (all at charge -2; s0's anion
+    sits on a doubly reduced catalyst), WINDOWS otherwise."""
+    import re
+    return PATHWAY_WINDOWS if re.search(r"-s[0-4]$", name or "") else WINDOWS
 
 
 def read_poscar(path):
@@ -159,7 +175,7 @@ def main(root=None):
         a = analyse(sym, X, cell)
         row = [e["name"], str(len(sym))] + [fmt(a[k]) for k in keys] + [f"{min(a['vacuum']):.1f}"]
         print("| " + " | ".join(row) + " |")
-        for k, (lo, hi) in WINDOWS.items():
+        for k, (lo, hi) in windows_for(e["name"]).items():
             for v in a[k]:
                 if not lo <= v <= hi:
                     bad.append((e["name"], k, round(v, 3)))
@@ -171,14 +187,15 @@ if __name__ == "__main__":
     main()
 
 
-def violations(sym, X):
+def violations(sym, X, windows=None):
     """Everything the Swift tests would reject in one structure (windows, clashes, H valence,
-    Co-N spread, CoPc planarity), as strings; [] when the geometry passes. Vacuum is not checked."""
+    Co-N spread, CoPc planarity), as strings; [] when the geometry passes. Vacuum is not checked.
+    `windows`: WINDOWS unless given (PATHWAY_WINDOWS for pathway states s1-s4)."""
     X = np.asarray(X, float)
     big = np.diag(X.max(0) - X.min(0) + 30.0)
     a = analyse(sym, X + 15.0 - X.min(0), big)
     bad = []
-    for k, (lo, hi) in WINDOWS.items():
+    for k, (lo, hi) in (windows or WINDOWS).items():
         for v in a[k]:
             if not lo <= v <= hi:
                 bad.append(f"{k} {v:.3f}")
@@ -197,3 +214,75 @@ def violations(sym, X):
         if s == "H" and B[i].sum() != 1:
             bad.append(f"H{i} has {B[i].sum()} bonds")
     return bad
+
+
+# ------------------------------------------------------------------------------------------------
+# Frozen atoms against the bare catalyst, declared bond changes of the pathway (verify.py prints both)
+# ------------------------------------------------------------------------------------------------
+
+def parse_pairs(text):
+    """'[[1, 2], [3, 4]]' -> [(1, 2), (3, 4)]."""
+    import re
+    return [(int(a), int(b)) for a, b in re.findall(r"\[\s*(\d+)\s*,\s*(\d+)\s*\]", text or "")]
+
+
+def parse_list(text):
+    return [int(v) for v in text.strip("[] ").split(",") if v.strip()]
+
+
+def frozen_deviation(root, entry, reference):
+    """Largest and RMS distance (A) between the `fixed` atoms of `entry` and those of `reference`
+    after the best rigid superposition (Kabsch) of those atoms. The k-th fixed atom of each element
+    in one file corresponds to the k-th of the other (the catalyst's atoms come first in build order)."""
+    from geom import kabsch
+    _, _, sa, Xa, _ = read_poscar(os.path.join(root, entry["file"]))
+    _, _, sb, Xb, _ = read_poscar(os.path.join(root, reference["file"]))
+    fa, fb = parse_list(entry["fixed"]), parse_list(reference["fixed"])
+    if len(fa) != len(fb) or [sa[i] for i in fa] != [sb[i] for i in fb]:
+        raise ValueError(f"{entry['name']}: fixed atoms do not correspond to {reference['name']}")
+    P, Q = Xa[fa], Xb[fb]
+    R, t = kabsch(P, Q)
+    d = np.linalg.norm(P @ R.T + t - Q, axis=1)
+    return float(d.max()), float(np.sqrt(np.mean(d ** 2)))
+
+
+FROZEN_REFERENCE = {"tfsi-on-mof": "mof", "mof-copc": "mof", "tfsi-on-mof-copc": "mof-copc",
+                    **{f"mof-s{k}": "mof" for k in range(5)}, **{f"mof-copc-s{k}": "mof-copc" for k in range(5)}}
+
+
+def frozen_table(root):
+    idx = {e["name"]: e for e in read_index(os.path.join(root, "structures.yaml"))}
+    rows = ["| file | reference | frozen atoms | largest deviation (Å) | RMSD (Å) |", "|---|---|---|---|---|"]
+    worst = 0.0
+    for name, ref in FROZEN_REFERENCE.items():
+        if name not in idx or ref not in idx:
+            continue
+        mx, rms = frozen_deviation(root, idx[name], idx[ref])
+        worst = max(worst, mx)
+        rows.append(f"| `{name}` | `{ref}` | {len(parse_list(idx[name]['fixed']))} | {mx:.4f} | {rms:.4f} |")
+    return rows, worst
+
+
+def declared_bonds(root, factor=1.25):
+    """For every pathway state s1..s4: its declared broken / formed pairs, their distance in the state and
+    in s0, and whether the declaration holds (broken: bonded in s0, not bonded in the state; formed: the
+    reverse; bonded = d <= factor x sum of covalent radii)."""
+    idx = read_index(os.path.join(root, "structures.yaml"))
+    by = {e["name"]: e for e in idx}
+    rows, bad = [], []
+    for e in idx:
+        if "broken" not in e or e["name"].endswith("-s0"):
+            continue
+        s0 = by[e["name"].rsplit("-s", 1)[0] + "-s0"]
+        _, _, sym, X, _ = read_poscar(os.path.join(root, e["file"]))
+        _, _, sym0, X0, _ = read_poscar(os.path.join(root, s0["file"]))
+        assert sym == sym0, f"{e['name']}: atoms differ from s0"
+        for kind in ("broken", "formed"):
+            for i, j in parse_pairs(e[kind]):
+                lim = factor * (COVALENT[sym[i]] + COVALENT[sym[j]])
+                d, d0 = float(np.linalg.norm(X[i] - X[j])), float(np.linalg.norm(X0[i] - X0[j]))
+                ok = (d0 <= lim < d) if kind == "broken" else (d <= lim < d0)
+                rows.append((e["name"], kind, f"{sym[i]}{i}–{sym[j]}{j}", d0, d, lim, ok))
+                if not ok:
+                    bad.append(rows[-1])
+    return rows, bad
