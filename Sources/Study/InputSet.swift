@@ -297,7 +297,7 @@ extension InputSet {
             case .multiplicity: derived.append(("NUPDOWN", .int(context.multiplicity - 1)))
             case .free:
                 if context.spin == .free && spin == .multiplicity {
-                    result.notes.append("spin free for this system: no NUPDOWN (the set fixes it); 2S+1 = \(context.multiplicity) sets only the starting MAGMOM")
+                    result.notes.append("spin free for this system: no NUPDOWN (the set fixes it); 2S+1 = \(context.multiplicity) is the intended state, used only in the parity check (MAGMOM comes from the element moments)")
                 }
             }
         } else if context.multiplicity != 1 {

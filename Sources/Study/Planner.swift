@@ -207,10 +207,11 @@ struct Planner {
             return nil
         }
         if !fixed.isEmpty {
-            if let flags = structure.selectiveDynamics, flags.contains(where: { $0 != .free }) {
-                let fromFile = flags.indices.filter { flags[$0] != .free }
-                notes.append("system \(entry.name): fixed atoms from two sources merged: \(entry.file)'s Selective dynamics (\(AtomRanges.text(fromFile))) and the \(entry.fixed != nil ? "manifest" : "index") (\(AtomRanges.text(fixed)))"
-                    + (Set(fromFile) == Set(fixed) ? ", the same atoms" : ""))
+            // Two sources that name the same atoms say nothing new; two that differ are merged, and said so.
+            if let flags = structure.selectiveDynamics, case let fromFile = flags.indices.filter({ flags[$0] != .free }),
+                !fromFile.isEmpty, Set(fromFile) != Set(fixed)
+            {
+                notes.append("system \(entry.name): fixed atoms from two sources merged: \(entry.file)'s Selective dynamics (\(AtomRanges.text(fromFile))) and the \(entry.fixed != nil ? "manifest" : "index") (\(AtomRanges.text(fixed)))")
             }
             var flags = structure.selectiveDynamics ?? Array(repeating: .free, count: structure.count)
             for i in fixed { flags[i] = .fixed }
