@@ -44,8 +44,9 @@ struct Doctor: ParsableCommand {
     var potcars: String?
 
     func run() throws {
+        let manifest = try study ?? Bundled.studyPath()
         let report = StudyDoctor.examine(
-            manifest: study ?? BundledStudy.path, potcars: potcars, environment: StudyDoctor.processEnvironment())
+            manifest: manifest, potcars: potcars, environment: StudyDoctor.processEnvironment())
         print(report.text(), terminator: "")
         if !report.isHealthy { throw ExitCode(1) }
     }

@@ -14,7 +14,8 @@ struct Generate: ParsableCommand {
             before static/Bader runs and before the NEBs that use them as end points).
 
             Without STUDY, the bundled founding study templates/studies/tfsi-mof-copc.yaml is \
-            written into ./tfsi-mof-copc/. The plan (folders, atoms, charge, multiplicity, NELECT, \
+            written into ./tfsi-mof-copc/ (the bundled files are compiled into cascade and unpacked \
+            on first use into ~/.cache/cascade/bundled-<hash>/, or $XDG_CACHE_HOME/cascade/). The plan (folders, atoms, charge, multiplicity, NELECT, \
             ISPIN, k-points, NEB images, dependencies) goes to standard output; warnings and \
             errors to standard error. Nothing is written when the plan has an error, or when a \
             folder already holds VASP outputs (OUTCAR, vasprun.xml, CONTCAR) unless --force \
@@ -68,7 +69,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        let manifestPath = study ?? BundledStudy.path
+        let manifestPath = try study ?? Bundled.studyPath()
         do {
             let manifest = try StudyManifest.load(path: manifestPath)
             let library = try potcars.map(Generator.potcarLibrary(at:)) ?? PotcarLibrary.fromProcessEnvironment()
@@ -123,15 +124,5 @@ struct Generate: ParsableCommand {
         }
         lines.append("submit with: \(report.submitScript)")
         return lines.joined(separator: "\n")
-    }
-}
-
-/// The founding study's manifest shipped with Cascade, found from this source file's path.
-enum BundledStudy {
-    static var path: String {
-        // Sources/cascade/Generate.swift → package root
-        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/templates/studies/tfsi-mof-copc.yaml"
     }
 }

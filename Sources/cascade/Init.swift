@@ -32,13 +32,14 @@ struct Init: ParsableCommand {
     var from: String = "tfsi-mof-copc"
 
     func run() throws {
-        let available = StudyScaffold.available(in: BundledStudy.folder)
+        let studies = try Bundled.studiesFolder()
+        let available = StudyScaffold.available(in: studies)
         guard available.contains(from) else {
             printError("error: no bundled study '\(from)'; available: \(available.joined(separator: ", "))")
             throw ExitCode(1)
         }
         do {
-            let report = try StudyScaffold.create(from: BundledStudy.folder + "/\(from).yaml", into: dir)
+            let report = try StudyScaffold.create(from: studies + "/\(from).yaml", into: dir)
             print("wrote \(report.files.count) files into \(report.folder)/: \(report.manifest), structures/, templates/")
             print("next:")
             for command in report.nextCommands { print("  " + command) }
@@ -47,14 +48,5 @@ struct Init: ParsableCommand {
             printError("nothing written")
             throw ExitCode(1)
         }
-    }
-}
-
-extension BundledStudy {
-    /// The folder of the bundled study manifests (`templates/studies`).
-    static var folder: String {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast()
-        return parts.joined(separator: "/")
     }
 }

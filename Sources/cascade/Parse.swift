@@ -52,7 +52,7 @@ struct Parse: ParsableCommand {
     func run() throws {
         let options = VasprunOptions(readDOS: !noDOS, readEigenvalues: !noEigen, readProjections: !noProjected)
         var failures = 0
-        let inputs = files.isEmpty ? [BundledExample.vasprunPath] : files
+        let inputs = files.isEmpty ? [try Bundled.examplePath()] : files
         for (index, input) in inputs.enumerated() {
             let path = RunLoader.vasprunPath(for: input)
             do {

@@ -3,17 +3,37 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ArgumentParser
 import Report
+import Study
 
-/// The small vasprun.xml shipped with Cascade (written by `tools/make_example_vasprun.py`), used when
-/// `cascade parse` gets no file.
-enum BundledExample {
-    static var vasprunPath: String {
-        let here = String(#filePath)
-        // Sources/cascade/Support.swift → package root
-        var parts = here.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/examples/vasprun.xml"
+/// The files compiled into `cascade` (Study's ``BundledResources``: the bundled studies, their input
+/// sets, job template and structures, and the example vasprun.xml), unpacked on first use into the
+/// user's cache, so the commands that default to them work wherever the binary is copied.
+enum Bundled {
+    /// The folder holding the bundled files; prints the reason and exits 1 when it cannot be unpacked.
+    static func root() throws -> String {
+        do {
+            return try BundledResources.root()
+        } catch {
+            printError("error: cannot unpack the files bundled with cascade: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The bundled founding study's manifest (`templates/studies/tfsi-mof-copc.yaml` in the bundle).
+    static func studyPath() throws -> String {
+        try studiesFolder() + "/\(BundledResources.defaultStudy).yaml"
+    }
+
+    /// The folder of the bundled study manifests (`templates/studies` in the bundle).
+    static func studiesFolder() throws -> String {
+        try root() + "/" + BundledResources.studiesFolder
+    }
+
+    /// The small vasprun.xml (written by `tools/make_example_vasprun.py`) `cascade parse` reads with no file.
+    static func examplePath() throws -> String {
+        try root() + "/" + BundledResources.example
     }
 }
 

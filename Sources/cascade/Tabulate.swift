@@ -83,7 +83,7 @@ struct Tabulate: ParsableCommand {
     var force = false
 
     func run() throws {
-        let manifestPath = study ?? BundledStudy.path
+        let manifestPath = try study ?? Bundled.studyPath()
         let manifest: StudyManifest
         do {
             manifest = try StudyManifest.load(path: manifestPath)

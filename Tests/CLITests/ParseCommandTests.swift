@@ -117,12 +117,18 @@ enum CascadeProcess {
         return packageRoot.appendingPathComponent(".build/debug/cascade")
     }
 
+    /// Where the commands run by the tests unpack the bundled files (`XDG_CACHE_HOME`): one temporary
+    /// folder, shared by every run (the bundle's folder inside it is named by the content's hash).
+    static let cacheFolder = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-test-cache").path
+
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
+        // The bundled files are unpacked into a cache folder: a temporary one, never the user's ~/.cache.
+        env["XDG_CACHE_HOME"] = cacheFolder
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe()

@@ -19,7 +19,10 @@ import Testing
 //
 // What is normalised in the outputs, and why: the temporary working folder and the repository root are
 // both written as /home/you/cascade, because the reader works in their clone of the repository (the
-// tutorial's working folder) and the bundled study's files print as absolute paths. Nothing else.
+// tutorial's working folder). The bundled study's files print as absolute paths in the folder they are
+// unpacked into (XDG_CACHE_HOME is a temporary folder here); it is written as
+// /home/you/.cache/cascade/bundled-<hash>, since its name carries a hash of the bundled files that changes
+// with every edit of a template or structure. Nothing else.
 //
 // To regenerate the expected outputs after a deliberate change of a command's output:
 //   CASCADE_UPDATE_TUTORIAL=1 swift test --filter TutorialTests
@@ -140,6 +143,8 @@ enum TutorialMarkup {
 
 @Suite struct TutorialTests {
     static let readerFolder = "/home/you/cascade"
+    /// The reader's unpacked bundle, with the content hash that names it written as `<hash>`.
+    static let bundledFolder = "/home/you/.cache/cascade/bundled-<hash>"
     static var document: URL { CascadeProcess.packageRoot.appendingPathComponent("docs/tutorial.md") }
 
     @Test(.enabled(if: AnalysisCLICorpus.available || AnalysisCLICorpus.isCI, "needs the shared corpus (../shared/corpus or CASCADE_CORPUS)"))
@@ -220,6 +225,7 @@ enum TutorialMarkup {
         environment["NO_COLOR"] = "1"
         environment["LC_ALL"] = "C.UTF-8"
         environment["CASCADE_CORPUS"] = AnalysisCLICorpus.root
+        environment["XDG_CACHE_HOME"] = cacheFolder(work: work).path
         process.environment = environment
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-tutorial-out-\(UUID().uuidString)")
         let error = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-tutorial-err-\(UUID().uuidString)")
@@ -240,9 +246,18 @@ enum TutorialMarkup {
             stderr: String(decoding: try Data(contentsOf: error), as: UTF8.self))
     }
 
-    /// The working folder and the repository root as the reader's clone (see the file header).
+    /// Where the commands unpack the bundled files (their `XDG_CACHE_HOME`): next to the working folder.
+    static func cacheFolder(work: URL) -> URL {
+        work.deletingLastPathComponent().appendingPathComponent("cache")
+    }
+
+    /// The working folder and the repository root as the reader's clone, the bundled files' folder as
+    /// the reader's (see the file header).
     static func normalised(_ text: String, work: URL) -> String {
         var out = text
+        let cache = NSRegularExpression.escapedPattern(for: cacheFolder(work: work).path)
+        out = out.replacingOccurrences(
+            of: cache + "/cascade/bundled-[0-9a-f]{12}", with: bundledFolder, options: .regularExpression)
         let repository = CascadeProcess.packageRoot.standardizedFileURL.path
         for path in Set([work.path, work.resolvingSymlinksInPath().path, repository]).sorted(by: { $0.count > $1.count }) {
             out = out.replacingOccurrences(of: path, with: readerFolder)
