@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+@testable import Lifecycle
+@testable import Study
+
+enum Temp {
+    static func folder(_ label: String) throws -> String {
+        let path = NSTemporaryDirectory() + "cascade-\(label)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func write(_ text: String, _ path: String, mode: Int? = nil) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        if let mode { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
+    }
+}
+
+@Suite("INCAR edits")
+struct IncarEditorTests {
+    @Test func replacesKeepsAndAppends() {
+        let text = "PREC = Normal\nIBRION = 2   # CG\nISIF = 2; NSW = 300\n"
+        let (out, changes) = IncarEditor.apply([IncarChange(tag: "ibrion", value: "1"), IncarChange(tag: "NSW", value: "50"), IncarChange(tag: "ALGO", value: "All")], to: text)
+        #expect(out == "PREC = Normal\nIBRION = 1  # CG\nISIF = 2; NSW = 50\nALGO = All   # cascade resume\n")
+        #expect(changes.map(\.old) == ["2", "300", nil])
+        #expect(IncarEditor.diff(changes, file: "x/INCAR").contains("- IBRION = 2\n+ IBRION = 1"))
+        #expect(IncarEditor.value(of: "nsw", in: out) == "50")
+    }
+}
+
+@Suite("failure causes")
+struct FailureCauseTests {
+    @Test func signatures() {
+        #expect(FailureDiagnosis.match(" ZBRENT: fatal error in bracketing\n please rerun")?.cause == .zbrent)
+        #expect(FailureDiagnosis.match("slurmstepd-vm: error: *** JOB 6 ON vm CANCELLED AT 2026-12-07T19:40:34 DUE TO TIME LIMIT ***")?.cause == .walltime)
+        #expect(FailureDiagnosis.match("slurmstepd: error: Detected 1 oom-kill event(s) in StepId=5.0")?.cause == .outOfMemory)
+        #expect(FailureDiagnosis.match(" Error EDDDAV: Call to ZHEGV failed. Returncode = 7 2 16")?.cause == .edddav)
+        #expect(FailureDiagnosis.match(" WARNING: Sub-Space-Matrix is not hermitian in DAV")?.cause == .subspaceMatrix)
+        #expect(FailureDiagnosis.match(" BRMIX: very serious problems\n the old and the new charge density differ")?.cause == .brmix)
+        #expect(FailureDiagnosis.match(" The distance between some ions is very small")?.cause == .posmap)
+        #expect(FailureDiagnosis.match("*** JOB 9 ON vm CANCELLED AT 2026-12-07T19:39:15 ***")?.cause == .cancelled)
+        #expect(FailureDiagnosis.match("   1 F= -.1E+02 E0= -.1E+02") == nil)
+        // A fatal VASP error wins over the time-limit kill that may follow it in the same file.
+        #expect(FailureDiagnosis.match("ZBRENT: fatal error in bracketing\n*** JOB 1 CANCELLED AT x DUE TO TIME LIMIT ***")?.cause == .zbrent)
+    }
+
+    @Test func remedies() throws {
+        let zbrent = try Remedy.of(.zbrent, incar: "IBRION = 2\n", outcarTail: "").get()
+        #expect(zbrent.incar == [IncarChange(tag: "IBRION", value: "1")] && zbrent.continueFromContcar)
+        #expect(try Remedy.of(.edddav, incar: "", outcarTail: "").get().incar.first?.value == "All")
+        #expect(try Remedy.of(.tooFewBands, incar: "", outcarTail: "   number of bands    NBANDS=     96\n").get().incar.first?.value == "106")
+        #expect(try Remedy.of(.walltime, incar: "", outcarTail: "").get().incar.isEmpty)
+        for cause in [FailureCause.posmap, .outOfMemory, .noOutput] {
+            guard case .failure = Remedy.of(cause, incar: "", outcarTail: "") else {
+                Issue.record("\(cause) should give up")
+                continue
+            }
+        }
+    }
+}
+
+@Suite("the SLURM adapter without SLURM")
+struct SlurmAdapterTests {
+    @Test func parsesSqueueAndScontrol() throws {
+        let jobs = try Slurm.parseQueue("5|e2e-relax-h|PENDING|DependencyNeverSatisfied|afterok:4(failed)|0:00|5:00|/tmp/r/relax/h\n6|x|RUNNING|None|(null)|0:03|5:00|/tmp/r/x\n", command: "squeue")
+        #expect(jobs.count == 2 && jobs[0].isBlocked && jobs[0].isActive && jobs[1].dependency.isEmpty && !jobs[1].isBlocked)
+        #expect(throws: SchedulerError.self) { try Slurm.parseQueue("garbage\n", command: "squeue") }
+        let shown = Slurm.parseShowJob("JobId=4 JobName=z UserId=root(0) JobState=FAILED Reason=NonZeroExitCode Dependency=(null) WorkDir=/tmp/a RunTime=00:00:01 TimeLimit=00:05:00")
+        #expect(shown == SlurmJob(id: "4", name: "z", state: "FAILED", reason: "NonZeroExitCode", dependency: "", workDir: "/tmp/a", elapsed: "00:00:01", timeLimit: "00:05:00"))
+    }
+
+    @Test func missingSlurmIsAClearError() {
+        let slurm = Slurm(environment: ["PATH": "/nonexistent"])
+        do {
+            _ = try slurm.queue()
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".hasPrefix("squeue not found: "), "\(error)")
+        }
+        do {
+            _ = try slurm.submit(script: "job.sh", folder: "/tmp", afterOK: [])
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".hasPrefix("sbatch not found: "), "\(error)")
+        }
+    }
+
+    @Test func badAnswersFailuresAndTimeouts() throws {
+        let bin = try Temp.folder("fake-slurm")
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        try Temp.write("#!/bin/sh\necho 'Submitted batch job 12'\n", bin + "/sbatch", mode: 0o755)
+        try Temp.write("#!/bin/sh\necho 'slurm_load_jobs error: Unable to contact slurm controller' >&2\nexit 1\n", bin + "/squeue", mode: 0o755)
+        try Temp.write("#!/bin/sh\nexec /bin/sleep 5\n", bin + "/scancel", mode: 0o755)
+        let slurm = Slurm(environment: ["PATH": bin], timeout: 0.5)
+        #expect(throws: SchedulerError.badAnswer(command: "sbatch --parsable job.sh", answer: "Submitted batch job 12\n", expected: "a job id (sbatch --parsable)")) {
+            try slurm.submit(script: "job.sh", folder: bin, afterOK: [])
+        }
+        #expect(throws: SchedulerError.failed(command: "squeue --me -h -t all -o %i|%j|%T|%r|%E|%M|%l|%Z", status: 1, stderr: "slurm_load_jobs error: Unable to contact slurm controller")) {
+            try slurm.queue()
+        }
+        let start = Date()
+        #expect(throws: SchedulerError.timedOut(command: "scancel 7", seconds: 0.5)) { try slurm.cancel(["7"]) }
+        #expect(Date().timeIntervalSince(start) < 4)
+    }
+}
+
+@Suite("the journal")
+struct JournalTests {
+    @Test func concurrentWritersAndDeletion() throws {
+        let runs = try Temp.folder("journal")
+        defer { try? FileManager.default.removeItem(atPath: runs) }
+        // Eight connections (as eight processes would have) writing at once: every row arrives.
+        DispatchQueue.concurrentPerform(iterations: 8) { k in
+            guard let journal = try? Journal(runs: runs) else { return }
+            for n in 0..<25 {
+                try? journal.record(Journal.Submission(calculation: "c\(k)", jobID: "\(k * 100 + n)", time: Double(n), inputsHash: "h", afterOK: ["1", "2"], attempt: 1))
+            }
+        }
+        let journal = try Journal(runs: runs)
+        #expect(try journal.submissions().count == 200)
+        #expect(try journal.latestSubmissions()["c3"]?.jobID == "324")
+        #expect(try journal.latestSubmissions()["c3"]?.afterOK == ["1", "2"])
+        // Deleting the file loses the memory only; a new journal starts empty.
+        try FileManager.default.removeItem(atPath: Journal.path(runs: runs))
+        #expect(try Journal(runs: runs).submissions().isEmpty)
+    }
+}
+
+@Suite("attempt folders")
+struct AttemptTests {
+    static func failedRun() throws -> String {
+        let folder = try Temp.folder("attempt")
+        try Temp.write("PREC = Normal\nIBRION = 2\nNSW = 300\n", folder + "/INCAR")
+        try Temp.write("first POSCAR\n", folder + "/POSCAR")
+        try Temp.write("relaxed CONTCAR\n", folder + "/CONTCAR")
+        try Temp.write("#!/bin/bash\n", folder + "/job.sh")
+        try Temp.write("<modeling>", folder + "/vasprun.xml")
+        try Temp.write(" ZBRENT: fatal error in bracketing\n", folder + "/slurm-7.out")
+        return folder
+    }
+
+    static func row(_ folder: String) -> CalculationRun {
+        CalculationRun(
+            name: "relax/x", folder: folder, isNeb: false, state: .failed, detail: "ZBRENT (slurm-7.out: ZBRENT: fatal error in bracketing)",
+            jobID: "7", job: nil, disk: RunFolderReport(state: .truncated, reason: "", hasOutputs: true, images: []), cause: .zbrent,
+            blockedBy: nil, generated: true, attempts: Attempts.count(in: folder))
+    }
+
+    @Test func keepsTheAttemptAndGivesUpTheSecondTime() throws {
+        let folder = try Self.failedRun()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var action = try Attempts.plan(row: Self.row(folder), cause: .zbrent)
+        #expect(action.giveUp == nil)
+        #expect(action.moved == ["CONTCAR", "slurm-7.out", "vasprun.xml"])
+        #expect(action.incarDiff.contains("- IBRION = 2\n+ IBRION = 1"))
+        try Attempts.apply(&action, row: Self.row(folder))
+        let fm = FileManager.default
+        for name in ["CONTCAR", "slurm-7.out", "vasprun.xml", "INCAR", "POSCAR", "job.sh", "cascade-remedy.txt"] {
+            #expect(fm.fileExists(atPath: "\(folder)/attempt-1/\(name)"), "\(name)")
+        }
+        #expect(try String(contentsOfFile: folder + "/POSCAR", encoding: .utf8) == "relaxed CONTCAR\n")
+        #expect(try String(contentsOfFile: folder + "/attempt-1/POSCAR", encoding: .utf8) == "first POSCAR\n")
+        #expect(try String(contentsOfFile: folder + "/INCAR", encoding: .utf8) == "PREC = Normal\nIBRION = 1\nNSW = 300\n")
+        #expect(Attempts.archived(jobID: "7", folder: folder))
+
+        // The same failure again: the remedy was tried, Cascade gives up with the reason.
+        try Temp.write(" ZBRENT: fatal error in bracketing\n", folder + "/slurm-8.out")
+        try Temp.write("<modeling>", folder + "/vasprun.xml")
+        let second = try Attempts.plan(row: Self.row(folder), cause: .zbrent)
+        #expect(second.giveUp?.contains("attempt-1") == true, "\(second.giveUp ?? "nil")")
+    }
+
+    @Test func anInterruptedResumeIsCompleted() throws {
+        let folder = try Self.failedRun()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let action = try Attempts.plan(row: Self.row(folder), cause: .zbrent)
+        // Killed right after writing the plan and moving one file.
+        try FileManager.default.createDirectory(atPath: folder + "/attempt-1", withIntermediateDirectories: false)
+        try Temp.write("remedy: \(action.remedy!.name)\ncontinue from CONTCAR: yes\nset: IBRION = 1\n", folder + "/attempt-1/" + Attempts.planName)
+        try FileManager.default.moveItem(atPath: folder + "/vasprun.xml", toPath: folder + "/attempt-1/vasprun.xml")
+        let done = try Attempts.completeInterrupted(folder: folder, isNeb: false)
+        #expect(done != nil)
+        #expect(FileManager.default.fileExists(atPath: folder + "/attempt-1/cascade-remedy.txt"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/attempt-1/CONTCAR"))
+        #expect(try String(contentsOfFile: folder + "/POSCAR", encoding: .utf8) == "relaxed CONTCAR\n")
+        #expect(IncarEditor.value(of: "IBRION", in: try String(contentsOfFile: folder + "/INCAR", encoding: .utf8)) == "1")
+        #expect(try Attempts.completeInterrupted(folder: folder, isNeb: false) == nil)
+    }
+}
