@@ -86,19 +86,23 @@ struct CLI {
         return result
     }
 
-    /// `cascade status --format json` as calculation → (state, cause).
-    func states(_ study: [String]) throws -> [String: (state: String, cause: String?)] {
+    typealias States = [String: (state: String, cause: String?, detail: String)]
+
+    /// `cascade status --format json` as calculation → (state, cause, detail).
+    func states(_ study: [String]) throws -> States {
         let r = try run(["status"] + study + ["--format", "json"], record: false)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        var out: [String: (String, String?)] = [:]
+        var out: States = [:]
         for row in object?["rows"] as? [[String: Any]] ?? [] {
-            if let name = row["calculation"] as? String, let state = row["state"] as? String { out[name] = (state, row["cause"] as? String) }
+            if let name = row["calculation"] as? String, let state = row["state"] as? String {
+                out[name] = (state, row["cause"] as? String, row["detail"] as? String ?? "")
+            }
         }
         return out
     }
 
     /// Polls `status` until `done` holds (at most `seconds`); the last states.
-    func waitFor(_ study: [String], seconds: Double, _ done: ([String: (state: String, cause: String?)]) -> Bool) throws -> [String: (state: String, cause: String?)] {
+    func waitFor(_ study: [String], seconds: Double, _ done: (States) -> Bool) throws -> States {
         let start = Date()
         var last = try states(study)
         while !done(last) && Date().timeIntervalSince(start) < seconds {
@@ -214,7 +218,8 @@ struct SlurmEndToEndTests {
 
         // The stand-in cannot read the INCAR: the second runs are told to converge.
         try EndToEndStudy.fake(root, "relax/h-site0", "converged \(Paths.irH)/3/outputs")
-        try EndToEndStudy.fake(root, "relax/h-site2", "converged \(Paths.irH)/5/outputs")
+        // h-site2's second run writes half its vasprun.xml at once and finishes 8 s later: status sees it run.
+        try EndToEndStudy.fake(root, "relax/h-site2", "sleep 8 \(Paths.irH)/5/outputs")
         let contcar0 = try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/h-site0/CONTCAR"))
         let resumed = try cli.run(["resume"] + study)
         #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -228,6 +233,11 @@ struct SlurmEndToEndTests {
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: h0 + "/POSCAR")) == contcar0)
         #expect(IncarEditor.value(of: "IBRION", in: try String(contentsOfFile: h0 + "/INCAR", encoding: .utf8)) == "1")
+
+        let running = try cli.waitFor(study, seconds: 30) { s in s["relax/h-site2"]?.state == "running" && s["relax/h-site2"]?.detail.contains("ionic step") == true }
+        #expect(running["relax/h-site2"]?.state == "running", "\(running)")
+        #expect(running["relax/h-site2"]?.detail.contains("ionic step") == true, "\(running)")
+        _ = try cli.run(["status"] + study)
 
         let finished = try cli.waitFor(study, seconds: 90) { s in s.values.allSatisfy { $0.state == "converged" } }
         #expect(finished.values.allSatisfy { $0.state == "converged" }, "\(finished)")
@@ -248,5 +258,51 @@ struct SlurmEndToEndTests {
         let tab = try cli.run(["tabulate"] + study)
         #expect(tab.status == 0, "\(tab.stderr)")
         #expect(tab.stdout.contains("4 converged") || tab.stdout.components(separatedBy: "converged").count > 4, "\(tab.stdout)")
+    }
+}
+
+/// A relaxation that SLURM kills at its one-minute limit (60–90 s on the test cluster: slurmctld checks
+/// limits every 30 s), resumed from its CONTCAR with the killed attempt kept. A suite of its own, so it
+/// runs beside the other one instead of after it.
+@Suite("a wall-time kill on a real SLURM")
+struct SlurmTimeoutTests {
+    @Test("TIMEOUT → status timeout → resume continues from CONTCAR → converged")
+    func wallTime() throws {
+        guard LocalCluster.ready() else { return }
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "cascade-slurm-timeout-\(UUID().uuidString.prefix(8))"
+        defer { try? fm.removeItem(atPath: root) }
+        try fm.createDirectory(atPath: root + "/structures", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: "\(Paths.irH)/5/outputs/POSCAR", toPath: "\(root)/structures/h-site2.vasp")
+        let vasp = "srun \(Paths.fakeVasp)"
+        try """
+            study: walltime
+            structures: structures
+            input_sets: \(Paths.packageRoot.path)/templates
+            job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:01:00"}
+            systems:
+              - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2}
+            calculations:
+              - {name: relax/slow, set: relax, system: h-site2}
+            """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
+        let study = ["study.yaml", "--runs", "runs"]
+        let cli = CLI(directory: root)
+        try #require(try cli.run(["generate", "study.yaml", "--out", "runs"], record: false).status == 0)
+        try EndToEndStudy.fake(root, "relax/slow", "sleep 300 \(Paths.irH)/5/outputs")
+        let submitted = try cli.run(["submit"] + study, record: false)
+        #expect(submitted.stdout.contains("submitted relax/slow"), "\(submitted.stdout)\(submitted.stderr)")
+
+        let killed = try cli.waitFor(study, seconds: 150) { $0["relax/slow"]?.state == "timeout" }
+        #expect(killed["relax/slow"]?.state == "timeout" && killed["relax/slow"]?.cause == "walltime", "\(killed)")
+        #expect(killed["relax/slow"]?.detail.contains("DUE TO TIME LIMIT") == true, "\(killed)")
+
+        let contcar = try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/CONTCAR"))
+        try EndToEndStudy.fake(root, "relax/slow", "converged \(Paths.irH)/5/outputs")
+        let resumed = try cli.run(["resume"] + study, record: false)
+        #expect(resumed.stdout.contains("remedy: continue from CONTCAR") && resumed.stdout.contains("submitted relax/slow"), "\(resumed.stdout)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/POSCAR")) == contcar)
+        #expect(fm.fileExists(atPath: root + "/runs/relax/slow/attempt-1/vasprun.xml"))
+        let done = try cli.waitFor(study, seconds: 60) { $0["relax/slow"]?.state == "converged" }
+        #expect(done["relax/slow"]?.state == "converged", "\(done)")
     }
 }

@@ -189,3 +189,92 @@ struct AttemptTests {
         #expect(try Attempts.completeInterrupted(folder: folder, isNeb: false) == nil)
     }
 }
+
+/// `status` on a run tree of corpus outputs, with SLURM absent (files only) and with a stand-in
+/// `squeue` that reports a TIMEOUT job.
+@Suite("status from files and scheduler")
+struct StatusJoinTests {
+    static var corpus: String {
+        if let path = ProcessInfo.processInfo.environment["CASCADE_CORPUS"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    }
+
+    /// relax/a converged (corpus run 2), relax/b killed two days ago (run 5 cut at 60 000 bytes),
+    /// relax/c waits for b, relax/d not generated.
+    static func tree() throws -> (manifest: StudyManifest, runs: String) {
+        let root = try Temp.folder("status")
+        let runs = root + "/runs"
+        let ir = corpus + "/adsorption/atomate_Ir_H"
+        let fm = FileManager.default
+        for name in ["a", "b", "c"] {
+            try Temp.write("#!/bin/bash\n", "\(runs)/relax/\(name)/job.sh")
+            try Temp.write("IBRION = 2\n", "\(runs)/relax/\(name)/INCAR")
+        }
+        try fm.copyItem(atPath: ir + "/2/outputs/vasprun.xml.gz", toPath: runs + "/relax/a/vasprun.xml.gz")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: ir + "/5/outputs/CONTCAR"))
+        try whole.write(to: URL(fileURLWithPath: runs + "/relax/b/CONTCAR"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -dc '\(ir)/5/outputs/vasprun.xml.gz' | head -c 60000 > '\(runs)/relax/b/vasprun.xml'; touch -d '2 days ago' '\(runs)/relax/b/vasprun.xml'"]
+        try process.run()
+        process.waitUntilExit()
+        try Temp.write("""
+            study: join
+            structures: .
+            systems:
+              - {name: x, file: x.vasp}
+            calculations:
+              - {name: relax/a, set: relax, system: x}
+              - {name: relax/b, set: relax, system: x}
+              - {name: relax/c, set: relax, system: x, after: [relax/b]}
+              - {name: relax/d, set: relax, system: x}
+            """, root + "/study.yaml")
+        return (try StudyManifest.load(path: root + "/study.yaml"), runs)
+    }
+
+    @Test func filesOnlyWhenSlurmIsAbsent() throws {
+        guard FileManager.default.fileExists(atPath: Self.corpus) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(Self.corpus)") }
+            return
+        }
+        let (manifest, runs) = try Self.tree()
+        defer { try? FileManager.default.removeItem(atPath: (runs as NSString).deletingLastPathComponent) }
+        let life = StudyLifecycle(manifest: manifest, runs: runs, slurm: Slurm(environment: ["PATH": "/nonexistent"]))
+        let status = try life.status()
+        #expect(!status.schedulerAnswered)
+        #expect(status.warnings.first?.hasPrefix("squeue not found") == true, "\(status.warnings)")
+        #expect(status.calculations.map(\.state) == [.converged, .failed, .blocked, .notGenerated], "\(status.calculations.map(\.detail))")
+        #expect(status.run(named: "relax/b")?.cause == .killed)
+        #expect(status.run(named: "relax/c")?.blockedBy == "relax/b")
+        // submit and resume need SLURM: a clear error.
+        #expect(throws: SchedulerError.self) { try life.submit(dryRun: true) }
+    }
+
+    @Test func aTimeoutJobMakesTheRunTimeout() throws {
+        guard FileManager.default.fileExists(atPath: Self.corpus) else { return }
+        let (manifest, runs) = try Self.tree()
+        defer { try? FileManager.default.removeItem(atPath: (runs as NSString).deletingLastPathComponent) }
+        let bin = try Temp.folder("fake-squeue")
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        let life = StudyLifecycle(manifest: manifest, runs: runs, slurm: Slurm(environment: ["PATH": bin]))
+        try Temp.write("#!/bin/sh\necho '42|join-relax-b|TIMEOUT|TimeLimit|(null)|1:27|1:00|\(life.runs)/relax/b'\necho '43|join-relax-c|PENDING|DependencyNeverSatisfied|afterok:42(failed)|0:00|1:00|\(life.runs)/relax/c'\n", bin + "/squeue", mode: 0o755)
+        try Temp.write("#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n", bin + "/scontrol", mode: 0o755)
+        let journal = try life.journal()
+        try journal.record(Journal.Submission(calculation: "relax/b", jobID: "42", time: 0, inputsHash: "", afterOK: [], attempt: 1))
+        let status = try life.status(journal: journal)
+        #expect(status.run(named: "relax/b")?.state == .timeout, "\(status.calculations.map(\.detail))")
+        #expect(status.run(named: "relax/b")?.cause == .walltime)
+        // c is found in the queue by its folder (no journal entry) and is blocked by b.
+        #expect(status.run(named: "relax/c")?.state == .blocked)
+        #expect(status.run(named: "relax/c")?.jobID == "43")
+        #expect(status.run(named: "relax/c")?.blockedBy == "relax/b")
+        // resume --dry-run: continue b from its CONTCAR, cancel 43, submit b then c after it.
+        let plan = try life.resume(dryRun: true)
+        #expect(plan.actions.map(\.calculation) == ["relax/b"] && plan.actions.first?.remedy?.name == "continue from CONTCAR")
+        #expect(plan.cancelled.map(\.jobID) == ["43"])
+        #expect(plan.submit.submitted.map(\.calculation) == ["relax/b", "relax/c"])
+        #expect(plan.submit.submitted.last?.afterOK == ["<relax/b>"])
+        #expect(!FileManager.default.fileExists(atPath: runs + "/relax/b/attempt-1"))
+    }
+}
