@@ -118,8 +118,13 @@ struct Status: ParsableCommand {
             `scontrol show job`; `sacct` is not needed. Without SLURM (a laptop with a copy of the \
             tree) the files alone are read and a warning says so. Exit 0 (it is a report).
 
+            --watch looks again every --interval seconds (default 10) until nothing is pending or \
+            running: on a terminal the table is redrawn in place; piped, only the calculations whose \
+            state changed are printed, one tab-separated line each (time, calculation, state, job, detail).
+
             Examples:
               cascade status
+              cascade status --watch --interval 30
               cascade status study.yaml --runs runs --format md
               cascade status --format json > status.json
             """)
@@ -129,19 +134,58 @@ struct Status: ParsableCommand {
     @Option(name: .long, help: "Output format: text, md, csv or json.")
     var format: VolumetricCLI.Format = .text
 
+    @Flag(name: .long, help: "Look again every --interval seconds until nothing is pending or running: redrawn on a terminal, only the changes when piped.")
+    var watch = false
+
+    @Option(name: .long, help: "Seconds between two looks with --watch.")
+    var interval: Double = 10
+
+    func validate() throws {
+        if !(interval >= 1) { throw ValidationError("--interval must be at least 1 second, got \(interval)") }
+    }
+
     func run() throws {
         let life = try location.lifecycle()
-        let status = try lifecycleCommand { try life.status() }
-        for w in status.warnings { printError("warning: \(w)") }
-        let table = StatusTable.make(status)
-        Swift.print(table.render(format.tableFormat), terminator: "")
+        guard watch else {
+            let status = try lifecycleCommand { try life.status() }
+            for w in status.warnings { printError("warning: \(w)") }
+            Swift.print(StatusTable.make(status).render(format.tableFormat), terminator: "")
+            return
+        }
+        let terminal = isatty(1) != 0
+        var seen: [String: String] = [:]
+        while true {
+            let status = try lifecycleCommand { try life.status() }
+            let stamp = ISO8601DateFormatter().string(from: Date())
+            if terminal {
+                Swift.print("\u{1B}[H\u{1B}[2J\(stamp)  (every \(String(format: "%g", interval)) s; Ctrl-C stops)")
+                for w in status.warnings { Swift.print("warning: \(w)") }
+                Swift.print(StatusTable.make(status).render(format.tableFormat), terminator: "")
+            } else {
+                // Piped: one line per calculation whose state or detail changed.
+                // (The elapsed time alone is not a change: state, job, ionic step and cause are.)
+                for c in status.calculations {
+                    let key = "\(c.state.rawValue) \(c.jobID ?? "-") \(c.disk.ionicSteps ?? -1) \(c.cause?.rawValue ?? "")"
+                    if seen[c.name] != key {
+                        Swift.print("\(stamp)\t\(c.name)\t\(c.state.rawValue)\t\(c.jobID ?? "-")\t\(c.detail)")
+                        seen[c.name] = key
+                    }
+                }
+            }
+            fflush(nil)  // every output stream: the lines reach a pipe now, not at exit
+            if !status.calculations.contains(where: { $0.state == .pending || $0.state == .running }) {
+                if terminal { Swift.print("nothing pending or running: done") }
+                return
+            }
+            Thread.sleep(forTimeInterval: interval)
+        }
     }
 }
 
 enum StatusTable {
     static func make(_ s: StudyRunStatus) -> Table {
         var table = Table(
-            title: "Study \(s.study): \(s.calculations.count) calculations in \(s.runs)",
+            title: "Study \(s.study): \(s.calculations.count) calculation\(s.calculations.count == 1 ? "" : "s") in \(s.runs)",
             columns: [
                 TableColumn(key: "calculation", title: "calculation"),
                 TableColumn(key: "state", title: "state"),
@@ -226,7 +270,10 @@ struct Resume: ParsableCommand {
         for (name, id) in report.cancelled {
             print("\(dryRun ? "would cancel" : "cancelled") job \(id) of \(name) (DependencyNeverSatisfied)")
         }
-        SubmitPrinter.print(report.submit, dryRun: dryRun)
-        if report.actions.isEmpty && report.cancelled.isEmpty { printError("nothing to resume") }
+        if report.actions.isEmpty && report.cancelled.isEmpty && report.submit.submitted.isEmpty {
+            printError("nothing to resume")
+        } else {
+            SubmitPrinter.print(report.submit, dryRun: dryRun)
+        }
     }
 }

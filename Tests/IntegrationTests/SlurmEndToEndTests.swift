@@ -239,6 +239,12 @@ struct SlurmEndToEndTests {
         #expect(running["relax/h-site2"]?.detail.contains("ionic step") == true, "\(running)")
         _ = try cli.run(["status"] + study)
 
+        // status --watch, piped: one line per change, and it returns once nothing is pending or running.
+        let watched = try cli.run(["status"] + study + ["--watch", "--interval", "1"])
+        #expect(watched.status == 0)
+        #expect(watched.stdout.split(separator: "\n").contains { $0.contains("\trelax/h-site2\tconverged\t") }, "\(watched.stdout)")
+        #expect(watched.stdout.split(separator: "\n").contains { $0.contains("\trelax/h-site1\tconverged\t") }, "\(watched.stdout)")
+
         let finished = try cli.waitFor(study, seconds: 90) { s in s.values.allSatisfy { $0.state == "converged" } }
         #expect(finished.values.allSatisfy { $0.state == "converged" }, "\(finished)")
         _ = try cli.run(["status"] + study)
