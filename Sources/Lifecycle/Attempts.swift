@@ -88,6 +88,14 @@ enum Attempts {
                 action.poscarFrom = "attempt-\(n)/CONTCAR"
             }
         }
+        if action.poscarFrom != nil, let script = try? String(contentsOfFile: "\(folder)/job.sh", encoding: .utf8) {
+            // job.sh written for `from:` or an NEB stages its starting structures in at run time.
+            if script.contains("\" images ") {
+                action.notes.append("job.sh interpolates the images again from the end points' CONTCARs at run time (cascade images --force), which replaces the continued image POSCARs: comment that line out of job.sh to continue the band")
+            } else if script.split(separator: "\n").contains(where: { $0.hasPrefix("cp ") && $0.hasSuffix("/CONTCAR POSCAR") }) {
+                action.notes.append("job.sh copies its parent's CONTCAR to POSCAR at run time, which replaces the continued POSCAR: comment that line out of job.sh to continue from this run")
+            }
+        }
         return action
     }
 

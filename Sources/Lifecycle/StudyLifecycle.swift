@@ -290,6 +290,8 @@ public struct StudyLifecycle: Sendable {
         public var moved: [String]
         /// POSCAR ← CONTCAR of the previous run.
         public var poscarFrom: String?
+        /// What the user should know (e.g. job.sh replaces POSCAR at run time).
+        public var notes: [String] = []
     }
 
     public struct ResumeReport: Sendable {

@@ -265,6 +265,7 @@ struct Resume: ParsableCommand {
                 print("  \(dryRun ? "would keep" : "kept") the previous run in \(rel)/ (\(a.moved.count) output file\(a.moved.count == 1 ? "" : "s") moved, inputs copied)")
             }
             if let from = a.poscarFrom { print("  POSCAR ← \(from)") }
+            for note in a.notes { print("  note: \(note)") }
             if !a.incarDiff.isEmpty { print(a.incarDiff.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")) }
         }
         for (name, id) in report.cancelled {
