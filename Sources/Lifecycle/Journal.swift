@@ -51,27 +51,21 @@ public final class Journal: @unchecked Sendable {
         config.busyMode = .timeout(30)
         config.label = "cascade-journal"
         queue = try DatabaseQueue(path: path, configuration: config)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.create(table: "submission") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("calculation", .text).notNull().indexed()
-                t.column("job_id", .text).notNull()
-                t.column("submitted_at", .double).notNull()
-                t.column("inputs_hash", .text).notNull()
-                t.column("after_ok", .text).notNull()
-                t.column("attempt", .integer).notNull()
-            }
-            try db.create(table: "remedy") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("calculation", .text).notNull().indexed()
-                t.column("attempt", .integer).notNull()
-                t.column("cause", .text).notNull()
-                t.column("remedy", .text).notNull()
-                t.column("applied_at", .double).notNull()
-            }
+        // The schema, created in an immediate transaction: several processes opening a new journal at
+        // once wait for each other (a migrator's deferred read-then-write would fail with SQLITE_BUSY).
+        try write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS submission (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, job_id TEXT NOT NULL,
+                    submitted_at DOUBLE NOT NULL, inputs_hash TEXT NOT NULL, after_ok TEXT NOT NULL, attempt INTEGER NOT NULL);
+                CREATE INDEX IF NOT EXISTS submission_calculation ON submission(calculation);
+                CREATE TABLE IF NOT EXISTS remedy (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, attempt INTEGER NOT NULL,
+                    cause TEXT NOT NULL, remedy TEXT NOT NULL, applied_at DOUBLE NOT NULL);
+                CREATE INDEX IF NOT EXISTS remedy_calculation ON remedy(calculation);
+                PRAGMA user_version = 1;
+                """)
         }
-        try migrator.migrate(queue)
     }
 
     /// Records a submission (one transaction).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Lifecycle
@@ -112,12 +113,18 @@ struct JournalTests {
         let runs = try Temp.folder("journal")
         defer { try? FileManager.default.removeItem(atPath: runs) }
         // Eight connections (as eight processes would have) writing at once: every row arrives.
+        let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { k in
-            guard let journal = try? Journal(runs: runs) else { return }
-            for n in 0..<25 {
-                try? journal.record(Journal.Submission(calculation: "c\(k)", jobID: "\(k * 100 + n)", time: Double(n), inputsHash: "h", afterOK: ["1", "2"], attempt: 1))
+            do {
+                let journal = try Journal(runs: runs)
+                for n in 0..<25 {
+                    try journal.record(Journal.Submission(calculation: "c\(k)", jobID: "\(k * 100 + n)", time: Double(n), inputsHash: "h", afterOK: ["1", "2"], attempt: 1))
+                }
+            } catch {
+                failures.withLock { $0.append("writer \(k): \(error)") }
             }
         }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         let journal = try Journal(runs: runs)
         #expect(try journal.submissions().count == 200)
         #expect(try journal.latestSubmissions()["c3"]?.jobID == "324")
@@ -276,5 +283,39 @@ struct StatusJoinTests {
         #expect(plan.submit.submitted.map(\.calculation) == ["relax/b", "relax/c"])
         #expect(plan.submit.submitted.last?.afterOK == ["<relax/b>"])
         #expect(!FileManager.default.fileExists(atPath: runs + "/relax/b/attempt-1"))
+    }
+}
+
+@Suite("NEB attempt folders")
+struct NebAttemptTests {
+    @Test func imagesContinueFromTheirContcars() throws {
+        let folder = try Temp.folder("neb-attempt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Temp.write("IMAGES = 2\nIBRION = 3\n", folder + "/INCAR")
+        try Temp.write("#!/bin/bash\n\"$CASCADE\" images ../a/CONTCAR ../b/CONTCAR --images 2 --method idpp --out . --force\nsrun vasp_std\n", folder + "/job.sh")
+        try Temp.write("*** JOB 5 ON vm CANCELLED AT 2026-12-07T19:40:34 DUE TO TIME LIMIT ***\n", folder + "/slurm-5.out")
+        for image in ["00", "03"] { try Temp.write("end \(image)\n", "\(folder)/\(image)/POSCAR") }
+        try Temp.write("staged\n", folder + "/03/OUTCAR")
+        for image in ["01", "02"] {
+            try Temp.write("start \(image)\n", "\(folder)/\(image)/POSCAR")
+            try Temp.write("moved \(image)\n", "\(folder)/\(image)/CONTCAR")
+            try Temp.write("outcar \(image)\n", "\(folder)/\(image)/OUTCAR")
+        }
+        let row = CalculationRun(
+            name: "neb/x", folder: folder, isNeb: true, state: .timeout, detail: "wall time", jobID: "5", job: nil,
+            disk: RunFolderReport(state: .truncated, reason: "", hasOutputs: true, images: []), cause: .walltime,
+            blockedBy: nil, generated: true, attempts: 0)
+        var action = try Attempts.plan(row: row, cause: .walltime)
+        #expect(action.moved == ["slurm-5.out", "01/CONTCAR", "01/OUTCAR", "02/CONTCAR", "02/OUTCAR", "03/OUTCAR"])
+        #expect(action.poscarFrom == "attempt-1/{01,02}/CONTCAR")
+        #expect(action.notes.first?.contains("cascade images") == true, "\(action.notes)")
+        try Attempts.apply(&action, row: row)
+        for image in ["01", "02"] {
+            #expect(try String(contentsOfFile: "\(folder)/\(image)/POSCAR", encoding: .utf8) == "moved \(image)\n")
+            #expect(try String(contentsOfFile: "\(folder)/attempt-1/\(image)/POSCAR", encoding: .utf8) == "start \(image)\n")
+            #expect(FileManager.default.fileExists(atPath: "\(folder)/attempt-1/\(image)/OUTCAR"))
+        }
+        #expect(try String(contentsOfFile: "\(folder)/00/POSCAR", encoding: .utf8) == "end 00\n")
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/attempt-1/slurm-5.out"))
     }
 }
