@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian: libxml2-dev, zlib1g-dev).
@@ -30,13 +31,18 @@ let package = Package(
         .target(
             name: "Study",
             dependencies: ["Chemistry", "VASP", "Analysis", .product(name: "Yams", package: "Yams")]),
+        // The run lifecycle on SLURM: the scheduler adapter, failure causes and remedies, the journal
+        // (SQLite through GRDB), submit/status/resume. Imports Study; only the cascade executable imports it.
+        .target(
+            name: "Lifecycle",
+            dependencies: ["Chemistry", "VASP", "Study", .product(name: "GRDB", package: "GRDB.swift")]),
         // Tables, JSON and plots; formatting lives here only.
         .target(name: "Report", dependencies: ["Chemistry", "Analysis"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "cascade",
             dependencies: [
-                "Chemistry", "VASP", "Analysis", "Study", "Report",
+                "Chemistry", "VASP", "Analysis", "Study", "Report", "Lifecycle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Release-mode timing executable; never run by `swift test`.
@@ -49,5 +55,10 @@ let package = Package(
         .testTarget(name: "StudyTests", dependencies: ["Study", "VASP", "Analysis", "Chemistry"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "CLITests", dependencies: ["cascade"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Study", "VASP"]),
+        // End-to-end tests against a real local SLURM (tools/slurm/local-cluster.sh; .ci/run starts it).
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["Lifecycle", "Study", "VASP", "cascade"],
+            exclude: ["fake-vasp"]),
     ]
 )

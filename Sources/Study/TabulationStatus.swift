@@ -41,6 +41,8 @@ struct RunProbe: Sendable {
     var maxForce: Double?
     /// N↑ − N↓ (μ_B) of a spin-polarised vasprun.xml, else OUTCAR's last `magnetization` value.
     var magnetization: Double? = nil
+    /// Complete ionic steps in the file read (vasprun.xml, else OUTCAR).
+    var ionicSteps: Int? = nil
     /// vasprun.xml / OUTCAR that exist in the folder.
     var outputs: [String]
     /// The complete vasprun.xml read to decide the state (no DOS, eigenvalues or projections), kept so that
@@ -102,6 +104,7 @@ enum RunStatus {
     static func fromVasprun(_ v: Vasprun, path: String, age: Double?, nebImage: Bool, options: TabulationOptions) -> RunProbe {
         var probe = RunProbe(state: .converged, reason: "", vaspVersion: v.vaspVersion, energy: v.finalEnergy,
             maxForce: v.ionicSteps.last?.maxForce, outputs: [])
+        probe.ionicSteps = v.ionicSteps.count
         if let early = cutShort(probe, complete: v.complete, what: "\(path) ends after \(v.ionicSteps.count) complete ionic step(s)",
             path: path, age: age, options: options)
         {
@@ -145,6 +148,7 @@ enum RunStatus {
     static func fromOutcar(_ o: Outcar, path: String, age: Double?, nebImage: Bool, options: TabulationOptions) -> RunProbe {
         var probe = RunProbe(state: .converged, reason: "", vaspVersion: o.vaspVersion, energy: o.finalEnergy,
             maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, outputs: [])
+        probe.ionicSteps = o.ionicSteps.count
         if let early = cutShort(probe, complete: o.complete,
             what: "\(path) has no closing timing section; \(o.ionicSteps.count) complete ionic step(s)", path: path, age: age, options: options)
         {

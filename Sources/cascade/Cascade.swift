@@ -9,6 +9,7 @@ struct Cascade: ParsableCommand {
         discussion: """
             The three jobs, in the order of a study:
               generate   write every VASP input of a study from its manifest
+              submit     submit it to SLURM with afterok chains; status and resume follow it through
               parse      read vasprun.xml(.gz) files of finished or killed runs
               tabulate   status of every calculation and every quantity of a study, with provenance
 
@@ -29,7 +30,7 @@ struct Cascade: ParsableCommand {
               cascade --version
             """,
         version: CascadeVersion.text,
-        subcommands: [Generate.self, Parse.self, Tabulate.self],
+        subcommands: [Generate.self, Submit.self, Status.self, Resume.self, Parse.self, Tabulate.self],
         groupedSubcommands: [
             CommandGroup(name: "Single-purpose analyses", subcommands: [Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self]),
             CommandGroup(name: "Charge densities and trajectories", subcommands: [Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self]),

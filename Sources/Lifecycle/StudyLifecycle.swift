@@ -1,0 +1,349 @@
+import Analysis
+import Foundation
+import Study
+import VASP
+
+/// `cascade status`, `submit` and `resume` on one study: the manifest (which calculations, which
+/// depends on which), the run tree (the truth: files on disk), SLURM (through ``Slurm``) and the
+/// journal (job ids, remedies).
+public struct StudyLifecycle: Sendable {
+    public var manifest: StudyManifest
+    /// The run tree, absolute and with symbolic links resolved (SLURM reports working folders so).
+    public var runs: String
+    public var slurm: Slurm
+    /// The current time, for the journal (tests may fix it).
+    public var clock: @Sendable () -> Double
+
+    public init(manifest: StudyManifest, runs: String, slurm: Slurm = Slurm(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.manifest = manifest
+        self.runs = StudyLifecycle.absolute(runs)
+        self.slurm = slurm
+        self.clock = clock
+    }
+
+    static func absolute(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return url.standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    func folder(_ name: String) -> String { "\(runs)/\(name)" }
+
+    /// Opens the journal (creating `RUNS/.cascade/`).
+    public func journal() throws -> Journal { try Journal(runs: runs) }
+
+    // MARK: Status
+
+    /// The state of every calculation, in dependency order. SLURM missing or failing is a warning here
+    /// (the files alone still say a lot); `requireScheduler` makes it an error (submit, resume).
+    public func status(requireScheduler: Bool = false, journal: Journal? = nil) throws -> StudyRunStatus {
+        var warnings: [String] = []
+        var jobs: [SlurmJob] = []
+        var answered = true
+        do {
+            jobs = try slurm.queue()
+        } catch {
+            if requireScheduler { throw error }
+            answered = false
+            warnings.append("\(error); showing what the files say")
+        }
+        var submissions: [String: Journal.Submission] = [:]
+        if let journal {
+            do { submissions = try journal.latestSubmissions() } catch { warnings.append("journal \(journal.path) unreadable (\(error)); job ids from squeue only") }
+        } else if FileManager.default.fileExists(atPath: Journal.path(runs: runs)) {
+            do { submissions = try Journal(runs: runs).latestSubmissions() } catch { warnings.append("journal unreadable (\(error)); job ids from squeue only") }
+        }
+        let byID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Jobs by working folder, the newest last: finds queued jobs when the journal was deleted.
+        var byFolder: [String: SlurmJob] = [:]
+        for job in jobs.sorted(by: { (Int($0.id) ?? 0) < (Int($1.id) ?? 0) }) where !job.workDir.isEmpty {
+            byFolder[job.workDir] = job
+        }
+        var rows: [String: CalculationRun] = [:]
+        var ordered: [CalculationRun] = []
+        for entry in manifest.calculationsInDependencyOrder {
+            let row = look(entry, submission: submissions[entry.name], byID: byID, byFolder: byFolder, answered: answered, parents: rows)
+            rows[entry.name] = row
+            var shown = row
+            shown.detail = row.detail.replacingOccurrences(of: runs + "/", with: "")
+            ordered.append(shown)
+        }
+        return StudyRunStatus(study: manifest.study, runs: runs, calculations: ordered, warnings: warnings, schedulerAnswered: answered)
+    }
+
+    func look(_ entry: CalculationEntry, submission: Journal.Submission?, byID: [String: SlurmJob], byFolder: [String: SlurmJob], answered: Bool, parents: [String: CalculationRun]) -> CalculationRun {
+        let dir = folder(entry.name)
+        let disk = RunFolderProbe.look(at: entry, runs: runs, options: TabulationOptions(runningWindow: 600, hashFiles: false))
+        var jobID = submission?.jobID
+        var job = jobID.flatMap { byID[$0] }
+        if let found = byFolder[dir], found.isActive, job == nil || (Int(found.id) ?? 0) > (Int(job!.id) ?? 0) {
+            job = found
+            jobID = found.id
+        }
+        if job == nil, let id = jobID, answered, disk.state != .converged {
+            job = try? slurm.show(job: id)  // squeue --me may not list it; scontrol may still know it
+        }
+        var run = CalculationRun(
+            name: entry.name, folder: dir, isNeb: entry.neb != nil, state: .generated, detail: "", jobID: jobID, job: job, disk: disk,
+            cause: nil, blockedBy: nil, generated: FileManager.default.fileExists(atPath: "\(dir)/job.sh"), attempts: Attempts.count(in: dir))
+        let failedParent = entry.dependencies.first { parents[$0].map { [.failed, .timeout, .cancelled, .unconverged, .blocked, .notGenerated].contains($0.state) } ?? false }
+
+        if let job, job.isActive {
+            if job.state == "PENDING" {
+                if job.isBlocked {
+                    run.state = .blocked
+                    let parent = failedParent ?? parentName(ofDependency: job.dependency, parents: parents)
+                    run.blockedBy = parent
+                    run.detail = "job \(job.id) can never start (DependencyNeverSatisfied: \(job.dependency))" + (parent.map { "; \($0) \(parents[$0]?.state.rawValue ?? "failed")" } ?? "")
+                } else {
+                    run.state = .pending
+                    run.detail = "job \(job.id) pending (\(job.reason.isEmpty ? "None" : job.reason))" + (job.dependency.isEmpty ? "" : " \(job.dependency)")
+                }
+            } else {
+                run.state = .running
+                run.detail = "job \(job.id) \(job.state.lowercased())" + StudyLifecycle.progress(disk) + StudyLifecycle.clockText(job)
+            }
+            return run
+        }
+        switch disk.state {
+        case .converged, .mismatch, .collapsed:
+            run.state = .converged
+            run.detail = disk.reason
+            return run
+        default: break
+        }
+        // A job whose files `resume` moved into an attempt folder is history: the folder is ready again.
+        let archived = jobID.map { Attempts.archived(jobID: $0, folder: dir) } ?? false
+        let ended = !archived && (job != nil || jobID != nil)
+        if disk.state == .unconverged || disk.isIncomplete || (ended && !disk.hasOutputs && job?.state != "CANCELLED") {
+            if !ended && disk.state == .running {
+                run.state = .running
+                run.detail = "outputs written in the last 10 min, no job known" + StudyLifecycle.progress(disk)
+                return run
+            }
+            let evidence: FailureDiagnosis.DiskEvidence
+            if disk.state == .unconverged {
+                evidence = disk.reason.hasPrefix("electronic") ? .unconvergedElectronic(disk.reason) : .unconvergedIonic(disk.reason)
+            } else if disk.isIncomplete {
+                // The probe's age-based guess (still being written / killed) is replaced by SLURM's word.
+                let cut = disk.reason.range(of: "; last written")?.lowerBound ?? disk.reason.range(of: ": still being written")?.lowerBound
+                evidence = .incomplete(cut.map { String(disk.reason[..<$0]) } ?? disk.reason)
+            } else {
+                evidence = .none
+            }
+            let (cause, text) = FailureDiagnosis.diagnose(folder: dir, jobID: jobID, slurmState: job?.state, disk: evidence)
+            run.cause = cause
+            switch cause {
+            case .walltime: run.state = .timeout
+            case .cancelled: run.state = .cancelled
+            case .ionicNotConverged, .electronicNotConverged: run.state = .unconverged
+            default: run.state = .failed
+            }
+            run.detail = "\(cause.summary) (\(text))" + StudyLifecycle.progress(disk)
+            return run
+        }
+        if !archived, let job, job.state == "CANCELLED" {
+            run.state = .cancelled
+            run.detail = "job \(job.id) cancelled before it started"
+            return run
+        }
+        if !run.generated {
+            run.state = .notGenerated
+            run.detail = "no \(dir)/job.sh: run `cascade generate`"
+            return run
+        }
+        if let failedParent {
+            run.state = .blocked
+            run.blockedBy = failedParent
+            run.detail = "waits for \(failedParent), which is \(parents[failedParent]?.state.rawValue ?? "not done")"
+            return run
+        }
+        run.state = .generated
+        run.detail = "ready to submit"
+        return run
+    }
+
+    func parentName(ofDependency dependency: String, parents: [String: CalculationRun]) -> String? {
+        // afterok:4(failed):5(unfulfilled) → the parent whose job id is 4
+        let failedIDs = dependency.split(whereSeparator: { $0 == ":" || $0 == "," }).compactMap { part -> String? in
+            guard part.hasSuffix("(failed)") else { return nil }
+            return String(part.prefix { $0.isNumber })
+        }
+        return parents.values.first { $0.jobID.map(failedIDs.contains) ?? false }?.name
+    }
+
+    static func progress(_ disk: RunFolderReport) -> String {
+        var parts: [String] = []
+        if let n = disk.ionicSteps { parts.append("ionic step \(n)") }
+        if let e = disk.energy { parts.append(String(format: "E = %.4f eV", e)) }
+        if let f = disk.maxForce { parts.append(String(format: "max F = %.3f eV/Å", f)) }
+        return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ")
+    }
+
+    static func clockText(_ job: SlurmJob) -> String {
+        job.elapsed.isEmpty ? "" : "; \(job.elapsed) of \(job.timeLimit)"
+    }
+
+    // MARK: Submit
+
+    /// One `sbatch` that `submit` makes (or, dry, would make).
+    public struct Submission: Sendable, Hashable {
+        public var calculation: String
+        public var folder: String
+        /// Job ids it waits for; `<name>` for a job submitted in the same pass (dry run).
+        public var afterOK: [String]
+        /// The new job id (nil on a dry run).
+        public var jobID: String?
+
+        /// The command line, as run in the calculation's folder.
+        public var commandLine: String {
+            "(cd \(folder) && sbatch " + Slurm.sbatchArguments(script: "job.sh", afterOK: afterOK).joined(separator: " ") + ")"
+        }
+    }
+
+    /// What `submit` did: the submissions, and why the others were left alone.
+    public struct SubmitReport: Sendable {
+        public var submitted: [Submission]
+        /// `name: why not` for calculations that match `--only` but were not submitted.
+        public var skipped: [String]
+        public var warnings: [String]
+    }
+
+    /// Submits every calculation that is generated, has no output and is not queued, in dependency
+    /// order, each with afterok on the parents still queued or running (converged parents are not waited
+    /// for; a parent in any other state keeps its dependants back). `fresh` names calculations to treat
+    /// as never run (those `resume` just set up). Idempotent.
+    public func submit(only: [String] = [], dryRun: Bool, fresh: Set<String> = [], status given: StudyRunStatus? = nil) throws -> SubmitReport {
+        let journal = dryRun ? nil : try self.journal()
+        let status = try given ?? self.status(requireScheduler: true, journal: journal)
+        var newIDs: [String: String] = [:]
+        var report = SubmitReport(submitted: [], skipped: [], warnings: status.warnings)
+        let rows = Dictionary(status.calculations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for entry in manifest.calculationsInDependencyOrder {
+            guard let row = rows[entry.name] else { continue }
+            let selected = only.isEmpty || only.contains { fnmatch($0, entry.name, 0) == 0 }
+            let isFresh = fresh.contains(entry.name)
+            if !isFresh {
+                let why: String? = switch row.state {
+                case .converged: "converged"
+                case .pending, .running: "queued (job \(row.jobID ?? "?"))"
+                case .blocked where row.job?.isActive ?? false: "blocked in the queue (job \(row.jobID ?? "?")): run `cascade resume`"
+                case .notGenerated: "not generated"
+                case .failed, .timeout, .unconverged: "\(row.state.rawValue): run `cascade resume`"
+                case .cancelled where row.disk.hasOutputs: "cancelled while running: run `cascade resume`"
+                default: nil
+                }
+                if let why {
+                    if selected && row.state != .converged { report.skipped.append("\(entry.name): \(why)") }
+                    continue
+                }
+            }
+            guard selected else { continue }
+            var after: [String] = []
+            var waitsInVain: String?
+            for parent in entry.dependencies {
+                if let id = newIDs[parent] {
+                    after.append(id)
+                } else if fresh.contains(parent) {
+                    waitsInVain = "\(parent) was not submitted"
+                } else if let p = rows[parent] {
+                    if p.state == .converged { continue }
+                    if p.isQueued, let id = p.jobID { after.append(id); continue }
+                    waitsInVain = "\(parent) is \(p.state.rawValue)"
+                }
+            }
+            if let waitsInVain {
+                report.skipped.append("\(entry.name): waits for \(waitsInVain)")
+                continue
+            }
+            var submission = Submission(calculation: entry.name, folder: row.folder, afterOK: after, jobID: nil)
+            if dryRun {
+                newIDs[entry.name] = "<\(entry.name)>"
+            } else {
+                let id = try slurm.submit(script: "job.sh", folder: row.folder, afterOK: after)
+                submission.jobID = id
+                newIDs[entry.name] = id
+                try journal?.record(Journal.Submission(
+                    calculation: entry.name, jobID: id, time: clock(), inputsHash: Attempts.inputsHash(folder: row.folder),
+                    afterOK: after, attempt: row.attempts + 1))
+            }
+            report.submitted.append(submission)
+        }
+        return report
+    }
+
+    // MARK: Resume
+
+    /// What `resume` does for one calculation.
+    public struct ResumeAction: Sendable, Hashable {
+        public var calculation: String
+        public var state: RunState
+        public var cause: FailureCause
+        public var evidence: String
+        /// The remedy applied, or nil when Cascade gives up (``giveUp``).
+        public var remedy: Remedy?
+        public var giveUp: String?
+        /// The attempt folder the previous run's files go to.
+        public var attemptFolder: String?
+        /// The INCAR diff (empty when the INCAR is unchanged).
+        public var incarDiff: String
+        /// Files moved into the attempt folder (relative to the calculation folder).
+        public var moved: [String]
+        /// POSCAR ← CONTCAR of the previous run.
+        public var poscarFrom: String?
+        /// What the user should know (e.g. job.sh replaces POSCAR at run time).
+        public var notes: [String] = []
+    }
+
+    public struct ResumeReport: Sendable {
+        public var actions: [ResumeAction]
+        /// Jobs cancelled because SLURM had left them pending with DependencyNeverSatisfied.
+        public var cancelled: [(calculation: String, jobID: String)]
+        public var submit: SubmitReport
+        /// Remedies found half-applied (a resume that was interrupted) and completed.
+        public var completed: [String]
+    }
+
+    /// Applies one remedy to every failed, timed-out or unconverged calculation (previous files kept in
+    /// `attempt-N/`), cancels the jobs SLURM left blocked, then submits those calculations and their
+    /// dependants. `dryRun` changes nothing and says what would happen.
+    public func resume(only: [String] = [], dryRun: Bool) throws -> ResumeReport {
+        let journal = dryRun ? nil : try self.journal()
+        var completed: [String] = []
+        if !dryRun {
+            for entry in manifest.calculations {
+                if let done = try Attempts.completeInterrupted(folder: folder(entry.name), isNeb: entry.neb != nil) {
+                    completed.append("\(entry.name): \(done)")
+                }
+            }
+        }
+        var status = try self.status(requireScheduler: true, journal: journal)
+        var actions: [ResumeAction] = []
+        var fresh = Set<String>()
+        for row in status.calculations where row.state.needsRemedy || (row.state == .cancelled && row.disk.hasOutputs) {
+            guard only.isEmpty || only.contains(where: { fnmatch($0, row.name, 0) == 0 }) else { continue }
+            guard let cause = row.cause else { continue }
+            var action = try Attempts.plan(row: row, cause: cause)
+            if action.giveUp == nil, !dryRun, let remedy = action.remedy {
+                try Attempts.apply(&action, row: row)
+                try journal?.record(Journal.RemedyRecord(
+                    calculation: row.name, attempt: row.attempts + 1, cause: cause.rawValue, remedy: remedy.name, time: clock()))
+            }
+            if action.giveUp == nil { fresh.insert(row.name) }
+            actions.append(action)
+        }
+        // Every job SLURM will never start is cancelled; the submit pass below submits again those whose
+        // parents are now queued (the others stay back, named in `skipped`).
+        var cancelled: [(String, String)] = []
+        for row in status.calculations where row.state == .blocked {
+            guard let job = row.job, job.isBlocked else { continue }
+            cancelled.append((row.name, job.id))
+            fresh.insert(row.name)
+        }
+        if !dryRun, !cancelled.isEmpty {
+            try slurm.cancel(cancelled.map(\.1))
+        }
+        if !dryRun { status = try self.status(requireScheduler: true, journal: journal) }
+        let submit = try self.submit(only: [], dryRun: dryRun, fresh: fresh, status: status)
+        return ResumeReport(actions: actions, cancelled: cancelled, submit: submit, completed: completed)
+    }
+}
