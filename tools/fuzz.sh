@@ -43,9 +43,9 @@ CLANG=${CLANG:-clang}
 SAN=(-sanitize=fuzzer,address)
 FUZZ_TMP=${CASCADE_FUZZ_TMP:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
 SWIFT_FLAGS=(-O -parse-as-library -wmo -g "${SAN[@]}")
-XML_FLAGS=(-I "$ROOT/Sources/CLibXML2" -I "$ROOT/Sources/CZlib" -Xcc -I/usr/include/libxml2)
+XML_FLAGS=(-I "$ROOT/Sources/CLibXML2" -I "$ROOT/Sources/CZlib" -I "$ROOT/Sources/CIsal" -Xcc -I/usr/include/libxml2)
 if command -v pkg-config >/dev/null && pkg-config --exists libxml-2.0; then
-  XML_FLAGS=(-I "$ROOT/Sources/CLibXML2" -I "$ROOT/Sources/CZlib")
+  XML_FLAGS=(-I "$ROOT/Sources/CLibXML2" -I "$ROOT/Sources/CZlib" -I "$ROOT/Sources/CIsal")
   for f in $(pkg-config --cflags-only-I libxml-2.0); do XML_FLAGS+=(-Xcc "$f"); done
 fi
 
@@ -170,7 +170,7 @@ build_target() {
   if stale "$bin" "$ROOT/Fuzz/$name.swift" "$ROOT/Fuzz/Support.swift" "${objects[@]}"; then
     log "linking fuzz-$t"
     quiet_link "$SWIFTC" "${SWIFT_FLAGS[@]}" -swift-version 6 -module-name "Fuzz$name" -I "$OUT/lib" "${XML_FLAGS[@]}" "${extra[@]}" \
-      "$ROOT/Fuzz/Support.swift" "$ROOT/Fuzz/$name.swift" "${objects[@]}" -lxml2 -lz -o "$bin"
+      "$ROOT/Fuzz/Support.swift" "$ROOT/Fuzz/$name.swift" "${objects[@]}" -lxml2 -lz -lisal -o "$bin"
   fi
 }
 

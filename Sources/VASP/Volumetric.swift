@@ -258,8 +258,19 @@ extension Volumetric {
     public static func read(
         path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false
     ) throws -> Volumetric {
+        try read(path: path, kind: kind, species: species, maxBlocks: maxBlocks, countBlocks: countBlocks, scan: nil)
+    }
+
+    /// ``read(path:kind:species:maxBlocks:countBlocks:)`` with the data scan chosen (`nil`: two threads
+    /// for plain files, one for gzip files) and the read window's size: for the tests that compare the
+    /// two scans.
+    static func read(
+        path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false,
+        scan: DataScan?, window: Int = 1 << 21
+    ) throws -> Volumetric {
         let source = try ByteSource(path: path, chunkSize: 1 << 20)
-        var reader = VolumetricReader(source: source, file: path)
+        var reader = VolumetricReader(source: source, file: path, window: window)
+        reader.bytes.scanMode = scan ?? .automatic(compressed: source.isCompressed)
         return try reader.read(kind: kind ?? Kind.guess(fromPath: path), species: species, maxBlocks: maxBlocks, countBlocks: countBlocks)
     }
 }
@@ -275,9 +286,9 @@ struct VolumetricReader {
     /// 1-based line number of the first line kept after the last block's augmentation.
     var trailingStartLine: Int?
 
-    init(source: ByteSource, file: String) {
+    init(source: ByteSource, file: String, window: Int = 1 << 21) {
         self.file = file
-        self.bytes = ChunkedBytes(source: source)
+        self.bytes = ChunkedBytes(source: source, capacity: window)
     }
 
     /// Deflate cannot expand data by more than this factor (zlib's documented bound is 1032:1).

@@ -185,3 +185,78 @@ import Testing
         #expect(VASPError.cannotRead(file: folder, reason: "not a regular file").description == "\(folder): cannot read: not a regular file")
     }
 }
+
+/// ISA-L (inline and on its inflate thread) against zlib, the inflater ByteSource used before. An intact
+/// stream gives the same bytes, flags and byte counts. A damaged one gives the same flag and agrees
+/// with zlib on every byte both recovered; where each decoder stops differs by a few bytes: cut inside
+/// its last symbol, ISA-L, which decodes a symbol only when the longest code fits in the bits left, gives
+/// up to one symbol less; at corrupt data it may hand over a few bytes more before it reports the damage
+/// (the limits are measured here; docs/reliability.md).
+@Suite struct ByteSourceInflateReferee {
+    struct Outcome: Equatable {
+        var bytes: [UInt8]
+        var truncated: Bool
+        var fileBytesRead: Int
+    }
+
+    static func drain(_ path: String, _ inflate: ByteSource.Inflate, threaded: Bool, chunkSize: Int, capacity: Int) throws -> Outcome {
+        let source = try ByteSource(path: path, chunkSize: chunkSize, inflate: inflate, threaded: threaded)
+        let bytes = ByteSourceTests.drain(source, capacity: capacity)
+        return Outcome(bytes: bytes, truncated: source.truncatedCompression, fileBytesRead: source.fileBytesRead)
+    }
+
+    /// zlib's outcome against ISA-L's inline and threaded with several read sizes; `slack`: how many bytes
+    /// the two may differ in length (0: identical).
+    static func compare(
+        _ path: String, _ what: String, slack: Int, small: Bool = false, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        let referee = try drain(path, .zlib, threaded: false, chunkSize: 1 << 20, capacity: 1 << 16)
+        var ways = [(false, 1 << 20, 1 << 16), (true, 1 << 20, 1 << 16), (true, 4096, 5000)]
+        if small { ways.append((false, 7, 333)) }
+        for (threaded, chunkSize, capacity) in ways {
+            let isal = try drain(path, .isal, threaded: threaded, chunkSize: chunkSize, capacity: capacity)
+            let label = "\(what), threaded \(threaded), chunk \(chunkSize): ISA-L \(isal.bytes.count) bytes, zlib \(referee.bytes.count)"
+            #expect(isal.truncated == referee.truncated, "\(label)", sourceLocation: sourceLocation)
+            if slack == 0 {
+                #expect(isal == referee, "\(label)", sourceLocation: sourceLocation)
+            } else {
+                let common = min(isal.bytes.count, referee.bytes.count)
+                #expect(isal.bytes[0..<common] == referee.bytes[0..<common], "\(label)", sourceLocation: sourceLocation)
+                #expect(abs(isal.bytes.count - referee.bytes.count) <= slack, "\(label)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    static let files = ["volumetric/pymatgen/CHGCAR.nospin.gz", "volumetric/pymatgen/LOCPOT.vasp642.gz",
+        "outcar/pymatgen/OUTCAR.gz", "adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz"]
+
+    @Test(arguments: files)
+    func corpusFileWholeCutAndDamaged(_ relative: String) throws {
+        guard Corpus.available else { return }
+        let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.path(relative))))
+        let small = whole.count < 10_000
+        try Self.compare(Corpus.path(relative), relative, slack: 0, small: small)
+        let folder = try EdgeFixture.temporaryFolder()
+        defer { EdgeFixture.removeTemporaryFolder(folder) }
+        let path = folder + "/file.gz"
+        // Two members, then an empty one: intact.
+        try EdgeFixture.write(whole + whole + (try EdgeFixture.gzip([])), to: path)
+        try Self.compare(path, "\(relative) twice", slack: 0, small: small)
+        // Cut: everything ISA-L gives is what zlib gives, up to one deflate symbol (≤ 258 bytes) less.
+        let cuts = Set(stride(from: 1, to: whole.count, by: max(1, whole.count / 12)) + [2, 3, 10, 11, whole.count - 8, whole.count - 4, whole.count - 1])
+        for cut in cuts.sorted() where cut > 0 && cut < whole.count {
+            try EdgeFixture.write(Array(whole[0..<cut]), to: path)
+            try Self.compare(path, "\(relative) cut at \(cut)", slack: 258, small: small)
+        }
+        // Damaged: the same flag and the same bytes as far as both go.
+        var g = SplitRandom(seed: UInt64(whole.count))
+        for trial in 0..<8 {
+            var damaged = whole
+            let at = g.next(damaged.count)
+            for k in 0..<(1 + trial % 4) where at + k < damaged.count { damaged[at + k] ^= UInt8(1 + g.next(255)) }
+            if trial % 3 == 2 { damaged += Array("trailing".utf8) }
+            try EdgeFixture.write(damaged, to: path)
+            try Self.compare(path, "\(relative) damaged at \(at)", slack: 1 << 16, small: small)
+        }
+    }
+}

@@ -166,6 +166,13 @@ final class ChunkedBytes {
 
     // MARK: The data-block loop
 
+    /// How the data-block loop uses the cores: ``DataScan/serial``, or each window's lines split in two
+    /// halves scanned on two threads (``DataScan/parallel(minimumHalf:)``). The values, counts, line
+    /// numbers and stopping points are the same either way (see ``scanSplit``).
+    var scanMode: DataScan = .serial
+    /// Windows whose split was confirmed (halves joined) and those whose second half was scanned again.
+    private(set) var splits = (confirmed: 0, rescanned: 0)
+
     /// Parses up to `count` numbers into `out`, counting lines; stops early at anything that is not a
     /// number (the caller reports it) or at the end of the data.
     func parseValues(into out: UnsafeMutablePointer<Double>, count: Int, layout: Volumetric.DataLayout?) -> (parsed: Int, overflows: Int) {
@@ -175,8 +182,13 @@ final class ChunkedBytes {
             let available = fill(minimum: Self.margin * 2)
             if available == 0 { break }
             let limit = atEnd ? end : end - Self.margin
-            let result = FixedFormatScanner.scan(
-                storage, from: start, limit: limit, end: end, into: out + parsed, maximum: count - parsed, layout: layout)
+            let result: FixedFormatScanner.Result
+            if case .parallel(let minimumHalf) = scanMode, let layout, limit - start >= 2 * max(minimumHalf, 1) {
+                result = scanSplit(from: start, limit: limit, into: out + parsed, maximum: count - parsed, layout: layout)
+            } else {
+                result = FixedFormatScanner.scan(
+                    storage, from: start, limit: limit, end: end, into: out + parsed, maximum: count - parsed, layout: layout)
+            }
             parsed += result.parsed
             overflows += result.overflows
             line += result.newlines
@@ -185,5 +197,105 @@ final class ChunkedBytes {
             if atEnd && start >= end { break }
         }
         return (parsed, overflows)
+    }
+
+    /// One window's scan (`FixedFormatScanner.scan` from `from` to `limit`) done as three scans whose
+    /// results are joined: the rest of the current line (`head`), then the window's whole lines cut in
+    /// two at a line start `s`, the halves on two threads.
+    ///
+    /// Why it equals the one scan, value for value: the scan keeps no state but its position and its
+    /// count, and no number, `****` run or word crosses a line end; so a scan stopped at a line start and
+    /// resumed there does exactly what the one scan does. The first half is scanned with `limit` = `end`
+    /// = `s` (it cannot look past its last line end). The second half must know how many values come
+    /// before it: it is written at the count VASP's layout predicts (`perLine` per line, each line
+    /// `perLine × (digits + 7)` bytes and a line end), and the first half may store at most that many.
+    /// After both finish the prediction is checked: the first half stored exactly that many values and
+    /// stopped with only blanks and one line end before `s` (where the one scan would be, with one more
+    /// line counted). If not — another layout, a damaged line, a short block, a non-number — the
+    /// first half's result stands and the rest of the window is scanned again, serially, from where it
+    /// ended, over whatever the second half wrote (the values the caller keeps are all written by that
+    /// serial order; a failed prediction costs time, never a value).
+    func scanSplit(
+        from: Int, limit: Int, into out: UnsafeMutablePointer<Double>, maximum: Int, layout: Volumetric.DataLayout
+    ) -> FixedFormatScanner.Result {
+        let p = storage
+        let end = self.end
+        let perLine = layout.valuesPerLine
+        let lineBytes = perLine * (layout.significantDigits + 7) + 1
+        func serial(_ from: Int, _ out: UnsafeMutablePointer<Double>, _ maximum: Int) -> FixedFormatScanner.Result {
+            FixedFormatScanner.scan(p, from: from, limit: limit, end: end, into: out, maximum: maximum, layout: layout)
+        }
+        // The head: up to the first line start.
+        guard perLine > 0, let newline = memchr(p + from, 0x0A, limit - from) else { return serial(from, out, maximum) }
+        let f = p.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+        var head = FixedFormatScanner.Result(parsed: 0, overflows: 0, newlines: 0, next: from, stopped: false)
+        if f > from {
+            head = FixedFormatScanner.scan(p, from: from, limit: f, end: f, into: out, maximum: maximum, layout: layout)
+            if head.stopped || head.parsed == maximum || head.next != f { return head }
+        }
+        let remaining = maximum - head.parsed
+        let lines = (limit - f) / lineBytes / 2
+        let s = f + lines * lineBytes
+        let predicted = lines * perLine
+        guard lines > 0, predicted < remaining, p[s - 1] == 0x0A else {
+            return head.joined(with: serial(f, out + head.parsed, remaining))
+        }
+        let base = out + head.parsed
+        var first = FixedFormatScanner.Result(parsed: 0, overflows: 0, newlines: 0, next: f, stopped: false)
+        var second = first
+        withUnsafeMutablePointer(to: &first) { a in
+            withUnsafeMutablePointer(to: &second) { b in
+                let pa = SendablePointer(a), pb = SendablePointer(b)
+                let pp = SendablePointer(p), po = SendablePointer(base)
+                TwoThreads.run(
+                    { pa.pointer.pointee = FixedFormatScanner.scan(
+                        pp.pointer, from: f, limit: s, end: s, into: po.pointer, maximum: predicted, layout: layout) },
+                    { pb.pointer.pointee = FixedFormatScanner.scan(
+                        pp.pointer, from: s, limit: limit, end: end, into: po.pointer + predicted, maximum: remaining - predicted, layout: layout) })
+            }
+        }
+        let joined = head.joined(with: first)
+        guard !first.stopped else { return joined }
+        if first.parsed == predicted {
+            // Where the one scan would be: only blanks and the line end before s.
+            var i = first.next
+            while i < s - 1, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0D { i += 1 }
+            if i == s - 1 {
+                var lineEnd = joined
+                lineEnd.newlines += 1
+                lineEnd.next = s
+                splits.confirmed += 1
+                return lineEnd.joined(with: second)
+            }
+            // More values in the first half than predicted: resume where it stopped.
+            splits.rescanned += 1
+            return joined.joined(with: serial(first.next, base + first.parsed, remaining - first.parsed))
+        }
+        // Fewer: the first half reached s (nothing else stops it); the second half is scanned again.
+        guard first.next == s else { return joined }
+        splits.rescanned += 1
+        return joined.joined(with: serial(s, base + first.parsed, remaining - first.parsed))
+    }
+}
+
+/// How a data block's lines are scanned (``ChunkedBytes/scanMode``).
+enum DataScan: Equatable {
+    case serial
+    /// Windows with at least `2 × minimumHalf` bytes to scan are split in two halves.
+    case parallel(minimumHalf: Int)
+
+    /// Two threads for plain files when the machine has two processors; one for gzip files (their
+    /// inflate thread has the second core) and on one processor.
+    static func automatic(compressed: Bool) -> DataScan {
+        !compressed && TwoThreads.available ? .parallel(minimumHalf: 1 << 18) : .serial
+    }
+}
+
+extension FixedFormatScanner.Result {
+    /// This scan followed by `next`, which started where this one ended.
+    func joined(with next: FixedFormatScanner.Result) -> FixedFormatScanner.Result {
+        FixedFormatScanner.Result(
+            parsed: parsed + next.parsed, overflows: overflows + next.overflows, newlines: newlines + next.newlines,
+            next: next.next, stopped: next.stopped)
     }
 }
