@@ -21,4 +21,10 @@ public enum TextOutput {
         var info = stat()
         return lstat(path, &info) == 0
     }
+
+    /// `true` when `path` is a folder (or a link to one).
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
 }

@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade adsorption`: E_ads = E(AB) − m·E(A) − k·E(B) with the consistency guard.
-struct Adsorption: ParsableCommand {
+struct Adsorption: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "adsorption",
         abstract: "Adsorption energy E_ads = E(AB) − m·E(A) − k·E(B) from run folders, with a consistency guard.",
@@ -43,8 +43,7 @@ struct Adsorption: ParsableCommand {
     @Option(name: .long, help: "k: adsorbate units in the complex.")
     var adsorbateMultiplicity: Double = 1
 
-    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     func validate() throws {
         if let m = hostMultiplicity, !(m > 0 && m.isFinite) { throw ValidationError("--host-multiplicity must be positive, found \(m)") }
@@ -53,42 +52,36 @@ struct Adsorption: ParsableCommand {
         }
     }
 
-    func run() throws {
-        do {
-            var warnings: [String] = []
-            let ab = try CalculationLoader.load(complex)
-            let a = try CalculationLoader.load(host)
-            warnings += ab.warnings + a.warnings
-            let abTerm = try term(ab, label: "AB")
-            let aTerm = try term(a, label: "A")
-            let bTerm: EnergyTerm
-            if !TextOutput.exists(adsorbate), let number = Double(adsorbate) {
-                bTerm = .number(number, label: "B")
-            } else {
-                let b = try CalculationLoader.load(adsorbate)
-                warnings += b.warnings
-                bTerm = try term(b, label: "B")
-            }
-            var m = hostMultiplicity ?? 1
-            if hostMultiplicity == nil {
-                if let c = ab.composition, let h = a.composition, let inferred = Analysis.hostMultiplicity(complex: c, host: h) {
-                    m = Double(inferred)
-                    if inferred != 1 { warnings.append("host multiplicity m = \(inferred) from the atom counts (give --host-multiplicity to override)") }
-                } else {
-                    warnings.append("host multiplicity m = 1 (the atom counts give no whole ratio; give --host-multiplicity)")
-                }
-            }
-            let result = adsorptionEnergy(complex: abTerm, host: aTerm, adsorbate: bTerm, hostMultiplicity: m, adsorbateMultiplicity: adsorbateMultiplicity)
-            AnalysisCLI.emit([EnergeticsReport.adsorptionTable(result)], json: EnergeticsReport.adsorptionJSON(result, warnings: warnings), format: format)
-            AnalysisCLI.printLines(warnings, prefix: "note: ")
-            AnalysisCLI.printLines(result.issues.map(\.description), prefix: "warning: ")
-        } catch let error as ValidationError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [complex, host, adsorbate]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [complex, host, adsorbate] }
+
+    func execute() throws {
+        var warnings: [String] = []
+        let ab = try CalculationLoader.load(complex)
+        let a = try CalculationLoader.load(host)
+        warnings += ab.warnings + a.warnings
+        let abTerm = try term(ab, label: "AB")
+        let aTerm = try term(a, label: "A")
+        let bTerm: EnergyTerm
+        if !TextOutput.exists(adsorbate), let number = Double(adsorbate) {
+            bTerm = .number(number, label: "B")
+        } else {
+            let b = try CalculationLoader.load(adsorbate)
+            warnings += b.warnings
+            bTerm = try term(b, label: "B")
         }
+        var m = hostMultiplicity ?? 1
+        if hostMultiplicity == nil {
+            if let c = ab.composition, let h = a.composition, let inferred = Analysis.hostMultiplicity(complex: c, host: h) {
+                m = Double(inferred)
+                if inferred != 1 { warnings.append("host multiplicity m = \(inferred) from the atom counts (give --host-multiplicity to override)") }
+            } else {
+                warnings.append("host multiplicity m = 1 (the atom counts give no whole ratio; give --host-multiplicity)")
+            }
+        }
+        let result = adsorptionEnergy(complex: abTerm, host: aTerm, adsorbate: bTerm, hostMultiplicity: m, adsorbateMultiplicity: adsorbateMultiplicity)
+        AnalysisCLI.emit([EnergeticsReport.adsorptionTable(result)], json: EnergeticsReport.adsorptionJSON(result, warnings: warnings), format: output.format)
+        AnalysisCLI.printLines(warnings, prefix: "note: ")
+        AnalysisCLI.printLines(result.issues.map(\.description), prefix: "warning: ")
     }
 
     func term(_ c: LoadedCalculation, label: String) throws -> EnergyTerm {

@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade bader`: Bader charges per atom and per fragment from ACF.dat.
-struct Bader: ParsableCommand {
+struct Bader: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "bader",
         abstract: "Bader charges per atom and per fragment from ACF.dat (Henkelman bader or bader-rs).",
@@ -46,8 +46,7 @@ struct Bader: ParsableCommand {
     @Flag(name: .long, help: "One fragment per covalently bonded molecule (needs --vasprun for the structure).")
     var connectivity = false
 
-    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     func validate() throws {
         _ = try parsedFragments()
@@ -75,53 +74,47 @@ struct Bader: ParsableCommand {
         }
     }
 
-    func run() throws {
-        do {
-            let loaded = try BaderLoader.load(acf)
-            var warnings = loaded.warnings
-            let table = loaded.acf
-            var species: [String]?
-            var valence: [Double]?
-            var nelect: Double?
-            var fragments = try parsedFragments()
-            if let vasprun {
-                let calc = try CalculationLoader.load(vasprun)
-                warnings += calc.warnings
-                let n = calc.structure?.count ?? calc.valencePerAtom?.count ?? 0
-                guard n == table.atoms.count else {
-                    throw ValidationError("\(calc.file) has \(n) atoms but \(table.file) has \(table.atoms.count): not the same calculation")
-                }
-                species = calc.structure?.species
-                valence = calc.valencePerAtom
-                nelect = calc.nelect
-                if valence == nil { warnings.append("\(calc.file) gives no ZVAL: net charges need it") }
-                if connectivity, let s = calc.structure { fragments = connectedFragments(s) }
+    var typedInputs: [String] { [acf] + [vasprun].compactMap { $0 } }
+
+    func execute() throws {
+        let loaded = try BaderLoader.load(acf)
+        var warnings = loaded.warnings
+        let table = loaded.acf
+        var species: [String]?
+        var valence: [Double]?
+        var nelect: Double?
+        var fragments = try parsedFragments()
+        if let vasprun {
+            let calc = try CalculationLoader.load(vasprun)
+            warnings += calc.warnings
+            let n = calc.structure?.count ?? calc.valencePerAtom?.count ?? 0
+            guard n == table.atoms.count else {
+                throw ValidationError("\(calc.file) has \(n) atoms but \(table.file) has \(table.atoms.count): not the same calculation")
             }
-            let rows = table.atoms.enumerated().map { k, a in
-                BaderReport.AtomRow(
-                    index: a.index, element: species?[k], electrons: a.electrons, valence: valence?[k], volume: a.volume,
-                    minimumDistance: a.minimumDistance)
-            }
-            let check = baderCheck(electrons: table.electrons, reported: table.footer.totalElectrons, nelect: nelect, referenceUsed: loaded.referenceDensityFound)
-            let fragmentResults = try fragmentCharges(electrons: table.electrons, valence: valence, fragments: fragments)
-            let footer = footerRows(table.footer)
-            let notes = BaderReport.summaryNotes(
-                file: table.file, program: table.program.rawValue, columns: table.columns, atomCount: table.atoms.count,
-                sum: check.sumOfAtoms, footer: footer, nelect: nelect, hasValence: valence != nil)
-            var tables = [BaderReport.atomTable(rows, title: "Bader charges (\(table.file))", notes: notes)]
-            if !fragmentResults.isEmpty { tables.append(BaderReport.fragmentTable(fragmentResults)) }
-            let json = BaderReport.json(
-                file: table.file, program: table.program.rawValue, rows: rows, footer: footer, check: check, fragments: fragmentResults,
-                warnings: warnings)
-            AnalysisCLI.emit(tables, json: json, format: format)
-            AnalysisCLI.printLines(warnings + check.warnings, prefix: "warning: ")
-        } catch let error as ValidationError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [acf] + [vasprun].compactMap { $0 }))
-            throw ExitCode(1)
+            species = calc.structure?.species
+            valence = calc.valencePerAtom
+            nelect = calc.nelect
+            if valence == nil { warnings.append("\(calc.file) gives no ZVAL: net charges need it") }
+            if connectivity, let s = calc.structure { fragments = connectedFragments(s) }
         }
+        let rows = table.atoms.enumerated().map { k, a in
+            BaderReport.AtomRow(
+                index: a.index, element: species?[k], electrons: a.electrons, valence: valence?[k], volume: a.volume,
+                minimumDistance: a.minimumDistance)
+        }
+        let check = baderCheck(electrons: table.electrons, reported: table.footer.totalElectrons, nelect: nelect, referenceUsed: loaded.referenceDensityFound)
+        let fragmentResults = try fragmentCharges(electrons: table.electrons, valence: valence, fragments: fragments)
+        let footer = footerRows(table.footer)
+        let notes = BaderReport.summaryNotes(
+            file: table.file, program: table.program.rawValue, columns: table.columns, atomCount: table.atoms.count,
+            sum: check.sumOfAtoms, footer: footer, nelect: nelect, hasValence: valence != nil)
+        var tables = [BaderReport.atomTable(rows, title: "Bader charges (\(table.file))", notes: notes)]
+        if !fragmentResults.isEmpty { tables.append(BaderReport.fragmentTable(fragmentResults)) }
+        let json = BaderReport.json(
+            file: table.file, program: table.program.rawValue, rows: rows, footer: footer, check: check, fragments: fragmentResults,
+            warnings: warnings)
+        AnalysisCLI.emit(tables, json: json, format: output.format)
+        AnalysisCLI.printLines(warnings + check.warnings, prefix: "warning: ")
     }
 
     func footerRows(_ f: BaderFooter) -> [(String, Double)] {

@@ -6,7 +6,7 @@ import Study
 import VASP
 
 /// `cascade bonds`: bond lengths between states or along NEB images.
-struct Bonds: ParsableCommand {
+struct Bonds: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "bonds",
         abstract: "Bond lengths between two (or more) states, or along NEB images; broken and formed bonds flagged.",
@@ -43,8 +43,7 @@ struct Bonds: ParsableCommand {
     @Flag(name: .long, help: "Only bonds that break or form.")
     var changed = false
 
-    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     func parsedPairs() throws -> [(Int, Int)]? {
         guard let pairs else { return nil }
@@ -63,34 +62,28 @@ struct Bonds: ParsableCommand {
         guard scale > 0, scale.isFinite else { throw ValidationError("--scale must be positive, found \(scale)") }
     }
 
-    func run() throws {
-        do {
-            var structures: [Structure] = []
-            var names: [String] = []
-            if states.count == 1 {
-                let band = try NebLoader.load(states[0])
-                for image in band.images {
-                    guard let s = image.image.structure else { throw ValidationError("image \(image.image.label) has no structure") }
-                    structures.append(s)
-                    names.append(image.image.label)
-                }
-            } else {
-                for state in states {
-                    let loaded = try CalculationLoader.structure(state)
-                    structures.append(loaded.structure)
-                    names.append(state)
-                }
+    var typedInputs: [String] { states }
+
+    func execute() throws {
+        var structures: [Structure] = []
+        var names: [String] = []
+        if states.count == 1 {
+            let band = try NebLoader.load(states[0])
+            for image in band.images {
+                guard let s = image.image.structure else { throw ValidationError("image \(image.image.label) has no structure") }
+                structures.append(s)
+                names.append(image.image.label)
             }
-            var traces = try bondTable(structures, pairs: try parsedPairs(), scale: scale)
-            if changed { traces = changedBonds(traces) }
-            let table = BondReport.table(traces, states: names, scale: scale, title: "Bond lengths")
-            AnalysisCLI.emit([table], json: BondReport.json(traces, states: names, scale: scale), format: format)
-        } catch let error as ValidationError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: states))
-            throw ExitCode(1)
+        } else {
+            for state in states {
+                let loaded = try CalculationLoader.structure(state)
+                structures.append(loaded.structure)
+                names.append(state)
+            }
         }
+        var traces = try bondTable(structures, pairs: try parsedPairs(), scale: scale)
+        if changed { traces = changedBonds(traces) }
+        let table = BondReport.table(traces, states: names, scale: scale, title: "Bond lengths")
+        AnalysisCLI.emit([table], json: BondReport.json(traces, states: names, scale: scale), format: output.format)
     }
 }

@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade chgdiff`: the differential charge density of a composite and its parts.
-struct Chgdiff: ParsableCommand {
+struct Chgdiff: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "chgdiff",
         abstract: "Differential charge density Δρ = ρ(AB) − ρ(A) − ρ(B), written as a CHGCAR (VESTA reads it).",
@@ -40,8 +40,7 @@ struct Chgdiff: ParsableCommand {
     @Option(name: .long, help: "Print the planar average of Δρ along this axis (x, y or z; a, b or c).")
     var planar: String?
 
-    @Option(name: .long, help: "Table format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write an SVG plot of λ(z) and ΔQ(z) to this file (needs --planar).")
     var plot: String?
@@ -63,40 +62,35 @@ struct Chgdiff: ParsableCommand {
         try VolumetricCLI.checkWritable(plot, force: force, option: "--plot")
     }
 
-    func run() throws {
-        do {
-            let inputs = try files.map { try RunLoader.volumetric($0, maxBlocks: 1) }
-            for input in inputs { VolumetricCLI.printWarnings(input.warnings) }
-            let whole = inputs[0]
-            let diff = try differentialDensity(
-                whole: whole.total, parts: inputs.dropFirst().map(\.total), wholeLabel: files[0],
-                partLabels: Array(files.dropFirst()), cellTolerance: cellTolerance)
-            let comment = "Delta rho = " + ([files[0]] + files.dropFirst()).joined(separator: " - ") + " (cascade chgdiff)"
-            let result = Volumetric(kind: .chgcar, comment: comment, structure: whole.structure, grids: [diff])
-            try result.write(to: out, force: force)
-            let sign = "Δρ = ρ(\(files[0])) − " + files.dropFirst().map { "ρ(\($0))" }.joined(separator: " − ")
-                + ": positive where electrons accumulate; written to \(out) as Δρ·V_cell (CHGCAR convention, no augmentation)"
-            var rows: [(String, Double, String)] = zip(files, inputs).map { ("electrons in \($0)", $1.total.mean, "e") }
-            let volume = diff.lattice.volume
-            rows.append(("net Δρ (AB − parts)", diff.mean, "e"))
-            rows.append(("largest Δρ", (diff.values.max() ?? 0) / volume, "e/Å³"))
-            rows.append(("smallest Δρ", (diff.values.min() ?? 0) / volume, "e/Å³"))
-            guard let planar else {
-                print(VolumetricCLI.render(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]), format: format), terminator: "")
-                return
-            }
-            let profile = try planarProfile(diff, axis: VolumetricCLI.axis(planar))
-            let notes = [sign] + rows.map { "\($0.0): \($0.1) \($0.2)" }
-            print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes), format: format), terminator: "")
-            if let plot {
-                let svg = VolumetricReport.planarPlot(profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density", footnote: "Δρ = ρ(AB) − Σρ(parts) > 0: electron accumulation")
-                try VolumetricCLI.write(svg.svg(), to: plot, force: force)
-            }
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: files))
-            throw ExitCode(1)
+    var typedInputs: [String] { files }
+
+    func execute() throws {
+        let inputs = try files.map { try RunLoader.volumetric($0, maxBlocks: 1) }
+        for input in inputs { VolumetricCLI.printWarnings(input.warnings) }
+        let whole = inputs[0]
+        let diff = try differentialDensity(
+            whole: whole.total, parts: inputs.dropFirst().map(\.total), wholeLabel: files[0],
+            partLabels: Array(files.dropFirst()), cellTolerance: cellTolerance)
+        let comment = "Delta rho = " + ([files[0]] + files.dropFirst()).joined(separator: " - ") + " (cascade chgdiff)"
+        let result = Volumetric(kind: .chgcar, comment: comment, structure: whole.structure, grids: [diff])
+        try result.write(to: out, force: force)
+        let sign = "Δρ = ρ(\(files[0])) − " + files.dropFirst().map { "ρ(\($0))" }.joined(separator: " − ")
+            + ": positive where electrons accumulate; written to \(out) as Δρ·V_cell (CHGCAR convention, no augmentation)"
+        var rows: [(String, Double, String)] = zip(files, inputs).map { ("electrons in \($0)", $1.total.mean, "e") }
+        let volume = diff.lattice.volume
+        rows.append(("net Δρ (AB − parts)", diff.mean, "e"))
+        rows.append(("largest Δρ", (diff.values.max() ?? 0) / volume, "e/Å³"))
+        rows.append(("smallest Δρ", (diff.values.min() ?? 0) / volume, "e/Å³"))
+        guard let planar else {
+            print(VolumetricCLI.render(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]), format: output.format), terminator: "")
+            return
+        }
+        let profile = try planarProfile(diff, axis: VolumetricCLI.axis(planar))
+        let notes = [sign] + rows.map { "\($0.0): \($0.1) \($0.2)" }
+        print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes), format: output.format), terminator: "")
+        if let plot {
+            let svg = VolumetricReport.planarPlot(profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density", footnote: "Δρ = ρ(AB) − Σρ(parts) > 0: electron accumulation")
+            try VolumetricCLI.write(svg.svg(), to: plot, force: force)
         }
     }
 }

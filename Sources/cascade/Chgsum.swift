@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade chgsum`: the Bader reference density AECCAR0 + AECCAR2.
-struct Chgsum: ParsableCommand {
+struct Chgsum: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "chgsum",
         abstract: "Sum AECCAR0 + AECCAR2 into the all-electron reference density for Bader analysis.",
@@ -33,8 +33,7 @@ struct Chgsum: ParsableCommand {
     @Option(name: .long, help: "Output file (CHGCAR layout).")
     var out: String
 
-    @Option(name: .long, help: "Table format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .customLong("cell-tolerance"), help: "Largest accepted difference between the cells (Å per lattice-vector component).")
     var cellTolerance: Double = 1e-4
@@ -46,23 +45,20 @@ struct Chgsum: ParsableCommand {
         try VolumetricCLI.checkWritable(out, force: force, option: "--out")
     }
 
-    func run() throws {
-        do {
-            let core = try RunLoader.volumetric(aeccar0, name: "AECCAR0", maxBlocks: 1)
-            let valence = try RunLoader.volumetric(aeccar2, name: "AECCAR2", maxBlocks: 1)
-            VolumetricCLI.printWarnings(core.warnings + valence.warnings)
-            let sum = try chargeSum(aeccar0: core.total, aeccar2: valence.total, cellTolerance: cellTolerance)
-            let result = Volumetric(kind: .chgcar, comment: core.comment, structure: core.structure, grids: [sum])
-            try result.write(to: out, force: force)
-            let table = VolumetricReport.summaryTable(
-                title: "AECCAR0 + AECCAR2",
-                rows: [("electrons in \(aeccar0)", core.total.mean, "e"), ("electrons in \(aeccar2)", valence.total.mean, "e"),
-                       ("electrons in the sum", sum.mean, "e")],
-                notes: ["written to \(out) as ρ·V_cell (CHGCAR convention): the reference density for bader -ref"])
-            print(VolumetricCLI.render(table, format: format), terminator: "")
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [aeccar0, aeccar2]))
-            throw ExitCode(1)
-        }
+    var typedInputs: [String] { [aeccar0, aeccar2] }
+
+    func execute() throws {
+        let core = try RunLoader.volumetric(aeccar0, name: "AECCAR0", maxBlocks: 1)
+        let valence = try RunLoader.volumetric(aeccar2, name: "AECCAR2", maxBlocks: 1)
+        VolumetricCLI.printWarnings(core.warnings + valence.warnings)
+        let sum = try chargeSum(aeccar0: core.total, aeccar2: valence.total, cellTolerance: cellTolerance)
+        let result = Volumetric(kind: .chgcar, comment: core.comment, structure: core.structure, grids: [sum])
+        try result.write(to: out, force: force)
+        let table = VolumetricReport.summaryTable(
+            title: "AECCAR0 + AECCAR2",
+            rows: [("electrons in \(aeccar0)", core.total.mean, "e"), ("electrons in \(aeccar2)", valence.total.mean, "e"),
+                   ("electrons in the sum", sum.mean, "e")],
+            notes: ["written to \(out) as ρ·V_cell (CHGCAR convention): the reference density for bader -ref"])
+        print(VolumetricCLI.render(table, format: output.format), terminator: "")
     }
 }

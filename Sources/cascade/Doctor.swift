@@ -2,7 +2,7 @@ import ArgumentParser
 import Study
 
 /// `cascade doctor`: check what a study's first real run needs and say what to fix.
-struct Doctor: ParsableCommand {
+struct Doctor: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a study's setup (POTCAR library, manifest, structures, job script) and say what to fix.",
         discussion: """
@@ -37,14 +37,13 @@ struct Doctor: ParsableCommand {
             and exits 1 with "1 problem to fix", the fix being the export line to add.
             """)
 
-    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
-    var study: String?
+    @OptionGroup var manifestFile: ManifestArgument
 
     @Option(name: .long, help: "POTCAR library folder (ASE or pymatgen layout). Default: $VASP_PP_PATH or $PMG_VASP_PSP_DIR.")
     var potcars: String?
 
-    func run() throws {
-        let manifest = try study ?? Bundled.studyPath()
+    func execute() throws {
+        let manifest = try manifestFile.path()
         let report = StudyDoctor.examine(
             manifest: manifest, potcars: potcars, environment: StudyDoctor.processEnvironment())
         print(report.text(), terminator: "")

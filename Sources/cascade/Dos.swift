@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade dos`: DOS gap and d-band descriptors of a run.
-struct Dos: ParsableCommand {
+struct Dos: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "dos",
         abstract: "DOS gap and band centre, width and filling (d-band by default) of a vasprun.xml.",
@@ -52,8 +52,7 @@ struct Dos: ParsableCommand {
     @Flag(name: .long, help: "Read --tolerance in states/eV instead of relative to the mean DOS.")
     var absoluteTolerance = false
 
-    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write a DOS plot (SVG, Fig. 2a style: spin down mirrored) to this file.")
     var plot: String?
@@ -72,51 +71,45 @@ struct Dos: ParsableCommand {
         try VolumetricCLI.checkWritable(plot, force: force, option: "--plot")
     }
 
-    func run() throws {
-        do {
-            let run = try RunLoader.vasprun(file, options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
-            VolumetricCLI.printWarnings(run.warnings)
-            guard let dos = run.dos else {
-                throw ValidationError("\(RunLoader.vasprunPath(for: file)) has no <dos> block (the run wrote no DOS)")
-            }
-            let shell = OrbitalShell(rawValue: orbital) ?? .d
-            let range = try window.map(AnalysisCLI.window)
-            let groups = try selections(run.atoms, shell: shell).map { s in (selection: s, bands: bandDescriptors(dos, atoms: s.atoms, shell: shell, window: range)) }
-            var notes: [String] = []
-            if dos.partial == nil { notes.append("no projected DOS in this file (LORBIT not set): band descriptors need it") }
-            let empty = groups.filter { $0.bands.isEmpty }.map(\.selection.label)
-            if !empty.isEmpty, dos.partial != nil { notes.append("no \(shell.rawValue) states (∫ρ = 0) for: \(empty.joined(separator: ", "))") }
-            let channels: [SpinChannel] = dos.spinCount == 2 ? [.summed, .up, .down] : [.summed]
-            // A channel's gap is searched around its own mid-gap: with NUPDOWN fixed, VASP's E_F is one channel's.
-            let separators: [SpinChannel: Double] = run.eigenvalues.map { e in
-                e.spinCount == 2 ? [.up: spinReference(e, spin: 0), .down: spinReference(e, spin: 1)].compactMapValues { $0 } : [:]
-            } ?? [:]
-            let gaps = channels.compactMap { c in
-                dosGap(dos, tolerance: tolerance, absoluteTolerance: absoluteTolerance, spin: c, separator: separators[c]).map { (c, $0) }
-            }
-            if !separators.isEmpty {
-                notes.append("the gap of each spin channel is searched around that channel's mid-gap (HOMO_σ + LUMO_σ)/2, the summed one around E_F")
-            }
-            let path = RunLoader.vasprunPath(for: file)
-            let tables = [
-                DosReport.bandTable(groups.filter { !$0.bands.isEmpty }, efermi: dos.efermi, window: range, notes: ["file: \(path)"] + notes),
-                DosReport.gapTable(gaps, tolerance: tolerance, absolute: absoluteTolerance),
-            ]
-            let json = DosReport.json(
-                file: path, efermi: dos.efermi, gaps: gaps, tolerance: tolerance, absolute: absoluteTolerance,
-                groups: groups.filter { !$0.bands.isEmpty }, window: range, warnings: notes)
-            AnalysisCLI.emit(tables, json: json, format: format)
-            if let plot {
-                let selection = (site != nil || element != nil) ? groups.first?.selection : nil
-                let svg = DosReport.plot(dos, selection: selection, window: range, footnote: path).svg()
-                try VolumetricCLI.write(svg, to: plot, force: force)
-            }
-        } catch let error as ValidationError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [file]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [file] }
+
+    func execute() throws {
+        let run = try RunLoader.vasprun(file, options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
+        VolumetricCLI.printWarnings(run.warnings)
+        guard let dos = run.dos else {
+            throw ValidationError("\(RunLoader.vasprunPath(for: file)) has no <dos> block (the run wrote no DOS)")
+        }
+        let shell = OrbitalShell(rawValue: orbital) ?? .d
+        let range = try window.map(AnalysisCLI.window)
+        let groups = try selections(run.atoms, shell: shell).map { s in (selection: s, bands: bandDescriptors(dos, atoms: s.atoms, shell: shell, window: range)) }
+        var notes: [String] = []
+        if dos.partial == nil { notes.append("no projected DOS in this file (LORBIT not set): band descriptors need it") }
+        let empty = groups.filter { $0.bands.isEmpty }.map(\.selection.label)
+        if !empty.isEmpty, dos.partial != nil { notes.append("no \(shell.rawValue) states (∫ρ = 0) for: \(empty.joined(separator: ", "))") }
+        let channels: [SpinChannel] = dos.spinCount == 2 ? [.summed, .up, .down] : [.summed]
+        // A channel's gap is searched around its own mid-gap: with NUPDOWN fixed, VASP's E_F is one channel's.
+        let separators: [SpinChannel: Double] = run.eigenvalues.map { e in
+            e.spinCount == 2 ? [.up: spinReference(e, spin: 0), .down: spinReference(e, spin: 1)].compactMapValues { $0 } : [:]
+        } ?? [:]
+        let gaps = channels.compactMap { c in
+            dosGap(dos, tolerance: tolerance, absoluteTolerance: absoluteTolerance, spin: c, separator: separators[c]).map { (c, $0) }
+        }
+        if !separators.isEmpty {
+            notes.append("the gap of each spin channel is searched around that channel's mid-gap (HOMO_σ + LUMO_σ)/2, the summed one around E_F")
+        }
+        let path = RunLoader.vasprunPath(for: file)
+        let tables = [
+            DosReport.bandTable(groups.filter { !$0.bands.isEmpty }, efermi: dos.efermi, window: range, notes: ["file: \(path)"] + notes),
+            DosReport.gapTable(gaps, tolerance: tolerance, absolute: absoluteTolerance),
+        ]
+        let json = DosReport.json(
+            file: path, efermi: dos.efermi, gaps: gaps, tolerance: tolerance, absolute: absoluteTolerance,
+            groups: groups.filter { !$0.bands.isEmpty }, window: range, warnings: notes)
+        AnalysisCLI.emit(tables, json: json, format: output.format)
+        if let plot {
+            let selection = (site != nil || element != nil) ? groups.first?.selection : nil
+            let svg = DosReport.plot(dos, selection: selection, window: range, footnote: path).svg()
+            try VolumetricCLI.write(svg, to: plot, force: force)
         }
     }
 

@@ -3,7 +3,7 @@ import Study
 import VASP
 
 /// `cascade generate`: turn a study manifest into calculation folders.
-struct Generate: ParsableCommand {
+struct Generate: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write every VASP input of a study (one folder per calculation) from its manifest.",
         discussion: """
@@ -41,8 +41,7 @@ struct Generate: ParsableCommand {
             Manifest reference: docs/study-manifest.md; input sets: docs/input-sets.md.
             """)
 
-    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
-    var study: String?
+    @OptionGroup var manifestFile: ManifestArgument
 
     @Option(name: .long, help: "Output folder. Default: ./<study name>/ (tfsi-mof-copc/ for the bundled study).")
     var out: String?
@@ -68,45 +67,36 @@ struct Generate: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let manifestPath = try study ?? Bundled.studyPath()
-        do {
-            let manifest = try StudyManifest.load(path: manifestPath)
-            let library = try potcars.map(Generator.potcarLibrary(at:)) ?? PotcarLibrary.fromProcessEnvironment()
-            let options = GenerationOptions(
-                outputFolder: out ?? manifest.study, potcarLibrary: library, vacuum: vacuum, only: only)
-            let plan = try GenerationPlan.make(manifest: manifest, options: options)
-            print(plan.table(), terminator: "")
-            for note in plan.allNotes { printError("note: \(note)") }
-            for warning in plan.allWarnings { printError("warning: \(warning)") }
-            let problems = plan.allErrors
-            if !problems.isEmpty {
-                for problem in problems { printError("error: \(problem)") }
-                printError("nothing written: \(problems.count) error\(problems.count == 1 ? "" : "s") in the plan")
-                throw ExitCode(1)
-            }
-            if dryRun {
-                let occupied = plan.foldersWithOutputs
-                if !occupied.isEmpty && !force {
-                    printError("note: \(occupied.count) folder(s) already hold VASP outputs; a real run would refuse them without --force")
-                }
-                printError("dry run: nothing written (\(plan.calculations.count) folders planned in \(options.outputFolder)/)")
-                return
-            }
-            let report = try Generator.write(plan, force: force)
-            printError(Generate.summary(report))
-        } catch let failure as GenerationFailure {
-            // Part-way: the message says what was and was not written.
-            printError("error: \(failure)")
-            throw ExitCode(1)
-        } catch let error as StudyError {
-            printError("error: \(error)")
-            printError("nothing written")
-            throw ExitCode(1)
-        } catch let error as VASPError {
-            printError("error: \(error)")
+    func execute() throws {
+        let manifest = try manifestFile.load()
+        let library = try potcars.map(Generator.potcarLibrary(at:)) ?? PotcarLibrary.fromProcessEnvironment()
+        let options = GenerationOptions(
+            outputFolder: out ?? manifest.study, potcarLibrary: library, vacuum: vacuum, only: only)
+        let plan = try GenerationPlan.make(manifest: manifest, options: options)
+        print(plan.table(), terminator: "")
+        for note in plan.allNotes { printError("note: \(note)") }
+        for warning in plan.allWarnings { printError("warning: \(warning)") }
+        let problems = plan.allErrors
+        if !problems.isEmpty {
+            for problem in problems { printError("error: \(problem)") }
+            printError("nothing written: \(problems.count) error\(problems.count == 1 ? "" : "s") in the plan")
             throw ExitCode(1)
         }
+        if dryRun {
+            let occupied = plan.foldersWithOutputs
+            if !occupied.isEmpty && !force {
+                printError("note: \(occupied.count) folder(s) already hold VASP outputs; a real run would refuse them without --force")
+            }
+            printError("dry run: nothing written (\(plan.calculations.count) folders planned in \(options.outputFolder)/)")
+            return
+        }
+        let report = try Generator.write(plan, force: force)
+        printError(Generate.summary(report))
+    }
+
+    /// Everything but a part-way write failure (whose message lists what was written) left nothing written.
+    func afterError(_ error: Error) -> String? {
+        error is GenerationFailure ? nil : "nothing written"
     }
 
     static func summary(_ report: GenerationReport) -> String {

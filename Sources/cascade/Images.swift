@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade images`: NEB images between two structures, written as 00 … NN/POSCAR.
-struct Images: ParsableCommand {
+struct Images: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "images",
         abstract: "Interpolate NEB images between two structures into 00 … NN/POSCAR (IDPP or linear).",
@@ -45,35 +45,32 @@ struct Images: ParsableCommand {
         guard ["idpp", "linear"].contains(method) else { throw ValidationError("--method must be idpp or linear, found '\(method)'") }
     }
 
-    func run() throws {
-        do {
-            let a = try Poscar.read(path: initial)
-            let b = try Poscar.read(path: final)
-            for w in a.warnings + b.warnings { printError("warning: \(w)") }
-            let path = method == "idpp"
-                ? try idppImages(from: a.structure, to: b.structure, intermediate: images)
-                : try linearImages(from: a.structure, to: b.structure, intermediate: images)
-            for w in path.warnings { printError("warning: \(w)") }
-            let folder = PathText.trimmingTrailingSlash(out)
-            var written: [String] = []
-            for (k, image) in path.images.enumerated() {
-                let name = Generator.imageName(k)
-                try AtomicFile.makeFolders("\(folder)/\(name)")
-                let target = "\(folder)/\(name)/POSCAR"
-                try Poscar(comment: "image \(name) of \(images + 2) (\(method), cascade images)", structure: image).write(to: target, force: force)
-                written.append(target)
-            }
-            let largest = path.displacements.max() ?? 0
-            print("wrote \(written.count) images (\(method)) to \(folder)/00 … \(Generator.imageName(images + 1)); largest atom displacement \(String(format: "%.3f", largest)) Å")
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [initial, final]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [initial, final] }
+
+    func execute() throws {
+        let a = try Poscar.read(path: initial)
+        let b = try Poscar.read(path: final)
+        for w in a.warnings + b.warnings { printError("warning: \(w)") }
+        let path = method == "idpp"
+            ? try idppImages(from: a.structure, to: b.structure, intermediate: images)
+            : try linearImages(from: a.structure, to: b.structure, intermediate: images)
+        for w in path.warnings { printError("warning: \(w)") }
+        let folder = PathText.trimmingTrailingSlash(out)
+        var written: [String] = []
+        for (k, image) in path.images.enumerated() {
+            let name = Generator.imageName(k)
+            try AtomicFile.makeFolders("\(folder)/\(name)")
+            let target = "\(folder)/\(name)/POSCAR"
+            try Poscar(comment: "image \(name) of \(images + 2) (\(method), cascade images)", structure: image).write(to: target, force: force)
+            written.append(target)
         }
+        let largest = path.displacements.max() ?? 0
+        print("wrote \(written.count) images (\(method)) to \(folder)/00 … \(Generator.imageName(images + 1)); largest atom displacement \(String(format: "%.3f", largest)) Å")
     }
 }
 
 /// `cascade fragment`: some atoms of a structure, in its cell and at its positions.
-struct Fragment: ParsableCommand {
+struct Fragment: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "fragment",
         abstract: "Cut atoms out of a structure, keeping the cell and the positions (a frozen fragment).",
@@ -107,26 +104,20 @@ struct Fragment: ParsableCommand {
         }
     }
 
-    func run() throws {
-        do {
-            let poscar = try Poscar.read(path: source)
-            for w in poscar.warnings { printError("warning: \(w)") }
-            let s = poscar.structure
-            let chosen = Array(Set(AtomRanges.parse(atoms) ?? [])).sorted()
-            guard let beyond = chosen.last, beyond < s.count else {
-                throw ValidationError("--atoms names atom \(chosen.last ?? 0), but \(source) has \(s.count) atoms (0-based: 0…\(s.count - 1))")
-            }
-            let cut = Structure(
-                lattice: s.lattice, species: chosen.map { s.species[$0] }, fractionalPositions: chosen.map { s.fractionalPositions[$0] },
-                selectiveDynamics: s.selectiveDynamics.map { flags in chosen.map { flags[$0] } })
-            try Poscar(comment: "atoms \(AtomRanges.text(chosen)) of \(source) (cascade fragment)", structure: cut).write(to: out, force: force)
-            print("wrote \(cut.formula) (\(cut.count) of \(s.count) atoms) to \(out)")
-        } catch let error as ValidationError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [source]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [source] }
+
+    func execute() throws {
+        let poscar = try Poscar.read(path: source)
+        for w in poscar.warnings { printError("warning: \(w)") }
+        let s = poscar.structure
+        let chosen = Array(Set(AtomRanges.parse(atoms) ?? [])).sorted()
+        guard let beyond = chosen.last, beyond < s.count else {
+            throw ValidationError("--atoms names atom \(chosen.last ?? 0), but \(source) has \(s.count) atoms (0-based: 0…\(s.count - 1))")
         }
+        let cut = Structure(
+            lattice: s.lattice, species: chosen.map { s.species[$0] }, fractionalPositions: chosen.map { s.fractionalPositions[$0] },
+            selectiveDynamics: s.selectiveDynamics.map { flags in chosen.map { flags[$0] } })
+        try Poscar(comment: "atoms \(AtomRanges.text(chosen)) of \(source) (cascade fragment)", structure: cut).write(to: out, force: force)
+        print("wrote \(cut.formula) (\(cut.count) of \(s.count) atoms) to \(out)")
     }
 }

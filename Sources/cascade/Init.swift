@@ -2,7 +2,7 @@ import ArgumentParser
 import Study
 
 /// `cascade init`: a new study folder copied from a bundled study.
-struct Init: ParsableCommand {
+struct Init: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start a study folder (manifest, structures, input sets, job template) from a bundled study.",
         discussion: """
@@ -31,22 +31,17 @@ struct Init: ParsableCommand {
     @Option(name: .long, help: "The bundled study to copy (a manifest in templates/studies/).")
     var from: String = "tfsi-mof-copc"
 
-    func run() throws {
+    func execute() throws {
         let studies = try Bundled.studiesFolder()
         let available = StudyScaffold.available(in: studies)
         guard available.contains(from) else {
-            printError("error: no bundled study '\(from)'; available: \(available.joined(separator: ", "))")
-            throw ExitCode(1)
+            throw ValidationError("no bundled study '\(from)'; available: \(available.joined(separator: ", "))")
         }
-        do {
-            let report = try StudyScaffold.create(from: studies + "/\(from).yaml", into: dir)
-            print("wrote \(report.files.count) files into \(report.folder)/: \(report.manifest), structures/, templates/")
-            print("next:")
-            for command in report.nextCommands { print("  " + command) }
-        } catch {
-            printError("error: \(error)")
-            printError("nothing written")
-            throw ExitCode(1)
-        }
+        let report = try StudyScaffold.create(from: studies + "/\(from).yaml", into: dir)
+        print("wrote \(report.files.count) files into \(report.folder)/: \(report.manifest), structures/, templates/")
+        print("next:")
+        for command in report.nextCommands { print("  " + command) }
     }
+
+    func afterError(_ error: Error) -> String? { error is ValidationError ? nil : "nothing written" }
 }

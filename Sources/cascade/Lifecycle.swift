@@ -3,52 +3,29 @@ import Foundation
 import Lifecycle
 import Report
 import Study
+import VASP
 
 /// What `submit`, `status` and `resume` share: the manifest and the run tree, found as `generate` and
 /// `tabulate` find them (STUDY defaults to the bundled study, --runs to ./<study name>/).
 struct StudyLocation: ParsableArguments {
-    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
-    var study: String?
+    @OptionGroup var manifestFile: ManifestArgument
 
-    @Option(name: .long, help: "The run tree. Default: ./<study name>/ (what `cascade generate` writes).")
+    @Option(name: .long, help: "The run tree. Default: ./<study name>/ (what `cascade generate` writes), else runs/ beside the manifest.")
     var runs: String?
 
     @Option(name: .long, help: "Seconds each sbatch/squeue/scontrol/scancel call may take.")
     var slurmTimeout: Double = 30
 
     func lifecycle() throws -> StudyLifecycle {
-        let manifestPath = try study ?? Bundled.studyPath()
-        let manifest: StudyManifest
-        do {
-            manifest = try StudyManifest.load(path: manifestPath)
-        } catch {
-            printError("error: cannot read the manifest: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
-            throw ExitCode(1)
-        }
-        let folder = runs ?? manifest.study
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
-            printError("error: \(LifecycleError.noRuns(folder))")
-            throw ExitCode(1)
-        }
+        let manifest = try manifestFile.load()
+        let folder = runs ?? Tabulate.defaultRuns(manifest)
+        guard TextOutput.isDirectory(folder) else { throw LifecycleError.noRuns(folder) }
         return StudyLifecycle(manifest: manifest, runs: folder, slurm: Slurm(timeout: slurmTimeout))
     }
 }
 
-/// Runs `body`, printing a scheduler or lifecycle error as one line and exiting 1.
-func lifecycleCommand<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode(1)
-    }
-}
-
 /// `cascade submit`.
-struct Submit: ParsableCommand {
+struct Submit: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a generated study to SLURM in dependency order (afterok chains); idempotent.",
         discussion: """
@@ -78,9 +55,9 @@ struct Submit: ParsableCommand {
     @Flag(name: .long, help: "Print the sbatch lines and submit nothing.")
     var dryRun = false
 
-    func run() throws {
+    func execute() throws {
         let life = try location.lifecycle()
-        let report = try lifecycleCommand { try life.submit(only: only, dryRun: dryRun) }
+        let report = try life.submit(only: only, dryRun: dryRun)
         SubmitPrinter.print(report, dryRun: dryRun)
     }
 }
@@ -103,7 +80,7 @@ enum SubmitPrinter {
 }
 
 /// `cascade status`.
-struct Status: ParsableCommand {
+struct Status: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Where every calculation of a study stands: files on disk joined with SLURM.",
         discussion: """
@@ -131,8 +108,7 @@ struct Status: ParsableCommand {
 
     @OptionGroup var location: StudyLocation
 
-    @Option(name: .long, help: "Output format: text, md, csv or json.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Flag(name: .long, help: "Look again every --interval seconds until nothing is pending or running: redrawn on a terminal, only the changes when piped.")
     var watch = false
@@ -144,23 +120,23 @@ struct Status: ParsableCommand {
         if !(interval >= 1) { throw ValidationError("--interval must be at least 1 second, got \(interval)") }
     }
 
-    func run() throws {
+    func execute() throws {
         let life = try location.lifecycle()
         guard watch else {
-            let status = try lifecycleCommand { try life.status() }
+            let status = try life.status()
             for w in status.warnings { printError("warning: \(w)") }
-            Swift.print(StatusTable.make(status).render(format.tableFormat), terminator: "")
+            Swift.print(StatusTable.make(status).render(output.format.tableFormat), terminator: "")
             return
         }
         let terminal = isatty(1) != 0
         var seen: [String: String] = [:]
         while true {
-            let status = try lifecycleCommand { try life.status() }
+            let status = try life.status()
             let stamp = ISO8601DateFormatter().string(from: Date())
             if terminal {
                 Swift.print("\u{1B}[H\u{1B}[2J\(stamp)  (every \(String(format: "%g", interval)) s; Ctrl-C stops)")
                 for w in status.warnings { Swift.print("warning: \(w)") }
-                Swift.print(StatusTable.make(status).render(format.tableFormat), terminator: "")
+                Swift.print(StatusTable.make(status).render(output.format.tableFormat), terminator: "")
             } else {
                 // Piped: one line per calculation whose state or detail changed.
                 // (The elapsed time alone is not a change: state, job, ionic step and cause are.)
@@ -218,7 +194,7 @@ enum StatusTable {
 }
 
 /// `cascade resume`.
-struct Resume: ParsableCommand {
+struct Resume: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply one remedy to each failed calculation, keep the old files, resubmit it and its blocked dependants.",
         discussion: """
@@ -248,9 +224,9 @@ struct Resume: ParsableCommand {
     @Flag(name: .long, help: "Say what would be done and change nothing.")
     var dryRun = false
 
-    func run() throws {
+    func execute() throws {
         let life = try location.lifecycle()
-        let report = try lifecycleCommand { try life.resume(only: only, dryRun: dryRun) }
+        let report = try life.resume(only: only, dryRun: dryRun)
         for c in report.completed { printError("note: \(c)") }
         for a in report.actions {
             print("\(a.calculation): \(a.state.rawValue): \(a.cause.summary)")

@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade neb`: energies, barriers and fits of an NEB band.
-struct Neb: ParsableCommand {
+struct Neb: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "neb",
         abstract: "NEB barriers: VTST force-based fit beside pymatgen's energy-only spline, climbing-image checks.",
@@ -44,8 +44,7 @@ struct Neb: ParsableCommand {
     @Argument(help: "The NEB folder (images 00 … NN) or a pymatgen NEBAnalysis .json.")
     var dir: String
 
-    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write an SVG plot of the band (fits, images, barrier) to this file.")
     var plot: String?
@@ -65,38 +64,32 @@ struct Neb: ParsableCommand {
         }
     }
 
-    func run() throws {
-        do {
-            let band = try NebLoader.load(dir)
-            let analysis = band.analysis()
-            let files = band.images.map { $0.energyFile ?? "" }
-            let tables = [
-                NebReport.imageTable(analysis, energyFiles: files, title: "NEB band \(dir)"),
-                NebReport.barrierTable(analysis),
-            ]
-            AnalysisCLI.emit(tables, json: NebReport.json(analysis, source: dir, energyFiles: files, warnings: band.warnings), format: format)
-            AnalysisCLI.printLines(band.warnings, prefix: "warning: ")
-            if let plot {
-                guard let svg = NebReport.plot(analysis, footnote: dir)?.svg() else {
-                    throw ValidationError("no plot: the band has no path coordinate or fewer than two energies")
-                }
-                try VolumetricCLI.write(svg, to: plot, force: force)
+    var typedInputs: [String] { [dir] }
+
+    func execute() throws {
+        let band = try NebLoader.load(dir)
+        let analysis = band.analysis()
+        let files = band.images.map { $0.energyFile ?? "" }
+        let tables = [
+            NebReport.imageTable(analysis, energyFiles: files, title: "NEB band \(dir)"),
+            NebReport.barrierTable(analysis),
+        ]
+        AnalysisCLI.emit(tables, json: NebReport.json(analysis, source: dir, energyFiles: files, warnings: band.warnings), format: output.format)
+        AnalysisCLI.printLines(band.warnings, prefix: "warning: ")
+        if let plot {
+            guard let svg = NebReport.plot(analysis, footnote: dir)?.svg() else {
+                throw ValidationError("no plot: the band has no path coordinate or fewer than two energies")
             }
-            if let vtst {
-                for (name, text, reason) in NebReport.vtstFiles(analysis) {
-                    guard let text else {
-                        printError("warning: \(name) not written: \(reason ?? "no data")")
-                        continue
-                    }
-                    try VolumetricCLI.write(text, to: "\(vtst)/\(name)", force: force)
+            try VolumetricCLI.write(svg, to: plot, force: force)
+        }
+        if let vtst {
+            for (name, text, reason) in NebReport.vtstFiles(analysis) {
+                guard let text else {
+                    printError("warning: \(name) not written: \(reason ?? "no data")")
+                    continue
                 }
+                try VolumetricCLI.write(text, to: "\(vtst)/\(name)", force: force)
             }
-        } catch let error as ValidationError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [dir]))
-            throw ExitCode(1)
         }
     }
 }

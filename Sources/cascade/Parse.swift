@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// `cascade parse`: read vasprun.xml files and print a summary or JSON.
-struct Parse: ParsableCommand {
+struct Parse: CascadeCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read vasprun.xml(.gz) files and summarise them (or print JSON).",
         discussion: """
@@ -49,7 +49,8 @@ struct Parse: ParsableCommand {
     @Flag(name: .customLong("no-projected"), help: "Skip projected eigenvalues (the largest block).")
     var noProjected = false
 
-    func run() throws {
+    /// Each file's error is printed as it comes and the others are still read; exit 1 when any failed.
+    func execute() throws {
         let options = VasprunOptions(readDOS: !noDOS, readEigenvalues: !noEigen, readProjections: !noProjected)
         var failures = 0
         let inputs = files.isEmpty ? [try Bundled.examplePath()] : files

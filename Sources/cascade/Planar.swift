@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade planar`: the plane average of a CHGCAR, LOCPOT or ELFCAR along one axis.
-struct Planar: ParsableCommand {
+struct Planar: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "planar",
         abstract: "Plane-averaged charge density, potential or ELF along one lattice axis.",
@@ -38,8 +38,7 @@ struct Planar: ParsableCommand {
     @Option(name: .long, help: "Block: total, magnetization, up, down, m_x, m_y, m_z, or its number 1-4 (second = 2).")
     var block: String = "total"
 
-    @Option(name: .long, help: "Table format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write an SVG plot to this file.")
     var plot: String?
@@ -53,36 +52,30 @@ struct Planar: ParsableCommand {
         try VolumetricCLI.checkWritable(plot, force: force, option: "--plot")
     }
 
-    func run() throws {
-        do {
-            let choice = try VolumetricCLI.block(block)
-            let data = try RunLoader.volumetric(file, maxBlocks: choice.index + 1, countBlocks: true)
-            VolumetricCLI.printWarnings(data.warnings)
-            let index = choice.index
-            guard index < data.blocks.count, choice.accepts(data.roles[index]) else {
-                printError("error: --block \(block): \(file) has no such block; it is \(VolumetricCLI.spinDescription(data))")
-                throw ExitCode(1)
-            }
-            let grid = data.blocks[index].grid
-            let role = data.roles[index]
-            let profile = try planarProfile(grid, axis: VolumetricCLI.axis(axis))
-            let symbol = [.magnetization, .x, .y, .z].contains(role) && data.kind.isChargeLike ? "m" : "ρ"
-            let quantity = VolumetricCLI.quantity(data.kind, symbol: symbol)
-            let n = grid.dimensions[profile.axis]
-            let notes = [
-                "\(data.kind.rawValue) \(file): \(VolumetricCLI.spinDescription(data)); block \(index + 1) (\(role.label(for: data.kind))), grid \(grid.dimensions.x)×\(grid.dimensions.y)×\(grid.dimensions.z)",
-                "cell height along \(axis) \(profile.cellHeight) Å; grid spacing \(profile.gridSpacing) Å (height / \(n) planes)",
-            ]
-            let title = "Planar average along \(axis) of \(VolumetricCLI.baseName(file))" + (index == 0 ? "" : " (\(role.label(for: data.kind)))")
-            print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes), format: format), terminator: "")
-            if let plot {
-                try VolumetricCLI.write(VolumetricReport.planarPlot(profile, quantity: quantity, title: title).svg(), to: plot, force: force)
-            }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [file]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [file] }
+
+    func execute() throws {
+        let choice = try VolumetricCLI.block(block)
+        let data = try RunLoader.volumetric(file, maxBlocks: choice.index + 1, countBlocks: true)
+        VolumetricCLI.printWarnings(data.warnings)
+        let index = choice.index
+        guard index < data.blocks.count, choice.accepts(data.roles[index]) else {
+            throw ValidationError("--block \(block): \(file) has no such block; it is \(VolumetricCLI.spinDescription(data))")
+        }
+        let grid = data.blocks[index].grid
+        let role = data.roles[index]
+        let profile = try planarProfile(grid, axis: VolumetricCLI.axis(axis))
+        let symbol = [.magnetization, .x, .y, .z].contains(role) && data.kind.isChargeLike ? "m" : "ρ"
+        let quantity = VolumetricCLI.quantity(data.kind, symbol: symbol)
+        let n = grid.dimensions[profile.axis]
+        let notes = [
+            "\(data.kind.rawValue) \(file): \(VolumetricCLI.spinDescription(data)); block \(index + 1) (\(role.label(for: data.kind))), grid \(grid.dimensions.x)×\(grid.dimensions.y)×\(grid.dimensions.z)",
+            "cell height along \(axis) \(profile.cellHeight) Å; grid spacing \(profile.gridSpacing) Å (height / \(n) planes)",
+        ]
+        let title = "Planar average along \(axis) of \(VolumetricCLI.baseName(file))" + (index == 0 ? "" : " (\(role.label(for: data.kind)))")
+        print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes), format: output.format), terminator: "")
+        if let plot {
+            try VolumetricCLI.write(VolumetricReport.planarPlot(profile, quantity: quantity, title: title).svg(), to: plot, force: force)
         }
     }
 }

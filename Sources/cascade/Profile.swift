@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade profile`: density of a group of atoms along the surface normal.
-struct Profile: ParsableCommand {
+struct Profile: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Number density of a group of atoms along a lattice axis (the surface normal), averaged over frames.",
@@ -47,8 +47,7 @@ struct Profile: ParsableCommand {
     @Option(name: .long, help: "Frames START:END:STRIDE (0-based, END exclusive). Default: all.")
     var frames: String?
 
-    @Option(name: .long, help: "Table format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write an SVG plot to this file.")
     var plot: String?
@@ -75,26 +74,23 @@ struct Profile: ParsableCommand {
         try VolumetricCLI.checkWritable(plot, force: force, option: "--plot")
     }
 
-    func run() throws {
-        do {
-            let selection = try VolumetricCLI.frames(frames)
-            let loaded = try RunLoader.trajectory(trajectory, frames: selection)
-            VolumetricCLI.printWarnings(loaded.warnings)
-            let atoms = try VolumetricCLI.selection(group, option: "--group")
-            let p = try densityProfile(
-                loaded.trajectory, group: atoms, axis: VolumetricCLI.axis(axis), bins: bins, origin: profileOrigin())
-            let notes = [
-                "\(loaded.source) \(loaded.path): \(p.frames.count) frame(s), \(p.groupCount) atoms of \(atoms)",
-                "heights along the normal to the other two lattice vectors, from \(origin); plane spacing \(p.planeSpacing) Å, bin \(p.binWidth) Å",
-            ]
-            print(VolumetricCLI.render(VolumetricReport.profileTable(p, group: atoms.description, notes: notes), format: format), terminator: "")
-            if let plot {
-                let footnote = "\(loaded.source) \(VolumetricCLI.baseName(loaded.path)), \(p.frames.count) frame(s), \(p.groupCount) atoms; origin \(origin)"
-                try VolumetricCLI.write(VolumetricReport.profilePlot(p, group: atoms.description, footnote: footnote).svg(), to: plot, force: force)
-            }
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [trajectory]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [trajectory] }
+
+    func execute() throws {
+        let selection = try VolumetricCLI.frames(frames)
+        let loaded = try RunLoader.trajectory(trajectory, frames: selection)
+        VolumetricCLI.printWarnings(loaded.warnings)
+        let atoms = try VolumetricCLI.selection(group, option: "--group")
+        let p = try densityProfile(
+            loaded.trajectory, group: atoms, axis: VolumetricCLI.axis(axis), bins: bins, origin: profileOrigin())
+        let notes = [
+            "\(loaded.source) \(loaded.path): \(p.frames.count) frame(s), \(p.groupCount) atoms of \(atoms)",
+            "heights along the normal to the other two lattice vectors, from \(origin); plane spacing \(p.planeSpacing) Å, bin \(p.binWidth) Å",
+        ]
+        print(VolumetricCLI.render(VolumetricReport.profileTable(p, group: atoms.description, notes: notes), format: output.format), terminator: "")
+        if let plot {
+            let footnote = "\(loaded.source) \(VolumetricCLI.baseName(loaded.path)), \(p.frames.count) frame(s), \(p.groupCount) atoms; origin \(origin)"
+            try VolumetricCLI.write(VolumetricReport.profilePlot(p, group: atoms.description, footnote: footnote).svg(), to: plot, force: force)
         }
     }
 }

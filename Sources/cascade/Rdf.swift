@@ -5,7 +5,7 @@ import Study
 import VASP
 
 /// `cascade rdf`: radial distribution function and running coordination number from a trajectory.
-struct Rdf: ParsableCommand {
+struct Rdf: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "rdf",
         abstract: "Radial distribution function g(r) and coordination number n(r) between two atom sets.",
@@ -45,8 +45,7 @@ struct Rdf: ParsableCommand {
     @Option(name: .long, help: "Frames START:END:STRIDE (0-based, END exclusive), e.g. 1000: or ::10. Default: all.")
     var frames: String?
 
-    @Option(name: .long, help: "Table format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write an SVG plot of g(r) and n(r) to this file.")
     var plot: String?
@@ -68,26 +67,23 @@ struct Rdf: ParsableCommand {
         try VolumetricCLI.checkWritable(plot, force: force, option: "--plot")
     }
 
-    func run() throws {
-        do {
-            let (centers, neighbors) = try sides()
-            let selection = try VolumetricCLI.frames(frames)
-            let loaded = try RunLoader.trajectory(trajectory, frames: selection)
-            VolumetricCLI.printWarnings(loaded.warnings)
-            let rdf = try radialDistribution(loaded.trajectory, centers: centers, neighbors: neighbors, rMax: rmax, bins: bins)
-            let label = "\(centers)–\(neighbors)"
-            let notes = [
-                "\(loaded.source) \(loaded.path): \(rdf.frames.count) frame(s), \(rdf.centerCount) centre and \(rdf.neighborCount) neighbour atoms",
-                "g(r): ASE get_rdf normalisation (N_B/V = \(rdf.meanNeighborDensity) Å⁻³); n(r): mean number of \(neighbors) atoms within r of a \(centers) atom",
-            ]
-            print(VolumetricCLI.render(VolumetricReport.rdfTable(rdf, pair: label, notes: notes), format: format), terminator: "")
-            if let plot {
-                let footnote = "\(loaded.source) \(VolumetricCLI.baseName(loaded.path)), \(rdf.frames.count) frame(s); dashed: n(r), right axis"
-                try VolumetricCLI.write(VolumetricReport.rdfPlot(rdf, pair: label, footnote: footnote).svg(), to: plot, force: force)
-            }
-        } catch {
-            printError("error: " + RunInputs.describe(error, inputs: [trajectory]))
-            throw ExitCode(1)
+    var typedInputs: [String] { [trajectory] }
+
+    func execute() throws {
+        let (centers, neighbors) = try sides()
+        let selection = try VolumetricCLI.frames(frames)
+        let loaded = try RunLoader.trajectory(trajectory, frames: selection)
+        VolumetricCLI.printWarnings(loaded.warnings)
+        let rdf = try radialDistribution(loaded.trajectory, centers: centers, neighbors: neighbors, rMax: rmax, bins: bins)
+        let label = "\(centers)–\(neighbors)"
+        let notes = [
+            "\(loaded.source) \(loaded.path): \(rdf.frames.count) frame(s), \(rdf.centerCount) centre and \(rdf.neighborCount) neighbour atoms",
+            "g(r): ASE get_rdf normalisation (N_B/V = \(rdf.meanNeighborDensity) Å⁻³); n(r): mean number of \(neighbors) atoms within r of a \(centers) atom",
+        ]
+        print(VolumetricCLI.render(VolumetricReport.rdfTable(rdf, pair: label, notes: notes), format: output.format), terminator: "")
+        if let plot {
+            let footnote = "\(loaded.source) \(VolumetricCLI.baseName(loaded.path)), \(rdf.frames.count) frame(s); dashed: n(r), right axis"
+            try VolumetricCLI.write(VolumetricReport.rdfPlot(rdf, pair: label, footnote: footnote).svg(), to: plot, force: force)
         }
     }
 }

@@ -11,13 +11,12 @@ import Study
 /// sets, job template and structures, and the example vasprun.xml), unpacked on first use into the
 /// user's cache, so the commands that default to them work wherever the binary is copied.
 enum Bundled {
-    /// The folder holding the bundled files; prints the reason and exits 1 when it cannot be unpacked.
+    /// The folder holding the bundled files; throws the reason when they cannot be unpacked.
     static func root() throws -> String {
         do {
             return try BundledResources.root()
         } catch {
-            printError("error: cannot unpack the files bundled with cascade: \(error)")
-            throw ExitCode(1)
+            throw ValidationError("cannot unpack the files bundled with cascade: \(error)")
         }
     }
 
@@ -96,4 +95,62 @@ enum Colour {
         let term = getenv("TERM").map { String(cString: $0) }
         return ColourPolicy.isAllowed(isTerminal: isatty(fd) != 0, noColor: noColor, term: term)
     }
+}
+
+/// A `cascade` subcommand whose failures are all printed one way: `run()` calls ``execute()``, and any
+/// error becomes one `error: …` line on standard error and exit status 1 (an `ExitCode` passes through).
+protocol CascadeCommand: ParsableCommand {
+    /// The command's work: parse, compute, print. Throws on any failure.
+    func execute() throws
+    /// The paths as the user typed them, so an error about a file found inside one of them shows both.
+    var typedInputs: [String] { get }
+    /// A line printed after the error (e.g. "nothing written"), or nil.
+    func afterError(_ error: Error) -> String?
+}
+
+extension CascadeCommand {
+    var typedInputs: [String] { [] }
+
+    func afterError(_ error: Error) -> String? { nil }
+
+    func run() throws {
+        do {
+            try execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let text = (error as? ValidationError)?.message ?? RunInputs.describe(error, inputs: typedInputs)
+            printError("error: " + text)
+            if let line = afterError(error) { printError(line) }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The study manifest argument that `generate`, `doctor`, `tabulate`, `submit`, `status` and `resume`
+/// share: a YAML path, the bundled founding study when omitted.
+struct ManifestArgument: ParsableArguments {
+    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
+    var study: String?
+
+    /// The manifest's path: the one given, else the bundled study's.
+    func path() throws -> String {
+        try study ?? Bundled.studyPath()
+    }
+
+    /// The manifest, read and checked; its errors say "cannot read the manifest" on one line.
+    func load() throws -> StudyManifest {
+        let file = try path()
+        do {
+            return try StudyManifest.load(path: file)
+        } catch {
+            throw ValidationError("cannot read the manifest: " + String(describing: error).split(separator: "\n").joined(separator: " "))
+        }
+    }
+}
+
+/// `--format`, shared by every command that prints a table.
+struct OutputFormat: ParsableArguments {
+    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
+    var format: VolumetricCLI.Format = .text
 }

@@ -11,7 +11,7 @@ import Darwin
 #endif
 
 /// `cascade tabulate`: status of every calculation of a study, then every quantity its manifest names.
-struct Tabulate: ParsableCommand {
+struct Tabulate: CascadeCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabulate",
         abstract: "Status of every calculation of a study, then every quantity its manifest names, with provenance.",
@@ -67,14 +67,12 @@ struct Tabulate: ParsableCommand {
             (= −130.36848031 − 4 × −31.64703257; corpus-ref −3.78035003 eV).
             """)
 
-    @Argument(help: "The study manifest (YAML). Default: the bundled templates/studies/tfsi-mof-copc.yaml.")
-    var study: String?
+    @OptionGroup var manifestFile: ManifestArgument
 
     @Option(name: .long, help: "The run tree. Default: ./<study name>/ (what `cascade generate` writes).")
     var runs: String?
 
-    @Option(name: .long, help: "Output format on standard output: text, md, csv, json or tex.")
-    var format: VolumetricCLI.Format = .text
+    @OptionGroup var output: OutputFormat
 
     @Option(name: .long, help: "Write reaction-profile.svg, the NEB, DOS and Δρ plots (and CHGCAR_diff files) into this folder.")
     var plots: String?
@@ -82,34 +80,21 @@ struct Tabulate: ParsableCommand {
     @Flag(name: .long, help: "Replace existing plot files.")
     var force = false
 
-    func run() throws {
-        let manifestPath = try study ?? Bundled.studyPath()
-        let manifest: StudyManifest
-        do {
-            manifest = try StudyManifest.load(path: manifestPath)
-        } catch {
-            printError("error: cannot read the manifest: \(String(describing: error).split(separator: "\n").joined(separator: " "))")
-            throw ExitCode(1)
-        }
+    func execute() throws {
+        let manifest = try manifestFile.load()
         if let plots, !force, let existing = Self.predictedPlots(manifest).map({ "\(plots)/\($0)" }).first(where: TextOutput.exists) {
-            printError("error: \(existing) exists (--plots); pass --force to replace it")
-            throw ExitCode(1)
+            throw ValidationError("\(existing) exists (--plots); pass --force to replace it")
         }
         let bar = CountingProgress(label: "calculations")
         let options = TabulationOptions(outputFolder: plots, replaceOutputs: force)
         let result = StudyTabulation.make(manifest: manifest, runs: runs ?? Self.defaultRuns(manifest), options: options, progress: { bar.update($0, $1, $2) })
         bar.clear()
-        print(TabulationReport.render(result, format: format.tableFormat), terminator: "")
+        print(TabulationReport.render(result, format: output.format.tableFormat), terminator: "")
         AnalysisCLI.printLines(result.warnings, prefix: "warning: ")
         guard let plots else { return }
-        do {
-            let files = TabulationReport.plotFiles(result)
-            try StudyTabulation.writeFiles(files, folder: plots, force: force)
-            if files.isEmpty { printError("note: no plot written: no pathway has a level and no NEB band has a fit") }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        }
+        let files = TabulationReport.plotFiles(result)
+        try StudyTabulation.writeFiles(files, folder: plots, force: force)
+        if files.isEmpty { printError("note: no plot written: no pathway has a level and no NEB band has a fit") }
     }
 
     /// The plot names a manifest can produce (checked before anything is read).
