@@ -1,3 +1,4 @@
+import Analysis
 import VASP
 
 /// A Bader result found on disk: ACF.dat, and BCF.dat when it sits next to it.
@@ -49,5 +50,45 @@ public enum BaderLoader {
         let hasSum = FileSystem.exists(prefix + "CHGCAR_sum") || FileSystem.exists(prefix + "CHGCAR_sum.gz")
         let reference: Bool? = (hasAECCAR && hasAECCAR2) || hasSum ? true : nil
         return LoadedBader(acf: acf, bcf: bcf, referenceDensityFound: reference, warnings: warnings)
+    }
+}
+
+/// Bader charges of one run, computed one way for `cascade bader` and `cascade tabulate`: ACF.dat with
+/// the calculation that wrote the density (ZVAL per atom, NELECT), the electron-count check and the
+/// net charge q = Σ (ZVAL − N) of each fragment.
+public struct BaderAnalysis: Sendable {
+    /// The Bader output.
+    public var bader: LoadedBader
+    /// The calculation the density came from, when known.
+    public var calculation: LoadedCalculation?
+    /// Σ N against the program's count and NELECT.
+    public var check: BaderCheck
+    /// Each fragment's electrons and, with ZVAL, its net charge (e).
+    public var fragments: [FragmentCharge]
+    /// What a reader of the numbers must know (missing ZVAL, loader notes, check warnings).
+    public var notes: [String]
+
+    /// Combines `bader` with `calculation` and resolves `fragments` (0-based atoms).
+    /// - Throws: ``StudyError/cannotRead(file:reason:)`` when the two have different atom counts, or the
+    ///   fragments overlap or name atoms beyond the table.
+    public static func make(bader: LoadedBader, calculation: LoadedCalculation?, fragments: [ChargeFragment]) throws -> BaderAnalysis {
+        let acf = bader.acf
+        var notes = bader.warnings
+        if let calc = calculation {
+            let n = calc.structure?.count ?? calc.valencePerAtom?.count ?? 0
+            guard n == acf.atoms.count else {
+                throw StudyError.cannotRead(file: acf.file, reason: "\(acf.atoms.count) atoms, but \(calc.file) has \(n) atoms: not the same calculation")
+            }
+            if calc.valencePerAtom == nil { notes.append("\(calc.file) gives no ZVAL: net charges q need it") }
+        }
+        let result: [FragmentCharge]
+        do {
+            result = try fragmentCharges(electrons: acf.electrons, valence: calculation?.valencePerAtom, fragments: fragments)
+        } catch {
+            throw StudyError.cannotRead(file: acf.file, reason: "fragments: \(error)")
+        }
+        let check = baderCheck(
+            electrons: acf.electrons, reported: acf.footer.totalElectrons, nelect: calculation?.nelect, referenceUsed: bader.referenceDensityFound)
+        return BaderAnalysis(bader: bader, calculation: calculation, check: check, fragments: result, notes: notes + check.warnings)
     }
 }

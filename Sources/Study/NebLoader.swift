@@ -51,6 +51,64 @@ public struct LoadedNebBand: Sendable {
     public func analysis() -> NebBandAnalysis {
         analyzeNeb(nebImages, coordinates: coordinates, ediffg: ediffg, climbing: climbing)
     }
+
+    /// Gives an end point without an energy (image 00 and NN that only hold a POSCAR, as `cascade generate`
+    /// writes them) the E(σ→0) and final structure of the relaxation that produced it. `cascade neb
+    /// --initial/--final` and `cascade tabulate` (the manifest's `initial:`/`final:`) both call this, so
+    /// they give the same band. Returns one note per end point (what was used, or why nothing was) and
+    /// the names of the relaxations used.
+    public mutating func fillEndPoints(initial: EndPointSource?, final: EndPointSource?) -> (notes: [String], used: [String]) {
+        var notes: [String] = []
+        var used: [String] = []
+        for (index, source) in [(0, initial), (images.count - 1, final)] {
+            guard let source, images.indices.contains(index), images[index].image.energy == nil else { continue }
+            let label = images[index].image.label
+            guard let calc = source.calculation, let energy = calc.energy else {
+                notes.append("image \(label) has no energy and \(source.problem ?? "\(source.name) has none")")
+                continue
+            }
+            images[index].image.energy = energy
+            images[index].energyFile = calc.file
+            if images[index].image.structure == nil || images[index].structureFile?.hasSuffix("POSCAR") == true,
+                let s = calc.structure, s.count == images[index].image.structure?.count ?? s.count
+            {
+                images[index].image.structure = s
+                images[index].structureFile = calc.file
+            }
+            used.append(source.name)
+            notes.append("image \(label) has no output: its energy is E(σ→0) of \(source.name)")
+        }
+        warnings.removeAll { $0.hasPrefix(Self.missingEnergyPrefix) }
+        warnings += Self.missingEnergyWarning(images)
+        return (notes, used)
+    }
+
+    static let missingEnergyPrefix = "no energy for image(s) "
+
+    /// The warning naming the images without an energy, or none.
+    static func missingEnergyWarning(_ images: [LoadedNebImage]) -> [String] {
+        let missing = images.filter { $0.image.energy == nil }.map(\.image.label)
+        guard !missing.isEmpty else { return [] }
+        return [missingEnergyPrefix + missing.joined(separator: ", ") + " (no vasprun.xml or OUTCAR with an ionic step)"]
+    }
+}
+
+/// The relaxation an NEB end point comes from: its name (a manifest calculation or a folder) and the
+/// loaded run, or why it cannot be used.
+public struct EndPointSource: Sendable {
+    /// The calculation name or folder, as the notes show it.
+    public var name: String
+    /// The converged run, or `nil`.
+    public var calculation: LoadedCalculation?
+    /// Why the run cannot be used (not converged, missing …) when ``calculation`` is `nil`.
+    public var problem: String?
+
+    /// An end point's source.
+    public init(name: String, calculation: LoadedCalculation?, problem: String? = nil) {
+        self.name = name
+        self.calculation = calculation
+        self.problem = problem
+    }
 }
 
 /// Reads a VTST NEB folder: image folders `00`, `01`, … `NN` (two or more digits), each with
@@ -95,8 +153,7 @@ public enum NebLoader {
         warnings += rootVasprunWarning(base)
         let ediffg = images.lazy.compactMap(\.ediffg).first
         let climbing = images.lazy.compactMap(\.climbing).first
-        let missing = images.filter { $0.image.energy == nil }.map(\.image.label)
-        if !missing.isEmpty { warnings.append("no energy for image(s) \(missing.joined(separator: ", ")) (no vasprun.xml or OUTCAR with an ionic step)") }
+        warnings += LoadedNebBand.missingEnergyWarning(images.map(\.loaded))
         return LoadedNebBand(
             source: path, images: images.map(\.loaded), coordinates: nil, ediffg: ediffg, climbing: climbing,
             warnings: warnings + images.flatMap(\.warnings))
@@ -323,5 +380,25 @@ enum PymatgenNebJSON {
         return LoadedNebBand(
             source: path, images: images, coordinates: r, ediffg: nil, climbing: nil,
             warnings: ["\(path): a pymatgen NEBAnalysis JSON: r, energies and tangent forces as stored (no EDIFFG, no max forces)"])
+    }
+}
+
+extension EndPointSource {
+    /// The relaxation in `input` (a run folder, or its vasprun.xml or OUTCAR), judged as `cascade tabulate`
+    /// judges a calculation: usable only when converged.
+    public static func load(_ input: String) -> EndPointSource {
+        let folder = FileSystem.isDirectory(input) ? input : PathText.folder(of: input)
+        let probe = RunStatus.probe(folder: folder, options: TabulationOptions(hashFiles: false))
+        guard probe.state == .converged else {
+            return EndPointSource(name: input, calculation: nil, problem: "\(input) is \(probe.state.rawValue): \(probe.reason)")
+        }
+        do {
+            let calc = try probe.vasprun.map {
+                CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
+            } ?? CalculationLoader.load(input)
+            return EndPointSource(name: input, calculation: calc)
+        } catch {
+            return EndPointSource(name: input, calculation: nil, problem: "\(error)")
+        }
     }
 }

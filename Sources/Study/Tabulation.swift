@@ -131,7 +131,8 @@ public enum StudyTabulation {
         do {
             let band = try NebLoader.load(folder)
             run.band = band
-            run.warnings += band.warnings
+            // End points without an energy are filled from the manifest's initial:/final: (or say why not) in the NEB quantity.
+            run.warnings += band.warnings.filter { !$0.hasPrefix(LoadedNebBand.missingEnergyPrefix) }
             var files: [SourceFile] = []
             for image in band.images {
                 for path in [image.energyFile, image.forceFile, image.structureFile].compactMap({ $0 }) where run.hashes[path] == nil {
@@ -279,24 +280,15 @@ struct QuantityContext {
                 reason: reasons.joined(separator: "; "), notes: notes, provenance: Provenance(files: files, rule: Self.nebRule))
         }
         // End points without output take the energy (and structure) of the relaxation named as the end point.
-        for (index, endName, endResult) in [(0, entry.initial, initial), (band.images.count - 1, entry.final, final)] {
-            guard band.images.indices.contains(index), band.images[index].image.energy == nil else { continue }
-            switch endResult {
-            case .success(let calc):
-                band.images[index].image.energy = calc.energy
-                band.images[index].energyFile = calc.file
-                if band.images[index].image.structure == nil || band.images[index].structureFile?.hasSuffix("POSCAR") == true,
-                    let s = calc.structure, s.count == band.images[index].image.structure?.count ?? s.count
-                {
-                    band.images[index].image.structure = s
-                    band.images[index].structureFile = calc.file
-                }
-                if let f = sourceFile(endName) { files.append(f) }
-                notes.append("image \(band.images[index].image.label) has no output: its energy is E(σ→0) of \(endName)")
-            case .failure(let why):
-                notes.append("image \(band.images[index].image.label) has no energy and \(why.reason)")
+        func source(_ name: String, _ result: Result<LoadedCalculation, Unavailable>) -> EndPointSource {
+            switch result {
+            case .success(let calc): return EndPointSource(name: name, calculation: calc)
+            case .failure(let why): return EndPointSource(name: name, calculation: nil, problem: why.reason)
             }
         }
+        let filled = band.fillEndPoints(initial: source(entry.initial, initial), final: source(entry.final, final))
+        notes += filled.notes
+        files += filled.used.compactMap(sourceFile)
         let analysis = band.analysis()
         notes += analysis.notes
         let last = band.images.count - 1
@@ -508,13 +500,14 @@ struct QuantityContext {
         let (atoms, errors, looseWarnings) = FragmentResolver.resolve(d.groups, on: structure)
         guard errors.isEmpty else { return .failure(Unavailable("\(name): " + errors.joined(separator: "; "))) }
         let fragments = zip(d.groups, atoms).map { ChargeFragment(name: $0.name, atoms: $1) }
-        let electrons = bader.acf.electrons
-        guard let result = try? Analysis.fragmentCharges(electrons: electrons, valence: calc.valencePerAtom, fragments: fragments) else {
-            return .failure(Unavailable("\(name): the fragments overlap or name atoms beyond the \(electrons.count) of ACF.dat"))
+        let analysis: BaderAnalysis
+        do {
+            analysis = try BaderAnalysis.make(bader: bader, calculation: calc, fragments: fragments)
+        } catch {
+            return .failure(Unavailable("\(name): \(error)"))
         }
-        let check = baderCheck(electrons: electrons, reported: bader.acf.footer.totalElectrons, nelect: calc.nelect, referenceUsed: bader.referenceDensityFound)
-        var notes = looseWarnings + bader.warnings + check.warnings
-        if calc.valencePerAtom == nil { notes.append("no ZVAL in \(calc.file): net charges q need it") }
+        let result = analysis.fragments
+        let notes = looseWarnings + analysis.notes
         let acfHash = options.hashFiles ? (hashes[bader.acf.file] ?? SHA256.hex(ofFile: bader.acf.file)) : nil
         if let acfHash { hashes[bader.acf.file] = acfHash }
         let files = [SourceFile(path: bader.acf.file, sha256: acfHash)] + [sourceFile(name)].compactMap { $0 }

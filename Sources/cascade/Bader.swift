@@ -77,44 +77,32 @@ struct Bader: CascadeCommand {
     var typedInputs: [String] { [acf] + [vasprun].compactMap { $0 } }
 
     func execute() throws {
-        let loaded = try BaderLoader.load(acf)
-        var warnings = loaded.warnings
-        let table = loaded.acf
-        var species: [String]?
-        var valence: [Double]?
-        var nelect: Double?
+        let calc = try vasprun.map(CalculationLoader.load)
         var fragments = try parsedFragments()
-        if let vasprun {
-            let calc = try CalculationLoader.load(vasprun)
-            warnings += calc.warnings
-            let n = calc.structure?.count ?? calc.valencePerAtom?.count ?? 0
-            guard n == table.atoms.count else {
-                throw ValidationError("\(calc.file) has \(n) atoms but \(table.file) has \(table.atoms.count): not the same calculation")
-            }
-            species = calc.structure?.species
-            valence = calc.valencePerAtom
-            nelect = calc.nelect
-            if valence == nil { warnings.append("\(calc.file) gives no ZVAL: net charges need it") }
-            if connectivity, let s = calc.structure { fragments = connectedFragments(s) }
-        }
+        if connectivity, let s = calc?.structure { fragments = connectedFragments(s) }
+        let bader = try BaderAnalysis.make(bader: BaderLoader.load(acf), calculation: calc, fragments: fragments)
+        let table = bader.bader.acf
+        let species = calc?.structure?.species
+        let valence = calc?.valencePerAtom
+        let warnings = (calc?.warnings ?? []) + bader.notes
+        let check = bader.check
+        let fragmentResults = bader.fragments
         let rows = table.atoms.enumerated().map { k, a in
             BaderReport.AtomRow(
                 index: a.index, element: species?[k], electrons: a.electrons, valence: valence?[k], volume: a.volume,
                 minimumDistance: a.minimumDistance)
         }
-        let check = baderCheck(electrons: table.electrons, reported: table.footer.totalElectrons, nelect: nelect, referenceUsed: loaded.referenceDensityFound)
-        let fragmentResults = try fragmentCharges(electrons: table.electrons, valence: valence, fragments: fragments)
         let footer = footerRows(table.footer)
         let notes = BaderReport.summaryNotes(
             file: table.file, program: table.program.rawValue, columns: table.columns, atomCount: table.atoms.count,
-            sum: check.sumOfAtoms, footer: footer, nelect: nelect, hasValence: valence != nil)
+            sum: check.sumOfAtoms, footer: footer, nelect: calc?.nelect, hasValence: valence != nil)
         var tables = [BaderReport.atomTable(rows, title: "Bader charges (\(table.file))", notes: notes)]
         if !fragmentResults.isEmpty { tables.append(BaderReport.fragmentTable(fragmentResults)) }
         let json = BaderReport.json(
             file: table.file, program: table.program.rawValue, rows: rows, footer: footer, check: check, fragments: fragmentResults,
             warnings: warnings)
         AnalysisCLI.emit(tables, json: json, format: output.format)
-        AnalysisCLI.printLines(warnings + check.warnings, prefix: "warning: ")
+        AnalysisCLI.printLines(warnings, prefix: "warning: ")
     }
 
     func footerRows(_ f: BaderFooter) -> [(String, Double)] {

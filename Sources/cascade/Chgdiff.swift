@@ -68,24 +68,24 @@ struct Chgdiff: CascadeCommand {
         let inputs = try files.map { try RunLoader.volumetric($0, maxBlocks: 1) }
         for input in inputs { VolumetricCLI.printWarnings(input.warnings) }
         let whole = inputs[0]
-        let diff = try differentialDensity(
+        // The same function `cascade tabulate` evaluates its density differences with.
+        let (diff, summary) = try differentialDensityAnalysis(
             whole: whole.total, parts: inputs.dropFirst().map(\.total), wholeLabel: files[0],
-            partLabels: Array(files.dropFirst()), cellTolerance: cellTolerance)
+            partLabels: Array(files.dropFirst()), axis: try planar.map(VolumetricCLI.axis) ?? 2, cellTolerance: cellTolerance)
         let comment = "Delta rho = " + ([files[0]] + files.dropFirst()).joined(separator: " - ") + " (cascade chgdiff)"
         let result = Volumetric(kind: .chgcar, comment: comment, structure: whole.structure, grids: [diff])
         try result.write(to: out, force: force)
         let sign = "Δρ = ρ(\(files[0])) − " + files.dropFirst().map { "ρ(\($0))" }.joined(separator: " − ")
             + ": positive where electrons accumulate; written to \(out) as Δρ·V_cell (CHGCAR convention, no augmentation)"
-        var rows: [(String, Double, String)] = zip(files, inputs).map { ("electrons in \($0)", $1.total.mean, "e") }
-        let volume = diff.lattice.volume
-        rows.append(("net Δρ (AB − parts)", diff.mean, "e"))
-        rows.append(("largest Δρ", (diff.values.max() ?? 0) / volume, "e/Å³"))
-        rows.append(("smallest Δρ", (diff.values.min() ?? 0) / volume, "e/Å³"))
+        var rows: [(String, Double, String)] = zip(files, [summary.electronsWhole] + summary.electronsParts).map { ("electrons in \($0)", $1, "e") }
+        rows.append(("net Δρ (AB − parts)", summary.netCharge, "e"))
+        rows.append(("largest Δρ", summary.maximum.value, "e/Å³"))
+        rows.append(("smallest Δρ", summary.minimum.value, "e/Å³"))
         guard let planar else {
             print(VolumetricCLI.render(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]), format: output.format), terminator: "")
             return
         }
-        let profile = try planarProfile(diff, axis: VolumetricCLI.axis(planar))
+        let profile = summary.profile
         let notes = [sign] + rows.map { "\($0.0): \($0.1) \($0.2)" }
         print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes), format: output.format), terminator: "")
         if let plot {

@@ -24,6 +24,11 @@ struct Neb: CascadeCommand {
             never extrapolated. The climbing image must be the highest image and every image's \
             max force below |EDIFFG|.
 
+            The end points 00 and NN that `cascade generate` writes hold only a POSCAR: --initial and \
+            --final name the relaxations they come from, whose E(σ→0) and final structure then stand \
+            in (only when converged), exactly as `cascade tabulate` does with the manifest's initial: \
+            and final:.
+
             --vtst DIR writes VTST-compatible neb.dat, spline.dat and exts.dat there; never a \
             number that is not finite. A band whose neighbouring images coincide (Δr ≤ 1e-4 Å) is \
             degenerate: no spline is fitted (spline.dat and exts.dat are not written, with a \
@@ -33,6 +38,7 @@ struct Neb: CascadeCommand {
             Examples:
               cascade neb neb/ns-cleavage
               cascade neb neb/ns-cleavage --plot barrier.svg --vtst neb/ns-cleavage
+              cascade neb neb/copc/1-ns-cleavage --initial relax/copc-s0 --final relax/copc-s1
               cascade neb neb_analysis2.json --format json
 
             Worked example (corpus neb/pymatgen_neb2/neb_analysis2.json, 5 images):
@@ -43,6 +49,12 @@ struct Neb: CascadeCommand {
 
     @Argument(help: "The NEB folder (images 00 … NN) or a pymatgen NEBAnalysis .json.")
     var dir: String
+
+    @Option(name: .long, help: "The relaxation that image 00 comes from (run folder, vasprun.xml or OUTCAR): its energy and structure stand in when 00 has no output, as `tabulate` does with the manifest's initial:.")
+    var initial: String?
+
+    @Option(name: .long, help: "The relaxation that the last image comes from, likewise (the manifest's final:).")
+    var final: String?
 
     @OptionGroup var output: OutputFormat
 
@@ -67,7 +79,8 @@ struct Neb: CascadeCommand {
     var typedInputs: [String] { [dir] }
 
     func execute() throws {
-        let band = try NebLoader.load(dir)
+        var band = try NebLoader.load(dir)
+        band.warnings += band.fillEndPoints(initial: initial.map(EndPointSource.load), final: final.map(EndPointSource.load)).notes
         let analysis = band.analysis()
         let files = band.images.map { $0.energyFile ?? "" }
         let tables = [
