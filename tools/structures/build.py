@@ -414,6 +414,20 @@ PATH_MULT = {"mof": [14, 16, 16, 18, 18], "copc": [2, 2, 2, 4, 4], "mof-copc": [
 # mof, mof-copc; the machine is shared with compilers)
 PATH_LEVEL = {"copc": "normal", "mof": "normal", "mof-copc": "crude"}
 PATH_CYCLES = {"copc": 250, "mof": 150, "mof-copc": 60}
+# a run that has not converged in PATH_CYCLES is continued from its last geometry, same holds and
+# level, for at most CONTINUE_CYCLES more (xtb -- cont. in a folder of its own, so the first run's
+# cache stays valid)
+CONTINUE_CYCLES = 400
+
+
+def continuation_note(r, cat_name):
+    """The command note's words on how an optimisation ended."""
+    first = f"not converged in {PATH_CYCLES[cat_name]} cycles"
+    if getattr(r, "continued", None) is None:
+        return "" if r.converged else f"; {first} (last geometry used)"
+    if r.continued:
+        return f"; {first}, continued from its last geometry (same holds, at most {CONTINUE_CYCLES} more): converged"
+    return f"; {first}, nor in {CONTINUE_CYCLES} more from its last geometry (last geometry used)"
 LI_SITES = {"copc": 6, "mof": 6, "mof-copc": 3}   # Li+ start sites screened for s0 (Li-only relaxations)
 LI_HOLD = 1.90       # Li-O/N/F contacts held here in pathway runs: GFN2 alone gives 1.60-1.70 A (DFT 1.9-2.0)
 LIF_HOLD = 1.85      # the Li-F bond formed in s4, held when GFN2 makes it shorter than LI_MIN_CONTACT
@@ -541,10 +555,21 @@ def build_pathway(work, ads, cat_name, prior=None):
             new = [j for j in ligand_atoms if j not in holds and dist(r.positions, li, j) < LI_MIN_CONTACT
                    and not (k < 4 and j == f_end)]
             if not new:
-                return r, cons
+                return continued(r, name, cons, stiff, k), cons
             holds.update({j: (LIF_HOLD if j == f_end else LI_HOLD) for j in new})
             Z = r.positions
         return r, cons
+
+    def continued(r, name, cons, stiff, k):
+        """An unconverged run continued from its last geometry with the same holds, at most
+        CONTINUE_CYCLES more cycles; the result says how it ended (r.continued)."""
+        if r.converged:
+            r.continued = None
+            return r
+        r2 = optimise(work, name + "-cont", s, r.positions, PATH_CHARGE, mults[k] - 1, PATH_LEVEL[cat_name],
+                      fixed=catalyst, constraints=cons, cycles=CONTINUE_CYCLES, force_constant=stiff)
+        r2.continued = r2.converged
+        return r2
 
     def describe(cons, chem):
         n_li = len(cons) - len(chem) - len(anchor)
@@ -626,7 +651,7 @@ def build_pathway(work, ads, cat_name, prior=None):
                 + (f" ({', '.join(from_prior)} held from the start (the copc pathway's holds of this state, "
                    f"and the anion bonds an earlier state had to hold); no unconstrained attempt here)"
                    if from_prior else "")
-                + ("" if conv else f"; not converged in {PATH_CYCLES[cat_name]} cycles (last geometry used)")
+                + continuation_note(r, cat_name)
                 + ("; unconstrained attempt(s): " + "; ".join(notes) if notes else "")
                 + (f"; STILL FAILING: {', '.join(fail)}" if fail else ""))
         li_min = min(dist(r.positions, li, j) for j in ligand_atoms)
