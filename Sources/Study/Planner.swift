@@ -657,7 +657,12 @@ struct Planner {
 
     /// The INCAR tags that change a total energy: a difference of energies is meaningful only when its
     /// terms agree on them. Smearing, k-points, the dipole correction, NUPDOWN/MAGMOM are not among them.
-    static let energyTags = ["ENCUT", "PREC", "GGA", "METAGGA", "IVDW", "LASPH", "LDAU", "LDAUTYPE", "LDAUU", "LDAUJ", "LHFCALC", "HFSCREEN", "AEXX", "ISPIN"]
+    /// LREAL is: real-space projection shifts the total energy by up to ~1 meV per atom, which cancels
+    /// only when every term uses the same projection.
+    static let energyTags = ["ENCUT", "PREC", "GGA", "METAGGA", "IVDW", "LASPH", "LREAL", "LDAU", "LDAUTYPE", "LDAUU", "LDAUJ", "LHFCALC", "HFSCREEN", "AEXX", "ISPIN"]
+
+    /// VASP's value of an energy tag that is not written (where "default" would hide an equality).
+    static let energyTagDefaults = ["LREAL": ".FALSE."]
 
     /// What the terms of one energy (as written) disagree on: each tag of ``energyTags`` with its values,
     /// and the POTCAR of an element that differs between terms.
@@ -665,7 +670,7 @@ struct Planner {
         guard terms.count > 1 else { return [] }
         var out: [String] = []
         for tag in energyTags {
-            let values = terms.map { ($0.name, $0.incar.string(tag) ?? "default") }
+            let values = terms.map { ($0.name, $0.incar.string(tag) ?? energyTagDefaults[tag] ?? "default") }
             if Set(values.map { $0.1.lowercased() }).count > 1 {
                 out.append("\(tag) differs between its terms (\(values.map { "\($0.0) \($0.1)" }.joined(separator: ", "))): the energies are not comparable")
             }

@@ -48,7 +48,7 @@ import VASP
             MAGMOM = 15*0.0
             NUPDOWN = 0
             NELECT = 92
-            LREAL = .FALSE.
+            LREAL = Auto
             IDIPOL = 4
             LDIPOL = .TRUE.
             DIPOL = 0.5 0.50055 0.5

@@ -44,7 +44,7 @@ import VASP
         #expect(relax.kpoints == Kpoints.gamma(1, 1, 1, comment: relax.kpoints.comment))
         #expect(relax.magmom == ["Fe": 5, "Co": 1])
         #expect(relax.defaultMoment == 0)
-        #expect(relax.lrealAutoAbove == 50)
+        #expect(relax.lrealAutoAbove == 0)   // Auto for every system: the terms of each energy share it
         #expect(relax.hubbardU == nil)
         #expect(!incar.tags.contains { $0.hasPrefix("LDAU") })
     }
@@ -123,7 +123,9 @@ import VASP
     }
 
     @Test func lrealFollowsTheAtomCount() throws {
-        let relax = try #require(try Self.library().set(named: "relax"))
+        var relax = try #require(try Self.library().set(named: "relax"))
+        #expect(relax.apply(Self.context(try Self.structure(StudyFixture.tfsi), charge: -1)).incar.string("LREAL") == "Auto")
+        relax.lrealAutoAbove = 50
         let small = try Self.structure(StudyFixture.tfsi)
         #expect(relax.apply(Self.context(small, charge: -1)).incar["LREAL"] == .bool(false))
         // 60 atoms: four TFSI copies side by side.

@@ -61,6 +61,12 @@ import Testing
         #expect(w.contains { $0.contains("ENCUT differs between its terms (relax/li 300, relax/litfsi 400, relax/tfsi 400)") }, "\(w)")
     }
 
+    /// LREAL shifts total energies: a term with reciprocal-space projectors (VASP's default, not written)
+    /// beside real-space ones is flagged, with the default named.
+    @Test func lrealDifferenceIsFlagged() throws {
+        #expect(try warnings(li: "incar: {LREAL: .FALSE.}").contains { $0.contains("LREAL differs between its terms (relax/li .FALSE., relax/litfsi Auto, relax/tfsi Auto)") })
+    }
+
     @Test func smearingAndKpointsAreNotFlagged() throws {
         #expect(try warnings(li: "incar: {ISMEAR: -1, SIGMA: 0.01}, kpoints: {gamma: [2, 2, 2]}").isEmpty)
     }

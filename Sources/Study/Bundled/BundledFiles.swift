@@ -4,7 +4,7 @@
 
 extension BundledResources {
     /// SHA-256 of the 34 files below (see ``BundledResources/digest(of:)``).
-    static let digest = "51721fc18baa5c39a2ccf1f2bd9abb1b5306a4b06ed7f136a29e333a045d1907"
+    static let digest = "94c5e35b78d163cb41d8898d87eac73a986da4deb840b692431a09e878544f37"
 
     /// Every bundled file, sorted by path.
     static let files: [BundledFile] = [
@@ -4218,8 +4218,11 @@ magmom:
 nupdown: multiplicity
 kpoints:
   gamma: [1, 1, 1]
-# LREAL = Auto above this many atoms (real-space projection pays off), .FALSE. below.
-lreal_auto_above: 50
+# LREAL = Auto above this many atoms, .FALSE. below. 0: Auto for every system of the study. Every
+# energy of the study subtracts calculations from one another, and the terms must use the same
+# projection: a .FALSE. TFSI- (15 atoms) taken from an Auto complex (178 atoms) would leave the anion's
+# real-space projection error uncancelled. In these large boxes real-space projection pays off.
+lreal_auto_above: 0
 # Added for a molecule or cluster in a box with a net charge: dipole (and monopole) corrections
 # in all three directions; DIPOL is set to the centre of mass.
 charged_molecule:
