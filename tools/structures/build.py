@@ -436,7 +436,8 @@ LI_START = 2.30      # Li contacts shorter than this in a start geometry are hel
 # the bond changes a state must show after relaxation (A)
 CLEAVED = {"N-S2": 2.30, "S2-C2": 2.50, "C2-F": 2.00}
 LIF_MAX = 1.90
-BOND_FACTOR = 1.25   # Cascade tabulate's default: bonded = d <= 1.25 x sum of covalent radii
+BOND_FACTOR = 1.25   # the build's margin: a declared-broken bond must exceed 1.25 x sum of covalent radii
+                     # (Cascade's doctor/tabulate call a pair bonded at <= 1.2 x; both are checked on the files)
 HOLD = {"N-S2": 2.90, "S2-C2": 3.00, "C2-F": 2.70}   # the values used when a cleavage has to be held
 INTACT_FORCE = 2.0   # xtb $constrain force constant (Eh/bohr^2) of a run that holds an anion bond intact
 
@@ -866,7 +867,7 @@ def write_yaml(path, index, args):
         "# spin: free = run without NUPDOWN (MAGMOM is the start, the final moment is reported); absent =",
         "# fixed, NUPDOWN = multiplicity - 1. broken / formed (pathway states s1-s4): the bond changes",
         "# relative to s0 the state declares (cumulative), 0-based atom index pairs in POSCAR order; a pair",
-        "# is bonded when its distance is <= 1.25 x the sum of covalent radii.",
+        "# is bonded when its distance is <= 1.2 x the sum of covalent radii (cascade doctor and tabulate).",
         f"# Cell: {'one orthorhombic cell for every file' if args.box == 'common' else 'one cell per file'},"
         f" >= {args.vacuum:g} A of vacuum between periodic images.",
     ]

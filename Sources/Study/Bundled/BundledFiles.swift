@@ -4,7 +4,7 @@
 
 extension BundledResources {
     /// SHA-256 of the 34 files below (see ``BundledResources/digest(of:)``).
-    static let digest = "94c5e35b78d163cb41d8898d87eac73a986da4deb840b692431a09e878544f37"
+    static let digest = "040191b7266e4529e7e31d23c1367783f0fc5d49251e08da95376ba781b500da"
 
     /// Every bundled file, sorted by path.
     static let files: [BundledFile] = [
@@ -3924,7 +3924,7 @@ Cartesian
 # spin: free = run without NUPDOWN (MAGMOM is the start, the final moment is reported); absent =
 # fixed, NUPDOWN = multiplicity - 1. broken / formed (pathway states s1-s4): the bond changes
 # relative to s0 the state declares (cumulative), 0-based atom index pairs in POSCAR order; a pair
-# is bonded when its distance is <= 1.25 x the sum of covalent radii.
+# is bonded when its distance is <= 1.2 x the sum of covalent radii (cascade doctor and tabulate).
 # Cell: one orthorhombic cell for every file, >= 12 A of vacuum between periodic images.
 - name: tfsi
   file: molecules/tfsi.vasp
