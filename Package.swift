@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // SHA-256 of every source file (provenance): BoringSSL's assembly, ~8x the portable Swift one.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: libxml2-dev, zlib1g-dev, libisal-dev).
@@ -32,7 +34,10 @@ let package = Package(
         // The study manifest, input sets, generation plan, job scripts, run-tree status, tabulation.
         .target(
             name: "Study",
-            dependencies: ["Chemistry", "VASP", "Analysis", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "Chemistry", "VASP", "Analysis", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The run lifecycle on SLURM: the scheduler adapter, failure causes and remedies, the journal
         // (SQLite through GRDB), submit/status/resume. Imports Study; only the cascade executable imports it.
         .target(

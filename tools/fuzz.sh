@@ -148,7 +148,8 @@ build_modules() {  # which: core | study
   module_sources Yams "$yams/Sources/Yams"
   swift_module Yams -DSWIFT_PACKAGE -I "$cyaml/include" -Xcc -DYAML_DECLARE_STATIC -- "${MODULE_SOURCES[@]}"
   module_sources Study "$ROOT/Sources/Study"
-  swift_module Study -swift-version 6 "${XML_FLAGS[@]}" -I "$cyaml/include" -- "${MODULE_SOURCES[@]}"
+  # CASCADE_FUZZ_BUILD: Study without swift-crypto (SHA256.swift; the manifest target never hashes).
+  swift_module Study -swift-version 6 -DCASCADE_FUZZ_BUILD "${XML_FLAGS[@]}" -I "$cyaml/include" -- "${MODULE_SOURCES[@]}"
 }
 
 build_target() {

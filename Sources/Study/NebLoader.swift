@@ -124,6 +124,12 @@ public enum NebLoader {
     /// Loads the band at `path` (a folder, or a pymatgen NEBAnalysis `.json`).
     /// - Throws: ``StudyError/cannotRead(file:reason:)`` when the folder holds no image folder.
     public static func load(_ path: String) throws -> LoadedNebBand {
+        try load(path, parsed: [:])
+    }
+
+    /// Loads the band at `path`, taking each image's outputs from `parsed` (by image label) where the
+    /// status look already read them.
+    static func load(_ path: String, parsed: [String: ParsedOutputs]) throws -> LoadedNebBand {
         if !FileSystem.isDirectory(path), path.lowercased().hasSuffix(".json") {
             return try PymatgenNebJSON.load(path)
         }
@@ -147,7 +153,7 @@ public enum NebLoader {
         guard labels.count >= 2 else {
             throw StudyError.cannotRead(file: base, reason: "expected image folders 00, 01, … (or start/, end/), found \(names.isEmpty ? "none" : names.sorted().joined(separator: ", "))")
         }
-        var images = labels.map { loadImage(folder: "\(base)/\($0)", label: $0) }
+        var images = labels.map { loadImage(folder: "\(base)/\($0)", label: $0, parsed: parsed[$0] ?? ParsedOutputs()) }
         substituteEndPoint(&images, index: 0, alternative: start.map { "\(base)/\($0)" }, warnings: &warnings)
         substituteEndPoint(&images, index: images.count - 1, alternative: end.map { "\(base)/\($0)" }, warnings: &warnings)
         warnings += rootVasprunWarning(base)
@@ -170,20 +176,20 @@ public enum NebLoader {
         var image: NebImage { loaded.image }
     }
 
-    static func loadImage(folder: String, label: String) -> Partial {
+    static func loadImage(folder: String, label: String, parsed: ParsedOutputs = ParsedOutputs()) -> Partial {
         var warnings: [String] = []
         var loaded = LoadedNebImage(image: NebImage(label: label), folder: folder)
         var ediffg: Double?
         var climbing: Bool?
         let outcarPath = CalculationLoader.outcarPath(in: folder)
-        var outcar: Outcar?
-        if let outcarPath {
+        var outcar = parsed.outcar
+        if outcar == nil, let outcarPath {
             do { outcar = try Outcar.read(path: outcarPath) } catch { warnings.append("\(outcarPath): \(error)") }
         }
         let vasprunPath = RunLoader.vasprunPath(for: folder)
         if FileSystem.exists(vasprunPath) {
             do {
-                let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
+                let v = try parsed.vasprun ?? Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
                 if let e = v.finalEnergy {
                     loaded.image.energy = e
                     loaded.energyFile = vasprunPath

@@ -31,12 +31,12 @@ public enum RunFolderProbe {
     public static func look(at entry: CalculationEntry, runs: String, options: TabulationOptions = TabulationOptions(hashFiles: false)) -> RunFolderReport {
         let folder = "\(runs)/\(entry.name)"
         if entry.neb != nil {
-            let (state, reason, images, version) = RunStatus.probeBand(folder: folder, options: options)
-            let inner = images.dropFirst().dropLast()
+            let band = RunStatus.probeBand(folder: folder, options: options)
+            let inner = band.images.dropFirst().dropLast()
             let forces = inner.compactMap(\.maxForce)
             return RunFolderReport(
-                state: state, reason: reason, energy: nil, maxForce: forces.max(), ionicSteps: nil,
-                hasOutputs: inner.contains { $0.state != .missing }, images: images, vaspVersion: version)
+                state: band.state, reason: band.reason, energy: nil, maxForce: forces.max(), ionicSteps: nil,
+                hasOutputs: inner.contains { $0.state != .missing }, images: band.images, vaspVersion: band.version)
         }
         let p = RunStatus.probe(folder: folder, options: options)
         return RunFolderReport(

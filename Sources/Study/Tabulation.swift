@@ -23,7 +23,8 @@ public enum StudyTabulation {
     {
         let root = runs.hasSuffix("/") && runs.count > 1 ? String(runs.dropLast()) : runs
         let facts = SystemFacts.resolve(manifest)
-        let loaded = loadAll(manifest.calculations, root: root, facts: facts, options: options, progress: progress)
+        let withDOS = Set(manifest.quantities.electronic.flatMap(\.calculations))
+        let loaded = loadAll(manifest.calculations, root: root, facts: facts, withDOS: withDOS, options: options, progress: progress)
         let context = QuantityContext(manifest: manifest, runs: Dictionary(uniqueKeysWithValues: loaded.map { ($0.entry.name, $0) }), root: root, options: options)
         let energies = manifest.quantities.energies.map { context.energy($0) }
         var nebNames: [String] = []
@@ -66,19 +67,23 @@ public enum StudyTabulation {
         var entry: CalculationEntry
         var status: CalculationStatus
         var calculation: LoadedCalculation?
+        /// The complete vasprun.xml, with its DOS for a calculation of an electronic set (read once).
+        var vasprun: Vasprun?
         var band: LoadedNebBand?
         /// SHA-256 of each file read.
         var hashes: [String: String]
         var warnings: [String]
     }
 
-    static func loadAll(_ entries: [CalculationEntry], root: String, facts: [String: SystemFacts] = [:], options: TabulationOptions, progress: Progress?)
+    static func loadAll(
+        _ entries: [CalculationEntry], root: String, facts: [String: SystemFacts] = [:], withDOS: Set<String> = [], options: TabulationOptions, progress: Progress?
+    )
         -> [LoadedRun]
     {
         let slots = Mutex<[LoadedRun?]>(Array(repeating: nil, count: entries.count))
         let done = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: entries.count) { i in
-            let run = load(entries[i], root: root, facts: entries[i].system.flatMap { facts[$0] }, options: options)
+            let run = load(entries[i], root: root, facts: entries[i].system.flatMap { facts[$0] }, readDOS: withDOS.contains(entries[i].name), options: options)
             slots.withLock { $0[i] = run }
             done.withLock { count in
                 count += 1
@@ -88,16 +93,19 @@ public enum StudyTabulation {
         return slots.withLock { $0.compactMap { $0 } }
     }
 
-    static func load(_ entry: CalculationEntry, root: String, facts: SystemFacts? = nil, options: TabulationOptions) -> LoadedRun {
+    /// `readDOS`: the calculation belongs to an electronic set, so its vasprun.xml is read with the DOS
+    /// (once, for the status and the descriptors).
+    static func load(_ entry: CalculationEntry, root: String, facts: SystemFacts? = nil, readDOS: Bool = false, options: TabulationOptions) -> LoadedRun {
         let folder = "\(root)/\(entry.name)"
         if entry.neb != nil { return loadBand(entry, folder: folder, options: options) }
-        let probe = RunStatus.probe(folder: folder, options: options)
+        let probe = RunStatus.probe(folder: folder, readDOS: readDOS, options: options)
         var run = LoadedRun(
             entry: entry,
             status: CalculationStatus(name: entry.name, folder: folder, isNeb: false, state: probe.state, reason: probe.reason,
                 finalEnergy: probe.energy, vaspVersion: probe.vaspVersion),
-            calculation: nil, band: nil, hashes: [:], warnings: [])
+            calculation: nil, vasprun: nil, band: nil, hashes: [:], warnings: [])
         run.status.magnetization = probe.magnetization
+        run.vasprun = probe.vasprun
         guard !probe.outputs.isEmpty else { return run }
         do {
             // A complete vasprun.xml is what CalculationLoader.load would pick: reuse the status read.
@@ -122,14 +130,16 @@ public enum StudyTabulation {
     }
 
     static func loadBand(_ entry: CalculationEntry, folder: String, options: TabulationOptions) -> LoadedRun {
-        let (state, reason, images, version) = RunStatus.probeBand(folder: folder, options: options)
+        let probe = RunStatus.probeBand(folder: folder, options: options)
+        let version = probe.version
         var run = LoadedRun(
             entry: entry,
-            status: CalculationStatus(name: entry.name, folder: folder, isNeb: true, state: state, reason: reason, vaspVersion: version, images: images),
-            calculation: nil, band: nil, hashes: [:], warnings: [])
-        guard !images.isEmpty else { return run }
+            status: CalculationStatus(name: entry.name, folder: folder, isNeb: true, state: probe.state, reason: probe.reason, vaspVersion: version, images: probe.images),
+            calculation: nil, vasprun: nil, band: nil, hashes: [:], warnings: [])
+        guard !probe.images.isEmpty else { return run }
         do {
-            let band = try NebLoader.load(folder)
+            // The images' outputs as the status look parsed them: each file is read once.
+            let band = try NebLoader.load(folder, parsed: probe.parsed)
             run.band = band
             // End points without an energy are filled from the manifest's initial:/final: (or say why not) in the NEB quantity.
             run.warnings += band.warnings.filter { !$0.hasPrefix(LoadedNebBand.missingEnergyPrefix) }
@@ -536,10 +546,14 @@ struct QuantityContext {
         if case .failure(let why) = usable(name) { return unavailable(why.reason) }
         guard let folder = runs[name]?.status.folder else { return unavailable("\(name) is not a calculation of the manifest") }
         let run: Vasprun
-        do {
-            run = try RunLoader.vasprun(folder, options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
-        } catch {
-            return unavailable("\(name): \(error)")
+        if let read = runs[name]?.vasprun, read.dos != nil {
+            run = read  // read once, with its DOS, by the status look
+        } else {
+            do {
+                run = try RunLoader.vasprun(folder, options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
+            } catch {
+                return unavailable("\(name): \(error)")
+            }
         }
         guard let dos = run.dos else { return unavailable("\(name): \(run.file) has no <dos> block") }
         var notes: [String] = []

@@ -45,16 +45,26 @@ struct RunProbe: Sendable {
     var ionicSteps: Int? = nil
     /// vasprun.xml / OUTCAR that exist in the folder.
     var outputs: [String]
-    /// The complete vasprun.xml read to decide the state (no DOS, eigenvalues or projections), kept so that
-    /// the energies come from the same read instead of a second pass over the file.
+    /// The complete vasprun.xml read to decide the state (no projections; the DOS only when asked), kept so
+    /// that the energies come from the same read instead of a second pass over the file.
     var vasprun: Vasprun? = nil
+    /// Every output parsed, complete or not (an NEB image's loader takes them instead of reading again).
+    var parsed: ParsedOutputs = ParsedOutputs()
+}
+
+/// The outputs of one folder as parsed by the status look.
+struct ParsedOutputs: Sendable {
+    var vasprun: Vasprun?
+    var outcar: Outcar?
 }
 
 /// Classifies run folders: missing, running, truncated, unconverged or converged, with the reason.
 enum RunStatus {
     /// A single calculation (or, with `nebImage`, one image of a band: its ionic convergence is the VTST
     /// force criterion max |F| < |EDIFFG| instead of NSW).
-    static func probe(folder: String, nebImage: Bool = false, options: TabulationOptions) -> RunProbe {
+    /// `readDOS`: read the DOS with the vasprun.xml (a calculation of an electronic set), so that the file
+    /// is parsed once.
+    static func probe(folder: String, nebImage: Bool = false, readDOS: Bool = false, options: TabulationOptions) -> RunProbe {
         guard FileSystem.isDirectory(folder) else {
             return RunProbe(state: .missing, reason: "no folder \(folder)", outputs: [])
         }
@@ -68,12 +78,14 @@ enum RunStatus {
         var vasprunProblem = ""
         if FileSystem.exists(vasprunPath) {
             do {
-                let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: true, readProjections: false))
+                let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: readDOS, readEigenvalues: true, readProjections: false))
                 var probe = fromVasprun(v, path: vasprunPath, age: age, nebImage: nebImage, options: options)
                 probe.outputs = outputs
+                probe.parsed.vasprun = v
                 if let e = v.eigenvalues, let w = v.kpoints?.weights { probe.magnetization = totalMagnetization(e, weights: w) }
                 if v.complete && v.finalEnergy != nil { probe.vasprun = v }
                 if nebImage, let outcarPath, let o = try? Outcar.read(path: outcarPath), probe.state == .converged || probe.state == .unconverged {
+                    probe.parsed.outcar = o
                     applyForceCriterion(&probe, maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, ediffg: o.ediffg, file: outcarPath)
                 }
                 return probe
@@ -92,6 +104,7 @@ enum RunStatus {
             let o = try Outcar.read(path: outcarPath)
             var probe = fromOutcar(o, path: outcarPath, age: age, nebImage: nebImage, options: options)
             probe.outputs = outputs
+            probe.parsed.outcar = o
             if o.totalMagnetizationVector.count == 1 { probe.magnetization = o.totalMagnetizationVector[0] }
             if !vasprunProblem.isEmpty { probe.reason = vasprunProblem + "; " + probe.reason }
             return probe
@@ -203,20 +216,22 @@ enum RunStatus {
     /// The status of an NEB folder: every image probed; the band's state is the worst of its
     /// intermediate images (and of end points that have outputs). End points without output are
     /// normal (their energies come from the relaxations named `initial`/`final`).
-    static func probeBand(folder: String, options: TabulationOptions) -> (state: CalculationState, reason: String, images: [ImageStatus], version: String?) {
-        guard FileSystem.isDirectory(folder) else { return (.missing, "no folder \(folder)", [], nil) }
+    static func probeBand(folder: String, options: TabulationOptions) -> BandProbe {
+        guard FileSystem.isDirectory(folder) else { return BandProbe(.missing, "no folder \(folder)", [], nil, [:]) }
         let labels = Directory.entries(folder)
             .filter { $0.count >= 2 && $0.allSatisfy(\.isNumber) && FileSystem.isDirectory("\(folder)/\($0)") }
             .sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
         guard labels.count >= 3 else {
-            return (.missing, "no image folders 00 … NN in \(folder) (found \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))", [], nil)
+            return BandProbe(.missing, "no image folders 00 … NN in \(folder) (found \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))", [], nil, [:])
         }
         var images: [ImageStatus] = []
         var counted: [(String, RunProbe)] = []
         var version: String?
+        var parsed: [String: ParsedOutputs] = [:]
         for (k, label) in labels.enumerated() {
             let isEnd = k == 0 || k == labels.count - 1
             let p = probe(folder: "\(folder)/\(label)", nebImage: !isEnd, options: options)
+            parsed[label] = p.parsed
             version = version ?? p.vaspVersion
             if isEnd && p.outputs.isEmpty {
                 images.append(ImageStatus(label: label, state: .missing, reason: "end point without output: its energy comes from the calculation named as the NEB's end point"))
@@ -227,18 +242,35 @@ enum RunStatus {
         }
         let intermediate = images.dropFirst().dropLast()
         guard intermediate.contains(where: { $0.state != .missing }) else {
-            return (.missing, "no output in the intermediate images \(intermediate.map(\.label).joined(separator: ", ")) of \(folder)", images, version)
+            return BandProbe(.missing, "no output in the intermediate images \(intermediate.map(\.label).joined(separator: ", ")) of \(folder)", images, version, parsed)
         }
-        guard let worst = counted.map(\.1.state).min() else { return (.missing, "no output in \(folder)", images, version) }
+        guard let worst = counted.map(\.1.state).min() else { return BandProbe(.missing, "no output in \(folder)", images, version, parsed) }
         let offenders = counted.filter { $0.1.state == worst }
         if worst == .converged {
             let forces = intermediate.compactMap(\.maxForce)
             let top = forces.max().map { "; largest max force \(GuardNumber.text($0)) eV/Å" } ?? ""
-            return (.converged, "\(intermediate.count) intermediate image(s) converged\(top)", images, version)
+            return BandProbe(.converged, "\(intermediate.count) intermediate image(s) converged\(top)", images, version, parsed)
         }
         let first = offenders[0]
         let list = offenders.map(\.0).joined(separator: ", ")
-        return (worst, "image(s) \(list) \(worst.rawValue): \(first.1.reason)", images, version)
+        return BandProbe(worst, "image(s) \(list) \(worst.rawValue): \(first.1.reason)", images, version, parsed)
+    }
+}
+
+/// The status look at an NEB folder: the band's state, each image's, and what was parsed per image label.
+struct BandProbe: Sendable {
+    var state: CalculationState
+    var reason: String
+    var images: [ImageStatus]
+    var version: String?
+    var parsed: [String: ParsedOutputs]
+
+    init(_ state: CalculationState, _ reason: String, _ images: [ImageStatus], _ version: String?, _ parsed: [String: ParsedOutputs]) {
+        self.state = state
+        self.reason = reason
+        self.images = images
+        self.version = version
+        self.parsed = parsed
     }
 }
 
