@@ -12,6 +12,13 @@ enum AnalysisCLICorpus {
 
     static func path(_ relative: String) -> String { root + "/" + relative }
 
+    /// Links the corpus file `source` (relative to the corpus) as `runs/destination`, making folders.
+    static func link(_ source: String, _ destination: String, in runs: String) throws {
+        let target = runs + "/" + destination
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: path(source))
+    }
+
     /// A new empty temporary folder.
     static func temporaryFolder(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(label)-\(UUID().uuidString)")

@@ -37,14 +37,9 @@ import Testing
     /// energies come from relax/nh3-a and relax/nh3-b, linked from images 01 and 03), and two static runs
     /// whose CHGCARs are the AECCAR2 and AECCAR0 of one Si run (same grid).
     static func tree() throws -> URL {
-        let fm = FileManager.default
         let root = try AnalysisCLICorpus.temporaryFolder("same-numbers")
         let runs = root.appendingPathComponent("runs").path
-        func link(_ source: String, _ destination: String) throws {
-            let target = runs + "/" + destination
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try fm.createSymbolicLink(atPath: target, withDestinationPath: AnalysisCLICorpus.path(source))
-        }
+        func link(_ source: String, _ destination: String) throws { try AnalysisCLICorpus.link(source, destination, in: runs) }
         for (run, name) in [("1", "ir-bulk"), ("2", "ir-slab"), ("3", "h-site0"), ("4", "h-site1")] {
             for file in ["vasprun.xml.gz", "OUTCAR.gz"] { try link("adsorption/atomate_Ir_H/\(run)/outputs/\(file)", "relax/\(name)/\(file)") }
         }

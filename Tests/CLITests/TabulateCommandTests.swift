@@ -50,11 +50,7 @@ import Testing
         let fm = FileManager.default
         let root = try AnalysisCLICorpus.temporaryFolder("tabulate")
         let runs = root.appendingPathComponent("runs").path
-        func link(_ source: String, _ destination: String) throws {
-            let target = runs + "/" + destination
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try fm.createSymbolicLink(atPath: target, withDestinationPath: AnalysisCLICorpus.path(source))
-        }
+        func link(_ source: String, _ destination: String) throws { try AnalysisCLICorpus.link(source, destination, in: runs) }
         for (run, name) in [("1", "ir-bulk"), ("2", "ir-slab"), ("3", "h-site0"), ("4", "h-site1"), ("5", "h-site2")] {
             for file in ["vasprun.xml.gz", "OUTCAR.gz"] { try link("adsorption/atomate_Ir_H/\(run)/outputs/\(file)", "relax/\(name)/\(file)") }
         }
