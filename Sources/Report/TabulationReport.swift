@@ -551,8 +551,11 @@ public enum TabulationReport {
     public static func plotFiles(_ t: StudyTabulationResult) -> [(name: String, text: String)] {
         var out: [(name: String, text: String)] = []
         if let p = profilePlot(t.pathways) { out.append(("reaction-profile.svg", p.svg())) }
+        let r = Reasons(t)
         for n in t.nebs {
-            guard let a = n.analysis, let plot = NebReport.plot(a, title: "NEB \(n.calculation)", footnote: n.reason == nil ? n.calculation : "\(n.calculation): \(n.reason ?? "")") else { continue }
+            // The footnote says what the table's note says (the short form).
+            let footnote = r.neb(n).reason.map { "\(n.calculation): \($0)" } ?? n.calculation
+            guard let a = n.analysis, let plot = NebReport.plot(a, title: "NEB \(n.calculation)", footnote: footnote) else { continue }
             let name = "neb-" + String(n.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg"
             out.append((name, plot.svg()))
         }

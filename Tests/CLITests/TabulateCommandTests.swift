@@ -217,16 +217,18 @@ import Testing
         func width(_ s: String) -> Int { s.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }.count }
         let wide = lines.filter { width($0) > 160 }
         #expect(wide.isEmpty, "\(wide.count) lines over 160 columns, e.g. \(wide.first ?? "")")
-        // The causes: not run, another system's output, a killed job, an unconverged run.
-        for cause in ["n/a (missing) [", "n/a (mismatch) [", "n/a (truncated) [", "n/a (unconverged) ["] {
+        // The causes: not run, another system's output, a killed job, an unconverged run; the energies
+        // name them by state, the status table gives the reasons.
+        for cause in ["n/a (missing) [", " mismatch [", " truncated [", " unconverged ["] {
             #expect(r.stdout.contains(cause), "no \(cause)")
         }
+        #expect(r.stdout.contains("relax/li is truncated; relax/tfsi is mismatch") && r.stdout.contains("relax/mof is unconverged"))
         // Each table numbers its reasons once; the status table's long reasons are not repeated anywhere.
         for table in r.stdout.components(separatedBy: "\n\n") {
             let notes = table.split(separator: "\n").filter { $0.hasPrefix("[") }.map { $0.drop { $0 != " " } }
             #expect(Set(notes).count == notes.count, "a reason said twice in \(table.prefix(60))")
         }
-        for long in ["not run yet", "the job was killed or ran out of time", "NELM"] {
+        for long in ["no vasprun.xml(.gz) or OUTCAR(.gz) in its folder: not run yet", "the job was killed or ran out of time", "NELM", "but POSCAR is"] {
             #expect(r.stdout.components(separatedBy: long).count == 2, "\(long) said \(r.stdout.components(separatedBy: long).count - 1) times")
         }
         // JSON keeps every reason whole.
