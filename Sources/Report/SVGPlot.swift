@@ -1004,11 +1004,7 @@ struct AxisScale {
 
     /// A tick label: fixed decimals, or `1.5e-05` style for very large or small values.
     static func label(_ value: Double, decimals: Int, step: Double) -> String {
-        if value != 0 && (abs(step) < 1e-4 || abs(value) >= 1e6) {
-            var buffer = [CChar](repeating: 0, count: 64)
-            let count = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.3g", $0) }
-            return String(decoding: buffer.prefix(Int(max(0, count))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
+        if value != 0 && (abs(step) < 1e-4 || abs(value) >= 1e6) { return ReportNumber.general(value, significant: 3) }
         return ReportNumber.format(value, decimals: decimals)
     }
 }

@@ -170,8 +170,7 @@ public struct Table: Sendable, Hashable {
     /// The distinct notes of the cells, in order of first use (row by row, left to right): note `k` is
     /// `footnotes[k - 1]`.
     public var footnotes: [String] {
-        var seen = Set<String>()
-        return rows.flatMap { $0.compactMap(\.note) }.filter { seen.insert($0).inserted }
+        rows.flatMap { $0.compactMap(\.note) }.uniqueInOrder()
     }
 
     /// A cell for human output; `numbers` maps each note to its number.
@@ -272,8 +271,7 @@ public struct Table: Sendable, Hashable {
         let noted = rows.contains { $0.contains { $0.note != nil } }
         var out = (columns.map { quote($0.key) } + (noted ? ["notes"] : [])).joined(separator: ",") + "\n"
         for row in rows {
-            var seen = Set<String>()
-            let notes = row.compactMap(\.note).filter { seen.insert($0).inserted }.joined(separator: "; ")
+            let notes = row.compactMap(\.note).uniqueInOrder().joined(separator: "; ")
             out += (row.map(cell) + (noted ? [quote(notes)] : [])).joined(separator: ",") + "\n"
         }
         return out
@@ -300,11 +298,12 @@ public struct Table: Sendable, Hashable {
 
 // MARK: - Number and text helpers shared by the Report writers
 
-/// Locale-independent number formatting for tables and plots (C `printf` rules).
-enum ReportNumber {
+/// The one number formatter of Cascade's output (tables, plots, VTST files, command summaries):
+/// locale-independent, C `printf` rules.
+public enum ReportNumber {
     /// `x` with `decimals` decimals (`%.{d}f`), or the shortest exact form when `decimals` is `nil`;
     /// NaN and infinities as `nan`, `inf`, `-inf`; `-0.000` printed as `0.000`.
-    static func format(_ x: Double, decimals: Int?) -> String {
+    public static func format(_ x: Double, decimals: Int?) -> String {
         guard x.isFinite else { return x.isNaN ? "nan" : (x < 0 ? "-inf" : "inf") }
         guard let decimals else { return shortest(x) }
         let s = fixed(x, decimals: decimals)
@@ -313,27 +312,36 @@ enum ReportNumber {
     }
 
     /// `%.{decimals}f`.
-    static func fixed(_ x: Double, decimals: Int) -> String {
+    public static func fixed(_ x: Double, decimals: Int) -> String {
+        printf("%.\(max(0, min(decimals, 40)))f", x) ?? shortest(x)
+    }
+
+    /// `%.{significant}g` (`1.5e-05`, `0.25`), for axis ticks of very small or large values.
+    public static func general(_ x: Double, significant: Int) -> String {
+        printf("%.\(max(1, min(significant, 17)))g", x) ?? shortest(x)
+    }
+
+    /// `x` through one C format with one double conversion, or `nil` when it does not fit 512 bytes.
+    private static func printf(_ pattern: String, _ x: Double) -> String? {
         var buffer = [CChar](repeating: 0, count: 512)
-        let d = max(0, min(decimals, 40))
-        let n = withVaList([x]) { vsnprintf(&buffer, buffer.count, "%.\(d)f", $0) }
-        guard n >= 0, n < buffer.count else { return shortest(x) }
+        let n = withVaList([x]) { vsnprintf(&buffer, buffer.count, pattern, $0) }
+        guard n >= 0, n < buffer.count else { return nil }
         return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The shortest text that reads back as exactly `x` (`0.5`, `1e-06`, `12.0` → `12`).
-    static func shortest(_ x: Double) -> String {
+    public static func shortest(_ x: Double) -> String {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
         return String(x)
     }
 
     /// Number of characters as a terminal shows them (Unicode scalars; combining marks count 0).
-    static func displayWidth(_ s: String) -> Int {
+    public static func displayWidth(_ s: String) -> Int {
         s.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }.count
     }
 
     /// `s` padded with blanks to `width` display characters.
-    static func pad(_ s: String, _ width: Int, right: Bool) -> String {
+    public static func pad(_ s: String, _ width: Int, right: Bool) -> String {
         let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
         return right ? fill + s : s + fill
     }

@@ -139,9 +139,5 @@ struct Dos: ParsableCommand {
         }
     }
 
-    func uniqueElements(_ species: [String]) -> [String] {
-        var out: [String] = []
-        for s in species where !out.contains(s) { out.append(s) }
-        return out
-    }
+    func uniqueElements(_ species: [String]) -> [String] { species.uniqueInOrder() }
 }
