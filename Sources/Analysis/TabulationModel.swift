@@ -61,11 +61,7 @@ public struct Provenance: Sendable, Hashable {
     }
 
     /// The distinct VASP versions of ``files``, in order of appearance.
-    public var vaspVersions: [String] {
-        var out: [String] = []
-        for v in files.compactMap(\.vaspVersion) where !out.contains(v) { out.append(v) }
-        return out
-    }
+    public var vaspVersions: [String] { files.compactMap(\.vaspVersion).uniqueInOrder() }
 }
 
 /// The status of one image of an NEB folder.
@@ -544,4 +540,13 @@ public struct StudyTabulationResult: Sendable {
 
     /// Number of calculations in each state.
     public func count(_ state: CalculationState) -> Int { statuses.filter { $0.state == state }.count }
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements without repeats, each where it first appears: the one "unique in order" of the
+    /// tabulation records and of Report (footnotes, VASP versions, element lists).
+    public func uniqueInOrder() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
 }

@@ -53,11 +53,15 @@ public enum EnergeticsReport {
     }
 
     /// Several catalysts side by side: ΔE and barrier per step (seed Table S2), the rate-determining step marked.
+    /// Catalyst names longer than ``longName`` characters are headed by letters (`ΔE A`), each letter
+    /// named once in the notes, so that the table stays narrow; the CSV/JSON keys keep the names.
     public static func pathwayTable(_ c: PathwayComparison, title: String? = "Reaction pathway") -> Table {
+        let letters = c.catalysts.contains { ReportNumber.displayWidth($0) > longName }
+        let heads = c.catalysts.indices.map { letters ? letter($0) : c.catalysts[$0] }
         var columns = [TableColumn(key: "step", title: "step")]
-        for name in c.catalysts {
-            columns.append(TableColumn(key: "dE_\(name)", title: "ΔE \(name)", unit: "eV", decimals: 3))
-            columns.append(TableColumn(key: "Ea_\(name)", title: "E‡ \(name)", unit: "eV", decimals: 3))
+        for (name, head) in zip(c.catalysts, heads) {
+            columns.append(TableColumn(key: "dE_\(name)", title: "ΔE \(head)", unit: "eV", decimals: 3))
+            columns.append(TableColumn(key: "Ea_\(name)", title: "E‡ \(head)", unit: "eV", decimals: 3))
         }
         var table = Table(title: title, columns: columns)
         for (s, step) in c.stepNames.enumerated() {
@@ -68,9 +72,18 @@ public enum EnergeticsReport {
             }
             table.append(row)
         }
-        table.notes = c.catalysts.indices.compactMap { k in
-            c.rateDetermining[k].map { "\(c.catalysts[k]): rate-determining step \(c.rateDeterminingNames[k] ?? "?") (\($0.rule), \(ReportNumber.format($0.value, decimals: 3)) eV)" }
+        table.notes = (letters ? zip(heads, c.catalysts).map { "\($0): \($1)" } : []) + c.catalysts.indices.compactMap { k in
+            c.rateDetermining[k].map { "\(heads[k]): rate-determining step \(c.rateDeterminingNames[k] ?? "?") (\($0.rule), \(ReportNumber.format($0.value, decimals: 3)) eV)" }
         }
         return table
+    }
+
+    /// Longest catalyst name used as a column head.
+    public static let longName = 16
+
+    /// `A`, `B`, … `Z`, `AA`, `AB`, …
+    static func letter(_ k: Int) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return k < 26 ? String(alphabet[k]) : letter(k / 26 - 1) + String(alphabet[k % 26])
     }
 }

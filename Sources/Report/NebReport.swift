@@ -184,13 +184,12 @@ public enum NebReport {
         return out
     }
 
+    /// `x` with `decimals` decimals, right-aligned in `width` columns (VTST's `%width.decimalsf`).
     static func fixed(_ x: Double, _ width: Int, _ decimals: Int) -> String {
         pad(ReportNumber.format(x, decimals: decimals), width)
     }
 
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
-    }
+    static func pad(_ s: String, _ width: Int) -> String { ReportNumber.pad(s, width, right: true) }
 
     // MARK: Plot
 

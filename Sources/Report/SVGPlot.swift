@@ -234,7 +234,108 @@ public struct SVGPlot: Sendable, Hashable {
 
 // MARK: - Rendering
 
-/// Turns an ``SVGPlot`` into SVG text.
+/// A rectangle in pixels (y down).
+struct SVGBox: Sendable, Hashable {
+    var x0: Double
+    var y0: Double
+    var x1: Double
+    var y1: Double
+
+    /// `true` when the two rectangles share more than a boundary.
+    func intersects(_ o: SVGBox) -> Bool { x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1 }
+
+    /// `true` when `o` lies inside this rectangle.
+    func contains(_ o: SVGBox) -> Bool { o.x0 >= x0 && o.x1 <= x1 && o.y0 >= y0 && o.y1 <= y1 }
+
+    /// `true` when the point lies inside.
+    func contains(_ x: Double, _ y: Double) -> Bool { x >= x0 && x <= x1 && y >= y0 && y <= y1 }
+
+    /// Grown by `d` on every side.
+    func inset(_ d: Double) -> SVGBox { SVGBox(x0: x0 + d, y0: y0 + d, x1: x1 - d, y1: y1 - d) }
+}
+
+/// One text of a laid-out plot: its estimated box and its SVG element.
+struct SVGText: Sendable, Hashable {
+    /// What the text is.
+    enum Role: Sendable, Hashable {
+        /// Title, tick labels, axis titles, footnote: placed by the frame.
+        case fixed
+        /// A legend entry (inside the legend box).
+        case legend
+        /// A label placed among the data (point, marker, transition-state and reference-line labels).
+        case label
+    }
+
+    var text: String
+    var box: SVGBox
+    var element: String
+    var role: Role
+
+    /// Width of a character as a fraction of the font size: 0.6 is wider than the mean of Helvetica/
+    /// DejaVu Sans text (about 0.55), so boxes are conservative.
+    static let characterWidth = 0.6
+
+    /// The estimated box of `text` at font `size` with its baseline at `y`, anchored at `x`.
+    static func box(_ text: String, x: Double, y: Double, size: Double, anchor: Anchor) -> SVGBox {
+        let w = Double(ReportNumber.displayWidth(text)) * size * characterWidth
+        let x0: Double
+        switch anchor {
+        case .start: x0 = x
+        case .middle: x0 = x - w / 2
+        case .end: x0 = x - w
+        }
+        return SVGBox(x0: x0, y0: y - 0.8 * size, x1: x0 + w, y1: y + 0.25 * size)
+    }
+
+    /// SVG `text-anchor`.
+    enum Anchor: String, Sendable, Hashable { case start, middle, end }
+}
+
+/// A plot laid out: every text with its box, the legend box, the frame and the data as pixel polylines.
+struct SVGLayout {
+    var texts: [SVGText] = []
+    var legend: SVGBox?
+    var legendElements = ""
+    var frame: SVGBox
+    /// The series as polylines in pixels (bars, bumps and markers included), clipped to the frame.
+    var data: [[(Double, Double)]] = []
+    /// Points drawn as markers (circles), with their radius.
+    var dots: [(x: Double, y: Double, r: Double)] = []
+    /// Labels that could not be placed free of other text, the legend and the data.
+    var collisions = 0
+
+    /// `true` when `box` touches a polyline or a marker of the data (within `margin` px).
+    func hitsData(_ box: SVGBox, margin: Double = 1.5) -> Bool {
+        let b = box.inset(-margin)
+        for (x, y, r) in dots where b.inset(-r).contains(x, y) { return true }
+        for line in data {
+            if line.count == 1, let p = line.first, b.contains(p.0, p.1) { return true }
+            for (p, q) in zip(line, line.dropFirst()) {
+                // Quick reject, then samples every 2 px.
+                if max(p.0, q.0) < b.x0 || min(p.0, q.0) > b.x1 || max(p.1, q.1) < b.y0 || min(p.1, q.1) > b.y1 { continue }
+                let steps = max(1, Int((abs(q.0 - p.0) + abs(q.1 - p.1)) / 2))
+                for k in 0...steps {
+                    let t = Double(k) / Double(steps)
+                    if b.contains(p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1)) { return true }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Number of things `box` collides with: other texts, the legend, the data; outside the frame counts too.
+    func conflicts(_ box: SVGBox) -> Int {
+        var count = texts.filter { $0.box.intersects(box) }.count
+        if let legend, legend.intersects(box) { count += 1 }
+        if hitsData(box) { count += 1 }
+        if !frame.inset(2).contains(box) { count += 1 }
+        return count
+    }
+}
+
+/// Turns an ``SVGPlot`` into SVG text. Text never overlaps other text, the legend or the data where a
+/// free place exists: labels try several places around their point, the legend tries the four corners,
+/// and when that fails the y range is extended upward (up to three times) to make room.
 struct SVGRenderer {
     let plot: SVGPlot
     let left: Double
@@ -245,13 +346,15 @@ struct SVGRenderer {
     let yScale: AxisScale
     let y2Scale: AxisScale?
     let colors: [String]
+    let footnoteLines: [String]
+    let titleLine: String?
 
-    init(plot: SVGPlot) {
+    /// Font sizes.
+    static let tickSize = 13.0, labelSize = 12.0, axisTitleSize = 14.0, titleSize = 16.0, legendSize = 13.0, footnoteSize = 12.0
+
+    init(plot: SVGPlot, headroom: Double = 0) {
         self.plot = plot
-        left = 78
-        right = plot.width - (plot.secondaryY == nil ? 28 : 78)
-        top = plot.title == nil ? 24 : 48
-        bottom = plot.height - (plot.footnote == nil ? 58 : 76)
+        titleLine = plot.title.map { SVGRenderer.wrap($0, width: Int((plot.width - 20) / (Self.titleSize * SVGText.characterWidth)), maximumLines: 1).first ?? $0 }
         var xs: [Double] = []
         var ys: [Double] = []
         var y2s: [Double] = []
@@ -284,10 +387,33 @@ struct SVGRenderer {
                 if side == .right { y2s.append(y) } else { ys.append(y) }
             }
         }
-        let plotLeft = left, plotRight = right, plotTop = top, plotBottom = bottom
-        xScale = AxisScale(axis: plot.x, data: xs, pixels: (plotLeft, plotRight))
-        yScale = AxisScale(axis: plot.y, data: ys, pixels: (plotBottom, plotTop))
-        y2Scale = plot.secondaryY.map { AxisScale(axis: $0, data: y2s, pixels: (plotBottom, plotTop)) }
+        // Room above the data for the legend and labels, when asked.
+        func raised(_ values: [Double]) -> [Double] {
+            let finite = values.filter(\.isFinite)
+            guard headroom > 0, let lo = finite.min(), let hi = finite.max(), hi > lo else { return values }
+            return values + [hi + headroom * (hi - lo)]
+        }
+        ys = raised(ys)
+        y2s = raised(y2s)
+        // The left margin holds the widest y tick label and the rotated axis title.
+        let probe = AxisScale(axis: plot.y, data: ys, pixels: (1, 0))
+        let widest = probe.ticks.map { Double(ReportNumber.displayWidth($0.label)) * Self.tickSize * SVGText.characterWidth }.max() ?? 0
+        let left = max(78, 34 + widest)
+        self.left = left
+        let probe2 = plot.secondaryY.map { AxisScale(axis: $0, data: y2s, pixels: (1, 0)) }
+        let widest2 = probe2?.ticks.map { Double(ReportNumber.displayWidth($0.label)) * Self.tickSize * SVGText.characterWidth }.max() ?? 0
+        right = plot.width - (plot.secondaryY == nil ? 28 : max(78, 34 + widest2))
+        top = plot.title == nil ? 24 : 48
+        let lines = plot.footnote.map {
+            SVGRenderer.wrap($0, width: Int((plot.width - left - 10) / (Self.footnoteSize * SVGText.characterWidth)), maximumLines: 2)
+        } ?? []
+        footnoteLines = lines
+        let bottom = plot.height - (lines.isEmpty ? 58 : 72 + 15 * Double(lines.count - 1))
+        let top = self.top
+        self.bottom = bottom
+        xScale = AxisScale(axis: plot.x, data: xs, pixels: (left, right))
+        yScale = AxisScale(axis: plot.y, data: ys, pixels: (bottom, top))
+        y2Scale = plot.secondaryY.map { AxisScale(axis: $0, data: y2s, pixels: (bottom, top)) }
         var assigned: [String] = []
         var next = 0
         for s in plot.series {
@@ -299,36 +425,294 @@ struct SVGRenderer {
         colors = assigned
     }
 
+    /// The SVG text: the first layout without collisions, raising the y range if needed.
     func render() -> String {
+        let headrooms = plot.y.range == nil ? [0, 0.15, 0.3, 0.5] : [0.0]
+        var best: (SVGRenderer, SVGLayout)?
+        for h in headrooms {
+            let r = h == 0 ? self : SVGRenderer(plot: plot, headroom: h)
+            let layout = r.layout()
+            if best == nil || layout.collisions < best!.1.collisions { best = (r, layout) }
+            if layout.collisions == 0 { break }
+        }
+        guard let (r, layout) = best else { return "" }
+        return r.emit(layout)
+    }
+
+    /// The layout of the first attempt that has no collisions (what ``render()`` draws), for tests.
+    func finalLayout() -> SVGLayout {
+        let headrooms = plot.y.range == nil ? [0, 0.15, 0.3, 0.5] : [0.0]
+        var best: SVGLayout?
+        for h in headrooms {
+            let layout = (h == 0 ? self : SVGRenderer(plot: plot, headroom: h)).layout()
+            if best == nil || layout.collisions < best!.collisions { best = layout }
+            if layout.collisions == 0 { break }
+        }
+        return best ?? layout()
+    }
+
+    func textElement(_ text: String, x: Double, y: Double, size: Double, anchor: SVGText.Anchor, attributes: String = "") -> String {
+        let a = anchor == .start ? "" : " text-anchor=\"\(anchor.rawValue)\""
+        return "<text x=\"\(n(x))\" y=\"\(n(y))\"\(a) font-size=\"\(n(size))\"\(attributes)>\(xml(text))</text>\n"
+    }
+
+    /// Places every text: the frame's first, then the legend, then the labels among the data.
+    func layout() -> SVGLayout {
+        var l = SVGLayout(frame: SVGBox(x0: left, y0: top, x1: right, y1: bottom))
+        l.data = dataLines()
+        l.dots = dataDots()
+        func fixed(_ text: String, x: Double, y: Double, size: Double, anchor: SVGText.Anchor, attributes: String = "") {
+            l.texts.append(SVGText(text: text, box: SVGText.box(text, x: x, y: y, size: size, anchor: anchor),
+                element: textElement(text, x: x, y: y, size: size, anchor: anchor, attributes: attributes), role: .fixed))
+        }
+        if let titleLine { fixed(titleLine, x: plot.width / 2, y: 28, size: Self.titleSize, anchor: .middle, attributes: " font-weight=\"bold\"") }
+        for t in xScale.ticks { fixed(t.label, x: xScale.pixel(t.value), y: bottom + 20, size: Self.tickSize, anchor: .middle, attributes: " fill=\"#222\"") }
+        for t in yScale.ticks { fixed(t.label, x: left - 8, y: yScale.pixel(t.value) + 4.5, size: Self.tickSize, anchor: .end, attributes: " fill=\"#222\"") }
+        if let y2 = y2Scale {
+            for t in y2.ticks { fixed(t.label, x: right + 8, y: y2.pixel(t.value) + 4.5, size: Self.tickSize, anchor: .start, attributes: " fill=\"#222\"") }
+        }
+        fixed(plot.x.title, x: (left + right) / 2, y: bottom + 44, size: Self.axisTitleSize, anchor: .middle)
+        let cy = (top + bottom) / 2
+        let half = Double(ReportNumber.displayWidth(plot.y.title)) * Self.axisTitleSize * SVGText.characterWidth / 2
+        l.texts.append(SVGText(text: plot.y.title, box: SVGBox(x0: 18 - 0.8 * Self.axisTitleSize, y0: cy - half, x1: 18 + 0.25 * Self.axisTitleSize, y1: cy + half),
+            element: "<text x=\"18\" y=\"\(n(cy))\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 \(n(cy)))\">\(xml(plot.y.title))</text>\n", role: .fixed))
+        if let y2 = plot.secondaryY {
+            let x2 = plot.width - 16
+            let half2 = Double(ReportNumber.displayWidth(y2.title)) * Self.axisTitleSize * SVGText.characterWidth / 2
+            l.texts.append(SVGText(text: y2.title, box: SVGBox(x0: x2 - 0.25 * Self.axisTitleSize, y0: cy - half2, x1: x2 + 0.8 * Self.axisTitleSize, y1: cy + half2),
+                element: "<text x=\"\(n(x2))\" y=\"\(n(cy))\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(90 \(n(x2)) \(n(cy)))\">\(xml(y2.title))</text>\n", role: .fixed))
+        }
+        for (k, line) in footnoteLines.enumerated() {
+            fixed(line, x: left, y: bottom + 64 + 15 * Double(k), size: Self.footnoteSize, anchor: .start, attributes: " fill=\"#444\"")
+        }
+        placeLegend(&l)
+        for label in labels() { place(label, in: &l) }
+        return l
+    }
+
+    // MARK: Labels
+
+    /// A label to place: its text, style and the places it may go (tried in order).
+    struct Label {
+        var text: String
+        var size: Double
+        var attributes: String
+        var candidates: [(x: Double, y: Double, anchor: SVGText.Anchor)]
+    }
+
+    /// Puts `label` at its first free candidate, else at the one with the fewest conflicts.
+    func place(_ label: Label, in l: inout SVGLayout) {
+        var best: (box: SVGBox, c: (x: Double, y: Double, anchor: SVGText.Anchor), conflicts: Int)?
+        for c in label.candidates {
+            let box = SVGText.box(label.text, x: c.x, y: c.y, size: label.size, anchor: c.anchor)
+            let conflicts = l.conflicts(box)
+            if best == nil || conflicts < best!.conflicts { best = (box, c, conflicts) }
+            if conflicts == 0 { break }
+        }
+        guard let best else { return }
+        l.collisions += best.conflicts
+        l.texts.append(SVGText(text: label.text, box: best.box,
+            element: textElement(label.text, x: best.c.x, y: best.c.y, size: label.size, anchor: best.c.anchor, attributes: label.attributes), role: .label))
+    }
+
+    /// Places around a point: above, below, right, left, then the diagonals, then farther out.
+    static func around(_ px: Double, _ py: Double, gap: Double) -> [(x: Double, y: Double, anchor: SVGText.Anchor)] {
+        var out: [(x: Double, y: Double, anchor: SVGText.Anchor)] = []
+        for d in [gap, gap + 10, gap + 22] {
+            out += [
+                (px, py - d, .middle), (px, py + d + 9, .middle), (px + d, py + 4, .start), (px - d, py + 4, .end),
+                (px + d - 2, py - d + 2, .start), (px - d + 2, py - d + 2, .end), (px + d - 2, py + d + 7, .start), (px - d + 2, py + d + 7, .end),
+            ]
+        }
+        return out
+    }
+
+    /// Every label among the data, most important first: marker labels (barriers), transition-state
+    /// labels, reference-line and band labels, then point labels.
+    func labels() -> [Label] {
+        var out: [Label] = []
+        for a in plot.annotations {
+            switch a {
+            case .marker(let x, let y, let label?, let side):
+                let px = xScale.pixel(x), py = scale(side).pixel(y)
+                let first: [(x: Double, y: Double, anchor: SVGText.Anchor)] = [(px + 8, py - 8, .start), (px - 8, py - 8, .end)]
+                out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#222\"", candidates: first + Self.around(px, py, gap: 10)))
+            default: break
+            }
+        }
+        for (k, s) in plot.series.enumerated() {
+            guard case .profile(let w, let states, let texts) = s.style else { continue }
+            let ys = scale(s.axis)
+            let count = min(s.x.count, s.y.count)
+            for i in 0..<max(0, count - 1) where i < states.count && i < texts.count && !texts[i].isEmpty {
+                guard let top = states[i], top.isFinite, s.x[i].isFinite, s.x[i + 1].isFinite else { continue }
+                let xm = (xScale.pixel(s.x[i] + w / 2) + xScale.pixel(s.x[i + 1] - w / 2)) / 2, yt = ys.pixel(top)
+                out.append(Label(text: texts[i], size: Self.labelSize, attributes: " fill=\"\(xml(colors[k]))\"",
+                    candidates: [(xm, yt - 6, .middle)] + Self.around(xm, yt, gap: 8)))
+            }
+        }
+        for a in plot.annotations {
+            switch a {
+            case .verticalLine(let x, let label?, _):
+                let px = xScale.pixel(x)
+                let rows = stride(from: top + 14, through: bottom - 4, by: 16).map { $0 }
+                out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#333\"",
+                    candidates: rows.flatMap { [(px + 4, $0, SVGText.Anchor.start), (px - 4, $0, SVGText.Anchor.end)] }))
+            case .horizontalLine(let y, let label?, _, let side):
+                let py = scale(side).pixel(y)
+                out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#333\"",
+                    candidates: [(right - 4, py - 5, .end), (right - 4, py + 14, .end), (left + 4, py - 5, .start), (left + 4, py + 14, .start)]))
+            case .band(let from, let to, let label?):
+                let x0 = xScale.pixel(min(from, to)), x1 = xScale.pixel(max(from, to))
+                let rows = stride(from: top + 16, through: bottom - 4, by: 16).map { $0 }
+                out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#444\"", candidates: rows.map { ((x0 + x1) / 2, $0, .middle) }))
+            case .text(let x, let y, let text, let side):
+                let px = xScale.pixel(x), py = scale(side).pixel(y)
+                out.append(Label(text: text, size: Self.labelSize, attributes: " fill=\"#222\"", candidates: [(px, py, .middle)] + Self.around(px, py, gap: 8)))
+            default: break
+            }
+        }
+        for (k, s) in plot.series.enumerated() {
+            guard let texts = s.labels else { continue }
+            let ys = scale(s.axis)
+            for (i, (x, y)) in zip(s.x, s.y).enumerated() where i < texts.count && x.isFinite && y.isFinite && !texts[i].isEmpty {
+                let px = xScale.pixel(x), py = ys.pixel(y)
+                out.append(Label(text: texts[i], size: Self.labelSize, attributes: " fill=\"\(xml(colors[k]))\"", candidates: Self.around(px, py, gap: 8)))
+            }
+        }
+        return out
+    }
+
+    // MARK: Legend
+
+    /// The legend in the requested corner if it is free of data and text, else the first free corner,
+    /// else the requested one (a collision).
+    func placeLegend(_ l: inout SVGLayout) {
+        let entries = plot.series.enumerated().filter { !$0.element.name.isEmpty }
+        guard plot.legend != .none, !entries.isEmpty else { return }
+        let rowHeight = 20.0
+        let boxWidth = 44 + Double(entries.map { ReportNumber.displayWidth($0.element.name) }.max() ?? 0) * Self.legendSize * SVGText.characterWidth
+        let boxHeight = Double(entries.count) * rowHeight + 8
+        func box(_ p: SVGPlot.LegendPosition) -> SVGBox {
+            let x0 = (p == .topLeft || p == .bottomLeft) ? left + 10 : right - 10 - boxWidth
+            let y0 = (p == .bottomLeft || p == .bottomRight) ? bottom - 10 - boxHeight : top + 10
+            return SVGBox(x0: x0, y0: y0, x1: x0 + boxWidth, y1: y0 + boxHeight)
+        }
+        let order = [plot.legend] + [SVGPlot.LegendPosition.topRight, .topLeft, .bottomRight, .bottomLeft].filter { $0 != plot.legend }
+        let free = order.first { p in
+            let b = box(p)
+            return !l.hitsData(b, margin: 3) && !l.texts.contains { $0.box.intersects(b) }
+        }
+        if free == nil { l.collisions += 1 }
+        let b = box(free ?? plot.legend)
+        l.legend = b
+        var out = "<g font-size=\"13\">\n<rect x=\"\(n(b.x0))\" y=\"\(n(b.y0))\" width=\"\(n(boxWidth))\" height=\"\(n(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
+        for (row, (k, s)) in entries.enumerated() {
+            let cy = b.y0 + 4 + rowHeight * (Double(row) + 0.5)
+            let color = xml(colors[k])
+            if s.style == .scatter {
+                out += "<circle cx=\"\(n(b.x0 + 19))\" cy=\"\(n(cy))\" r=\"3.5\" fill=\"\(color)\"/>"
+            } else {
+                let dash = s.dashed ? " stroke-dasharray=\"7 4\"" : ""
+                out += "<line x1=\"\(n(b.x0 + 8))\" y1=\"\(n(cy))\" x2=\"\(n(b.x0 + 30))\" y2=\"\(n(cy))\" stroke=\"\(color)\" stroke-width=\"\(n(max(s.lineWidth, 2)))\"\(dash)/>"
+            }
+            out += "<text x=\"\(n(b.x0 + 36))\" y=\"\(n(cy + 4.5))\">\(xml(s.name))</text>\n"
+            l.texts.append(SVGText(text: s.name, box: SVGText.box(s.name, x: b.x0 + 36, y: cy + 4.5, size: Self.legendSize, anchor: .start), element: "", role: .legend))
+        }
+        l.legendElements = out + "</g>\n"
+    }
+
+    // MARK: Data as obstacles
+
+    /// The drawn lines of every series in pixels, cut where they leave the frame.
+    func dataLines() -> [[(Double, Double)]] {
+        let frame = SVGBox(x0: left, y0: top, x1: right, y1: bottom)
+        var lines: [[(Double, Double)]] = []
+        func add(_ points: [(Double, Double)]) {
+            var run: [(Double, Double)] = []
+            for p in points {
+                if p.0.isFinite && p.1.isFinite && frame.inset(-1).contains(p.0, p.1) { run.append(p) } else {
+                    if !run.isEmpty { lines.append(run) }
+                    run = []
+                }
+            }
+            if !run.isEmpty { lines.append(run) }
+        }
+        for s in plot.series {
+            let ys = scale(s.axis)
+            let count = min(s.x.count, s.y.count)
+            let px = (0..<count).map { (xScale.pixel(s.x[$0]), ys.pixel(s.y[$0])) }
+            switch s.style {
+            case .line, .lineAndMarkers:
+                add(px)
+            case .steps:
+                var stepped: [(Double, Double)] = []
+                for (k, p) in px.enumerated() {
+                    if k > 0 { stepped.append((p.0, px[k - 1].1)) }
+                    stepped.append(p)
+                }
+                add(stepped)
+            case .scatter:
+                break
+            case .levels(let w), .profile(let w, _, _):
+                var previous: (Double, Double)?
+                for k in 0..<count where s.x[k].isFinite && s.y[k].isFinite {
+                    let a = (xScale.pixel(s.x[k] - w / 2), px[k].1), b = (xScale.pixel(s.x[k] + w / 2), px[k].1)
+                    add([a, b])
+                    if let previous { add(bump(from: previous, to: a, series: s, index: k - 1)) }
+                    previous = b
+                }
+            }
+        }
+        return lines
+    }
+
+    /// The connector between two levels: the transition-state curve when known, else a straight line.
+    func bump(from a: (Double, Double), to b: (Double, Double), series s: SVGPlot.Series, index k: Int) -> [(Double, Double)] {
+        guard case .profile(_, let states, _) = s.style, k >= 0, k < states.count, let top = states[k], top.isFinite else { return [a, b] }
+        let xm = (a.0 + b.0) / 2, yt = scale(s.axis).pixel(top)
+        func bezier(_ p0: (Double, Double), _ p1: (Double, Double), _ p2: (Double, Double), _ p3: (Double, Double)) -> [(Double, Double)] {
+            (0...16).map { i in
+                let t = Double(i) / 16, u = 1 - t
+                return (u * u * u * p0.0 + 3 * u * u * t * p1.0 + 3 * u * t * t * p2.0 + t * t * t * p3.0,
+                    u * u * u * p0.1 + 3 * u * u * t * p1.1 + 3 * u * t * t * p2.1 + t * t * t * p3.1)
+            }
+        }
+        return bezier(a, (a.0 + 0.6 * (xm - a.0), a.1), (xm - 0.6 * (xm - a.0), yt), (xm, yt))
+            + bezier((xm, yt), (xm + 0.6 * (b.0 - xm), yt), (b.0 - 0.6 * (b.0 - xm), b.1), b)
+    }
+
+    /// Markers of scatter series and marker annotations.
+    func dataDots() -> [(x: Double, y: Double, r: Double)] {
+        var out: [(x: Double, y: Double, r: Double)] = []
+        for s in plot.series where s.style == .scatter || s.style == .lineAndMarkers {
+            let ys = scale(s.axis)
+            for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite { out.append((xScale.pixel(x), ys.pixel(y), 3.5)) }
+        }
+        for case .marker(let x, let y, _, let side) in plot.annotations { out.append((xScale.pixel(x), scale(side).pixel(y), 5)) }
+        return out
+    }
+
+    // MARK: Drawing
+
+    func emit(_ layout: SVGLayout) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(plot.width))\" height=\"\(n(plot.height))\" "
         out += "viewBox=\"0 0 \(n(plot.width)) \(n(plot.height))\" font-family=\"Helvetica, Arial, sans-serif\">\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(n(plot.width))\" height=\"\(n(plot.height))\" fill=\"white\"/>\n"
         out += "<defs><clipPath id=\"plot-area\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\"/></clipPath></defs>\n"
-        if let title = plot.title {
-            let fitted = SVGRenderer.wrap(title, width: Int(plot.width / 9.5), maximumLines: 1).first ?? title
-            out += "<text x=\"\(n(plot.width / 2))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(xml(fitted))</text>\n"
-        }
         out += grid()
         out += bands()
         out += "<g clip-path=\"url(#plot-area)\">\n"
         for (k, s) in plot.series.enumerated() { out += draw(s, color: colors[k]) }
         out += "</g>\n"
-        out += annotationsText()
+        out += annotationLines()
         out += axes()
-        out += legendText()
-        if let note = plot.footnote {
-            let lines = SVGRenderer.wrap(note, width: Int((plot.width - left - 10) / 6.4), maximumLines: 2)
-            for (k, line) in lines.enumerated() {
-                let y = plot.height - 12 - Double(lines.count - 1 - k) * 15
-                out += "<text x=\"\(n(left))\" y=\"\(n(y))\" font-size=\"12\" fill=\"#444\">\(xml(line))</text>\n"
-            }
-        }
+        out += layout.texts.map(\.element).joined()
+        out += layout.legendElements
         out += "</svg>\n"
         return out
     }
-
-    // MARK: Axes
 
     func grid() -> String {
         var out = "<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n"
@@ -337,35 +721,16 @@ struct SVGRenderer {
         return out + "</g>\n"
     }
 
+    /// The frame and the tick marks (their labels are texts of the layout).
     func axes() -> String {
         var out = "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.2\"/>\n"
-        out += "<g font-size=\"13\" fill=\"#222\">\n"
-        for t in xScale.ticks {
-            let px = n(xScale.pixel(t.value))
-            out += "<line x1=\"\(px)\" y1=\"\(n(bottom))\" x2=\"\(px)\" y2=\"\(n(bottom + 5))\" stroke=\"#222\"/>"
-            out += "<text x=\"\(px)\" y=\"\(n(bottom + 20))\" text-anchor=\"middle\">\(xml(t.label))</text>\n"
-        }
-        for t in yScale.ticks {
-            let py = n(yScale.pixel(t.value))
-            out += "<line x1=\"\(n(left - 5))\" y1=\"\(py)\" x2=\"\(n(left))\" y2=\"\(py)\" stroke=\"#222\"/>"
-            out += "<text x=\"\(n(left - 8))\" y=\"\(n(yScale.pixel(t.value) + 4.5))\" text-anchor=\"end\">\(xml(t.label))</text>\n"
-        }
+        out += "<g stroke=\"#222\">\n"
+        for t in xScale.ticks { out += "<line x1=\"\(n(xScale.pixel(t.value)))\" y1=\"\(n(bottom))\" x2=\"\(n(xScale.pixel(t.value)))\" y2=\"\(n(bottom + 5))\"/>\n" }
+        for t in yScale.ticks { out += "<line x1=\"\(n(left - 5))\" y1=\"\(n(yScale.pixel(t.value)))\" x2=\"\(n(left))\" y2=\"\(n(yScale.pixel(t.value)))\"/>\n" }
         if let y2 = y2Scale {
-            for t in y2.ticks {
-                let py = n(y2.pixel(t.value))
-                out += "<line x1=\"\(n(right))\" y1=\"\(py)\" x2=\"\(n(right + 5))\" y2=\"\(py)\" stroke=\"#222\"/>"
-                out += "<text x=\"\(n(right + 8))\" y=\"\(n(y2.pixel(t.value) + 4.5))\" text-anchor=\"start\">\(xml(t.label))</text>\n"
-            }
+            for t in y2.ticks { out += "<line x1=\"\(n(right))\" y1=\"\(n(y2.pixel(t.value)))\" x2=\"\(n(right + 5))\" y2=\"\(n(y2.pixel(t.value)))\"/>\n" }
         }
-        out += "</g>\n"
-        out += "<text x=\"\(n((left + right) / 2))\" y=\"\(n(bottom + 44))\" text-anchor=\"middle\" font-size=\"14\">\(xml(plot.x.title))</text>\n"
-        let cy = n((top + bottom) / 2)
-        out += "<text x=\"18\" y=\"\(cy)\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 \(cy))\">\(xml(plot.y.title))</text>\n"
-        if let y2 = plot.secondaryY {
-            let x2 = n(plot.width - 16)
-            out += "<text x=\"\(x2)\" y=\"\(cy)\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(90 \(x2) \(cy))\">\(xml(y2.title))</text>\n"
-        }
-        return out
+        return out + "</g>\n"
     }
 
     // MARK: Series
@@ -390,19 +755,14 @@ struct SVGRenderer {
             out += "<path d=\"\(path(points, ys: ys, steps: true))\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(s.lineWidth))\"\(dash)/>\n"
         case .levels(let w):
             out += levels(points, width: w, ys: ys, color: color, lineWidth: s.lineWidth)
-        case .profile(let w, let states, let labels):
-            out += profile(points, width: w, transitionStates: states, labels: labels, ys: ys, color: color, lineWidth: s.lineWidth)
+        case .profile(let w, let states, _):
+            out += profile(points, width: w, transitionStates: states, ys: ys, color: color, lineWidth: s.lineWidth)
         case .scatter:
             break
         }
         if s.style == .scatter || s.style == .lineAndMarkers {
             for (x, y) in points where x.isFinite && y.isFinite {
                 out += "<circle cx=\"\(n(xScale.pixel(x)))\" cy=\"\(n(ys.pixel(y)))\" r=\"3.5\" fill=\"\(xml(color))\"/>\n"
-            }
-        }
-        if let labels = s.labels {
-            for (k, (x, y)) in points.enumerated() where k < labels.count && x.isFinite && y.isFinite && !labels[k].isEmpty {
-                out += "<text x=\"\(n(xScale.pixel(x)))\" y=\"\(n(ys.pixel(y) - 8))\" text-anchor=\"middle\" font-size=\"12\" fill=\"\(xml(color))\">\(xml(labels[k]))</text>\n"
             }
         }
         return out
@@ -470,7 +830,7 @@ struct SVGRenderer {
 
     /// Bars at the states and a bump (two cubic Béziers with horizontal tangents at the ends and at the
     /// top) through each known transition state, halfway between the bars.
-    func profile(_ points: [(Double, Double)], width: Double, transitionStates: [Double?], labels: [String], ys: AxisScale, color: String, lineWidth: Double) -> String {
+    func profile(_ points: [(Double, Double)], width: Double, transitionStates: [Double?], ys: AxisScale, color: String, lineWidth: Double) -> String {
         var out = ""
         for (k, (x, y)) in points.enumerated() where x.isFinite && y.isFinite {
             let py = ys.pixel(y)
@@ -485,79 +845,39 @@ struct SVGRenderer {
             let d = "M\(n(xa)) \(n(py)) C\(n(xa + 0.6 * (xm - xa))) \(n(py)) \(n(xm - 0.6 * (xm - xa))) \(n(yt)) \(n(xm)) \(n(yt))"
                 + " C\(n(xm + 0.6 * (xb - xm))) \(n(yt)) \(n(xb - 0.6 * (xb - xm))) \(n(yb)) \(n(xb)) \(n(yb))"
             out += "<path class=\"transition-state\" d=\"\(d)\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth * 0.75, 1.5)))\"/>\n"
-            if k < labels.count, !labels[k].isEmpty {
-                out += "<text x=\"\(n(xm))\" y=\"\(n(yt - 6))\" text-anchor=\"middle\" font-size=\"12\" fill=\"\(xml(color))\">\(xml(labels[k]))</text>\n"
-            }
         }
         return out
     }
 
-    // MARK: Annotations and legend
+    // MARK: Annotations
 
     func bands() -> String {
         var out = ""
-        for case .band(let from, let to, let label) in plot.annotations {
+        for case .band(let from, let to, _) in plot.annotations {
             let x0 = xScale.pixel(min(from, to)), x1 = xScale.pixel(max(from, to))
             out += "<rect x=\"\(n(x0))\" y=\"\(n(top))\" width=\"\(n(x1 - x0))\" height=\"\(n(bottom - top))\" fill=\"#888\" fill-opacity=\"0.15\"/>\n"
-            if let label { out += "<text x=\"\(n((x0 + x1) / 2))\" y=\"\(n(top + 16))\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\">\(xml(label))</text>\n" }
         }
         return out
     }
 
-    func annotationsText() -> String {
+    /// Reference lines and marker circles (their labels are texts of the layout).
+    func annotationLines() -> String {
         var out = ""
         for a in plot.annotations {
             switch a {
-            case .verticalLine(let x, let label, let dashed):
+            case .verticalLine(let x, _, let dashed):
                 let px = n(xScale.pixel(x))
                 out += "<line x1=\"\(px)\" y1=\"\(n(top))\" x2=\"\(px)\" y2=\"\(n(bottom))\" stroke=\"#555\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
-                if let label { out += "<text x=\"\(n(xScale.pixel(x) + 4))\" y=\"\(n(top + 14))\" font-size=\"12\" fill=\"#333\">\(xml(label))</text>\n" }
-            case .horizontalLine(let y, let label, let dashed, let side):
+            case .horizontalLine(let y, _, let dashed, let side):
                 let py = n(scale(side).pixel(y))
                 out += "<line x1=\"\(n(left))\" y1=\"\(py)\" x2=\"\(n(right))\" y2=\"\(py)\" stroke=\"#555\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
-                if let label { out += "<text x=\"\(n(right - 4))\" y=\"\(n(scale(side).pixel(y) - 5))\" text-anchor=\"end\" font-size=\"12\" fill=\"#333\">\(xml(label))</text>\n" }
-            case .marker(let x, let y, let label, let side):
-                let px = xScale.pixel(x), py = scale(side).pixel(y)
-                out += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.5\"/>\n"
-                if let label { out += "<text x=\"\(n(px + 8))\" y=\"\(n(py - 8))\" font-size=\"12\" fill=\"#222\">\(xml(label))</text>\n" }
-            case .text(let x, let y, let text, let side):
-                out += "<text x=\"\(n(xScale.pixel(x)))\" y=\"\(n(scale(side).pixel(y)))\" text-anchor=\"middle\" font-size=\"12\" fill=\"#222\">\(xml(text))</text>\n"
-            case .band:
+            case .marker(let x, let y, _, let side):
+                out += "<circle cx=\"\(n(xScale.pixel(x)))\" cy=\"\(n(scale(side).pixel(y)))\" r=\"5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.5\"/>\n"
+            case .text, .band:
                 break
             }
         }
         return out
-    }
-
-    func legendText() -> String {
-        let entries = plot.series.enumerated().filter { !$0.element.name.isEmpty }
-        guard plot.legend != .none, !entries.isEmpty else { return "" }
-        let rowHeight = 20.0
-        let boxWidth = 44 + Double(entries.map { ReportNumber.displayWidth($0.element.name) }.max() ?? 0) * 7.2
-        let boxHeight = Double(entries.count) * rowHeight + 8
-        let x0: Double
-        let y0: Double
-        switch plot.legend {
-        case .topLeft, .bottomLeft: x0 = left + 10
-        default: x0 = right - 10 - boxWidth
-        }
-        switch plot.legend {
-        case .bottomLeft, .bottomRight: y0 = bottom - 10 - boxHeight
-        default: y0 = top + 10
-        }
-        var out = "<g font-size=\"13\">\n<rect x=\"\(n(x0))\" y=\"\(n(y0))\" width=\"\(n(boxWidth))\" height=\"\(n(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
-        for (row, (k, s)) in entries.enumerated() {
-            let cy = y0 + 4 + rowHeight * (Double(row) + 0.5)
-            let color = xml(colors[k])
-            if s.style == .scatter {
-                out += "<circle cx=\"\(n(x0 + 19))\" cy=\"\(n(cy))\" r=\"3.5\" fill=\"\(color)\"/>"
-            } else {
-                let dash = s.dashed ? " stroke-dasharray=\"7 4\"" : ""
-                out += "<line x1=\"\(n(x0 + 8))\" y1=\"\(n(cy))\" x2=\"\(n(x0 + 30))\" y2=\"\(n(cy))\" stroke=\"\(color)\" stroke-width=\"\(n(max(s.lineWidth, 2)))\"\(dash)/>"
-            }
-            out += "<text x=\"\(n(x0 + 36))\" y=\"\(n(cy + 4.5))\">\(xml(s.name))</text>\n"
-        }
-        return out + "</g>\n"
     }
 
     // MARK: Text
@@ -684,11 +1004,7 @@ struct AxisScale {
 
     /// A tick label: fixed decimals, or `1.5e-05` style for very large or small values.
     static func label(_ value: Double, decimals: Int, step: Double) -> String {
-        if value != 0 && (abs(step) < 1e-4 || abs(value) >= 1e6) {
-            var buffer = [CChar](repeating: 0, count: 64)
-            let count = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.3g", $0) }
-            return String(decoding: buffer.prefix(Int(max(0, count))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
+        if value != 0 && (abs(step) < 1e-4 || abs(value) >= 1e6) { return ReportNumber.general(value, significant: 3) }
         return ReportNumber.format(value, decimals: decimals)
     }
 }

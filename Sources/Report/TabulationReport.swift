@@ -12,19 +12,25 @@ public enum TabulationReport {
 
     /// Every table, in order: status, energies, NEB bands, pathways (one per pathway, then the
     /// comparison), bonds, fragments.
+    ///
+    /// An n/a cell says its cause in a word or two and the number of its reason, printed once under the
+    /// table: `n/a (missing) [1]`. Where a reason names a calculation that is not converged, the status
+    /// table's reason for that calculation is not repeated (`relax/tfsi is missing`).
     public static func tables(_ t: StudyTabulationResult) -> [Table] {
+        let r = Reasons(t)
         var out = [statusTable(t)]
-        if !t.energies.isEmpty { out.append(energyTable(t.energies)) }
-        if !t.nebs.isEmpty { out.append(nebTable(t.nebs)) }
-        out += t.pathways.map(pathwayTable)
+        if !t.energies.isEmpty { out.append(energyTable(t.energies, r)) }
+        if !t.nebs.isEmpty { out.append(nebTable(t.nebs, r)) }
+        out += t.pathways.map { pathwayTable($0, r) }
         if t.pathways.count > 1 { out.append(EnergeticsReport.pathwayTable(t.comparison, title: "Pathways side by side (seed Table S2)")) }
-        out += t.bonds.map(bondTable)
-        out += t.fragments.map(fragmentTable)
+        out += t.bonds.map { bondTable($0, r) }
+        out += t.fragments.map { fragmentTable($0, r) }
         for e in t.electronic {
-            out.append(electronicTable(e))
+            out.append(electronicTable(e, r))
             if e.states.contains(where: { !$0.channels.isEmpty }) { out.append(spinChannelTable(e)) }
         }
-        if !t.densityDifferences.isEmpty { out.append(densityDifferenceTable(t.densityDifferences)) }
+        if !t.densityDifferences.isEmpty { out.append(densityDifferenceTable(t.densityDifferences, r)) }
+        for k in out.indices { out[k].collapseRepeatedNotes() }
         return out
     }
 
@@ -38,7 +44,9 @@ public enum TabulationReport {
         }
     }
 
-    /// One row per calculation: state, E(σ→0), VASP version, reason.
+    /// One row per calculation: state, E(σ→0), VASP version, the output read; the reason of every state
+    /// other than a plain `converged` as a numbered note (paths relative to the calculation's folder, so
+    /// that calculations with the same reason share one note).
     public static func statusTable(_ t: StudyTabulationResult) -> Table {
         var table = Table(title: "Calculations in \(t.runs) (\(t.study))", columns: [
             TableColumn(key: "calculation", title: "calculation"),
@@ -46,15 +54,19 @@ public enum TabulationReport {
             TableColumn(key: "status", title: "status"),
             TableColumn(key: "final_energy", title: "E(σ→0)", unit: "eV", decimals: 6),
             TableColumn(key: "vasp_version", title: "VASP"),
-            TableColumn(key: "reason", title: "reason"),
+            TableColumn(key: "output", title: "output"),
         ])
         // N↑ − N↓ only when some run is spin-polarised: the moment a free-spin state settled on.
         let magnetic = t.statuses.contains { $0.magnetization != nil }
         if magnetic { table.columns.insert(TableColumn(key: "magnetization", title: "M", unit: "μB", decimals: 3), at: 4) }
         for s in t.statuses {
+            let output = s.isNeb ? nil : s.files.first.map { Reasons.relative($0.path, to: s.folder) }
+            let reason = Reasons.local(s)
+            let plain = s.state == .converged && output.map { reason == "\($0) complete; electronic and ionic convergence reached" } == true
+            let state: TableCell = plain || reason.isEmpty ? .text(s.state.rawValue) : .noted(.text(s.state.rawValue), note: reason)
             var row: [TableCell] = [
-                .text(s.name), .text(s.isNeb ? "neb (\(max(s.images.count - 2, 0)) images)" : "single"), .text(s.state.rawValue),
-                cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, .text(s.reason),
+                .text(s.name), .text(s.isNeb ? "neb (\(max(s.images.count - 2, 0)) images)" : "single"), state,
+                cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, output.map(TableCell.text) ?? .empty,
             ]
             if magnetic { row.insert(s.magnetization.map(TableCell.number) ?? .empty, at: 4) }
             table.append(row)
@@ -67,71 +79,78 @@ public enum TabulationReport {
     }
 
     /// `E = E(complex) − Σ E(parts)` per definition.
-    public static func energyTable(_ energies: [TabulatedEnergy]) -> Table {
+    public static func energyTable(_ energies: [TabulatedEnergy]) -> Table { energyTable(energies, Reasons()) }
+
+    static func energyTable(_ energies: [TabulatedEnergy], _ r: Reasons) -> Table {
         var table = Table(title: "Energies E = E(complex) − Σ E(parts) (E(σ→0))", columns: [
             TableColumn(key: "name", title: "quantity"),
             TableColumn(key: "source", title: "source"),
             TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
             TableColumn(key: "formula", title: "terms"),
-            TableColumn(key: "reason", title: "n/a reason / guard"),
         ])
         for e in energies {
             let formula = e.terms.map { term in
                 let c = abs(term.coefficient) == 1 ? "" : "\(ReportNumber.shortest(abs(term.coefficient)))·"
                 return (term.coefficient < 0 ? "− " : "") + "\(c)E(\(term.calculation))"
             }.joined(separator: " ")
-            table.append([
-                .text(e.name), e.source.map(TableCell.text) ?? .empty, valueOrNA(e.value), .text(formula),
-                .text(e.reason ?? (e.issues.isEmpty ? "" : "warning: " + e.issues.joined(separator: "; "))),
-            ])
+            var value = r.value(e.value, reason: e.reason)
+            if e.value != nil, !e.issues.isEmpty { value = .noted(value, note: "warning: " + e.issues.joined(separator: "; ")) }
+            table.append([.text(e.name), e.source.map(TableCell.text) ?? .empty, value, .text(formula)])
         }
-        table.notes = ["n/a: an input is missing, running, truncated or unconverged (reason given); only converged calculations feed numbers"]
+        table.notes = ["only converged calculations feed numbers; n/a (cause) [k]: the cause, and the full reason in note k"]
         return table
     }
 
     /// Per NEB calculation: both barriers relative to the initial state, ΔE, the climbing-image check.
-    public static func nebTable(_ nebs: [TabulatedNeb]) -> Table {
+    public static func nebTable(_ nebs: [TabulatedNeb]) -> Table { nebTable(nebs, Reasons()) }
+
+    static func nebTable(_ nebs: [TabulatedNeb], _ r: Reasons) -> Table {
         var table = Table(title: "NEB barriers (relative to image 00, the initial state)", columns: [
             TableColumn(key: "calculation", title: "NEB"),
             TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
             TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
             TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
             TableColumn(key: "band_fit", title: "fit over available images (force / energy-only)"),
-            TableColumn(key: "reason", title: "n/a reason"),
         ])
+        var notes: [String] = []
         for n in nebs {
             var band = ""
-            if let a = n.analysis, let range = a.fittedImages {
+            if let a = n.analysis, let range = a.fittedImages, a.forceFit != nil || a.energyFit != nil {
                 let f = a.forceFit.map { ReportNumber.format($0.barrierForward, decimals: 4) } ?? "—"
                 let e = a.energyFit.map { ReportNumber.format($0.barrierForward, decimals: 4) } ?? "—"
                 band = "\(f) / \(e) eV rel. to image \(a.images[range.lowerBound].label)"
             }
+            let said = r.neb(n)
             table.append([
-                .text(n.calculation), valueOrNA(n.barrierForceFit), valueOrNA(n.barrierEnergyFit), valueOrNA(n.reactionEnergy), .text(band),
-                .text(n.reason ?? ""),
+                .text(n.calculation), r.value(n.barrierForceFit, reason: said.reason), r.value(n.barrierEnergyFit, reason: said.reason),
+                r.value(n.reactionEnergy, reason: said.reason), .text(band),
             ])
+            notes += said.notes.map { "\(n.calculation): \($0)" }
         }
         table.notes = [
             "force fit: VTST cubic Hermite from energies and tangential forces (nebspline.pl); energy-only: pymatgen's clamped spline (exact maximum)",
-        ] + nebs.flatMap { n in n.notes.map { "\(n.calculation): \($0)" } }
+        ] + notes
         return table
     }
 
     /// One pathway: each step's ΔE and barriers; the rate-determining step in the notes.
-    public static func pathwayTable(_ p: TabulatedPathway) -> Table {
+    public static func pathwayTable(_ p: TabulatedPathway) -> Table { pathwayTable(p, Reasons()) }
+
+    static func pathwayTable(_ p: TabulatedPathway, _ r: Reasons) -> Table {
         var table = Table(title: "Pathway \(p.name)" + (p.source.map { " (\($0))" } ?? ""), columns: [
             TableColumn(key: "step", title: "step"),
             TableColumn(key: "calculation", title: "NEB"),
             TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
             TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
             TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
-            TableColumn(key: "reason", title: "n/a reason"),
         ])
         for s in p.steps {
-            table.append([
-                .text(s.name), .text(s.calculation), valueOrNA(s.reactionEnergy), valueOrNA(s.barrierForceFit), valueOrNA(s.barrierEnergyFit),
-                .text(s.reasons.joined(separator: "; ")),
-            ])
+            // The NEB table gives the reason; here only the cause and where to read it.
+            let reason = s.reasons.joined(separator: "; ")
+            let cause = r.isEmpty ? "" : Reasons.cause(of: reason)
+            let note = r.isEmpty ? reason : (reason.isEmpty ? "" : "reason under NEB barriers")
+            func value(_ x: Double?) -> TableCell { x.map(TableCell.number) ?? .unavailable(cause: cause, reason: note) }
+            table.append([.text(s.name), .text(s.calculation), value(s.reactionEnergy), value(s.barrierForceFit), value(s.barrierEnergyFit)])
         }
         if let rds = rateDeterminingStep(p.pathway) {
             table.notes = ["rate-determining step: \(p.steps[rds.index].name) (\(rds.rule), \(ReportNumber.format(rds.value, decimals: 4)) eV)"]
@@ -142,7 +161,9 @@ public enum TabulationReport {
     }
 
     /// One bond set (seed Table S1 shape): a row per bond, a column per calculation, broken/formed.
-    public static func bondTable(_ b: TabulatedBondSet) -> Table {
+    public static func bondTable(_ b: TabulatedBondSet) -> Table { bondTable(b, Reasons()) }
+
+    static func bondTable(_ b: TabulatedBondSet, _ r: Reasons) -> Table {
         var columns = [TableColumn(key: "bond", title: "bond")]
         for (k, c) in b.calculations.enumerated() { columns.append(TableColumn(key: "length_\(k)", title: c, unit: "Å", decimals: 3)) }
         columns.append(TableColumn(key: "status", title: "status"))
@@ -155,24 +176,33 @@ public enum TabulationReport {
             case (false?, false?): status = row.bonded.first == true ? "bonded" : "not bonded"
             default: status = "n/a"
             }
-            table.append([.text(row.label)] + row.lengths.map(valueOrNA) + [.text(status)])
+            let lengths = row.lengths.enumerated().map { k, x in r.value(x, reason: k < b.unavailable.count ? b.unavailable[k] : nil) }
+            table.append([.text(row.label)] + lengths + [.text(status)])
         }
-        table.notes = b.notes + zip(b.calculations, b.unavailable).compactMap { name, why in why.map { "\(name): n/a — \($0)" } }
+        // Without rows the reasons have no cell to hang on: one note per calculation.
+        var unavailable: [String] = []
+        for (name, why) in zip(b.calculations, b.unavailable) where b.rows.isEmpty {
+            guard let why else { continue }
+            let cause = Reasons.cause(of: why), short = r.short(why)
+            unavailable.append("\(name): n/a (\(cause))" + (short == "\(name) is \(cause)" ? "" : " — \(short)"))
+        }
+        table.notes = b.notes + unavailable
         return table
     }
 
     /// One fragment set: q per fragment per calculation and its change from the first calculation.
-    public static func fragmentTable(_ f: TabulatedFragmentSet) -> Table {
+    public static func fragmentTable(_ f: TabulatedFragmentSet) -> Table { fragmentTable(f, Reasons()) }
+
+    static func fragmentTable(_ f: TabulatedFragmentSet, _ r: Reasons) -> Table {
         var columns = [TableColumn(key: "calculation", title: "calculation")]
         for g in f.groups { columns.append(TableColumn(key: "q_\(g)", title: "q(\(g))", unit: "|e|", decimals: 3)) }
         for g in f.groups { columns.append(TableColumn(key: "dq_\(g)", title: "Δq(\(g))", unit: "|e|", decimals: 3)) }
-        columns.append(TableColumn(key: "reason", title: "n/a reason"))
         var table = Table(title: "Bader fragments \(f.name)" + (f.source.map { " (\($0))" } ?? ""), columns: columns)
         for (k, name) in f.calculations.enumerated() {
+            let why = f.unavailable[k]
             var row: [TableCell] = [.text(name)]
-            row += f.groups.indices.map { g in valueOrNA(f.charges[k]?[g].netCharge) }
-            row += f.groups.indices.map { g in valueOrNA(f.transfer[k][g]) }
-            row.append(.text(f.unavailable[k] ?? ""))
+            row += f.groups.indices.map { g in r.value(f.charges[k]?[g].netCharge, reason: why) }
+            row += f.groups.indices.map { g in r.value(f.transfer[k][g], reason: why) }
             table.append(row)
         }
         table.notes = ["q = Σ (ZVAL − N) over the fragment (positive = electrons lost); Δq = q − q(first calculation with charges)"]
@@ -182,33 +212,42 @@ public enum TabulationReport {
 
     /// One electronic set (seed Fig. 2b): per calculation E_F, the eigenvalue and DOS gaps, and the band
     /// centre, width and filling (both spins summed) of each selection.
-    public static func electronicTable(_ e: TabulatedElectronic) -> Table {
+    public static func electronicTable(_ e: TabulatedElectronic) -> Table { electronicTable(e, Reasons()) }
+
+    static func electronicTable(_ e: TabulatedElectronic, _ r: Reasons) -> Table {
         let o = e.orbital
         var columns = [
             TableColumn(key: "calculation", title: "calculation"),
             TableColumn(key: "efermi", title: "E_F", unit: "eV", decimals: 3),
-            TableColumn(key: "band_gap", title: "gap (eigenvalues)", unit: "eV", decimals: 3),
-            TableColumn(key: "dos_gap", title: "gap (DOS)", unit: "eV", decimals: 3),
+            TableColumn(key: "band_gap", title: "gap eig.", unit: "eV", decimals: 3),
+            TableColumn(key: "dos_gap", title: "gap DOS", unit: "eV", decimals: 3),
         ]
         for label in e.selections {
             columns.append(TableColumn(key: "band_center_\(label)", title: "ε_\(o) \(label)", unit: "eV", decimals: 3))
             columns.append(TableColumn(key: "band_width_\(label)", title: "W_\(o) \(label)", unit: "eV", decimals: 3))
             columns.append(TableColumn(key: "band_filling_\(label)", title: "f_\(o) \(label)", decimals: 3))
         }
-        columns.append(TableColumn(key: "reason", title: "n/a reason / notes"))
         var table = Table(title: "Electronic structure \(e.name)" + (e.source.map { " (\($0))" } ?? ""), columns: columns)
         for state in e.states {
-            let gap: TableCell = state.metal ? .text("metal, 0") : valueOrNA(state.bandEdges?.gap)
-            var row: [TableCell] = [.text(state.calculation), valueOrNA(state.efermi), gap, valueOrNA(state.dosGap?.gap)]
+            let why = state.reason
+            func value(_ x: Double?) -> TableCell { r.value(x, reason: why) }
+            // The notes (what could not be computed, why the gap is 0) hang on the gap of a metal, else on the name.
+            let said = state.notes.joined(separator: "; ")
+            func noted(_ cell: TableCell, _ here: Bool) -> TableCell { here && !said.isEmpty ? .noted(cell, note: said) : cell }
+            let gap = noted(state.metal ? .text("metal, 0") : value(state.bandEdges?.gap), state.metal)
+            let name = noted(.text(state.calculation), !state.metal)
+            var row: [TableCell] = [name, value(state.efermi), gap, value(state.dosGap?.gap)]
             for k in e.selections.indices {
                 let b = k < state.bands.count ? state.bands[k].summed : nil
-                row += [valueOrNA(b?.center), valueOrNA(b?.width), valueOrNA(b?.filling)]
+                row += [value(b?.center), value(b?.width), value(b?.filling)]
             }
-            row.append(.text(state.reason ?? state.notes.joined(separator: "; ")))
             table.append(row)
         }
         let window = e.window.map { "[\(ReportNumber.shortest($0.lowerBound)), \(ReportNumber.shortest($0.upperBound))] eV around E_F" } ?? "the whole DOS grid"
-        table.notes = ["band centre/width/filling of the \(o) states, both spins summed, over \(window) (pymatgen get_band_center/width/filling; Hammer–Nørskov); DOS gap: pymatgen Dos.get_gap, tolerance 1e-4 × mean DOS"]
+        table.notes = [
+            "gap eig.: from the eigenvalues (pymatgen eigenvalue_band_properties); gap DOS: pymatgen Dos.get_gap, tolerance 1e-4 × mean DOS",
+            "band centre ε, width W and filling f of the \(o) states, both spins summed, over \(window) (pymatgen get_band_center/width/filling; Hammer–Nørskov)",
+        ]
         return table
     }
 
@@ -247,7 +286,9 @@ public enum TabulationReport {
 
     /// One row per density difference (seed Fig. 2c): ΔN = ∫Δρ, N(complex) − Σ N(parts), the Δρ extrema
     /// (e/Å³) and the ΔQ(z) extrema (e) with their heights (Å), the grid; `n/a` with the reason.
-    public static func densityDifferenceTable(_ list: [TabulatedDensityDifference]) -> Table {
+    public static func densityDifferenceTable(_ list: [TabulatedDensityDifference]) -> Table { densityDifferenceTable(list, Reasons()) }
+
+    static func densityDifferenceTable(_ list: [TabulatedDensityDifference], _ r: Reasons) -> Table {
         var table = Table(title: "Differential charge densities Δρ = ρ(complex) − Σ ρ(parts)", columns: [
             TableColumn(key: "name", title: "quantity"),
             TableColumn(key: "source", title: "source"),
@@ -260,15 +301,15 @@ public enum TabulationReport {
             TableColumn(key: "delta_q_max", title: "ΔQ max", unit: "e", decimals: 5),
             TableColumn(key: "delta_q_max_at", title: "at", unit: "Å", decimals: 3),
             TableColumn(key: "grid", title: "grid, axis"),
-            TableColumn(key: "reason", title: "n/a reason"),
         ])
         for d in list {
             let s = d.summary
+            func value(_ x: Double?) -> TableCell { r.value(x, reason: d.reason) }
             let grid = s.map { "\($0.dimensions.x)×\($0.dimensions.y)×\($0.dimensions.z), \(axisNames[d.axis])" } ?? axisNames[d.axis]
             table.append([
-                .text(d.name), d.source.map(TableCell.text) ?? .empty, valueOrNA(s?.netCharge), valueOrNA(s?.expectedNetCharge),
-                valueOrNA(s?.minimum.value), valueOrNA(s?.maximum.value), valueOrNA(s?.displacementMinimum.value), valueOrNA(s?.displacementMinimum.height),
-                valueOrNA(s?.displacementMaximum.value), valueOrNA(s?.displacementMaximum.height), .text(grid), .text(d.reason ?? ""),
+                .text(d.name), d.source.map(TableCell.text) ?? .empty, value(s?.netCharge), value(s?.expectedNetCharge),
+                value(s?.minimum.value), value(s?.maximum.value), value(s?.displacementMinimum.value), value(s?.displacementMinimum.height),
+                value(s?.displacementMaximum.value), value(s?.displacementMaximum.height), .text(grid),
             ])
         }
         table.notes = [
@@ -510,8 +551,11 @@ public enum TabulationReport {
     public static func plotFiles(_ t: StudyTabulationResult) -> [(name: String, text: String)] {
         var out: [(name: String, text: String)] = []
         if let p = profilePlot(t.pathways) { out.append(("reaction-profile.svg", p.svg())) }
+        let r = Reasons(t)
         for n in t.nebs {
-            guard let a = n.analysis, let plot = NebReport.plot(a, title: "NEB \(n.calculation)", footnote: n.reason == nil ? n.calculation : "\(n.calculation): \(n.reason ?? "")") else { continue }
+            // The footnote says what the table's note says (the short form).
+            let footnote = r.neb(n).reason.map { "\(n.calculation): \($0)" } ?? n.calculation
+            guard let a = n.analysis, let plot = NebReport.plot(a, title: "NEB \(n.calculation)", footnote: footnote) else { continue }
             let name = "neb-" + String(n.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg"
             out.append((name, plot.svg()))
         }
@@ -539,4 +583,117 @@ public enum TabulationReport {
 
     /// A number, or `n/a`.
     static func valueOrNA(_ x: Double?) -> TableCell { x.map(TableCell.number) ?? .text("n/a") }
+}
+
+/// The reasons of a tabulation as the tables say them: each once, short where another table already
+/// says the long form.
+struct Reasons {
+    /// `"relax/tfsi is missing: no folder …/relax/tfsi"` → `"relax/tfsi is missing"`, for every
+    /// calculation that is not converged: the status table gives its reason.
+    private var shortened: [(long: String, short: String)] = []
+
+    /// No status table to refer to: reasons are kept whole and n/a cells say no cause.
+    init() {}
+
+    init(_ t: StudyTabulationResult) {
+        for s in t.statuses where s.state != .converged && !s.reason.isEmpty {
+            shortened.append(("\(s.name) is \(s.state.rawValue): \(s.reason)", "\(s.name) is \(s.state.rawValue)"))
+        }
+    }
+
+    /// `true` without a tabulation (a table made on its own).
+    var isEmpty: Bool { shortened.isEmpty }
+
+    /// `reason` with every calculation's status reason replaced by its state.
+    func short(_ reason: String) -> String {
+        shortened.reduce(reason) { $0.replacing($1.long, with: $1.short) }
+    }
+
+    /// A number, or `n/a (cause) [k]` with the reason as note `k`; `n/a` alone without a reason.
+    func value(_ x: Double?, reason: String?) -> TableCell {
+        if let x { return .number(x) }
+        guard let reason, !reason.isEmpty else { return .text("n/a") }
+        return .unavailable(cause: Self.cause(of: reason), reason: short(reason))
+    }
+
+    /// The states that make a calculation unusable, as they appear in reasons (`X is truncated`,
+    /// `end point 04 is unconverged`, `image(s) 02 unconverged: …`).
+    static let unusable: [CalculationState] = [.missing, .running, .truncated, .unconverged, .mismatch, .collapsed]
+
+    /// The cause of an n/a in a word or two: the state of the first calculation (or image) the reason
+    /// names as unusable; `guard` when the consistency guard refused it (frozen atoms that differ);
+    /// `missing` when energies are missing; `no fit` when a spline could not be fitted; else `no data`.
+    static func cause(of reason: String) -> String {
+        var first: (offset: Int, cause: String)?
+        for state in unusable {
+            for pattern in [" is \(state.rawValue)", " \(state.rawValue):"] {
+                guard let range = reason.firstRange(of: pattern) else { continue }
+                let offset = reason.distance(from: reason.startIndex, to: range.lowerBound)
+                if first == nil || offset < first!.offset { first = (offset, state.rawValue) }
+            }
+        }
+        if let first { return first.cause }
+        if reason.contains("frozen atoms") { return "guard" }
+        if reason.contains("no energy") { return "missing" }
+        if reason.contains("fit:") { return "no fit" }
+        return "no data"
+    }
+
+    /// `path` relative to `folder` when it lies inside it.
+    static func relative(_ path: String, to folder: String) -> String {
+        path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
+    }
+
+    /// A status reason with the calculation's own folder left out, so that the same reason reads the
+    /// same for every calculation (`no folder`, `vasprun.xml ends after 4 complete ionic step(s); …`).
+    static func local(_ s: CalculationStatus) -> String {
+        guard !s.folder.isEmpty else { return s.reason }
+        return s.reason.replacing(s.folder + "/", with: "").replacing("no folder " + s.folder, with: "no folder")
+            .replacing(s.folder, with: "its folder")
+    }
+
+    /// What the NEB table says of a band: one reason for its n/a cells and the notes not already said
+    /// by it. A band without the energies of its end points is said once: which images, why (the end
+    /// point's calculation and its state), and what the last column shows instead.
+    func neb(_ n: TabulatedNeb) -> (reason: String?, notes: [String]) {
+        let notes = n.notes.map(short)
+        guard let reason = n.reason.map(short) else { return (nil, notes) }
+        guard let a = n.analysis, !a.missingEnergies.isEmpty, let last = a.images.last?.label else { return (reason, notes) }
+        let name = n.calculation
+        let missing = a.missingEnergies.joined(separator: ", ")
+        let fitted = a.fittedImages.map { range in
+            " (the table shows the fit over images \(a.images[range.lowerBound].label)…\(a.images[range.upperBound].label), relative to \(a.images[range.lowerBound].label))"
+        } ?? ""
+        let said = [
+            "the band \(name) has no energy for image(s) \(missing): no barrier from the initial state" + fitted,
+            "an end point of \(name) has no energy: no ΔE",
+        ]
+        let noBarrier = reason.contains(said[0]), noDeltaE = reason.contains(said[1])
+        guard noBarrier || noDeltaE else { return (reason, notes) }
+        var rest = reason
+        for part in said { rest = rest.replacing("; " + part, with: "").replacing(part + "; ", with: "").replacing(part, with: "") }
+        // Each image's cause from the loader's note `image 00 has no energy and relax/x is missing`; the
+        // analysis's own words for the same missing energies are dropped.
+        var kept: [String] = []
+        var why: [String: String] = [:]
+        for note in notes {
+            if let label = a.missingEnergies.first(where: { note.hasPrefix("image \($0) has no energy and ") }) {
+                why[label] = String(note.dropFirst("image \(label) has no energy and ".count))
+            } else if note == "no energy for image(s) \(missing)" || note.hasPrefix("energies are relative to image ")
+                || note.hasPrefix("the end point \(last) has no energy") || note == "fewer than two images have an energy: no barrier" {
+                continue
+            } else {
+                kept.append(note)
+            }
+        }
+        // Without a barrier all missing images matter; with one, only the end points (ΔE).
+        let labels = noBarrier ? a.missingEnergies : a.missingEnergies.filter { $0 == a.images.first?.label || $0 == last }
+        let images = labels.map { label in why[label].map { "\(label) (\($0))" } ?? label }.joined(separator: ", ")
+        let shown = noBarrier ? a.fittedImages.map { range in
+            "; the last column fits images \(a.images[range.lowerBound].label)…\(a.images[range.upperBound].label), relative to \(a.images[range.lowerBound].label)"
+        } ?? "" : ""
+        let lost = [noBarrier ? "no barrier from the initial state" : nil, noDeltaE ? "no ΔE" : nil].compactMap { $0 }.joined(separator: ", ")
+        let summary = "no energy for image(s) \(images): \(lost)" + shown
+        return (rest.isEmpty ? summary : rest + "; " + summary, kept)
+    }
 }

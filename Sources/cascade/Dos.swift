@@ -132,9 +132,5 @@ struct Dos: CascadeCommand {
         }
     }
 
-    func uniqueElements(_ species: [String]) -> [String] {
-        var out: [String] = []
-        for s in species where !out.contains(s) { out.append(s) }
-        return out
-    }
+    func uniqueElements(_ species: [String]) -> [String] { species.uniqueInOrder() }
 }

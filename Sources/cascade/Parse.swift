@@ -58,7 +58,7 @@ struct Parse: CascadeCommand {
             let path = RunLoader.vasprunPath(for: input)
             do {
                 let bar = ProgressBar(label: input)
-                let run = try Vasprun.read(path: path, options: options, progress: bar.update)
+                let run = try Vasprun.read(path: path, options: options, progress: { bar.update($0, $1) })
                 bar.clear()
                 if json {
                     print(VasprunReport.json(run).serialized())

@@ -6,6 +6,7 @@ import Darwin
 import ArgumentParser
 import Report
 import Study
+import Synchronization
 
 /// The files compiled into `cascade` (Study's ``BundledResources``: the bundled studies, their input
 /// sets, job template and structures, and the example vasprun.xml), unpacked on first use into the
@@ -36,35 +37,49 @@ enum Bundled {
     }
 }
 
-/// A one-line progress bar on standard error, drawn only when stderr is a terminal and the file is
-/// larger than 50 MB; cleared when done.
-final class ProgressBar {
-    private let label: String
-    private let enabled: Bool
-    private var lastPercent = -1
-    private var drawn = false
+/// The one progress bar of the CLI: a line on standard error, drawn only when stderr is a terminal,
+/// cleared when done. `.bytes` shows a percentage (`parse`, files over 50 MB only); `.count` shows
+/// `done/total` and the item's name (`tabulate`, called from worker threads).
+final class ProgressBar: Sendable {
+    /// What the bar counts.
+    enum Unit: Sendable { case bytes, count }
 
-    init(label: String) {
+    private let label: String
+    private let unit: Unit
+    private let enabled: Bool
+    /// (last percent drawn, something is drawn).
+    private let state = Mutex((percent: -1, drawn: false))
+
+    init(label: String, unit: Unit = .bytes) {
         self.label = label
+        self.unit = unit
         enabled = isatty(2) != 0
     }
 
-    func update(_ done: Int, _ total: Int) {
-        guard enabled, total > 50_000_000 else { return }
+    /// `done` of `total` (bytes or items); `name` is the item just finished (`.count`).
+    func update(_ done: Int, _ total: Int, _ name: String = "") {
+        guard enabled, total > (unit == .bytes ? 50_000_000 : 0) else { return }
         let percent = min(100, done * 100 / max(total, 1))
-        guard percent != lastPercent else { return }
-        lastPercent = percent
         let width = 30
-        let filled = percent * width / 100
+        let filled = min(width, done * width / max(total, 1))
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        writeStandardError("\r[\(bar)] \(percent)% \(label)")
-        drawn = true
+        state.withLock { state in
+            if unit == .bytes {
+                guard percent != state.percent else { return }
+                writeStandardError("\r[\(bar)] \(percent)% \(label)")
+            } else {
+                writeStandardError("\r\u{1B}[2K[\(bar)] \(done)/\(total) \(label) (\(name))")
+            }
+            state = (percent, true)
+        }
     }
 
     func clear() {
-        guard drawn else { return }
-        writeStandardError("\r\u{1B}[2K")
-        drawn = false
+        state.withLock { state in
+            guard state.drawn else { return }
+            writeStandardError("\r\u{1B}[2K")
+            state.drawn = false
+        }
     }
 }
 

@@ -85,7 +85,7 @@ struct Tabulate: CascadeCommand {
         if let plots, !force, let existing = Self.predictedPlots(manifest).map({ "\(plots)/\($0)" }).first(where: TextOutput.exists) {
             throw ValidationError("\(existing) exists (--plots); pass --force to replace it")
         }
-        let bar = CountingProgress(label: "calculations")
+        let bar = ProgressBar(label: "calculations", unit: .count)
         let options = TabulationOptions(outputFolder: plots, replaceOutputs: force)
         let result = StudyTabulation.make(manifest: manifest, runs: runs ?? Self.defaultRuns(manifest), options: options, progress: { bar.update($0, $1, $2) })
         bar.clear()
@@ -112,39 +112,6 @@ struct Tabulate: CascadeCommand {
         }
         return names
     }
-}
-
-/// A one-line count of loaded calculations on standard error, drawn only when stderr is a terminal
-/// (``ProgressBar`` counts bytes of one file; this counts calculations and is called from worker threads).
-final class CountingProgress: Sendable {
-    private let label: String
-    private let enabled: Bool
-    private let drawn = Mutex(false)
-
-    init(label: String) {
-        self.label = label
-        enabled = isatty(2) != 0
-    }
-
-    func update(_ done: Int, _ total: Int, _ name: String) {
-        guard enabled, total > 0 else { return }
-        let width = 30
-        let filled = done * width / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        drawn.withLock { drawn in
-            writeStandardError("\r\u{1B}[2K[\(bar)] \(done)/\(total) \(label) (\(name))")
-            drawn = true
-        }
-    }
-
-    func clear() {
-        drawn.withLock { drawn in
-            guard drawn else { return }
-            writeStandardError("\r\u{1B}[2K")
-            drawn = false
-        }
-    }
-
 }
 
 extension Tabulate {

@@ -188,18 +188,8 @@ enum VasprunReport {
         b.map { $0 ? "yes" : "no" } ?? "unknown"
     }
 
-    private static func format(_ x: Double, _ decimals: Int) -> String {
-        guard x.isFinite else { return String(x) }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (x * scale).rounded() / scale
-        var s = String(rounded)
-        if let dot = s.firstIndex(of: ".") {
-            let have = s.distance(from: dot, to: s.endIndex) - 1
-            if have < decimals { s += String(repeating: "0", count: decimals - have) }
-        }
-        return s
-    }
+    /// Report's number formatter (`%.{decimals}f`).
+    private static func format(_ x: Double, _ decimals: Int) -> String { ReportNumber.format(x, decimals: decimals) }
 }
 
 /// pymatgen's orbital names for VASP's DOS columns: lm-decomposed columns (any label containing

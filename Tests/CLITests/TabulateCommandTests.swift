@@ -139,7 +139,7 @@ import Testing
         let md = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "md"])
         #expect(md.stdout.hasPrefix("**Calculations in ") && md.stdout.contains("| relax/ir-bulk | single | converged |"))
         let csv = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("# Calculations in ") && csv.stdout.contains("\ncalculation,kind,status,final_energy,magnetization,vasp_version,reason\n"))
+        #expect(csv.stdout.hasPrefix("# Calculations in ") && csv.stdout.contains("\ncalculation,kind,status,final_energy,magnetization,vasp_version,output,notes\n"))
         #expect(csv.stdout.contains("site0,,-3.78035"))
         let tex = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "tex"])
         #expect(tex.stdout.contains("\\begin{tabular}") && tex.stdout.contains("\\bottomrule"))
@@ -177,6 +177,62 @@ import Testing
         #expect(energies.count == 6 && energies.allSatisfy { $0["energy"] is NSNull && $0["reason"] is String })
         let text = try CascadeProcess.run(["tabulate", "--runs", empty.path])
         #expect(text.status == 0 && text.stdout.contains("53 calculations: 53 missing"))
+    }
+
+    /// The bundled study generated into a temporary folder, with corpus runs copied into some of its
+    /// calculations (a run of another system: mismatch; a killed job: truncated; an unconverged run; the
+    /// NH3 images in an NEB folder), the rest not run: every line of the text report fits in 160
+    /// columns, each n/a names its cause, and no reason is said twice.
+    @Test func bundledStudyTablesAreReadable() throws {
+        guard AnalysisCLICorpus.available else {
+            #expect(!AnalysisCLICorpus.isCI, "CI=true but the corpus is missing")
+            return
+        }
+        let fm = FileManager.default
+        let root = try AnalysisCLICorpus.temporaryFolder("tabulate-bundled")
+        defer { try? fm.removeItem(at: root) }
+        let runs = root.appendingPathComponent("runs").path
+        let generated = try CascadeProcess.run(["generate", "--out", runs])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        func copy(_ source: String, _ destination: String) throws {
+            let target = runs + "/" + destination
+            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? fm.removeItem(atPath: target)
+            try fm.copyItem(atPath: AnalysisCLICorpus.path(source), toPath: target)
+        }
+        try copy("adsorption/atomate_Ir_H/2/outputs/vasprun.xml.gz", "relax/tfsi/vasprun.xml.gz")
+        try copy("vasprun/custodian/unconverged/vasprun.xml.electronic.gz", "relax/mof/vasprun.xml.gz")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: AnalysisCLICorpus.path("vasprun/custodian/postprocess/vasprun.xml")))
+        let cut = runs + "/relax/li/vasprun.xml"
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
+        try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)], ofItemAtPath: cut)
+        for image in ["01", "02", "03"] {
+            try copy("neb/aiida-vasp_NH3_inversion/\(image)/OUTCAR", "neb/mof/1-ns-cleavage/\(image)/OUTCAR")
+        }
+        let r = try CascadeProcess.run(["tabulate", "--runs", runs])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func width(_ s: String) -> Int { s.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }.count }
+        let wide = lines.filter { width($0) > 160 }
+        #expect(wide.isEmpty, "\(wide.count) lines over 160 columns, e.g. \(wide.first ?? "")")
+        // The causes: not run, another system's output, a killed job, an unconverged run; the energies
+        // name them by state, the status table gives the reasons.
+        for cause in ["n/a (missing) [", " mismatch [", " truncated [", " unconverged ["] {
+            #expect(r.stdout.contains(cause), "no \(cause)")
+        }
+        #expect(r.stdout.contains("relax/li is truncated; relax/tfsi is mismatch") && r.stdout.contains("relax/mof is unconverged"))
+        // Each table numbers its reasons once; the status table's long reasons are not repeated anywhere.
+        for table in r.stdout.components(separatedBy: "\n\n") {
+            let notes = table.split(separator: "\n").filter { $0.hasPrefix("[") }.map { $0.drop { $0 != " " } }
+            #expect(Set(notes).count == notes.count, "a reason said twice in \(table.prefix(60))")
+        }
+        for long in ["no vasprun.xml(.gz) or OUTCAR(.gz) in its folder: not run yet", "the job was killed or ran out of time", "NELM", "but POSCAR is"] {
+            #expect(r.stdout.components(separatedBy: long).count == 2, "\(long) said \(r.stdout.components(separatedBy: long).count - 1) times")
+        }
+        // JSON keeps every reason whole.
+        let json = try AnalysisCLICorpus.object(try CascadeProcess.run(["tabulate", "--runs", runs, "--format", "json"]).stdout)
+        let energies = try #require(json["energies"] as? [[String: Any]])
+        #expect(energies.contains { ($0["reason"] as? String)?.contains("relax/li is truncated: vasprun.xml") == true || ($0["reason"] as? String)?.contains("relax/li is truncated: ") == true })
     }
 
     @Test func unreadableManifestIsAnError() throws {

@@ -40,7 +40,8 @@ import Testing
         let summary = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out, "--force"])
         #expect(summary.stdout.contains("net Δρ (AB − parts)"))
         #expect(summary.stdout.contains("-15.24044349"))
-        #expect(summary.stdout.contains("positive where electrons accumulate"))
+        // Notes are wrapped at 160 columns, continuation lines indented by two blanks.
+        #expect(summary.stdout.replacingOccurrences(of: "\n  ", with: " ").contains("positive where electrons accumulate"))
         let noPart = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), "--out", out])
         #expect(noPart.status != 0)
         let plotWithoutPlanar = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out + "2", "--plot", plot + "2"])

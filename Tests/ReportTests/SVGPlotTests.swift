@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct SVGPlotTests {
     /// The plot of the API example in the docs, every element once: golden output (reviewed as PNG with
-    /// rsvg-convert when it was recorded). Any change to the layout shows here.
+    /// rsvg-convert when it was recorded: the legend moved to the free top-left corner, the marker label
+    /// to the left of its point). Any change to the layout shows here.
     static func examplePlot() -> SVGPlot {
         var plot = SVGPlot(
             title: "Test & <plot>", x: .init("x", unit: "Å"), y: .init("y", includesZero: true),
@@ -28,61 +29,76 @@ import Testing
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300" font-family="Helvetica, Arial, sans-serif">
         <rect x="0" y="0" width="400" height="300" fill="white"/>
-        <defs><clipPath id="plot-area"><rect x="78" y="48" width="244" height="176"/></clipPath></defs>
-        <text x="200" y="28" text-anchor="middle" font-size="16" font-weight="bold">Test &amp; &lt;plot&gt;</text>
+        <defs><clipPath id="plot-area"><rect x="78" y="48" width="244" height="180"/></clipPath></defs>
         <g stroke="#e3e3e3" stroke-width="1">
-        <line x1="78" y1="48" x2="78" y2="224"/>
-        <line x1="159.33" y1="48" x2="159.33" y2="224"/>
-        <line x1="240.67" y1="48" x2="240.67" y2="224"/>
-        <line x1="322" y1="48" x2="322" y2="224"/>
-        <line x1="78" y1="224" x2="322" y2="224"/>
-        <line x1="78" y1="180" x2="322" y2="180"/>
-        <line x1="78" y1="136" x2="322" y2="136"/>
-        <line x1="78" y1="92" x2="322" y2="92"/>
+        <line x1="78" y1="48" x2="78" y2="228"/>
+        <line x1="159.33" y1="48" x2="159.33" y2="228"/>
+        <line x1="240.67" y1="48" x2="240.67" y2="228"/>
+        <line x1="322" y1="48" x2="322" y2="228"/>
+        <line x1="78" y1="228" x2="322" y2="228"/>
+        <line x1="78" y1="183" x2="322" y2="183"/>
+        <line x1="78" y1="138" x2="322" y2="138"/>
+        <line x1="78" y1="93" x2="322" y2="93"/>
         <line x1="78" y1="48" x2="322" y2="48"/>
         </g>
-        <rect x="240.67" y="48" width="40.67" height="176" fill="#888" fill-opacity="0.15"/>
-        <text x="261" y="64" text-anchor="middle" font-size="12" fill="#444">window</text>
+        <rect x="240.67" y="48" width="40.67" height="180" fill="#888" fill-opacity="0.15"/>
         <g clip-path="url(#plot-area)">
-        <path d="M78 224 L78 224 L159.33 136 L159.33 224 Z" fill="#0072B2" fill-opacity="0.2" stroke="none"/>
-        <path d="M322 224 L322 48 L322 224 Z" fill="#0072B2" fill-opacity="0.2" stroke="none"/>
-        <path d="M78 224 L159.33 136 M322 48" fill="none" stroke="#0072B2" stroke-width="2" stroke-linejoin="round"/>
-        <circle cx="118.67" cy="180" r="3.5" fill="#D55E00"/>
-        <circle cx="200" cy="92" r="3.5" fill="#D55E00"/>
-        <path d="M78 224 L322 48" fill="none" stroke="#009E73" stroke-width="2" stroke-linejoin="round" stroke-dasharray="7 4"/>
+        <path d="M78 228 L78 228 L159.33 138 L159.33 228 Z" fill="#0072B2" fill-opacity="0.2" stroke="none"/>
+        <path d="M322 228 L322 48 L322 228 Z" fill="#0072B2" fill-opacity="0.2" stroke="none"/>
+        <path d="M78 228 L159.33 138 M322 48" fill="none" stroke="#0072B2" stroke-width="2" stroke-linejoin="round"/>
+        <circle cx="118.67" cy="183" r="3.5" fill="#D55E00"/>
+        <circle cx="200" cy="93" r="3.5" fill="#D55E00"/>
+        <path d="M78 228 L322 48" fill="none" stroke="#009E73" stroke-width="2" stroke-linejoin="round" stroke-dasharray="7 4"/>
         </g>
-        <line x1="200" y1="48" x2="200" y2="224" stroke="#555" stroke-width="1.2" stroke-dasharray="5 4"/>
+        <line x1="200" y1="48" x2="200" y2="228" stroke="#555" stroke-width="1.2" stroke-dasharray="5 4"/>
+        <circle cx="159.33" cy="138" r="5" fill="none" stroke="#222" stroke-width="1.5"/>
+        <rect x="78" y="48" width="244" height="180" fill="none" stroke="#222" stroke-width="1.2"/>
+        <g stroke="#222">
+        <line x1="78" y1="228" x2="78" y2="233"/>
+        <line x1="159.33" y1="228" x2="159.33" y2="233"/>
+        <line x1="240.67" y1="228" x2="240.67" y2="233"/>
+        <line x1="322" y1="228" x2="322" y2="233"/>
+        <line x1="73" y1="228" x2="78" y2="228"/>
+        <line x1="73" y1="183" x2="78" y2="183"/>
+        <line x1="73" y1="138" x2="78" y2="138"/>
+        <line x1="73" y1="93" x2="78" y2="93"/>
+        <line x1="73" y1="48" x2="78" y2="48"/>
+        <line x1="322" y1="228" x2="327" y2="228"/>
+        <line x1="322" y1="192" x2="327" y2="192"/>
+        <line x1="322" y1="156" x2="327" y2="156"/>
+        <line x1="322" y1="120" x2="327" y2="120"/>
+        <line x1="322" y1="84" x2="327" y2="84"/>
+        <line x1="322" y1="48" x2="327" y2="48"/>
+        </g>
+        <text x="200" y="28" text-anchor="middle" font-size="16" font-weight="bold">Test &amp; &lt;plot&gt;</text>
+        <text x="78" y="248" text-anchor="middle" font-size="13" fill="#222">0</text>
+        <text x="159.33" y="248" text-anchor="middle" font-size="13" fill="#222">1</text>
+        <text x="240.67" y="248" text-anchor="middle" font-size="13" fill="#222">2</text>
+        <text x="322" y="248" text-anchor="middle" font-size="13" fill="#222">3</text>
+        <text x="70" y="232.5" text-anchor="end" font-size="13" fill="#222">0.0</text>
+        <text x="70" y="187.5" text-anchor="end" font-size="13" fill="#222">0.5</text>
+        <text x="70" y="142.5" text-anchor="end" font-size="13" fill="#222">1.0</text>
+        <text x="70" y="97.5" text-anchor="end" font-size="13" fill="#222">1.5</text>
+        <text x="70" y="52.5" text-anchor="end" font-size="13" fill="#222">2.0</text>
+        <text x="330" y="232.5" font-size="13" fill="#222">10</text>
+        <text x="330" y="196.5" font-size="13" fill="#222">12</text>
+        <text x="330" y="160.5" font-size="13" fill="#222">14</text>
+        <text x="330" y="124.5" font-size="13" fill="#222">16</text>
+        <text x="330" y="88.5" font-size="13" fill="#222">18</text>
+        <text x="330" y="52.5" font-size="13" fill="#222">20</text>
+        <text x="200" y="272" text-anchor="middle" font-size="14">x (Å)</text>
+        <text x="18" y="138" text-anchor="middle" font-size="14" transform="rotate(-90 18 138)">y</text>
+        <text x="384" y="138" text-anchor="middle" font-size="14" transform="rotate(90 384 138)">n</text>
+        <text x="78" y="292" font-size="12" fill="#444">a note</text>
+        <text x="149.33" y="142" text-anchor="end" font-size="12" fill="#222">max</text>
         <text x="204" y="62" font-size="12" fill="#333">E_F</text>
-        <circle cx="159.33" cy="136" r="5" fill="none" stroke="#222" stroke-width="1.5"/>
-        <text x="167.33" y="128" font-size="12" fill="#222">max</text>
-        <rect x="78" y="48" width="244" height="176" fill="none" stroke="#222" stroke-width="1.2"/>
-        <g font-size="13" fill="#222">
-        <line x1="78" y1="224" x2="78" y2="229" stroke="#222"/><text x="78" y="244" text-anchor="middle">0</text>
-        <line x1="159.33" y1="224" x2="159.33" y2="229" stroke="#222"/><text x="159.33" y="244" text-anchor="middle">1</text>
-        <line x1="240.67" y1="224" x2="240.67" y2="229" stroke="#222"/><text x="240.67" y="244" text-anchor="middle">2</text>
-        <line x1="322" y1="224" x2="322" y2="229" stroke="#222"/><text x="322" y="244" text-anchor="middle">3</text>
-        <line x1="73" y1="224" x2="78" y2="224" stroke="#222"/><text x="70" y="228.5" text-anchor="end">0.0</text>
-        <line x1="73" y1="180" x2="78" y2="180" stroke="#222"/><text x="70" y="184.5" text-anchor="end">0.5</text>
-        <line x1="73" y1="136" x2="78" y2="136" stroke="#222"/><text x="70" y="140.5" text-anchor="end">1.0</text>
-        <line x1="73" y1="92" x2="78" y2="92" stroke="#222"/><text x="70" y="96.5" text-anchor="end">1.5</text>
-        <line x1="73" y1="48" x2="78" y2="48" stroke="#222"/><text x="70" y="52.5" text-anchor="end">2.0</text>
-        <line x1="322" y1="224" x2="327" y2="224" stroke="#222"/><text x="330" y="228.5" text-anchor="start">10</text>
-        <line x1="322" y1="188.8" x2="327" y2="188.8" stroke="#222"/><text x="330" y="193.3" text-anchor="start">12</text>
-        <line x1="322" y1="153.6" x2="327" y2="153.6" stroke="#222"/><text x="330" y="158.1" text-anchor="start">14</text>
-        <line x1="322" y1="118.4" x2="327" y2="118.4" stroke="#222"/><text x="330" y="122.9" text-anchor="start">16</text>
-        <line x1="322" y1="83.2" x2="327" y2="83.2" stroke="#222"/><text x="330" y="87.7" text-anchor="start">18</text>
-        <line x1="322" y1="48" x2="327" y2="48" stroke="#222"/><text x="330" y="52.5" text-anchor="start">20</text>
-        </g>
-        <text x="200" y="268" text-anchor="middle" font-size="14">x (Å)</text>
-        <text x="18" y="136" text-anchor="middle" font-size="14" transform="rotate(-90 18 136)">y</text>
-        <text x="384" y="136" text-anchor="middle" font-size="14" transform="rotate(90 384 136)">n</text>
+        <text x="261" y="64" text-anchor="middle" font-size="12" fill="#444">window</text>
         <g font-size="13">
-        <rect x="224.8" y="58" width="87.2" height="68" fill="white" fill-opacity="0.85" stroke="#bbb"/>
-        <line x1="232.8" y1="72" x2="254.8" y2="72" stroke="#0072B2" stroke-width="2"/><text x="260.8" y="76.5">line</text>
-        <circle cx="243.8" cy="92" r="3.5" fill="#D55E00"/><text x="260.8" y="96.5">points</text>
-        <line x1="232.8" y1="112" x2="254.8" y2="112" stroke="#009E73" stroke-width="2" stroke-dasharray="7 4"/><text x="260.8" y="116.5">right</text>
+        <rect x="88" y="58" width="90.8" height="68" fill="white" fill-opacity="0.85" stroke="#bbb"/>
+        <line x1="96" y1="72" x2="118" y2="72" stroke="#0072B2" stroke-width="2"/><text x="124" y="76.5">line</text>
+        <circle cx="107" cy="92" r="3.5" fill="#D55E00"/><text x="124" y="96.5">points</text>
+        <line x1="96" y1="112" x2="118" y2="112" stroke="#009E73" stroke-width="2" stroke-dasharray="7 4"/><text x="124" y="116.5">right</text>
         </g>
-        <text x="78" y="288" font-size="12" fill="#444">a note</text>
         </svg>
 
         """

@@ -58,7 +58,15 @@ import Testing
         let text = TabulationReport.render(Self.tabulation(), format: .text)
         #expect(text.hasPrefix("Calculations in runs (s)"))
         #expect(text.contains("3 calculations: 1 missing, 0 running, 0 truncated, 1 unconverged, 1 converged"))
-        #expect(text.contains("n/a") && text.contains("relax/b is missing: no folder runs/relax/b"))
+        // The status table says why relax/b is missing (its folder left out: the title names the runs
+        // folder); the energy table gives the cause and refers to the calculation's state, once.
+        let lines = text.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("relax/b ") && $0.contains(" missing [2] ") } && text.contains("\n[2] no folder\n"))
+        // A converged run's reason other than the usual "<file> complete; electronic and ionic convergence reached" is a note too.
+        #expect(lines.contains { $0.hasPrefix("relax/a ") && $0.contains(" converged [1] ") } && text.contains("\n[1] complete\n"))
+        #expect(text.contains("n/a (missing) [1]") && text.contains("\n[1] relax/b is missing\n"))
+        #expect(!text.contains("relax/b is missing: no folder"))
+        #expect(lines.contains { $0.hasPrefix("neb/mof/1-x ") && $0.contains(" unconverged [3] ") } && text.contains("\n[3] image 02: max force\n"))
         #expect(text.contains("rate-determining step: 2-y (highest barrier, 1.2000 eV)"))
         #expect(text.contains("rate-determining step: 1-x (highest barrier, missing barriers bounded by max(ΔE, 0), 0.5000 eV)"))
     }
@@ -66,9 +74,11 @@ import Testing
     @Test func everyFormat() throws {
         let t = Self.tabulation()
         let csv = TabulationReport.render(t, format: .csv)
-        #expect(csv.hasPrefix("# Calculations in runs (s)\ncalculation,kind,status,final_energy,vasp_version,reason\n"))
-        #expect(csv.contains("relax/a,single,converged,-10.5,6.4.2,complete"))
-        #expect(csv.contains("E_bind,,n/a,"))
+        #expect(csv.hasPrefix("# Calculations in runs (s)\ncalculation,kind,status,final_energy,vasp_version,output,notes\n"))
+        #expect(csv.contains("\nrelax/a,single,converged,-10.5,6.4.2,vasprun.xml,complete\n"))
+        #expect(csv.contains("\nrelax/b,single,missing,,,,no folder\n"))
+        // CSV keeps the reason in the row: the cell and the notes column.
+        #expect(csv.contains("\nE_bind,,n/a (missing),− 2·E(relax/b),relax/b is missing\n"))
         let md = TabulationReport.render(t, format: .markdown)
         #expect(md.contains("| calculation | kind | status |"))
         let tex = TabulationReport.render(t, format: .tex)
@@ -195,7 +205,7 @@ import Testing
         #expect(text.contains("2×2×4, z") && text.contains("0.5") && text.contains("the grid of static/c is 32×32×32"))
         #expect(text.contains("Δρ AB: Δρ = ρ(static/ab) − ρ(static/a) − ρ(static/b)") && text.contains("Δρ > 0: electrons accumulate"))
         let csv = table.render(.csv)
-        #expect(csv.hasPrefix("name,source,delta_electrons,delta_electrons_expected,delta_rho_min,delta_rho_max,delta_q_min,delta_q_min_at,delta_q_max,delta_q_max_at,grid,reason\n"))
+        #expect(csv.hasPrefix("name,source,delta_electrons,delta_electrons_expected,delta_rho_min,delta_rho_max,delta_q_min,delta_q_min_at,delta_q_max,delta_q_max_at,grid,notes\n"))
         let json = try #require(JSONSerialization.jsonObject(with: Data(TabulationReport.json(t).serialized().utf8)) as? [String: Any])
         let list = try #require(json["density_differences"] as? [[String: Any]])
         #expect(list.count == 2)
