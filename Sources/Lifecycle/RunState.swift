@@ -64,6 +64,11 @@ public struct StudyRunStatus: Sendable {
     public var warnings: [String]
     /// `true` when SLURM answered.
     public var schedulerAnswered: Bool
+    /// The calculations whose output files were read this time (the others came from the status cache
+    /// or have no output).
+    public var parsed: [String] = []
+    /// How many folder reports came from the status cache.
+    public var fromCache = 0
 
     public func count(_ state: RunState) -> Int { calculations.filter { $0.state == state }.count }
     public func run(named name: String) -> CalculationRun? { calculations.first { $0.name == name } }

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Synchronization
 import Testing
@@ -317,5 +318,77 @@ struct NebAttemptTests {
         }
         #expect(try String(contentsOfFile: "\(folder)/00/POSCAR", encoding: .utf8) == "end 00\n")
         #expect(FileManager.default.fileExists(atPath: "\(folder)/attempt-1/slurm-5.out"))
+    }
+}
+
+/// The status cache: a finished run's outputs are read once; a changed file is read again.
+@Suite("status cache")
+struct StatusCacheTests {
+    @Test func finishedRunsAreReadOnceAndAgainWhenTheirFilesChange() throws {
+        guard FileManager.default.fileExists(atPath: StatusJoinTests.corpus) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(StatusJoinTests.corpus)") }
+            return
+        }
+        let (manifest, runs) = try StatusJoinTests.tree()
+        defer { try? FileManager.default.removeItem(atPath: (runs as NSString).deletingLastPathComponent) }
+        let life = StudyLifecycle(manifest: manifest, runs: runs, slurm: Slurm(environment: ["PATH": "/nonexistent"]))
+
+        // Cold: both runs with outputs are read; the converged one is stored, the killed one is not.
+        let cold = try life.status()
+        #expect(cold.parsed == ["relax/a", "relax/b"], "\(cold.parsed)")
+        #expect(cold.fromCache == 0)
+        let stored = try life.journal().cachedReports()
+        #expect(Array(stored.keys) == ["relax/a"], "\(stored.keys)")
+        #expect(stored["relax/a"]?.filesKey.contains("vasprun.xml.gz 216187 ") == true, "\(stored["relax/a"]?.filesKey ?? "")")
+
+        // Warm: the converged run comes from the cache with the same numbers; the killed one is read again.
+        let warm = try life.status()
+        #expect(warm.parsed == ["relax/b"], "\(warm.parsed)")
+        #expect(warm.fromCache == 1)
+        #expect(warm.run(named: "relax/a")?.disk == cold.run(named: "relax/a")?.disk)
+        #expect(warm.calculations.map(\.state) == cold.calculations.map(\.state))
+
+        // A new modification time alone makes it read again.
+        let a = runs + "/relax/a/vasprun.xml.gz"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: a)
+        #expect(try life.status().parsed == ["relax/a", "relax/b"])
+        #expect(try life.status().parsed == ["relax/b"])
+
+        // Other content: the run killed two days ago replaces the converged one; the cache is not used.
+        try FileManager.default.removeItem(atPath: a)
+        try FileManager.default.copyItem(atPath: runs + "/relax/b/vasprun.xml", toPath: runs + "/relax/a/vasprun.xml")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)], ofItemAtPath: runs + "/relax/a/vasprun.xml")
+        let changed = try life.status()
+        #expect(changed.parsed == ["relax/a", "relax/b"])
+        #expect(changed.run(named: "relax/a")?.state == .failed, "\(changed.run(named: "relax/a")?.detail ?? "")")
+        #expect(changed.fromCache == 0)
+
+        // Deleting the journal loses only the cache: the next status reads everything and says the same.
+        try FileManager.default.removeItem(atPath: Journal.path(runs: runs))
+        let again = try life.status()
+        #expect(again.parsed == ["relax/a", "relax/b"])
+        #expect(again.calculations.map(\.state) == changed.calculations.map(\.state))
+    }
+
+    @Test func sameSizeAndTimeButOtherBytesIsAChange() throws {
+        let folder = try Temp.folder("cache-key")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = String(repeating: "x", count: 20_000)
+        try Temp.write(text, folder + "/OUTCAR")
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: folder + "/OUTCAR")
+        let before = try #require(StatusCache.key(folder: folder, isNeb: false))
+        // The last byte differs; size and modification time are set back to the same values.
+        try Temp.write(String(text.dropLast()) + "y", folder + "/OUTCAR")
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: folder + "/OUTCAR")
+        let after = try #require(StatusCache.key(folder: folder, isNeb: false))
+        #expect(before != after)
+        #expect(before.split(separator: " ").dropLast() == after.split(separator: " ").dropLast(), "\(before)\n\(after)")
+        #expect(StatusCache.key(folder: folder + "/none", isNeb: false) == nil)
+        // The stored form reads back to the same report.
+        let report = RunFolderReport(
+            state: .unconverged, reason: "r", energy: -1.5, maxForce: 0.2, ionicSteps: 3, hasOutputs: true,
+            images: [ImageStatus(label: "01", state: .converged, reason: "i", energy: -2, maxForce: nil)], vaspVersion: "6.4.2")
+        #expect(StatusCache.encode(report).flatMap(StatusCache.decode) == report)
     }
 }
