@@ -88,15 +88,26 @@ enum Attempts {
                 action.poscarFrom = "attempt-\(n)/CONTCAR"
             }
         }
-        if action.poscarFrom != nil, let script = try? String(contentsOfFile: "\(folder)/job.sh", encoding: .utf8) {
-            // job.sh written for `from:` or an NEB stages its starting structures in at run time.
-            if script.contains("\" images ") {
-                action.notes.append("job.sh interpolates the images again from the end points' CONTCARs at run time (cascade images --force), which replaces the continued image POSCARs: comment that line out of job.sh to continue the band")
-            } else if script.split(separator: "\n").contains(where: { $0.hasPrefix("cp ") && $0.hasSuffix("/CONTCAR POSCAR") }) {
-                action.notes.append("job.sh copies its parent's CONTCAR to POSCAR at run time, which replaces the continued POSCAR: comment that line out of job.sh to continue from this run")
+        if action.poscarFrom != nil {
+            // job.sh stages its starting structures in at run time (the images interpolated from the end
+            // points, a parent's CONTCAR): those lines must not replace the continued POSCARs.
+            action.notes.append("writes \(ContinuedRun.marker): job.sh skips its stage-in (\(row.isNeb ? "the images are not interpolated again" : "the parent's CONTCAR is not copied again")) while it exists")
+            let script = (try? String(contentsOfFile: "\(folder)/job.sh", encoding: .utf8)) ?? ""
+            let unguarded = stageInLines(script)
+            if !unguarded.isEmpty {
+                action.notes.append("job.sh was written before that guard: \(unguarded.count == 1 ? "its line" : "its lines") \(unguarded.map { "`\($0)`" }.joined(separator: ", ")) \(unguarded.count == 1 ? "is" : "are") wrapped in `if [ -e \(ContinuedRun.marker) ]` (the old job.sh kept in attempt-\(n)/)")
             }
         }
         return action
+    }
+
+    /// The stage-in lines of a job script that write starting structures and are not yet guarded by
+    /// ``ContinuedRun``: `"$CASCADE" images …`, `cp …/CONTCAR …POSCAR`.
+    static func stageInLines(_ script: String) -> [String] {
+        script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { line in
+            guard !ContinuedRun.isGuarded(Substring(line)) else { return false }
+            return line.hasPrefix("\"$CASCADE\" images ") || (line.hasPrefix("cp ") && line.contains("/CONTCAR ") && line.hasSuffix("POSCAR"))
+        }
     }
 
     /// Output files of the folder (and of its image folders for an NEB), relative to it.
@@ -194,7 +205,9 @@ enum Attempts {
             let pairs: [(String, String)] = neb
                 ? innerImages(folder).map { ("\(attempt)/\($0)/CONTCAR", "\(folder)/\($0)/POSCAR") }
                 : [("\(attempt)/CONTCAR", "\(folder)/POSCAR")]
-            for (from, to) in pairs where nonEmpty(from) {
+            let continued = pairs.filter { nonEmpty($0.0) }
+            if !continued.isEmpty { try markContinued(folder: folder, attempt: attempt, from: continued.map(\.0)) }
+            for (from, to) in continued {
                 if let before = fm.contents(atPath: to), fm.contents(atPath: from) == before { continue }
                 let keep = attempt + to.dropFirst(folder.count)  // the POSCAR it replaces, kept beside the outputs
                 if fm.fileExists(atPath: to), !fm.fileExists(atPath: keep) {
@@ -210,6 +223,25 @@ enum Attempts {
             if edited.text != incar { try AtomicTextWriter.write(Array(edited.text.utf8), to: "\(folder)/INCAR", force: true) }
         }
         try fm.moveItem(atPath: "\(attempt)/\(planName)", toPath: "\(attempt)/\(recordName)")
+    }
+
+    /// Writes the ``ContinuedRun`` marker and wraps job.sh's unguarded stage-in lines (job.sh itself was
+    /// copied into the attempt folder before), so the job starts from the continued POSCARs.
+    static func markContinued(folder: String, attempt: String, from: [String]) throws {
+        let name = (attempt as NSString).lastPathComponent
+        let text = "# Written by `cascade resume`: the POSCARs here continue \(name) (from \(from.map { String($0.dropFirst(folder.count + 1)) }.joined(separator: ", "))).\n# While this file exists, job.sh does not stage its starting structures in again; delete it to start afresh.\n"
+        try AtomicTextWriter.write(Array(text.utf8), to: "\(folder)/\(ContinuedRun.marker)", force: true)
+        let jobPath = "\(folder)/job.sh"
+        guard let script = try? String(contentsOfFile: jobPath, encoding: .utf8) else { return }
+        let lines = Set(stageInLines(script))
+        guard !lines.isEmpty else { return }
+        let patched = script.split(separator: "\n", omittingEmptySubsequences: false).map { raw -> String in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard lines.contains(line) else { return String(raw) }
+            let indent = raw.prefix { $0 == " " || $0 == "\t" }
+            return indent + ContinuedRun.guarded(line)
+        }.joined(separator: "\n")
+        try AtomicTextWriter.write(Array(patched.utf8), to: jobPath, force: true, mode: 0o755)
     }
 
     /// Finishes a remedy an interrupted `resume` left half-applied; what was done, or nil.

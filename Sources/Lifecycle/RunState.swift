@@ -50,6 +50,8 @@ public struct CalculationRun: Sendable, Hashable {
     public var generated: Bool
     /// Number of earlier attempts kept in `attempt-N/` folders.
     public var attempts: Int
+    /// Running: the SCF step of the ionic step in progress (OSZICAR; the largest over an NEB's images).
+    public var scfStep: Int? = nil
 
     /// In the queue and not blocked: a dependant may wait for it with afterok.
     public var isQueued: Bool { (job?.isActive ?? false) && !(job?.isBlocked ?? false) }

@@ -162,7 +162,9 @@ public struct StudyLifecycle: Sendable {
                 }
             } else {
                 run.state = .running
-                run.detail = "job \(job.id) \(job.state.lowercased())" + StudyLifecycle.progress(disk) + StudyLifecycle.clockText(job)
+                let progress = RunProgress.read(folder: dir, isNeb: run.isNeb)
+                run.scfStep = progress.scfStep
+                run.detail = "job \(job.id) \(job.state.lowercased())" + progress.text(disk) + StudyLifecycle.clockText(job)
             }
             return run
         }
@@ -179,7 +181,9 @@ public struct StudyLifecycle: Sendable {
         if disk.state == .unconverged || disk.isIncomplete || (ended && !disk.hasOutputs && job?.state != "CANCELLED") {
             if !ended && disk.state == .running {
                 run.state = .running
-                run.detail = "outputs written in the last 10 min, no job known" + StudyLifecycle.progress(disk)
+                let progress = RunProgress.read(folder: dir, isNeb: run.isNeb)
+                run.scfStep = progress.scfStep
+                run.detail = "outputs written in the last 10 min, no job known" + progress.text(disk)
                 return run
             }
             let evidence: FailureDiagnosis.DiskEvidence
@@ -200,7 +204,7 @@ public struct StudyLifecycle: Sendable {
             case .ionicNotConverged, .electronicNotConverged: run.state = .unconverged
             default: run.state = .failed
             }
-            run.detail = "\(cause.summary) (\(text))" + StudyLifecycle.progress(disk)
+            run.detail = "\(cause.summary) (\(text))" + RunProgress.read(folder: dir, isNeb: run.isNeb).text(disk)
             return run
         }
         if !archived, let job, job.state == "CANCELLED" {
@@ -233,16 +237,8 @@ public struct StudyLifecycle: Sendable {
         return parents.values.first { $0.jobID.map(failedIDs.contains) ?? false }?.name
     }
 
-    static func progress(_ disk: RunFolderReport) -> String {
-        var parts: [String] = []
-        if let n = disk.ionicSteps { parts.append("ionic step \(n)") }
-        if let e = disk.energy { parts.append(String(format: "E = %.4f eV", e)) }
-        if let f = disk.maxForce { parts.append(String(format: "max F = %.3f eV/Å", f)) }
-        return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ")
-    }
-
     static func clockText(_ job: SlurmJob) -> String {
-        job.elapsed.isEmpty ? "" : "; \(job.elapsed) of \(job.timeLimit)"
+        job.elapsed.isEmpty ? "" : "; \(job.elapsed) of \(job.timeLimit) elapsed"
     }
 
     // MARK: Submit

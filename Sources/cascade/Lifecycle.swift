@@ -108,8 +108,9 @@ struct Status: ParsableCommand {
         abstract: "Where every calculation of a study stands: files on disk joined with SLURM.",
         discussion: """
             One line per calculation, in dependency order: not-generated, generated (ready to submit), \
-            pending (with SLURM's reason: Dependency, Priority, Resources), running (ionic step, last \
-            energy and largest force read from the growing output; elapsed of the time limit), \
+            pending (with SLURM's reason: Dependency, Priority, Resources), running (ionic step and SCF \
+            step from OSZICAR, last energy and largest force read from the growing output against \
+            |EDIFFG|; per image for an NEB; elapsed of the time limit), \
             converged, unconverged, failed (with the cause: ZBRENT, EDDDAV/ZHEGV, Sub-Space-Matrix, \
             BRMIX, POSMAP, too few bands, out of memory, killed …, and the line that says so), timeout, \
             cancelled, blocked (a parent failed, so SLURM will never start it: the parent is named).
@@ -191,6 +192,7 @@ enum StatusTable {
                 TableColumn(key: "state", title: "state"),
                 TableColumn(key: "job", title: "job"),
                 TableColumn(key: "ionic_steps", title: "ionic"),
+                TableColumn(key: "scf_step", title: "SCF"),
                 TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
                 TableColumn(key: "max_force", title: "max F", unit: "eV/Å", decimals: 3),
                 TableColumn(key: "cause", title: "cause"),
@@ -201,6 +203,7 @@ enum StatusTable {
             table.append([
                 .text(c.name), .text(c.state.rawValue), c.jobID.map(TableCell.text) ?? .empty,
                 showNumbers ? (c.disk.ionicSteps.map(TableCell.integer) ?? .empty) : .empty,
+                c.scfStep.map(TableCell.integer) ?? .empty,
                 showNumbers ? (c.disk.energy.map(TableCell.number) ?? .empty) : .empty,
                 showNumbers ? (c.disk.maxForce.map(TableCell.number) ?? .empty) : .empty,
                 c.cause.map { .text($0.rawValue) } ?? (c.blockedBy.map { .text("parent \($0)") } ?? .empty),
