@@ -91,9 +91,12 @@ enum Attempts {
         if action.poscarFrom != nil {
             // job.sh stages its starting structures in at run time (the images interpolated from the end
             // points, a parent's CONTCAR): those lines must not replace the continued POSCARs.
-            action.notes.append("writes \(ContinuedRun.marker): job.sh skips its stage-in (\(row.isNeb ? "the images are not interpolated again" : "the parent's CONTCAR is not copied again")) while it exists")
             let script = (try? String(contentsOfFile: "\(folder)/job.sh", encoding: .utf8)) ?? ""
             let unguarded = stageInLines(script)
+            let guarded = script.split(separator: "\n").contains { ContinuedRun.isGuarded(Substring($0.trimmingCharacters(in: .whitespaces))) }
+            if guarded || !unguarded.isEmpty {
+                action.notes.append("writes \(ContinuedRun.marker): job.sh skips its stage-in (\(row.isNeb ? "the images are not interpolated again" : "the parent's CONTCAR is not copied again")) while it exists")
+            }
             if !unguarded.isEmpty {
                 action.notes.append("job.sh was written before that guard: \(unguarded.count == 1 ? "its line" : "its lines") \(unguarded.map { "`\($0)`" }.joined(separator: ", ")) \(unguarded.count == 1 ? "is" : "are") wrapped in `if [ -e \(ContinuedRun.marker) ]` (the old job.sh kept in attempt-\(n)/)")
             }
@@ -200,6 +203,7 @@ enum Attempts {
                 throw LifecycleError.exists(target)
             }
             try fm.moveItem(atPath: "\(folder)/\(relative)", toPath: target)
+            interruptionPoint("after-first-move")
         }
         if record.continueFromContcar {
             let pairs: [(String, String)] = neb
@@ -244,15 +248,24 @@ enum Attempts {
         try AtomicTextWriter.write(Array(patched.utf8), to: jobPath, force: true, mode: 0o755)
     }
 
-    /// Finishes a remedy an interrupted `resume` left half-applied; what was done, or nil.
-    static func completeInterrupted(folder: String, isNeb: Bool) throws -> String? {
+    /// Finishes a remedy an interrupted `resume` left half-applied: the attempt number and its plan
+    /// (cause, remedy), or nil when there is none.
+    static func completeInterrupted(folder: String, isNeb: Bool) throws -> (attempt: Int, record: Record)? {
         for n in numbers(in: folder) {
             let attempt = "\(folder)/attempt-\(n)"
-            guard FileManager.default.fileExists(atPath: "\(attempt)/\(planName)") else { continue }
+            guard let text = try? String(contentsOfFile: "\(attempt)/\(planName)", encoding: .utf8) else { continue }
             try finish(folder: folder, attempt: attempt, neb: isNeb)
-            return "completed the remedy interrupted in attempt-\(n)"
+            return (n, Record.parse(text))
         }
         return nil
+    }
+
+    /// Tests only: with `CASCADE_TEST_INTERRUPT=<point>` in the environment the process kills itself
+    /// (SIGKILL, as `kill -9` or a lost node would) at that point of `resume`, so a test can check that
+    /// the next `resume` completes what was left. Points: `after-first-move` (in ``finish(folder:attempt:neb:)``).
+    static func interruptionPoint(_ point: String) {
+        guard ProcessInfo.processInfo.environment["CASCADE_TEST_INTERRUPT"] == point else { return }
+        kill(getpid(), SIGKILL)
     }
 }
 

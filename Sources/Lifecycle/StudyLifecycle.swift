@@ -370,7 +370,10 @@ public struct StudyLifecycle: Sendable {
         if !dryRun {
             for entry in manifest.calculations {
                 if let done = try Attempts.completeInterrupted(folder: folder(entry.name), isNeb: entry.neb != nil) {
-                    completed.append("\(entry.name): \(done)")
+                    completed.append("\(entry.name): completed the remedy interrupted in attempt-\(done.attempt)" + (done.record.remedy.map { " (\($0))" } ?? ""))
+                    try journal?.record(Journal.RemedyRecord(
+                        calculation: entry.name, attempt: done.attempt, cause: done.record.cause ?? "unknown",
+                        remedy: done.record.remedy ?? "unknown", time: clock()))
                 }
             }
         }

@@ -190,7 +190,7 @@ struct AttemptTests {
         try Temp.write("remedy: \(action.remedy!.name)\ncontinue from CONTCAR: yes\nset: IBRION = 1\n", folder + "/attempt-1/" + Attempts.planName)
         try FileManager.default.moveItem(atPath: folder + "/vasprun.xml", toPath: folder + "/attempt-1/vasprun.xml")
         let done = try Attempts.completeInterrupted(folder: folder, isNeb: false)
-        #expect(done != nil)
+        #expect(done?.attempt == 1 && done?.record.remedy == action.remedy?.name)
         #expect(FileManager.default.fileExists(atPath: folder + "/attempt-1/cascade-remedy.txt"))
         #expect(FileManager.default.fileExists(atPath: folder + "/attempt-1/CONTCAR"))
         #expect(try String(contentsOfFile: folder + "/POSCAR", encoding: .utf8) == "relaxed CONTCAR\n")
