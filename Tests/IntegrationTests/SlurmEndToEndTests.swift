@@ -239,6 +239,9 @@ struct SlurmEndToEndTests {
         let running = try cli.waitFor(study, seconds: 30) { s in s["relax/h-site2"]?.state == "running" && s["relax/h-site2"]?.detail.contains("ionic step") == true }
         #expect(running["relax/h-site2"]?.state == "running", "\(running)")
         #expect(running["relax/h-site2"]?.detail.contains("ionic step") == true, "\(running)")
+        // The stand-in's OSZICAR ends in the SCF steps of ionic step 13 (step 12 is the last complete one).
+        #expect(running["relax/h-site2"]?.detail.contains("ionic step 13 (SCF step 9)") == true, "\(running)")
+        #expect(running["relax/h-site2"]?.detail.contains("(|EDIFFG| = ") == true, "\(running)")
         _ = try cli.run(["status"] + study)
 
         // status --watch, piped: one line per change, and it returns once nothing is pending or running.
