@@ -11,7 +11,7 @@
 #   N − RUNNING − NEB relaxations, converged: corpus adsorption/atomate_Ir_H/1…4 in turn, every other
 #             one with vasprun.xml and OUTCAR gunzipped (VASP writes them so), the others .gz;
 #   NEB       bands of 5 images (corpus neb/aiida-vasp_NH3_inversion, OUTCAR and OSZICAR per image);
-#   RUNNING   relaxations still being written: atomate_Ir_H/5's vasprun.xml (4.9 MB) and OUTCAR cut
+#   RUNNING   relaxations still being written: atomate_Ir_H/5's vasprun.xml (9.0 MB) and OUTCAR cut
 #             at 5 % … 95 % of their length, touched before every timing so they count as growing.
 # Every folder has a job.sh, so each is a generated calculation; study.yaml names all of them.
 #
