@@ -105,11 +105,11 @@ enum Attempts {
     }
 
     /// The stage-in lines of a job script that write starting structures and are not yet guarded by
-    /// ``ContinuedRun``: `"$CASCADE" images …`, `cp …/CONTCAR …POSCAR`.
+    /// ``ContinuedRun``: `"$CASCADE" images …`, `cp …/CONTCAR POSCAR` (the folder's own POSCAR).
     static func stageInLines(_ script: String) -> [String] {
         script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { line in
             guard !ContinuedRun.isGuarded(Substring(line)) else { return false }
-            return line.hasPrefix("\"$CASCADE\" images ") || (line.hasPrefix("cp ") && line.contains("/CONTCAR ") && line.hasSuffix("POSCAR"))
+            return line.hasPrefix("\"$CASCADE\" images ") || (line.hasPrefix("cp ") && line.hasSuffix("/CONTCAR POSCAR"))
         }
     }
 

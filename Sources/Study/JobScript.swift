@@ -221,7 +221,8 @@ enum JobScript {
     static func stageIn(from source: String, sourceName: String, to target: String, outcar: Bool) -> [String] {
         var lines = [
             "test -s \(source)/CONTCAR || { echo \"cascade: \(source)/CONTCAR is missing or empty: run \(sourceName) first\" >&2; exit 1; }",
-            ContinuedRun.guarded("cp \(source)/CONTCAR \(target)"),
+            // The calculation's own POSCAR is skipped once `resume` continued it; NEB end points are not.
+            target == "POSCAR" ? ContinuedRun.guarded("cp \(source)/CONTCAR \(target)") : "cp \(source)/CONTCAR \(target)",
         ]
         if outcar {
             let folder = target.hasSuffix("/POSCAR") ? String(target.dropLast(7)) : "."
