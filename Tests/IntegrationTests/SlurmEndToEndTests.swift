@@ -87,6 +87,17 @@ struct CLI {
         return result
     }
 
+    /// Appends `$ command` and `text` to the transcript (CASCADE_SLURM_TRANSCRIPT), for commands that are
+    /// not `cascade` (e.g. a `cat` of a file the test reads).
+    func note(_ command: String, _ text: String) {
+        guard let transcript = ProcessInfo.processInfo.environment["CASCADE_SLURM_TRANSCRIPT"],
+            let handle = FileHandle(forWritingAtPath: transcript) ?? (FileManager.default.createFile(atPath: transcript, contents: nil) ? FileHandle(forWritingAtPath: transcript) : nil)
+        else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data("$ \(command)\n\(text)".utf8))
+        handle.closeFile()
+    }
+
     typealias States = [String: (state: String, cause: String?, detail: String)]
 
     /// `cascade status --format json` as calculation → (state, cause, detail).
@@ -307,9 +318,11 @@ struct SlurmTimeoutTests {
         #expect(killed["relax/slow"]?.state == "timeout" && killed["relax/slow"]?.cause == "walltime", "\(killed)")
         #expect(killed["relax/slow"]?.detail.contains("DUE TO TIME LIMIT") == true, "\(killed)")
 
+        _ = try cli.run(["status"] + study)
         let contcar = try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/CONTCAR"))
         try EndToEndStudy.fake(root, "relax/slow", "converged \(Paths.irH)/5/outputs")
-        let resumed = try cli.run(["resume"] + study, record: false)
+        let resumed = try cli.run(["resume"] + study)
+        cli.note("cat runs/relax/slow/attempt-1/cascade-remedy.txt", (try? String(contentsOfFile: root + "/runs/relax/slow/attempt-1/cascade-remedy.txt", encoding: .utf8)) ?? "")
         #expect(resumed.stdout.contains("remedy: continue from CONTCAR") && resumed.stdout.contains("submitted relax/slow"), "\(resumed.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/POSCAR")) == contcar)
         #expect(fm.fileExists(atPath: root + "/runs/relax/slow/attempt-1/vasprun.xml"))
