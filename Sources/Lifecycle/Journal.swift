@@ -10,7 +10,8 @@ import GRDB
 ///
 /// It is a memory, not the truth: the files on disk are. Deleting it loses the job ids (a later
 /// `status` then finds queued jobs by their working folder in `squeue`) and the remedy history (the
-/// `attempt-N/cascade-remedy.txt` files keep that too), never a run.
+/// `attempt-N/cascade-remedy.txt` files keep that too) and the status cache (the next `status` reads
+/// every output again), never a run.
 public final class Journal: @unchecked Sendable {
     /// The file.
     public let path: String

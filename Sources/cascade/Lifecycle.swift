@@ -117,7 +117,10 @@ struct Status: ParsableCommand {
 
             SLURM is asked with `squeue --me -t all` (finished jobs stay there for MinJobAge) and \
             `scontrol show job`; `sacct` is not needed. Without SLURM (a laptop with a copy of the \
-            tree) the files alone are read and a warning says so. Exit 0 (it is a report).
+            tree) the files alone are read and a warning says so. Exit 0 (it is a report). \
+            Finished runs are read once: what they contain is kept in the journal's status cache \
+            (RUNS/.cascade/journal.sqlite), keyed by each output file's size, modification time and a \
+            hash of its ends, so a later status reads only what changed.
 
             --watch looks again every --interval seconds (default 10) until nothing is pending or \
             running: on a terminal the table is redrawn in place; piped, only the calculations whose \
