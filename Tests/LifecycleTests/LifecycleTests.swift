@@ -512,4 +512,27 @@ struct ProgressTests {
         below.maxForce = 0.031
         #expect(progress.text(below).hasSuffix("max F = 0.031 eV/Å (|EDIFFG| = 0.05, below)"))
     }
+
+    /// An NEB band: one entry per inner image (corpus NH3 inversion: images 01 … 03 each finished 21
+    /// ionic steps; 01 cut as a running job leaves it).
+    @Test func perImageForAnNeb() throws {
+        let band = StatusJoinTests.corpus + "/neb/aiida-vasp_NH3_inversion"
+        guard FileManager.default.fileExists(atPath: band) else { return }
+        let folder = try Temp.folder("neb-progress")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for image in ["00", "01", "02", "03", "04"] {
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(image)", withIntermediateDirectories: true)
+        }
+        let text = try String(contentsOfFile: band + "/01/OSZICAR", encoding: .utf8)
+        try Temp.write(String(text[..<text.range(of: "  21 F=")!.lowerBound]), folder + "/01/OSZICAR")
+        for image in ["02", "03"] {
+            try FileManager.default.copyItem(atPath: "\(band)/\(image)/OSZICAR", toPath: "\(folder)/\(image)/OSZICAR")
+        }
+        try Temp.write("IMAGES = 3\nEDIFFG = -0.1\n", folder + "/INCAR")
+        let progress = RunProgress.read(folder: folder, isNeb: true)
+        #expect(progress.parts.map(\.label) == ["01", "02", "03"])
+        #expect(progress.scfStep == 11)
+        let disk = RunFolderReport(state: .running, reason: "", maxForce: 0.25, hasOutputs: true, images: [])
+        #expect(progress.text(disk) == "; images 01: ionic step 21 (SCF step 11), 02: 21 ionic steps done, 03: 21 ionic steps done, max F = 0.250 eV/Å (|EDIFFG| = 0.1)")
+    }
 }
