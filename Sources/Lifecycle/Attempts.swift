@@ -88,15 +88,29 @@ enum Attempts {
                 action.poscarFrom = "attempt-\(n)/CONTCAR"
             }
         }
-        if action.poscarFrom != nil, let script = try? String(contentsOfFile: "\(folder)/job.sh", encoding: .utf8) {
-            // job.sh written for `from:` or an NEB stages its starting structures in at run time.
-            if script.contains("\" images ") {
-                action.notes.append("job.sh interpolates the images again from the end points' CONTCARs at run time (cascade images --force), which replaces the continued image POSCARs: comment that line out of job.sh to continue the band")
-            } else if script.split(separator: "\n").contains(where: { $0.hasPrefix("cp ") && $0.hasSuffix("/CONTCAR POSCAR") }) {
-                action.notes.append("job.sh copies its parent's CONTCAR to POSCAR at run time, which replaces the continued POSCAR: comment that line out of job.sh to continue from this run")
+        if action.poscarFrom != nil {
+            // job.sh stages its starting structures in at run time (the images interpolated from the end
+            // points, a parent's CONTCAR): those lines must not replace the continued POSCARs.
+            let script = (try? String(contentsOfFile: "\(folder)/job.sh", encoding: .utf8)) ?? ""
+            let unguarded = stageInLines(script)
+            let guarded = script.split(separator: "\n").contains { ContinuedRun.isGuarded(Substring($0.trimmingCharacters(in: .whitespaces))) }
+            if guarded || !unguarded.isEmpty {
+                action.notes.append("writes \(ContinuedRun.marker): job.sh skips its stage-in (\(row.isNeb ? "the images are not interpolated again" : "the parent's CONTCAR is not copied again")) while it exists")
+            }
+            if !unguarded.isEmpty {
+                action.notes.append("job.sh was written before that guard: \(unguarded.count == 1 ? "its line" : "its lines") \(unguarded.map { "`\($0)`" }.joined(separator: ", ")) \(unguarded.count == 1 ? "is" : "are") wrapped in `if [ -e \(ContinuedRun.marker) ]` (the old job.sh kept in attempt-\(n)/)")
             }
         }
         return action
+    }
+
+    /// The stage-in lines of a job script that write starting structures and are not yet guarded by
+    /// ``ContinuedRun``: `"$CASCADE" images …`, `cp …/CONTCAR POSCAR` (the folder's own POSCAR).
+    static func stageInLines(_ script: String) -> [String] {
+        script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { line in
+            guard !ContinuedRun.isGuarded(Substring(line)) else { return false }
+            return line.hasPrefix("\"$CASCADE\" images ") || (line.hasPrefix("cp ") && line.hasSuffix("/CONTCAR POSCAR"))
+        }
     }
 
     /// Output files of the folder (and of its image folders for an NEB), relative to it.
@@ -189,12 +203,15 @@ enum Attempts {
                 throw LifecycleError.exists(target)
             }
             try fm.moveItem(atPath: "\(folder)/\(relative)", toPath: target)
+            interruptionPoint("after-first-move")
         }
         if record.continueFromContcar {
             let pairs: [(String, String)] = neb
                 ? innerImages(folder).map { ("\(attempt)/\($0)/CONTCAR", "\(folder)/\($0)/POSCAR") }
                 : [("\(attempt)/CONTCAR", "\(folder)/POSCAR")]
-            for (from, to) in pairs where nonEmpty(from) {
+            let continued = pairs.filter { nonEmpty($0.0) }
+            if !continued.isEmpty { try markContinued(folder: folder, attempt: attempt, from: continued.map(\.0)) }
+            for (from, to) in continued {
                 if let before = fm.contents(atPath: to), fm.contents(atPath: from) == before { continue }
                 let keep = attempt + to.dropFirst(folder.count)  // the POSCAR it replaces, kept beside the outputs
                 if fm.fileExists(atPath: to), !fm.fileExists(atPath: keep) {
@@ -212,15 +229,43 @@ enum Attempts {
         try fm.moveItem(atPath: "\(attempt)/\(planName)", toPath: "\(attempt)/\(recordName)")
     }
 
-    /// Finishes a remedy an interrupted `resume` left half-applied; what was done, or nil.
-    static func completeInterrupted(folder: String, isNeb: Bool) throws -> String? {
+    /// Writes the ``ContinuedRun`` marker and wraps job.sh's unguarded stage-in lines (job.sh itself was
+    /// copied into the attempt folder before), so the job starts from the continued POSCARs.
+    static func markContinued(folder: String, attempt: String, from: [String]) throws {
+        let name = (attempt as NSString).lastPathComponent
+        let text = "# Written by `cascade resume`: the POSCARs here continue \(name) (from \(from.map { String($0.dropFirst(folder.count + 1)) }.joined(separator: ", "))).\n# While this file exists, job.sh does not stage its starting structures in again; delete it to start afresh.\n"
+        try AtomicTextWriter.write(Array(text.utf8), to: "\(folder)/\(ContinuedRun.marker)", force: true)
+        let jobPath = "\(folder)/job.sh"
+        guard let script = try? String(contentsOfFile: jobPath, encoding: .utf8) else { return }
+        let lines = Set(stageInLines(script))
+        guard !lines.isEmpty else { return }
+        let patched = script.split(separator: "\n", omittingEmptySubsequences: false).map { raw -> String in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard lines.contains(line) else { return String(raw) }
+            let indent = raw.prefix { $0 == " " || $0 == "\t" }
+            return indent + ContinuedRun.guarded(line)
+        }.joined(separator: "\n")
+        try AtomicTextWriter.write(Array(patched.utf8), to: jobPath, force: true, mode: 0o755)
+    }
+
+    /// Finishes a remedy an interrupted `resume` left half-applied: the attempt number and its plan
+    /// (cause, remedy), or nil when there is none.
+    static func completeInterrupted(folder: String, isNeb: Bool) throws -> (attempt: Int, record: Record)? {
         for n in numbers(in: folder) {
             let attempt = "\(folder)/attempt-\(n)"
-            guard FileManager.default.fileExists(atPath: "\(attempt)/\(planName)") else { continue }
+            guard let text = try? String(contentsOfFile: "\(attempt)/\(planName)", encoding: .utf8) else { continue }
             try finish(folder: folder, attempt: attempt, neb: isNeb)
-            return "completed the remedy interrupted in attempt-\(n)"
+            return (n, Record.parse(text))
         }
         return nil
+    }
+
+    /// Tests only: with `CASCADE_TEST_INTERRUPT=<point>` in the environment the process kills itself
+    /// (SIGKILL, as `kill -9` or a lost node would) at that point of `resume`, so a test can check that
+    /// the next `resume` completes what was left. Points: `after-first-move` (in ``finish(folder:attempt:neb:)``).
+    static func interruptionPoint(_ point: String) {
+        guard ProcessInfo.processInfo.environment["CASCADE_TEST_INTERRUPT"] == point else { return }
+        kill(getpid(), SIGKILL)
     }
 }
 

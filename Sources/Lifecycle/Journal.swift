@@ -2,14 +2,16 @@ import Foundation
 import GRDB
 
 /// The study's journal: one SQLite file inside the run tree (`RUNS/.cascade/journal.sqlite`) holding every
-/// submission (job id, time, calculation, inputs' hash) and every remedy applied. Written in immediate
+/// submission (job id, time, calculation, inputs' hash), every remedy applied and the status cache
+/// (what finished runs contain, ``StatusCache``). Written in immediate
 /// transactions with a busy timeout, so two `cascade` processes (a `status` and a `resume`) never
 /// corrupt it; rollback journal, not WAL, because run trees often live on network file systems where
 /// WAL's shared memory does not work.
 ///
 /// It is a memory, not the truth: the files on disk are. Deleting it loses the job ids (a later
 /// `status` then finds queued jobs by their working folder in `squeue`) and the remedy history (the
-/// `attempt-N/cascade-remedy.txt` files keep that too), never a run.
+/// `attempt-N/cascade-remedy.txt` files keep that too) and the status cache (the next `status` reads
+/// every output again), never a run.
 public final class Journal: @unchecked Sendable {
     /// The file.
     public let path: String
@@ -63,7 +65,9 @@ public final class Journal: @unchecked Sendable {
                     id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, attempt INTEGER NOT NULL,
                     cause TEXT NOT NULL, remedy TEXT NOT NULL, applied_at DOUBLE NOT NULL);
                 CREATE INDEX IF NOT EXISTS remedy_calculation ON remedy(calculation);
-                PRAGMA user_version = 1;
+                CREATE TABLE IF NOT EXISTS status_cache (
+                    calculation TEXT PRIMARY KEY, files_key TEXT NOT NULL, report TEXT NOT NULL, stored_at DOUBLE NOT NULL);
+                PRAGMA user_version = 2;
                 """)
         }
     }
@@ -109,6 +113,39 @@ public final class Journal: @unchecked Sendable {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM remedy ORDER BY id").map { row in
                 RemedyRecord(calculation: row["calculation"], attempt: row["attempt"], cause: row["cause"], remedy: row["remedy"], time: row["applied_at"])
+            }
+        }
+    }
+
+    /// One calculation's entry of the status cache (``StatusCache``).
+    public struct CachedReport: Sendable, Hashable {
+        public var calculation: String
+        /// The output files' sizes, modification times and edge hashes when the report was made.
+        public var filesKey: String
+        /// The folder report, JSON.
+        public var report: String
+    }
+
+    /// The status cache, by calculation.
+    public func cachedReports() throws -> [String: CachedReport] {
+        try queue.read { db in
+            var out: [String: CachedReport] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT calculation, files_key, report FROM status_cache") {
+                let c = CachedReport(calculation: row["calculation"], filesKey: row["files_key"], report: row["report"])
+                out[c.calculation] = c
+            }
+            return out
+        }
+    }
+
+    /// Stores (replaces) status cache entries, all in one transaction.
+    public func store(_ reports: [CachedReport], time: Double) throws {
+        guard !reports.isEmpty else { return }
+        try write { db in
+            for r in reports {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO status_cache (calculation, files_key, report, stored_at) VALUES (?, ?, ?, ?)",
+                    arguments: [r.calculation, r.filesKey, r.report, time])
             }
         }
     }

@@ -50,6 +50,8 @@ public struct CalculationRun: Sendable, Hashable {
     public var generated: Bool
     /// Number of earlier attempts kept in `attempt-N/` folders.
     public var attempts: Int
+    /// Running: the SCF step of the ionic step in progress (OSZICAR; the largest over an NEB's images).
+    public var scfStep: Int? = nil
 
     /// In the queue and not blocked: a dependant may wait for it with afterok.
     public var isQueued: Bool { (job?.isActive ?? false) && !(job?.isBlocked ?? false) }
@@ -64,6 +66,11 @@ public struct StudyRunStatus: Sendable {
     public var warnings: [String]
     /// `true` when SLURM answered.
     public var schedulerAnswered: Bool
+    /// The calculations whose output files were read this time (the others came from the status cache
+    /// or have no output).
+    public var parsed: [String] = []
+    /// How many folder reports came from the status cache.
+    public var fromCache = 0
 
     public func count(_ state: RunState) -> Int { calculations.filter { $0.state == state }.count }
     public func run(named name: String) -> CalculationRun? { calculations.first { $0.name == name } }

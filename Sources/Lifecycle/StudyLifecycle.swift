@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Study
+import Synchronization
 import VASP
 
 /// `cascade status`, `submit` and `resume` on one study: the manifest (which calculations, which
@@ -35,7 +36,11 @@ public struct StudyLifecycle: Sendable {
 
     /// The state of every calculation, in dependency order. SLURM missing or failing is a warning here
     /// (the files alone still say a lot); `requireScheduler` makes it an error (submit, resume).
-    public func status(requireScheduler: Bool = false, journal: Journal? = nil) throws -> StudyRunStatus {
+    ///
+    /// Finished runs are read once: their reports are kept in the journal's status cache
+    /// (``StatusCache``) and used again while their output files are unchanged. `writeCache: false`
+    /// (dry runs) neither creates the journal nor stores anything in it.
+    public func status(requireScheduler: Bool = false, journal given: Journal? = nil, writeCache: Bool = true) throws -> StudyRunStatus {
         var warnings: [String] = []
         var jobs: [SlurmJob] = []
         var answered = true
@@ -46,11 +51,21 @@ public struct StudyLifecycle: Sendable {
             answered = false
             warnings.append("\(error); showing what the files say")
         }
+        var journal = given
+        if journal == nil, writeCache || FileManager.default.fileExists(atPath: Journal.path(runs: runs)) {
+            do { journal = try Journal(runs: runs) } catch {
+                warnings.append("journal \(Journal.path(runs: runs)) cannot be opened (\(error)): job ids from squeue only, every output read")
+            }
+        }
         var submissions: [String: Journal.Submission] = [:]
+        var cached: [String: Journal.CachedReport] = [:]
         if let journal {
-            do { submissions = try journal.latestSubmissions() } catch { warnings.append("journal \(journal.path) unreadable (\(error)); job ids from squeue only") }
-        } else if FileManager.default.fileExists(atPath: Journal.path(runs: runs)) {
-            do { submissions = try Journal(runs: runs).latestSubmissions() } catch { warnings.append("journal unreadable (\(error)); job ids from squeue only") }
+            do {
+                submissions = try journal.latestSubmissions()
+                cached = try journal.cachedReports()
+            } catch {
+                warnings.append("journal \(journal.path) unreadable (\(error)): job ids from squeue only, every output read")
+            }
         }
         let byID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Jobs by working folder, the newest last: finds queued jobs when the journal was deleted.
@@ -58,21 +73,68 @@ public struct StudyLifecycle: Sendable {
         for job in jobs.sorted(by: { (Int($0.id) ?? 0) < (Int($1.id) ?? 0) }) where !job.workDir.isEmpty {
             byFolder[job.workDir] = job
         }
+        let entries = manifest.calculationsInDependencyOrder
+        let looks = diskLooks(entries, cached: cached)
         var rows: [String: CalculationRun] = [:]
         var ordered: [CalculationRun] = []
-        for entry in manifest.calculationsInDependencyOrder {
-            let row = look(entry, submission: submissions[entry.name], byID: byID, byFolder: byFolder, answered: answered, parents: rows)
+        for (entry, disk) in zip(entries, looks) {
+            let row = look(entry, disk: disk.report, submission: submissions[entry.name], byID: byID, byFolder: byFolder, answered: answered, parents: rows)
             rows[entry.name] = row
             var shown = row
             shown.detail = row.detail.replacingOccurrences(of: runs + "/", with: "")
             ordered.append(shown)
         }
-        return StudyRunStatus(study: manifest.study, runs: runs, calculations: ordered, warnings: warnings, schedulerAnswered: answered)
+        let fresh = looks.compactMap(\.store)
+        if writeCache, let journal, !fresh.isEmpty {
+            do { try journal.store(fresh, time: clock()) } catch { warnings.append("status cache not stored in \(journal.path) (\(error))") }
+        }
+        var status = StudyRunStatus(study: manifest.study, runs: runs, calculations: ordered, warnings: warnings, schedulerAnswered: answered)
+        status.parsed = zip(entries, looks).filter { $0.1.parsed }.map { $0.0.name }
+        status.fromCache = looks.filter(\.fromCache).count
+        return status
     }
 
-    func look(_ entry: CalculationEntry, submission: Journal.Submission?, byID: [String: SlurmJob], byFolder: [String: SlurmJob], answered: Bool, parents: [String: CalculationRun]) -> CalculationRun {
+    /// What the files of one calculation say, and where that came from.
+    struct DiskLook: Sendable {
+        var report: RunFolderReport
+        /// Output files were read (not taken from the cache).
+        var parsed: Bool
+        var fromCache: Bool
+        /// A new cache entry to store.
+        var store: Journal.CachedReport?
+    }
+
+    /// The folder reports of `entries`, on every core: from the cache when the output files are those
+    /// the cached report was made from, else read (and, when final, offered to the cache).
+    func diskLooks(_ entries: [CalculationEntry], cached: [String: Journal.CachedReport]) -> [DiskLook] {
+        let results = Mutex<[DiskLook?]>(Array(repeating: nil, count: entries.count))
+        DispatchQueue.concurrentPerform(iterations: entries.count) { k in
+            let look = diskLook(entries[k], cached: cached[entries[k].name])
+            results.withLock { $0[k] = look }
+        }
+        return results.withLock { $0 }.enumerated().map { k, look in
+            look ?? diskLook(entries[k], cached: nil)
+        }
+    }
+
+    func diskLook(_ entry: CalculationEntry, cached: Journal.CachedReport?) -> DiskLook {
         let dir = folder(entry.name)
-        let disk = RunFolderProbe.look(at: entry, runs: runs, options: TabulationOptions(runningWindow: 600, hashFiles: false))
+        let isNeb = entry.neb != nil
+        let key = StatusCache.key(folder: dir, isNeb: isNeb)
+        if let key, let cached, cached.filesKey == key, let report = StatusCache.decode(cached.report) {
+            return DiskLook(report: report, parsed: false, fromCache: true, store: nil)
+        }
+        let report = RunFolderProbe.look(at: entry, runs: runs, options: TabulationOptions(runningWindow: 600, hashFiles: false))
+        var store: Journal.CachedReport?
+        // Stored only when the files did not change while they were read.
+        if let key, StatusCache.isFinal(report.state), StatusCache.key(folder: dir, isNeb: isNeb) == key, let text = StatusCache.encode(report) {
+            store = Journal.CachedReport(calculation: entry.name, filesKey: key, report: text)
+        }
+        return DiskLook(report: report, parsed: key != nil, fromCache: false, store: store)
+    }
+
+    func look(_ entry: CalculationEntry, disk: RunFolderReport, submission: Journal.Submission?, byID: [String: SlurmJob], byFolder: [String: SlurmJob], answered: Bool, parents: [String: CalculationRun]) -> CalculationRun {
+        let dir = folder(entry.name)
         var jobID = submission?.jobID
         var job = jobID.flatMap { byID[$0] }
         if let found = byFolder[dir], found.isActive, job == nil || (Int(found.id) ?? 0) > (Int(job!.id) ?? 0) {
@@ -100,7 +162,9 @@ public struct StudyLifecycle: Sendable {
                 }
             } else {
                 run.state = .running
-                run.detail = "job \(job.id) \(job.state.lowercased())" + StudyLifecycle.progress(disk) + StudyLifecycle.clockText(job)
+                let progress = RunProgress.read(folder: dir, isNeb: run.isNeb)
+                run.scfStep = progress.scfStep
+                run.detail = "job \(job.id) \(job.state.lowercased())" + progress.text(disk) + StudyLifecycle.clockText(job)
             }
             return run
         }
@@ -117,7 +181,9 @@ public struct StudyLifecycle: Sendable {
         if disk.state == .unconverged || disk.isIncomplete || (ended && !disk.hasOutputs && job?.state != "CANCELLED") {
             if !ended && disk.state == .running {
                 run.state = .running
-                run.detail = "outputs written in the last 10 min, no job known" + StudyLifecycle.progress(disk)
+                let progress = RunProgress.read(folder: dir, isNeb: run.isNeb)
+                run.scfStep = progress.scfStep
+                run.detail = "outputs written in the last 10 min, no job known" + progress.text(disk)
                 return run
             }
             let evidence: FailureDiagnosis.DiskEvidence
@@ -138,7 +204,7 @@ public struct StudyLifecycle: Sendable {
             case .ionicNotConverged, .electronicNotConverged: run.state = .unconverged
             default: run.state = .failed
             }
-            run.detail = "\(cause.summary) (\(text))" + StudyLifecycle.progress(disk)
+            run.detail = "\(cause.summary) (\(text))" + RunProgress.read(folder: dir, isNeb: run.isNeb).text(disk)
             return run
         }
         if !archived, let job, job.state == "CANCELLED" {
@@ -171,16 +237,8 @@ public struct StudyLifecycle: Sendable {
         return parents.values.first { $0.jobID.map(failedIDs.contains) ?? false }?.name
     }
 
-    static func progress(_ disk: RunFolderReport) -> String {
-        var parts: [String] = []
-        if let n = disk.ionicSteps { parts.append("ionic step \(n)") }
-        if let e = disk.energy { parts.append(String(format: "E = %.4f eV", e)) }
-        if let f = disk.maxForce { parts.append(String(format: "max F = %.3f eV/Å", f)) }
-        return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ")
-    }
-
     static func clockText(_ job: SlurmJob) -> String {
-        job.elapsed.isEmpty ? "" : "; \(job.elapsed) of \(job.timeLimit)"
+        job.elapsed.isEmpty ? "" : "; \(job.elapsed) of \(job.timeLimit) elapsed"
     }
 
     // MARK: Submit
@@ -214,7 +272,7 @@ public struct StudyLifecycle: Sendable {
     /// as never run (those `resume` just set up). Idempotent.
     public func submit(only: [String] = [], dryRun: Bool, fresh: Set<String> = [], status given: StudyRunStatus? = nil) throws -> SubmitReport {
         let journal = dryRun ? nil : try self.journal()
-        let status = try given ?? self.status(requireScheduler: true, journal: journal)
+        let status = try given ?? self.status(requireScheduler: true, journal: journal, writeCache: !dryRun)
         var newIDs: [String: String] = [:]
         var report = SubmitReport(submitted: [], skipped: [], warnings: status.warnings)
         let rows = Dictionary(status.calculations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -312,11 +370,14 @@ public struct StudyLifecycle: Sendable {
         if !dryRun {
             for entry in manifest.calculations {
                 if let done = try Attempts.completeInterrupted(folder: folder(entry.name), isNeb: entry.neb != nil) {
-                    completed.append("\(entry.name): \(done)")
+                    completed.append("\(entry.name): completed the remedy interrupted in attempt-\(done.attempt)" + (done.record.remedy.map { " (\($0))" } ?? ""))
+                    try journal?.record(Journal.RemedyRecord(
+                        calculation: entry.name, attempt: done.attempt, cause: done.record.cause ?? "unknown",
+                        remedy: done.record.remedy ?? "unknown", time: clock()))
                 }
             }
         }
-        var status = try self.status(requireScheduler: true, journal: journal)
+        var status = try self.status(requireScheduler: true, journal: journal, writeCache: !dryRun)
         var actions: [ResumeAction] = []
         var fresh = Set<String>()
         for row in status.calculations where row.state.needsRemedy || (row.state == .cancelled && row.disk.hasOutputs) {

@@ -209,7 +209,7 @@ enum JobScript {
         return cascadeCheck(cascade) + [
             requireContcar(initial, sourceName: names.0),
             requireContcar(final, sourceName: names.1),
-            "\"$CASCADE\" images \(initial)/CONTCAR \(final)/CONTCAR --images \(intermediate) --method \(method.rawValue) --out . --force",
+            ContinuedRun.guarded("\"$CASCADE\" images \(initial)/CONTCAR \(final)/CONTCAR --images \(intermediate) --method \(method.rawValue) --out . --force"),
             "cp \(initial)/OUTCAR 00/OUTCAR",
             "cp \(final)/OUTCAR \(last)/OUTCAR",
         ]
@@ -221,13 +221,33 @@ enum JobScript {
     static func stageIn(from source: String, sourceName: String, to target: String, outcar: Bool) -> [String] {
         var lines = [
             "test -s \(source)/CONTCAR || { echo \"cascade: \(source)/CONTCAR is missing or empty: run \(sourceName) first\" >&2; exit 1; }",
-            "cp \(source)/CONTCAR \(target)",
+            // The calculation's own POSCAR is skipped once `resume` continued it; NEB end points are not.
+            target == "POSCAR" ? ContinuedRun.guarded("cp \(source)/CONTCAR \(target)") : "cp \(source)/CONTCAR \(target)",
         ]
         if outcar {
             let folder = target.hasSuffix("/POSCAR") ? String(target.dropLast(7)) : "."
             lines.append("cp \(source)/OUTCAR \(folder)/OUTCAR")
         }
         return lines
+    }
+}
+
+/// A calculation `cascade resume` continues from its own CONTCAR (an NEB: from every image's CONTCAR)
+/// holds the marker file ``marker``; the stage-in lines that would write the starting structure again
+/// (the images interpolated from the end points, the parent's CONTCAR copied to POSCAR) are skipped
+/// then, so the run continues where the previous attempt stopped.
+public enum ContinuedRun {
+    /// The marker file in the calculation's folder (written by `cascade resume`; delete it to stage in afresh).
+    public static let marker = "cascade-continue"
+
+    /// `command` run only when the folder has no marker, as one shell line.
+    public static func guarded(_ command: String) -> String {
+        "if [ -e \(marker) ]; then echo \"cascade: \(marker) (cascade resume): continuing from the POSCARs there, not staged in again\"; else \(command); fi"
+    }
+
+    /// `true` when `line` (trimmed) is a guarded command.
+    public static func isGuarded(_ line: Substring) -> Bool {
+        line.hasPrefix("if [ -e \(marker) ]; then ")
     }
 }
 

@@ -20,6 +20,21 @@ public struct RunFolderReport: Sendable, Hashable {
     /// The VASP version, when an output was read.
     public var vaspVersion: String?
 
+    /// A report (the status cache rebuilds stored reports with it).
+    public init(
+        state: CalculationState, reason: String, energy: Double? = nil, maxForce: Double? = nil, ionicSteps: Int? = nil,
+        hasOutputs: Bool, images: [ImageStatus], vaspVersion: String? = nil
+    ) {
+        self.state = state
+        self.reason = reason
+        self.energy = energy
+        self.maxForce = maxForce
+        self.ionicSteps = ionicSteps
+        self.hasOutputs = hasOutputs
+        self.images = images
+        self.vaspVersion = vaspVersion
+    }
+
     /// `true` when an output exists but is cut short (`running` or `truncated`).
     public var isIncomplete: Bool { state == .running || state == .truncated }
 }

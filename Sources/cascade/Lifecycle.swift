@@ -85,15 +85,19 @@ struct Status: CascadeCommand {
         abstract: "Where every calculation of a study stands: files on disk joined with SLURM.",
         discussion: """
             One line per calculation, in dependency order: not-generated, generated (ready to submit), \
-            pending (with SLURM's reason: Dependency, Priority, Resources), running (ionic step, last \
-            energy and largest force read from the growing output; elapsed of the time limit), \
+            pending (with SLURM's reason: Dependency, Priority, Resources), running (ionic step and SCF \
+            step from OSZICAR, last energy and largest force read from the growing output against \
+            |EDIFFG|; per image for an NEB; elapsed of the time limit), \
             converged, unconverged, failed (with the cause: ZBRENT, EDDDAV/ZHEGV, Sub-Space-Matrix, \
             BRMIX, POSMAP, too few bands, out of memory, killed …, and the line that says so), timeout, \
             cancelled, blocked (a parent failed, so SLURM will never start it: the parent is named).
 
             SLURM is asked with `squeue --me -t all` (finished jobs stay there for MinJobAge) and \
             `scontrol show job`; `sacct` is not needed. Without SLURM (a laptop with a copy of the \
-            tree) the files alone are read and a warning says so. Exit 0 (it is a report).
+            tree) the files alone are read and a warning says so. Exit 0 (it is a report). \
+            Finished runs are read once: what they contain is kept in the journal's status cache \
+            (RUNS/.cascade/journal.sqlite), keyed by each output file's size, modification time and a \
+            hash of its ends, so a later status reads only what changed.
 
             --watch looks again every --interval seconds (default 10) until nothing is pending or \
             running: on a terminal the table is redrawn in place; piped, only the calculations whose \
@@ -167,6 +171,7 @@ enum StatusTable {
                 TableColumn(key: "state", title: "state"),
                 TableColumn(key: "job", title: "job"),
                 TableColumn(key: "ionic_steps", title: "ionic"),
+                TableColumn(key: "scf_step", title: "SCF"),
                 TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
                 TableColumn(key: "max_force", title: "max F", unit: "eV/Å", decimals: 3),
                 TableColumn(key: "cause", title: "cause"),
@@ -177,6 +182,7 @@ enum StatusTable {
             table.append([
                 .text(c.name), .text(c.state.rawValue), c.jobID.map(TableCell.text) ?? .empty,
                 showNumbers ? (c.disk.ionicSteps.map(TableCell.integer) ?? .empty) : .empty,
+                c.scfStep.map(TableCell.integer) ?? .empty,
                 showNumbers ? (c.disk.energy.map(TableCell.number) ?? .empty) : .empty,
                 showNumbers ? (c.disk.maxForce.map(TableCell.number) ?? .empty) : .empty,
                 c.cause.map { .text($0.rawValue) } ?? (c.blockedBy.map { .text("parent \($0)") } ?? .empty),

@@ -59,10 +59,11 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: [String], record: Bool = true) throws -> Result {
+    func run(_ arguments: [String], record: Bool = true, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Paths.cascade
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         let err = Pipe()
@@ -84,6 +85,17 @@ struct CLI {
             }
         }
         return result
+    }
+
+    /// Appends `$ command` and `text` to the transcript (CASCADE_SLURM_TRANSCRIPT), for commands that are
+    /// not `cascade` (e.g. a `cat` of a file the test reads).
+    func note(_ command: String, _ text: String) {
+        guard let transcript = ProcessInfo.processInfo.environment["CASCADE_SLURM_TRANSCRIPT"],
+            let handle = FileHandle(forWritingAtPath: transcript) ?? (FileManager.default.createFile(atPath: transcript, contents: nil) ? FileHandle(forWritingAtPath: transcript) : nil)
+        else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data("$ \(command)\n\(text)".utf8))
+        handle.closeFile()
     }
 
     typealias States = [String: (state: String, cause: String?, detail: String)]
@@ -176,7 +188,8 @@ struct SlurmEndToEndTests {
         #expect(dry.status == 0)
         #expect(dry.stdout.components(separatedBy: "would submit").count - 1 == 4, "\(dry.stdout)")
         #expect(dry.stdout.contains("--dependency=afterok:<relax/ir-slab>"))
-        #expect(!FileManager.default.fileExists(atPath: root + "/runs/.cascade/journal.sqlite"))
+        // (The `status` above created the journal for its cache; the dry run recorded nothing in it.)
+        #expect(try Journal(runs: root + "/runs").submissions().isEmpty)
 
         // submit: four jobs, the chain with afterok on the parents' job ids.
         let first = try cli.run(["submit"] + study)
@@ -237,6 +250,9 @@ struct SlurmEndToEndTests {
         let running = try cli.waitFor(study, seconds: 30) { s in s["relax/h-site2"]?.state == "running" && s["relax/h-site2"]?.detail.contains("ionic step") == true }
         #expect(running["relax/h-site2"]?.state == "running", "\(running)")
         #expect(running["relax/h-site2"]?.detail.contains("ionic step") == true, "\(running)")
+        // The stand-in's OSZICAR ends in the SCF steps of ionic step 13 (step 12 is the last complete one).
+        #expect(running["relax/h-site2"]?.detail.contains("ionic step 13 (SCF step 9)") == true, "\(running)")
+        #expect(running["relax/h-site2"]?.detail.contains("(|EDIFFG| = ") == true, "\(running)")
         _ = try cli.run(["status"] + study)
 
         // status --watch, piped: one line per change, and it returns once nothing is pending or running.
@@ -302,13 +318,82 @@ struct SlurmTimeoutTests {
         #expect(killed["relax/slow"]?.state == "timeout" && killed["relax/slow"]?.cause == "walltime", "\(killed)")
         #expect(killed["relax/slow"]?.detail.contains("DUE TO TIME LIMIT") == true, "\(killed)")
 
+        _ = try cli.run(["status"] + study)
         let contcar = try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/CONTCAR"))
         try EndToEndStudy.fake(root, "relax/slow", "converged \(Paths.irH)/5/outputs")
-        let resumed = try cli.run(["resume"] + study, record: false)
+        let resumed = try cli.run(["resume"] + study)
+        cli.note("cat runs/relax/slow/attempt-1/cascade-remedy.txt", (try? String(contentsOfFile: root + "/runs/relax/slow/attempt-1/cascade-remedy.txt", encoding: .utf8)) ?? "")
         #expect(resumed.stdout.contains("remedy: continue from CONTCAR") && resumed.stdout.contains("submitted relax/slow"), "\(resumed.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/POSCAR")) == contcar)
         #expect(fm.fileExists(atPath: root + "/runs/relax/slow/attempt-1/vasprun.xml"))
         let done = try cli.waitFor(study, seconds: 60) { $0["relax/slow"]?.state == "converged" }
         #expect(done["relax/slow"]?.state == "converged", "\(done)")
+    }
+}
+
+/// `cascade resume` killed in the middle (SIGKILL right after it moved the first output into the attempt
+/// folder, through the tests-only CASCADE_TEST_INTERRUPT) leaves a state the next `resume` completes: the
+/// remedy finished from its plan, the failed calculation and its blocked dependant submitted, both converge.
+@Suite("an interrupted resume on a real SLURM")
+struct SlurmInterruptedResumeTests {
+    @Test("resume killed half-way → the next resume completes it → converged")
+    func interruptedResume() throws {
+        guard LocalCluster.ready() else { return }
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "cascade-slurm-interrupt-\(UUID().uuidString.prefix(8))"
+        defer { try? fm.removeItem(atPath: root) }
+        try fm.createDirectory(atPath: root + "/structures", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: "\(Paths.irH)/3/outputs/POSCAR", toPath: "\(root)/structures/h-site0.vasp")
+        let vasp = "srun \(Paths.fakeVasp)"
+        try """
+            study: interrupt
+            structures: structures
+            input_sets: \(Paths.packageRoot.path)/templates
+            job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:05:00"}
+            systems:
+              - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2}
+            calculations:
+              - {name: relax/bad, set: relax, system: h-site0}
+              - {name: relax/next, set: relax, system: h-site0, after: [relax/bad]}
+            """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
+        let study = ["study.yaml", "--runs", "runs"]
+        let cli = CLI(directory: root)
+        try #require(try cli.run(["generate", "study.yaml", "--out", "runs"], record: false).status == 0)
+        try EndToEndStudy.fake(root, "relax/bad", "zbrent \(Paths.irH)/3/outputs")
+        try EndToEndStudy.fake(root, "relax/next", "converged \(Paths.irH)/3/outputs")
+        #expect(try cli.run(["submit"] + study, record: false).status == 0)
+        let failed = try cli.waitFor(study, seconds: 90) { $0["relax/bad"]?.state == "failed" && $0["relax/next"]?.state == "blocked" }
+        #expect(failed["relax/bad"]?.cause == "zbrent" && failed["relax/next"]?.state == "blocked", "\(failed)")
+
+        // resume dies (SIGKILL) right after moving the first output file.
+        let bad = root + "/runs/relax/bad"
+        let contcar = try Data(contentsOf: URL(fileURLWithPath: bad + "/CONTCAR"))
+        try EndToEndStudy.fake(root, "relax/bad", "converged \(Paths.irH)/3/outputs")
+        let killed = try cli.run(["resume"] + study, record: false, environment: ["CASCADE_TEST_INTERRUPT": "after-first-move"])
+        #expect(killed.status != 0, "\(killed.stdout)\(killed.stderr)")
+        #expect(fm.fileExists(atPath: bad + "/attempt-1/cascade-remedy.pending"))
+        #expect(fm.fileExists(atPath: bad + "/attempt-1/CONTCAR") && !fm.fileExists(atPath: bad + "/CONTCAR"))
+        #expect(fm.fileExists(atPath: bad + "/vasprun.xml"), "only the first file was moved")
+        #expect(try Journal(runs: root + "/runs").submissions().count == 2, "nothing was submitted")
+        // What status makes of the half-moved folder: still the failed run (its vasprun.xml is there).
+        let between = try cli.states(study)
+        #expect(between["relax/next"]?.state == "blocked", "\(between)")
+
+        // The next resume completes the remedy from its plan, cancels the blocked job and submits both.
+        let resumed = try cli.run(["resume"] + study, record: false)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("note: relax/bad: completed the remedy interrupted in attempt-1 ("), "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("submitted relax/bad") && resumed.stdout.contains("submitted relax/next"), "\(resumed.stdout)\(resumed.stderr)")
+        #expect(fm.fileExists(atPath: bad + "/attempt-1/cascade-remedy.txt") && !fm.fileExists(atPath: bad + "/attempt-1/cascade-remedy.pending"))
+        for kept in ["vasprun.xml", "OUTCAR", "CONTCAR", "INCAR", "POSCAR", "job.sh"] {
+            #expect(fm.fileExists(atPath: "\(bad)/attempt-1/\(kept)"), "\(kept)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bad + "/POSCAR")) == contcar)
+        #expect(IncarEditor.value(of: "IBRION", in: try String(contentsOfFile: bad + "/INCAR", encoding: .utf8)) == "1")
+        #expect(try Journal(runs: root + "/runs").remedies().map(\.cause) == ["zbrent"])
+
+        let done = try cli.waitFor(study, seconds: 90) { s in s.values.allSatisfy { $0.state == "converged" } }
+        #expect(done.values.allSatisfy { $0.state == "converged" }, "\(done)")
+        #expect(try cli.run(["resume"] + study, record: false).stderr.contains("nothing to resume"))
     }
 }

@@ -1,9 +1,11 @@
+import Analysis
 import Foundation
 import Synchronization
 import Testing
 
 @testable import Lifecycle
 @testable import Study
+import VASP
 
 enum Temp {
     static func folder(_ label: String) throws -> String {
@@ -188,7 +190,7 @@ struct AttemptTests {
         try Temp.write("remedy: \(action.remedy!.name)\ncontinue from CONTCAR: yes\nset: IBRION = 1\n", folder + "/attempt-1/" + Attempts.planName)
         try FileManager.default.moveItem(atPath: folder + "/vasprun.xml", toPath: folder + "/attempt-1/vasprun.xml")
         let done = try Attempts.completeInterrupted(folder: folder, isNeb: false)
-        #expect(done != nil)
+        #expect(done?.attempt == 1 && done?.record.remedy == action.remedy?.name)
         #expect(FileManager.default.fileExists(atPath: folder + "/attempt-1/cascade-remedy.txt"))
         #expect(FileManager.default.fileExists(atPath: folder + "/attempt-1/CONTCAR"))
         #expect(try String(contentsOfFile: folder + "/POSCAR", encoding: .utf8) == "relaxed CONTCAR\n")
@@ -308,8 +310,15 @@ struct NebAttemptTests {
         var action = try Attempts.plan(row: row, cause: .walltime)
         #expect(action.moved == ["slurm-5.out", "01/CONTCAR", "01/OUTCAR", "02/CONTCAR", "02/OUTCAR", "03/OUTCAR"])
         #expect(action.poscarFrom == "attempt-1/{01,02}/CONTCAR")
-        #expect(action.notes.first?.contains("cascade images") == true, "\(action.notes)")
+        #expect(action.notes.count == 2 && action.notes.last?.contains("\"$CASCADE\" images ../a/CONTCAR") == true, "\(action.notes)")
         try Attempts.apply(&action, row: row)
+        // The job.sh written before the guard: its images line is wrapped, the old job.sh kept.
+        let job = try String(contentsOfFile: folder + "/job.sh", encoding: .utf8)
+        #expect(job.contains("if [ -e cascade-continue ]; then echo"), "\(job)")
+        #expect(job.contains("else \"$CASCADE\" images ../a/CONTCAR ../b/CONTCAR --images 2 --method idpp --out . --force; fi\nsrun vasp_std\n"), "\(job)")
+        #expect(try String(contentsOfFile: folder + "/attempt-1/job.sh", encoding: .utf8).hasPrefix("#!/bin/bash\n\"$CASCADE\" images"))
+        #expect(FileManager.default.isExecutableFile(atPath: folder + "/job.sh"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/cascade-continue"))
         for image in ["01", "02"] {
             #expect(try String(contentsOfFile: "\(folder)/\(image)/POSCAR", encoding: .utf8) == "moved \(image)\n")
             #expect(try String(contentsOfFile: "\(folder)/attempt-1/\(image)/POSCAR", encoding: .utf8) == "start \(image)\n")
@@ -317,5 +326,213 @@ struct NebAttemptTests {
         }
         #expect(try String(contentsOfFile: "\(folder)/00/POSCAR", encoding: .utf8) == "end 00\n")
         #expect(FileManager.default.fileExists(atPath: "\(folder)/attempt-1/slurm-5.out"))
+    }
+}
+
+/// The status cache: a finished run's outputs are read once; a changed file is read again.
+@Suite("status cache")
+struct StatusCacheTests {
+    @Test func finishedRunsAreReadOnceAndAgainWhenTheirFilesChange() throws {
+        guard FileManager.default.fileExists(atPath: StatusJoinTests.corpus) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(StatusJoinTests.corpus)") }
+            return
+        }
+        let (manifest, runs) = try StatusJoinTests.tree()
+        defer { try? FileManager.default.removeItem(atPath: (runs as NSString).deletingLastPathComponent) }
+        let life = StudyLifecycle(manifest: manifest, runs: runs, slurm: Slurm(environment: ["PATH": "/nonexistent"]))
+
+        // Cold: both runs with outputs are read; the converged one is stored, the killed one is not.
+        let cold = try life.status()
+        #expect(cold.parsed == ["relax/a", "relax/b"], "\(cold.parsed)")
+        #expect(cold.fromCache == 0)
+        let stored = try life.journal().cachedReports()
+        #expect(Array(stored.keys) == ["relax/a"], "\(stored.keys)")
+        #expect(stored["relax/a"]?.filesKey.contains("vasprun.xml.gz 216187 ") == true, "\(stored["relax/a"]?.filesKey ?? "")")
+
+        // Warm: the converged run comes from the cache with the same numbers; the killed one is read again.
+        let warm = try life.status()
+        #expect(warm.parsed == ["relax/b"], "\(warm.parsed)")
+        #expect(warm.fromCache == 1)
+        #expect(warm.run(named: "relax/a")?.disk == cold.run(named: "relax/a")?.disk)
+        #expect(warm.calculations.map(\.state) == cold.calculations.map(\.state))
+
+        // A new modification time alone makes it read again.
+        let a = runs + "/relax/a/vasprun.xml.gz"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: a)
+        #expect(try life.status().parsed == ["relax/a", "relax/b"])
+        #expect(try life.status().parsed == ["relax/b"])
+
+        // Other content: the run killed two days ago replaces the converged one; the cache is not used.
+        try FileManager.default.removeItem(atPath: a)
+        try FileManager.default.copyItem(atPath: runs + "/relax/b/vasprun.xml", toPath: runs + "/relax/a/vasprun.xml")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)], ofItemAtPath: runs + "/relax/a/vasprun.xml")
+        let changed = try life.status()
+        #expect(changed.parsed == ["relax/a", "relax/b"])
+        #expect(changed.run(named: "relax/a")?.state == .failed, "\(changed.run(named: "relax/a")?.detail ?? "")")
+        #expect(changed.fromCache == 0)
+
+        // Deleting the journal loses only the cache: the next status reads everything and says the same.
+        try FileManager.default.removeItem(atPath: Journal.path(runs: runs))
+        let again = try life.status()
+        #expect(again.parsed == ["relax/a", "relax/b"])
+        #expect(again.calculations.map(\.state) == changed.calculations.map(\.state))
+    }
+
+    @Test func sameSizeAndTimeButOtherBytesIsAChange() throws {
+        let folder = try Temp.folder("cache-key")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = String(repeating: "x", count: 20_000)
+        try Temp.write(text, folder + "/OUTCAR")
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: folder + "/OUTCAR")
+        let before = try #require(StatusCache.key(folder: folder, isNeb: false))
+        // The last byte differs; size and modification time are set back to the same values.
+        try Temp.write(String(text.dropLast()) + "y", folder + "/OUTCAR")
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: folder + "/OUTCAR")
+        let after = try #require(StatusCache.key(folder: folder, isNeb: false))
+        #expect(before != after)
+        #expect(before.split(separator: " ").dropLast() == after.split(separator: " ").dropLast(), "\(before)\n\(after)")
+        #expect(StatusCache.key(folder: folder + "/none", isNeb: false) == nil)
+        // The stored form reads back to the same report.
+        let report = RunFolderReport(
+            state: .unconverged, reason: "r", energy: -1.5, maxForce: 0.2, ionicSteps: 3, hasOutputs: true,
+            images: [ImageStatus(label: "01", state: .converged, reason: "i", energy: -2, maxForce: nil)], vaspVersion: "6.4.2")
+        #expect(StatusCache.encode(report).flatMap(StatusCache.decode) == report)
+    }
+}
+
+/// The generated NEB job script run in bash: after `resume` continued the band, its stage-in leaves
+/// the image POSCARs alone; without the marker it interpolates again.
+@Suite("NEB resume and the job script")
+struct NebJobScriptTests {
+    static func bash(_ script: String, in folder: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func aContinuedBandIsNotInterpolatedAgain() throws {
+        let root = try Temp.folder("neb-job")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for end in ["a", "b"] {
+            try Temp.write("relaxed \(end)\n", "\(root)/relax/\(end)/CONTCAR")
+            try Temp.write("outcar \(end)\n", "\(root)/relax/\(end)/OUTCAR")
+        }
+        // A stand-in `cascade images`: writes "interpolated" into every image POSCAR.
+        let fake = root + "/bin/cascade"
+        try Temp.write("#!/bin/sh\ntest \"$1\" = images || exit 3\nfor i in 00 01 02 03; do mkdir -p $i; echo \"interpolated $i\" > $i/POSCAR; done\n", fake, mode: 0o755)
+        let folder = root + "/neb/x"
+        let stageIn = JobScript.nebStageIn(initial: "../../relax/a", final: "../../relax/b", names: ("relax/a", "relax/b"), intermediate: 2, method: .idpp, cascade: fake)
+        try Temp.write("#!/bin/bash\nset -euo pipefail\n" + stageIn.joined(separator: "\n") + "\n", folder + "/job.sh", mode: 0o755)
+        try Temp.write("IMAGES = 2\nIBRION = 3\n", folder + "/INCAR")
+
+        // First run: the images are interpolated, the end points' OUTCARs copied in.
+        let first = try Self.bash("job.sh", in: folder)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(try String(contentsOfFile: folder + "/01/POSCAR", encoding: .utf8) == "interpolated 01\n")
+        #expect(try String(contentsOfFile: folder + "/03/OUTCAR", encoding: .utf8) == "outcar b\n")
+
+        // VASP ran until the wall time: every inner image has moved.
+        try Temp.write("*** JOB 5 ON vm CANCELLED AT 2026-12-07T19:40:34 DUE TO TIME LIMIT ***\n", folder + "/slurm-5.out")
+        for image in ["01", "02"] {
+            try Temp.write("moved \(image)\n", "\(folder)/\(image)/CONTCAR")
+            try Temp.write("outcar \(image)\n", "\(folder)/\(image)/OUTCAR")
+        }
+        let row = CalculationRun(
+            name: "neb/x", folder: folder, isNeb: true, state: .timeout, detail: "wall time", jobID: "5", job: nil,
+            disk: RunFolderReport(state: .truncated, reason: "", hasOutputs: true, images: []), cause: .walltime,
+            blockedBy: nil, generated: true, attempts: 0)
+        var action = try Attempts.plan(row: row, cause: .walltime)
+        #expect(action.poscarFrom == "attempt-1/{01,02}/CONTCAR")
+        #expect(action.notes == ["writes cascade-continue: job.sh skips its stage-in (the images are not interpolated again) while it exists"], "\(action.notes)")
+        let before = try String(contentsOfFile: folder + "/job.sh", encoding: .utf8)
+        try Attempts.apply(&action, row: row)
+        #expect(try String(contentsOfFile: folder + "/job.sh", encoding: .utf8) == before, "a generated job.sh is guarded already")
+
+        // The resubmitted job: the continued POSCARs stay, the end points' OUTCARs come back.
+        let second = try Self.bash("job.sh", in: folder)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("cascade-continue (cascade resume): continuing from the POSCARs there"), "\(second.output)")
+        for image in ["01", "02"] {
+            #expect(try String(contentsOfFile: "\(folder)/\(image)/POSCAR", encoding: .utf8) == "moved \(image)\n")
+        }
+        #expect(try String(contentsOfFile: folder + "/00/OUTCAR", encoding: .utf8) == "outcar a\n")
+        #expect(try String(contentsOfFile: folder + "/attempt-1/01/POSCAR", encoding: .utf8) == "interpolated 01\n")
+
+        // Without the marker the band is interpolated afresh.
+        try FileManager.default.removeItem(atPath: folder + "/cascade-continue")
+        #expect(try Self.bash("job.sh", in: folder).status == 0)
+        #expect(try String(contentsOfFile: folder + "/01/POSCAR", encoding: .utf8) == "interpolated 01\n")
+    }
+}
+
+/// Running progress: ionic and SCF step from OSZICAR's tail (a real NEB image's OSZICAR from the
+/// corpus, cut as a running job leaves it), the force against |EDIFFG| from the INCAR.
+@Suite("running progress")
+struct ProgressTests {
+    static var oszicar: String { StatusJoinTests.corpus + "/neb/aiida-vasp_NH3_inversion/01/OSZICAR" }
+
+    @Test func oszicarTail() throws {
+        guard FileManager.default.fileExists(atPath: Self.oszicar) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(Self.oszicar)") }
+            return
+        }
+        let text = try String(contentsOfFile: Self.oszicar, encoding: .utf8)
+        // The finished file ends with "  21 F= -.19491537E+02 E0= …" after SCF steps 1 … 11.
+        let done = try #require(OszicarProgress.parse(text))
+        #expect(done.ionicSteps == 21 && done.scfStep == nil)
+        #expect(done.lastFreeEnergy == -19.491537)
+        // Cut before that line: ionic step 21 is in progress at SCF step 11.
+        let cut = String(text[..<text.range(of: "  21 F=")!.lowerBound])
+        let running = try #require(OszicarProgress.parse(cut))
+        #expect(running.ionicSteps == 20 && running.scfStep == 11)
+        #expect(running.lastScfEnergy == -19.4915365127)
+        #expect(OszicarProgress.parse("       N       E                     dE\n") == nil)
+        #expect(OszicarProgress.parse("CG :   3    -0.1E+02\n")?.scfStep == 3)
+
+        // The same, through the file's tail and the status text.
+        let folder = try Temp.folder("progress")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Temp.write(String(repeating: "# padding so only the tail is read\n", count: 3000) + cut, folder + "/OSZICAR")
+        try Temp.write("IBRION = 2\nEDIFFG = -0.05\n", folder + "/INCAR")
+        let progress = RunProgress.read(folder: folder, isNeb: false)
+        #expect(progress.scfStep == 11 && progress.forceCriterion == 0.05)
+        let disk = RunFolderReport(state: .running, reason: "", energy: -19.4954, maxForce: 0.0712, ionicSteps: 20, hasOutputs: true, images: [])
+        #expect(progress.text(disk) == "; ionic step 21 (SCF step 11), E = -19.4954 eV, max F = 0.071 eV/Å (|EDIFFG| = 0.05)")
+        var below = disk
+        below.maxForce = 0.031
+        #expect(progress.text(below).hasSuffix("max F = 0.031 eV/Å (|EDIFFG| = 0.05, below)"))
+    }
+
+    /// An NEB band: one entry per inner image (corpus NH3 inversion: images 01 … 03 each finished 21
+    /// ionic steps; 01 cut as a running job leaves it).
+    @Test func perImageForAnNeb() throws {
+        let band = StatusJoinTests.corpus + "/neb/aiida-vasp_NH3_inversion"
+        guard FileManager.default.fileExists(atPath: band) else { return }
+        let folder = try Temp.folder("neb-progress")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for image in ["00", "01", "02", "03", "04"] {
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(image)", withIntermediateDirectories: true)
+        }
+        let text = try String(contentsOfFile: band + "/01/OSZICAR", encoding: .utf8)
+        try Temp.write(String(text[..<text.range(of: "  21 F=")!.lowerBound]), folder + "/01/OSZICAR")
+        for image in ["02", "03"] {
+            try FileManager.default.copyItem(atPath: "\(band)/\(image)/OSZICAR", toPath: "\(folder)/\(image)/OSZICAR")
+        }
+        try Temp.write("IMAGES = 3\nEDIFFG = -0.1\n", folder + "/INCAR")
+        let progress = RunProgress.read(folder: folder, isNeb: true)
+        #expect(progress.parts.map(\.label) == ["01", "02", "03"])
+        #expect(progress.scfStep == 11)
+        let disk = RunFolderReport(state: .running, reason: "", maxForce: 0.25, hasOutputs: true, images: [])
+        #expect(progress.text(disk) == "; images 01: ionic step 21 (SCF step 11), 02: 21 ionic steps done, 03: 21 ionic steps done, max F = 0.250 eV/Å (|EDIFFG| = 0.1)")
     }
 }
