@@ -3,8 +3,8 @@
 // file is stale. Paths are relative to the repository root; texts are the files' exact bytes.
 
 extension BundledResources {
-    /// SHA-256 of the 44 files below (see ``BundledResources/digest(of:)``).
-    static let digest = "8e3a11b364c39cdc7734b868d7f7945537ad1b3b1214910d24e0c89a35ab9697"
+    /// SHA-256 of the 45 files below (see ``BundledResources/digest(of:)``).
+    static let digest = "b90233169fd3adb282a9b2c3816ba979de7f73c86a27a363e4033f979c96625c"
 
     /// Every bundled file, sorted by path.
     static let files: [BundledFile] = [
@@ -1814,6 +1814,58 @@ Cartesian
      25.01630236     18.02590408     13.21932559   F   F   F   H
      24.08044107     16.99756992     11.17059060   T   T   T   H
      21.70971561     16.25287137     11.15349610   T   T   T   H
+
+"""#),
+        .init(path: "structures/co-cu111/README.md", text: #"""
+# structures/co-cu111 — starting geometries of the bundled study co-cu111
+
+CO on Cu(111): the clean slab, CO in a box, and CO on the top and fcc-hollow sites, for
+`templates/studies/co-cu111.yaml` (`cascade init my-surface --from co-cu111`). `structures.yaml` indexes
+them (charge, multiplicity, fixed atoms). They are **starting points for PBE relaxations, not results**,
+built by hand from textbook distances — no chemistry program is needed.
+
+## How they are made
+
+```
+python3 tools/structures/co_cu111.py            # numpy only; writes the four .vasp files here
+python3 tools/structures/co_cu111.py --a 3.635  # the same with your own (e.g. PBE) lattice constant
+```
+
+Nothing is random: re-running writes the same bytes (`Tests/StudyTests/CoCu111StudyTests.swift` checks
+the distances below on the committed files).
+
+| file | atoms | what |
+|---|---|---|
+| `cu111.vasp` | Cu₃₆ | Cu(111), 3×3 surface cell, 4 layers stacked A B C A (fcc), bottom two layers fixed |
+| `co.vasp` | CO | C–O 1.14 Å, in a 15 Å cube |
+| `co-top.vasp` | Cu₃₆CO | C 1.85 Å above top-layer Cu 31, O 1.14 Å above C |
+| `co-fcc.vasp` | Cu₃₆CO | C in the fcc hollow next to it, 2.00 Å from its three surface Cu, C–O 1.18 Å |
+
+**Lattice.** fcc Cu with a = 3.61 Å, the experimental room-temperature lattice constant as tabulated
+in Kittel, *Introduction to Solid State Physics* (Cu: fcc, 3.61 Å). Nearest-neighbour distance
+a/√2 = 2.5527 Å, (111) layer spacing a/√3 = 2.0842 Å. The surface cell is 3 × (2.5527 Å at 60°),
+|a| = |b| = 7.658 Å, and c = 25 Å along the normal: 18.7 Å of vacuum above the bare slab, 15.8 Å above
+the adsorbed CO (Cascade's slab check wants ≥ 10 Å along the normal). PBE's own lattice constant is
+about 1 % larger (≈ 3.63–3.64 Å): for production work rebuild with yours (`--a`), or the slab is
+compressed by that much.
+
+**Atom order.** Cu first, layer by layer from the bottom (atoms 0–8 the bottom layer, 27–35 the
+surface layer, 0-based), then C, then O: all four files share it, so the top and fcc states list the
+same atoms in the same order (the NEB needs that). Fixed: atoms 0–17 (`F F F` under Selective
+dynamics and `fixed: [0-17]` in `structures.yaml`; the two sources agree, so Cascade says nothing).
+
+**Sites.** Stacking A B C A from the bottom: the surface layer is A, the second layer C, the third B.
+The top site is above surface atom 31 (position (1, 1) of the 3×3 cell, away from the cell edges); the
+fcc hollow is the three-fold site above a third-layer atom (no atom below it in the second layer),
+displaced by (a₁ + a₂)/3 = 1.474 Å from the top site, the site ASE's `add_adsorbate(…, "fcc")` puts on
+`fcc111` (checked against ASE 3.29 on the same cell). C–O is 1.14 Å on top (free CO 1.128 Å) and
+1.18 Å in the hollow, where back-donation into 2π* lengthens it; Cu–C is 1.85 Å on top and 2.00 Å to
+each of the three hollow Cu, typical PBE values. The relaxation decides the rest.
+
+**Kinds.** The three slab files are `kind: slab` in the manifest: Cascade finds their bonds running
+periodically along a and b with vacuum along c, writes the dipole correction along c (IDIPOL = 3,
+LDIPOL, DIPOL at the centre of mass) and one k-point division along c. `co.vasp` is a molecule: Γ
+only, `vasp_gam`.
 
 """#),
         .init(path: "structures/co-cu111/co-fcc.vasp", text: #"""
