@@ -371,7 +371,7 @@ struct Planner {
             nebImages: setup.nebImages, title: "\(manifest.study): \(calc.name)")
         let inputs = set.apply(context)
         messages.errors += inputs.errors + runGuards(geometry: setup.geometry, inputs: inputs, system: setup.system, structure: structure)
-        messages.warnings += inputs.warnings
+        messages.warnings += inputs.warnings + Planner.cutoffBelowEnmax(inputs.incar, potcar: potcar)
         messages.notes += inputs.notes
         switch setup.system.entry.kind {
         case .molecule: messages.warnings += Guards.vacuum(structure)
@@ -407,7 +407,7 @@ struct Planner {
             return Setup(geometry: geometry, system: system, label: label, stageIn: stageIn, nebImages: last - 1)
         }
         guard let name = calc.system, let system = systems[name] else {
-            messages.errors.append("its system \(calc.system ?? "?") could not be read (see above)")
+            messages.errors.append("its system \(calc.system ?? "?") could not be used (see its error above)")
             return nil
         }
         if let cut = calc.fragmentOf {
@@ -428,7 +428,7 @@ struct Planner {
     /// job cuts the same atoms out of the source's relaxed CONTCAR (`cascade fragment`).
     func fragmentSetup(_ calc: CalculationEntry, cut: FragmentCut, system: ResolvedSystem, settings: JobSettings, messages: inout Messages) -> Setup? {
         guard let sourceName = manifest.calculation(named: cut.source)?.system, let source = systems[sourceName] else {
-            messages.errors.append("fragment_of \(cut.source): its system could not be read (see above)")
+            messages.errors.append("fragment_of \(cut.source): its system could not be used (see its error above)")
             return nil
         }
         let whole = source.structure
@@ -582,7 +582,7 @@ struct Planner {
             return nil
         }
         guard let initial = systems[a], let final = systems[b] else {
-            errors.append("an end-point system (\(a), \(b)) could not be read (see above)")
+            errors.append("an end-point system (\(a), \(b)) could not be used (see its error above)")
             return nil
         }
         let freeSpin = (initial.spin ?? set.spin) == .free && (final.spin ?? set.spin) == .free
@@ -723,6 +723,16 @@ struct Planner {
         }
         let terms = Array(Set([e.complex] + e.parts)).sorted().compactMap { name in planned.first { $0.name == name } }
         warnings += Planner.protocolMismatches(terms).map { "\(label): \($0)" }
+    }
+
+    /// ENCUT below the largest ENMAX of the POTCARs (read from the library; nothing is said without
+    /// one): the basis is too small for that potential, and energies are not converged. No ENCUT at all
+    /// means VASP takes that largest ENMAX itself.
+    static func cutoffBelowEnmax(_ incar: Incar, potcar: Potcar) -> [String] {
+        guard let encut = incar.double("ENCUT") else { return [] }
+        let largest = potcar.singles.compactMap { s in s.enmax.map { (s.label, $0) } }.max { $0.1 < $1.1 }
+        guard let (label, enmax) = largest, encut < enmax else { return [] }
+        return ["ENCUT = \(PlanText.number(encut)) eV is below the largest ENMAX of its POTCARs (\(label) \(PlanText.number(enmax)) eV): raise ENCUT to at least \(PlanText.number(enmax)) eV (and use the same value in every term of an energy)"]
     }
 
     /// The INCAR tags that change a total energy: a difference of energies is meaningful only when its

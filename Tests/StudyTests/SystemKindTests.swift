@@ -137,3 +137,30 @@ import VASP
         #expect(w.count == 1 && w[0].contains("vacuum below 10 Å along the slab normal (c 8 Å)"), "\(w)")
     }
 }
+
+/// Issue 16.4: ENCUT against the largest ENMAX of the POTCARs when a library is there.
+@Suite struct CutoffEnmaxTests {
+    /// A library of Cu, C, O with the ENMAX of the PBE potentials (295, 400, 400 eV) and the CO study,
+    /// the CO reference at ENCUT = 300.
+    @Test func encutBelowEnmaxIsWarnedWithALibraryOnly() throws {
+        let folder = try StudyFixture.temporaryFolder("enmax")
+        defer { StudyFixture.remove(folder) }
+        for (label, enmax, zval) in [("Cu", 295.446, 11.0), ("C", 400.0, 4.0), ("O", 400.0, 6.0)] {
+            try StudyFixture.write(
+                "  PAW_PBE \(label) 01Jan2000\n   TITEL  = PAW_PBE \(label) 01Jan2000\n   POMASS =    1.000; ZVAL   =    \(zval)    mass and valenz\n   ENMAX  =  \(enmax); ENMIN  =  200.000 eV\n",
+                to: "pp/potpaw_PBE/\(label)/POTCAR", in: folder)
+        }
+        let (study, manifest) = try SystemKindTests().study(slab: "kind: slab", co: "kind: molecule, incar: {ENCUT: 300}")
+        defer { StudyFixture.remove(study) }
+        let library = PotcarLibrary(layout: .ase, root: folder + "/pp")
+        let plan = try GeneratorTests.plan(manifest, out: study + "/runs", library: library)
+        #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
+        let read = try Potcar.read(path: folder + "/pp/potpaw_PBE/C/POTCAR")
+        #expect(read.singles.first?.enmax == 400)
+        #expect(plan.allWarnings.contains("relax/co: ENCUT = 300 eV is below the largest ENMAX of its POTCARs (C 400 eV): raise ENCUT to at least 400 eV (and use the same value in every term of an energy)"), "\(plan.allWarnings)")
+        #expect(!plan.allWarnings.contains { $0.hasPrefix("relax/cu111: ENCUT") })
+        // Without a library nothing is known about ENMAX, and nothing is said.
+        let bare = try GeneratorTests.plan(manifest, out: study + "/runs")
+        #expect(!bare.allWarnings.contains { $0.contains("ENMAX") })
+    }
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the starting geometries of the bundled study co-cu111 (CO on Cu(111)).
 
-    python3 tools/structures/co_cu111.py          # writes structures/co-cu111/*.vasp
+    python3 tools/structures/co_cu111.py                    # writes structures/co-cu111/*.vasp
+    python3 tools/structures/co_cu111.py --a 3.635 --out DIR # your lattice constant, into DIR
 
 Needs numpy only. Nothing is random: re-running writes the same bytes. What it builds and why is in
 structures/co-cu111/README.md (kept by hand; the numbers there are the ones below).
@@ -68,25 +69,27 @@ def write_poscar(path, comment, cell, species, positions, fixed=None):
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
-    print("wrote", os.path.relpath(path, ROOT), f"({len(positions)} atoms)")
+    print("wrote", path, f"({len(positions)} atoms)")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--a", type=float, default=3.61, help="fcc lattice constant of Cu (Å), default 3.61")
+    p.add_argument("--out", default=OUT, help="folder to write into (default structures/co-cu111)")
     args = p.parse_args()
+    out = args.out
 
     cell, cu, (a1, a2), dz = slab(args.a)
     fixed = set(range(18))  # the bottom two layers
     top_z = cu[:, 2].max()
     species = ["Cu"] * len(cu)
-    write_poscar(os.path.join(OUT, "cu111.vasp"), "cu111: Cu(111) 3x3, 4 layers (charge 0, 2S+1 = 1)", cell, species, cu, fixed)
+    write_poscar(os.path.join(out, "cu111.vasp"), "cu111: Cu(111) 3x3, 4 layers (charge 0, 2S+1 = 1)", cell, species, cu, fixed)
 
     # The top site: the top-layer atom at (1, 1) of the 3×3 cell (away from the cell edges).
     site = cu[27 + 1 * 3 + 1].copy()
     c_top = site + np.array([0, 0, 1.85])
     o_top = c_top + np.array([0, 0, 1.14])
-    write_poscar(os.path.join(OUT, "co-top.vasp"), "co-top: CO on top, Cu(111) 3x3 (charge 0, 2S+1 = 1)", cell,
+    write_poscar(os.path.join(out, "co-top.vasp"), "co-top: CO on top, Cu(111) 3x3 (charge 0, 2S+1 = 1)", cell,
                  species + ["C", "O"], np.vstack([cu, c_top, o_top]), fixed)
 
     # The fcc hollow next to it: above a third-layer (B) atom, (1/3, 1/3) of the 1×1 cell from the top atom.
@@ -95,11 +98,11 @@ def main():
     height = np.sqrt(2.00 ** 2 - lateral ** 2)
     c_fcc = np.array([hollow[0], hollow[1], top_z + height])
     o_fcc = c_fcc + np.array([0, 0, 1.18])
-    write_poscar(os.path.join(OUT, "co-fcc.vasp"), "co-fcc: CO in the fcc hollow, Cu(111) 3x3 (charge 0, 2S+1 = 1)", cell,
+    write_poscar(os.path.join(out, "co-fcc.vasp"), "co-fcc: CO in the fcc hollow, Cu(111) 3x3 (charge 0, 2S+1 = 1)", cell,
                  species + ["C", "O"], np.vstack([cu, c_fcc, o_fcc]), fixed)
 
     box = np.diag([15.0, 15.0, 15.0])
-    write_poscar(os.path.join(OUT, "co.vasp"), "co: CO in a 15 A box (charge 0, 2S+1 = 1)", box, ["C", "O"],
+    write_poscar(os.path.join(out, "co.vasp"), "co: CO in a 15 A box (charge 0, 2S+1 = 1)", box, ["C", "O"],
                  np.array([[7.5, 7.5, 6.93], [7.5, 7.5, 8.07]]))
 
 
