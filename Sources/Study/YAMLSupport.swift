@@ -165,7 +165,12 @@ extension Decoder {
 
     /// Throws at the first key of this mapping not in `known`, naming the keys allowed.
     func rejectUnknownKeys(_ known: [String], in what: String) throws {
-        let container = try container(keyedBy: AnyKey.self)
+        let container: KeyedDecodingContainer<AnyKey>
+        do {
+            container = try self.container(keyedBy: AnyKey.self)
+        } catch DecodingError.typeMismatch {
+            throw invalid("expected a mapping for \(what) (key: value) with the keys: \(known.joined(separator: ", "))")
+        }
         for key in container.allKeys where !known.contains(key.stringValue) {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: codingPath + [key],
