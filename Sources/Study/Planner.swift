@@ -231,6 +231,14 @@ struct Planner {
         }
         var structure = poscar.structure
         structure.charge = Double(charge)
+        // The index's kind and settings for what the manifest's system leaves open (its incar below the system's).
+        var entry = entry
+        if !entry.kindDeclared, let kind = indexed.entry?.kind {
+            entry.kind = kind
+            entry.kindDeclared = true
+        }
+        if let tags = indexed.entry?.incar { entry.incar = entry.incar.map { $0.applied(to: tags) } ?? tags }
+        if entry.kpoints == nil { entry.kpoints = indexed.entry?.kpoints }
         let periodicity = Periodicity.of(structure)
         if let problem = Planner.kindProblem(entry, periodicity) {
             errors.append("system \(entry.name) (\(entry.location)): \(problem)")

@@ -129,6 +129,27 @@ import VASP
         #expect(plan.allNotes.contains { $0.contains("--vacuum leaves bulk as they are: kind bulk is periodic along a, b and c") }, "\(plan.allNotes)")
     }
 
+    /// The structure index may carry the kind, incar and kpoints of a structure; the manifest's system wins.
+    @Test func theIndexGivesKindAndSettings() throws {
+        let (folder, manifest) = try study(slab: "description: kind from the index", co: "incar: {SIGMA: 0.02}")
+        defer { StudyFixture.remove(folder) }
+        let source = StudyFixture.packageRoot + "/structures/co-cu111"
+        for name in ["cu111.vasp", "co.vasp"] { try StudyFixture.write(try StudyFixture.read(source + "/" + name), to: "s/" + name, in: folder) }
+        try StudyFixture.write("""
+            - {name: cu111, file: cu111.vasp, charge: 0, multiplicity: 1, fixed: [0-17], kind: slab, kpoints: {gamma: [3, 3, 3]}}
+            - {name: co, file: co.vasp, charge: 0, multiplicity: 1, kind: molecule, incar: {ISMEAR: 0, SIGMA: 0.01, NELM: 60}}
+            """, to: "s/structures.yaml", in: folder)
+        var text = try StudyFixture.read(manifest)
+        text = text.replacingOccurrences(of: "structures: \(source)", with: "structures: s")
+        try text.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let plan = try GeneratorTests.plan(manifest, out: folder + "/runs")
+        #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
+        let slab = try #require(plan.calculations.first { $0.name == "relax/cu111" })
+        #expect(slab.incar.int("IDIPOL") == 3 && slab.kpoints.text().contains("3 3 1"))
+        let co = try #require(plan.calculations.first { $0.name == "relax/co" })
+        #expect(co.incar.int("ISMEAR") == 0 && co.incar.double("SIGMA") == 0.02 && co.incar.int("NELM") == 60)
+    }
+
     @Test func thinVacuumOfASlabIsWarnedAlongTheNormalOnly() throws {
         let (folder, manifest) = try study(slab: "kind: slab")
         defer { StudyFixture.remove(folder) }
