@@ -12,10 +12,19 @@ public struct CalculationSettings: Sendable, Hashable {
     public var functional: String?
     /// Net charge of the cell in |e| (Σ ZVAL·n − NELECT; positive = electrons removed).
     public var netCharge: Double?
+    /// PREC as the run used it (`normal`, `accurate`, …), when known.
+    public var prec: String?
+    /// LASPH (aspherical gradient corrections inside the PAW spheres), when known.
+    public var lasph: Bool?
+    /// The U values (eV, per species) when DFT+U was on, `[]` when it was off, `nil` when unknown.
+    public var hubbardU: [Double]?
+    /// ISPIN (1 or 2), when known.
+    public var ispin: Int?
 
     public init(
         encut: Double? = nil, potcarTitles: [String] = [], ivdw: Int? = nil, vaspVersion: String? = nil,
-        functional: String? = nil, netCharge: Double? = nil
+        functional: String? = nil, netCharge: Double? = nil, prec: String? = nil, lasph: Bool? = nil,
+        hubbardU: [Double]? = nil, ispin: Int? = nil
     ) {
         self.encut = encut
         self.potcarTitles = potcarTitles
@@ -23,6 +32,10 @@ public struct CalculationSettings: Sendable, Hashable {
         self.vaspVersion = vaspVersion
         self.functional = functional
         self.netCharge = netCharge
+        self.prec = prec
+        self.lasph = lasph
+        self.hubbardU = hubbardU
+        self.ispin = ispin
     }
 
     /// The VASP major version (`5` of `5.4.4`).
@@ -91,7 +104,7 @@ public struct ConsistencyIssue: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The consistency guard: flags terms that mix different ENCUT (beyond 0.01 eV), POTCARs for the same
-/// element, IVDW, VASP major versions or functionals. Terms given as numbers are not checked (they have no
+/// element, IVDW, VASP major versions, functionals, PREC, LASPH, DFT+U (on/off and the U values) or ISPIN. Terms given as numbers are not checked (they have no
 /// settings) — the caller says that they were used.
 public func consistencyIssues(_ terms: [EnergyTerm]) -> [ConsistencyIssue] {
     let checked = terms.compactMap { t in t.settings.map { (t.label, $0) } }
@@ -107,6 +120,10 @@ public func consistencyIssues(_ terms: [EnergyTerm]) -> [ConsistencyIssue] {
     differ("IVDW", { $0.dispersion }, render: { String($0) })
     differ("VASP version", { $0.vaspMajorVersion }, render: { "VASP \($0)" })
     differ("functional", { $0.functional?.uppercased() }, render: { $0 })
+    differ("PREC", { $0.prec?.lowercased() }, render: { $0 })
+    differ("LASPH", { $0.lasph }, render: { $0 ? ".TRUE." : ".FALSE." })
+    differ("DFT+U", { $0.hubbardU }, render: { $0.isEmpty ? "off" : "U = " + $0.map { "\($0)" }.joined(separator: " ") })
+    differ("ISPIN", { $0.ispin }, render: { String($0) })
     issues += potcarIssues(checked)
     return issues
 }

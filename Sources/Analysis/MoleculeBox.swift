@@ -85,6 +85,38 @@ public enum MoleculeBox {
         }
     }
 
+    /// Slabs — the same atoms in the same cell, e.g. the states of one surface NEB — with the lattice
+    /// vector along the slab's `normal` axis (0 = a, 1 = b, 2 = c) rescaled so that `vacuum` Å of empty
+    /// space (perpendicular to the slab's plane) separate the atoms from their images along it, the
+    /// atoms centred along it. The two in-plane lattice vectors and every in-plane fractional coordinate
+    /// are kept: a periodic direction is never re-boxed. The first structure's largest gap along the
+    /// normal places the cell boundary for all of them, so they keep one common frame.
+    public static func reboxedSlabs(_ structures: [Structure], normal k: Int, vacuum: Double) -> [Structure] {
+        guard let first = structures.first, first.count > 0, (0..<3).contains(k) else { return structures }
+        let boundary = largestGap(first.fractionalPositions.map { $0[k] }).middle
+        let unwrapped: [[Double]] = structures.map { s in
+            s.fractionalPositions.map { f in f[k] - (f[k] - boundary).rounded(.down) }
+        }
+        let all = unwrapped.joined()
+        guard let low = all.min(), let high = all.max() else { return structures }
+        return zip(structures, unwrapped).map { s, u in
+            let spacing = s.lattice.planeSpacings[k]
+            let target = (high - low) * spacing + max(vacuum, 0)
+            let scale = target / spacing
+            var vectors = [s.lattice.a, s.lattice.b, s.lattice.c]
+            vectors[k] *= scale
+            let lattice = Lattice(a: vectors[0], b: vectors[1], c: vectors[2])
+            let positions: [SIMD3<Double>] = zip(s.fractionalPositions, u).map { f, uk in
+                var g = f
+                g[k] = ((uk - low) * spacing + max(vacuum, 0) / 2) / target
+                return g
+            }
+            return Structure(
+                lattice: lattice, species: s.species, fractionalPositions: positions,
+                selectiveDynamics: s.selectiveDynamics, charge: s.charge)
+        }
+    }
+
     /// The largest cyclic gap between sorted coordinates in [0, 1): its width (fraction of the axis)
     /// and the coordinate of its middle.
     static func largestGap(_ values: [Double]) -> (width: Double, middle: Double) {

@@ -99,12 +99,27 @@ public enum CalculationLoader {
         return fromVasprun(try Vasprun.read(path: path, options: options), path: path, input: input, warnings: warnings)
     }
 
+    /// The U values of a DFT+U run (LDAUU), `[]` when LDAU is off, `nil` when the file does not say.
+    static func hubbardU(_ v: Vasprun) -> [Double]? {
+        guard let on = (v.parameters["LDAU"] ?? v.incar["LDAU"])?.bool else { return nil }
+        guard on else { return [] }
+        switch v.parameters["LDAUU"] ?? v.incar["LDAUU"] {
+        case .doubles(let u): return u
+        case .double(let u): return [u]
+        case .ints(let u): return u.map(Double.init)
+        case .int(let u): return [Double(u)]
+        default: return nil
+        }
+    }
+
     /// The calculation of a vasprun.xml already read from `path`.
     static func fromVasprun(_ v: Vasprun, path: String, input: String, warnings: [String]) -> LoadedCalculation {
         let settings = CalculationSettings(
             encut: v.parameters["ENMAX"]?.double ?? v.incar["ENCUT"]?.double, potcarTitles: v.potcarTitles,
             ivdw: v.incar["IVDW"]?.int ?? v.parameters["IVDW"]?.int, vaspVersion: v.vaspVersion,
-            functional: v.incar["METAGGA"]?.string ?? v.incar["GGA"]?.string ?? v.parameters["GGA"]?.string, netCharge: v.netCharge)
+            functional: v.incar["METAGGA"]?.string ?? v.incar["GGA"]?.string ?? v.parameters["GGA"]?.string, netCharge: v.netCharge,
+            prec: (v.parameters["PREC"] ?? v.incar["PREC"])?.string, lasph: (v.parameters["LASPH"] ?? v.incar["LASPH"])?.bool,
+            hubbardU: Self.hubbardU(v), ispin: (v.parameters["ISPIN"] ?? v.incar["ISPIN"])?.int)
         let valence = v.atoms.map { atom in v.atomTypes.first { $0.element == atom }?.valence ?? .nan }
         var notes = warnings
         if !v.complete { notes.append("\(path) is incomplete (killed job?): energies from its last complete ionic step") }

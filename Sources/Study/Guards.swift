@@ -118,6 +118,17 @@ public enum Guards {
         return ["vacuum below \(GuardNumber.text(minimum)) Å (\(list)): periodic images interact; pass --vacuum to re-box"]
     }
 
+    /// A slab's vacuum along its normal (the only axis that may have one): below `minimum` Å the slab
+    /// sees its images through the vacuum; `--vacuum` widens the cell along the normal only.
+    public static func vacuum(_ structure: Structure, along axes: [Int], minimum: Double = 10) -> [String] {
+        let v = MoleculeBox.vacuumWidths(of: structure)
+        let names = ["a", "b", "c"]
+        let thin = axes.filter { (0..<3).contains($0) && v[$0] < minimum }
+        guard !thin.isEmpty else { return [] }
+        let list = thin.map { "\(names[$0]) \(GuardNumber.text(v[$0])) Å" }.joined(separator: ", ")
+        return ["vacuum below \(GuardNumber.text(minimum)) Å along the slab normal (\(list)): the slab interacts with its images; pass --vacuum to widen the cell along the normal only"]
+    }
+
     /// VASP runs NEB with IMAGES groups of cores: the core count must be a multiple of IMAGES.
     public static func nebCores(images: Int, nodes: String?, tasksPerNode: String?) -> [String] {
         guard let nodes = nodes.flatMap({ Int($0) }), let tasks = tasksPerNode.flatMap({ Int($0) }) else { return [] }

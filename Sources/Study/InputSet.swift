@@ -60,8 +60,8 @@ public struct InputSet: Sendable, Hashable {
     public static let vaspDefaultMoment = 1.0
     /// How NUPDOWN is chosen.
     public var spin: SpinRule
-    /// The KPOINTS file.
-    public var kpoints: Kpoints
+    /// The k-point rule (a mesh, or a length, density or spacing turned into a mesh per structure).
+    var kpoints: KpointsSpec
     /// LREAL = Auto when the cell has more atoms than this, `.FALSE.` otherwise; `nil` = not written.
     public var lrealAutoAbove: Int?
     /// Tags added for a molecule in a box with a net charge.
@@ -76,6 +76,10 @@ public struct InputSet: Sendable, Hashable {
     public var interpolation: InterpolationMethod?
     /// Job-script settings of the set.
     var job: JobSettings
+
+    /// The set's KPOINTS for `structure` before the kind's rule (a density, spacing or length turned
+    /// into a Γ-centred mesh on its cell).
+    public func kpoints(for structure: Structure) -> Kpoints { kpoints.kpoints(for: structure) }
 
     /// The INCAR tags of the set itself (before any system is applied).
     public var incar: Incar { incarSettings.incar }
@@ -188,7 +192,7 @@ private struct InputSetFile: Decodable {
         let fallback = moments.removeValue(forKey: "default") ?? InputSet.vaspDefaultMoment
         return InputSet(
             name: name, description: description, file: file, extends: nil, incarSettings: incar ?? IncarSettings(),
-            magmom: moments, defaultMoment: fallback, spin: spin ?? .free, kpoints: kpoints?.kpoints ?? Kpoints.gamma(1, 1, 1),
+            magmom: moments, defaultMoment: fallback, spin: spin ?? .free, kpoints: kpoints ?? KpointsSpec(kpoints: Kpoints.gamma(1, 1, 1)),
             lrealAutoAbove: lrealAutoAbove, chargedMolecule: chargedMolecule ?? IncarSettings(), potcars: potcars ?? [:],
             hubbardU: hubbardU, images: images, interpolation: interpolation, job: job ?? JobSettings())
     }
@@ -205,7 +209,7 @@ private struct InputSetFile: Decodable {
             set.magmom.merge(moments) { _, new in new }
         }
         if let spin { set.spin = spin }
-        if let kpoints { set.kpoints = kpoints.kpoints }
+        if let kpoints { set.kpoints = kpoints }
         if let lrealAutoAbove { set.lrealAutoAbove = lrealAutoAbove }
         if let chargedMolecule { set.chargedMolecule = chargedMolecule.applied(to: parent.chargedMolecule) }
         if let potcars { set.potcars.merge(potcars) { _, new in new } }
@@ -229,16 +233,18 @@ struct InputContext {
     var multiplicity: Int
     /// The system's spin rule, over the set's; `nil` = the set's.
     var spin: InputSet.SpinRule? = nil
-    /// Molecule in a box or periodic.
+    /// Molecule in a box, slab or bulk.
     var kind: SystemKind
+    /// A slab's normal (0 = a, 1 = b, 2 = c), from its geometry; `nil` for the other kinds.
+    var slabNormal: Int? = nil
     /// Element moments of the system (from the manifest or the index).
     var systemMagmom: [String: Double]
     /// Element moments of the calculation.
     var calculationMagmom: [String: Double]
     /// INCAR overrides of the calculation.
     var overrides: IncarSettings
-    /// KPOINTS of the calculation, over the set's.
-    var kpoints: Kpoints?
+    /// k-points of the calculation (or else of the system), over the set's.
+    var kpoints: KpointsSpec?
     /// The pseudopotentials, one per species in order.
     var potcar: Potcar
     /// Species in POSCAR (= POTCAR) order.
@@ -274,7 +280,8 @@ extension InputSet {
         for entry in incarSettings.entries { if let v = entry.value { incar[entry.tag] = v } }
         let overridden = Set(context.overrides.entries.map(\.tag))
         var derived: [(String, Incar.Value)] = []
-        var result = AppliedInputs(incar: incar, kpoints: context.kpoints ?? kpoints)
+        var result = AppliedInputs(incar: incar, kpoints: Kpoints.gamma(1, 1, 1))
+        result.kpoints = kpointsFor(context, notes: &result.notes, warnings: &result.warnings)
 
         let counts = context.speciesOrder.map { s in structure.species.filter { $0 == s }.count }
         result.valenceElectrons = context.potcar.electrons(counts: counts)
@@ -321,6 +328,9 @@ extension InputSet {
                 result.notes.append("charged molecule in a box: \(chargedMolecule.entries.compactMap { $0.value == nil ? nil : $0.tag }.joined(separator: ", ")) set")
             }
         }
+        if let normal = context.slabNormal, context.kind == .slab {
+            derived += slabDipoleTags(structure, normal: normal)
+        }
         if let images = context.nebImages { derived.append(("IMAGES", .int(images))) }
         if let u = hubbardU, !u.isEmpty {
             derived += hubbardTags(u, speciesOrder: context.speciesOrder)
@@ -329,11 +339,68 @@ extension InputSet {
         }
         for (tag, value) in derived where !overridden.contains(tag) { incar[tag] = value }
         for entry in context.overrides.entries { incar[entry.tag] = entry.value }
+        // A dipole correction switched off by the overrides takes its derived DIPOL with it.
+        if incar["IDIPOL"] == nil && context.overrides.entries.contains(where: { $0.tag == "IDIPOL" }) && !overridden.contains("DIPOL") {
+            incar["DIPOL"] = nil
+        }
         if hubbardU == nil, incar.bool("LDAU") == true {
             result.warnings.append("DFT+U switched on by this calculation's INCAR overrides (LDAU = .TRUE.), not by its input set")
         }
         result.incar = incar
         return result
+    }
+
+    /// The k-points of one calculation: the calculation's or system's rule, else the set's, turned into
+    /// a mesh on the structure; then the kind's rule — a molecule samples Γ only (the set's mesh is
+    /// replaced, with a note when it was an explicit mesh; a mesh chosen for the system or calculation
+    /// is kept, with a warning), a slab one division along its normal (a note when an explicit mesh
+    /// had more).
+    func kpointsFor(_ context: InputContext, notes: inout [String], warnings: inout [String]) -> Kpoints {
+        let chosen = context.kpoints != nil
+        let spec = context.kpoints ?? kpoints
+        let explicit: Bool
+        if case .fixed = spec.rule { explicit = true } else { explicit = false }
+        var k = spec.kpoints(for: context.structure)
+        guard case .mesh(var mesh) = k.mode else { return k }
+        let text = { (m: Kpoints.Mesh) in "\(m.centering == .gamma ? "Γ" : "MP") \(m.divisions.x)×\(m.divisions.y)×\(m.divisions.z)" }
+        switch context.kind {
+        case .molecule:
+            guard mesh.divisions != SIMD3(1, 1, 1) || mesh.centering != .gamma || mesh.shift != .zero else { return k }
+            if chosen {
+                warnings.append("kind molecule with the k-point mesh \(text(mesh)): a molecule in a box needs Γ only (then vasp_gam); the mesh is kept because the system or calculation chose it")
+                return k
+            }
+            if explicit { notes.append("molecule: Γ only (the set's \(text(mesh)) replaced), run with the Γ-only executable") }
+            return Kpoints.gamma(1, 1, 1, comment: "Gamma only (molecule in a box)")
+        case .slab:
+            guard let normal = context.slabNormal, mesh.divisions[normal] != 1 else { return k }
+            let before = text(mesh)
+            mesh.divisions[normal] = 1
+            mesh.shift[normal] = 0
+            // A density, spacing or length rule gives the normal its one division silently (the system's note says so).
+            if explicit { notes.append("slab: one k-point division along its normal \(["a", "b", "c"][normal]) (\(before) → \(text(mesh)))") }
+            k.mode = .mesh(mesh)
+            let divisions = [mesh.divisions.x, mesh.divisions.y, mesh.divisions.z].map(String.init).joined(separator: "x")
+            k.comment = "\(mesh.centering == .gamma ? "Gamma-centred" : "Monkhorst-Pack") \(divisions) mesh, 1 along the slab normal \(["a", "b", "c"][normal]) (\(k.comment))"
+            return k
+        case .bulk:
+            return k
+        }
+    }
+
+    /// A slab's dipole correction along its normal: IDIPOL = normal + 1, LDIPOL = .TRUE., DIPOL at the
+    /// centre of mass (fractional; VASP wiki, DIPOL: "use the center of mass").
+    func slabDipoleTags(_ structure: Structure, normal: Int) -> [(String, Incar.Value)] {
+        [("IDIPOL", .int(normal + 1)), ("LDIPOL", .bool(true)), ("DIPOL", .doubles(Self.fractionalCentreOfMass(structure)))]
+    }
+
+    /// The centre of mass in fractional coordinates, each wrapped into [0, 1) and rounded to 1e-6.
+    static func fractionalCentreOfMass(_ structure: Structure) -> [Double] {
+        let f = structure.lattice.fractional(MoleculeBox.centreOfMass(structure))
+        return [f.x, f.y, f.z].map { x -> Double in
+            let w = x - x.rounded(.down)
+            return (w * 1e6).rounded() / 1e6
+        }
     }
 
     /// The initial moment (μB) of an atom of `species`: calculation > system > set > the set's default.
@@ -346,12 +413,7 @@ extension InputSet {
     func chargedMoleculeTags(_ structure: Structure) -> [(String, Incar.Value)] {
         var out: [(String, Incar.Value)] = chargedMolecule.entries.compactMap { e in e.value.map { (e.tag, $0) } }
         if out.contains(where: { $0.0 == "IDIPOL" }) && !out.contains(where: { $0.0 == "DIPOL" }) {
-            let f = structure.lattice.fractional(MoleculeBox.centreOfMass(structure))
-            let wrapped = [f.x, f.y, f.z].map { x -> Double in
-                let w = x - x.rounded(.down)
-                return (w * 1e6).rounded() / 1e6
-            }
-            out.append(("DIPOL", .doubles(wrapped)))
+            out.append(("DIPOL", .doubles(Self.fractionalCentreOfMass(structure))))
         }
         return out
     }

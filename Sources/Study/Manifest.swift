@@ -128,13 +128,19 @@ extension StudyManifest: Decodable {
     }
 }
 
-/// Whether a system is an isolated molecule or cluster in a vacuum box, or a periodic solid.
+/// What a system is: an isolated molecule or cluster in a vacuum box, a slab (periodic in a plane,
+/// vacuum along its normal) or a bulk solid. The kind decides the vacuum check, what `--vacuum` may
+/// re-box, the dipole correction and the k-points (docs/input-sets.md, "Kinds"); it is checked against
+/// the geometry (``Periodicity``), and a mismatch is an error that names the fix.
 public enum SystemKind: String, Sendable, Hashable, Decodable, CaseIterable {
-    /// A molecule or cluster in a box: vacuum is checked (≥ 10 Å), `--vacuum` re-boxes it, a net
-    /// charge gets the input set's `charged_molecule` tags (IDIPOL = 4, LDIPOL, DIPOL at the centre of mass).
+    /// A molecule or cluster in a box (the default): vacuum ≥ 10 Å checked along a, b and c, `--vacuum`
+    /// re-boxes it, Γ-only k-points (`vasp_gam`), a net charge gets the set's `charged_molecule` tags.
     case molecule
-    /// A periodic solid or slab: none of the above.
-    case periodic
+    /// Periodic in a plane, vacuum along the normal: IDIPOL/LDIPOL along the normal with DIPOL at the
+    /// centre of mass, one k-point division along the normal, `--vacuum` changes the normal only.
+    case slab
+    /// Periodic in three directions: nothing derived, never re-boxed.
+    case bulk
 }
 
 /// One system: a structure file and its charge, spin multiplicity and fixed atoms.
@@ -157,8 +163,10 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
     public var fixed: [Int]?
     /// Initial magnetic moments (μB) per element, over the input set's.
     public var magmom: [String: Double]?
-    /// Molecule in a box (default) or periodic.
+    /// Molecule in a box (the default when `kind` is absent), slab or bulk.
     public var kind: SystemKind
+    /// Whether `kind:` was written (messages say "the default" otherwise).
+    public var kindDeclared: Bool
     /// `fixed` (NUPDOWN = 2S) or `free` (no NUPDOWN; MAGMOM is the start and the final moment is
     /// reported) over the input set's rule; `nil` = the set's.
     public var spin: InputSet.SpinRule?
@@ -194,9 +202,10 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
         if let m = multiplicity, m < 1 { throw decoder.invalid("expected a multiplicity 2S + 1 ≥ 1", key: "multiplicity") }
         fixed = try c.decodeIfPresent(AtomList.self, forKey: AnyKey("fixed"))?.indices
         magmom = try c.decodeIfPresent([String: Double].self, forKey: AnyKey("magmom"))
-        let kindText = try c.decodeIfPresent(String.self, forKey: AnyKey("kind")) ?? SystemKind.molecule.rawValue
-        guard let kind = SystemKind(rawValue: kindText) else {
-            throw decoder.invalid("expected kind: \(SystemKind.allCases.map(\.rawValue).joined(separator: " or ")), found '\(kindText)'", key: "kind")
+        let kindText = try c.decodeIfPresent(String.self, forKey: AnyKey("kind"))
+        kindDeclared = kindText != nil
+        guard let kind = SystemKind(rawValue: kindText ?? SystemKind.molecule.rawValue) else {
+            throw decoder.invalid("expected kind: \(SystemKind.allCases.map(\.rawValue).joined(separator: ", ")), found '\(kindText ?? "")'", key: "kind")
         }
         self.kind = kind
         incar = try c.decodeIfPresent(IncarSettings.self, forKey: AnyKey("incar"))

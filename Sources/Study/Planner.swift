@@ -30,6 +30,8 @@ struct ResolvedSystem {
     var magmom: [String: Double]
     /// The system's spin rule over the input set's, `nil` = the set's.
     var spin: InputSet.SpinRule? = nil
+    /// A slab's normal (0 = a, 1 = b, 2 = c) from its bond network; `nil` for the other kinds.
+    var slabNormal: Int? = nil
 }
 
 /// Builds a ``GenerationPlan``.
@@ -142,36 +144,65 @@ struct Planner {
         }
         for group in groups.groups() {
             let members = group.filter { raw[$0] != nil }
-            guard let first = members.first, let kind = raw[first]?.entry.kind, kind == .molecule else {
+            guard let first = members.first, let kind = raw[first]?.entry.kind else { continue }
+            switch kind {
+            case .molecule: reboxMolecules(members, raw: &raw)
+            case .slab: reboxSlabs(members, raw: &raw)
+            case .bulk:
                 for m in members { systems[m] = raw[m] }
-                continue
-            }
-            let structures = members.compactMap { raw[$0]?.structure }
-            let sameCell = structures.allSatisfy { Planner.sameLattice($0.lattice, structures[0].lattice) }
-            var vacuum = options.vacuum
-            if vacuum == nil && !sameCell {
-                let thinnest = structures.map { s -> Double in
-                    let v = MoleculeBox.vacuumWidths(of: s)
-                    return min(v.x, v.y, v.z)
-                }.min() ?? 0
-                vacuum = (thinnest * 10).rounded(.down) / 10
-                warnings.append(
-                    "the NEB-linked systems \(members.joined(separator: ", ")) come in different boxes: re-boxed together with \(PlanText.number(vacuum ?? 0)) Å vacuum (the thinnest of theirs); pass --vacuum to choose")
-            }
-            guard let v = vacuum else {
-                for m in members { systems[m] = raw[m] }
-                continue
-            }
-            let boxed = MoleculeBox.reboxed(structures, vacuum: v)
-            for (m, s) in zip(members, boxed) {
-                raw[m]?.structure = s
-                systems[m] = raw[m]
-            }
-            if options.vacuum != nil {
-                let edges = boxed.first.map { $0.lattice.lengths } ?? .zero
-                notes.append("re-boxed \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum: box \(PlanText.number((edges.x * 100).rounded() / 100)) × \(PlanText.number((edges.y * 100).rounded() / 100)) × \(PlanText.number((edges.z * 100).rounded() / 100)) Å")
+                if options.vacuum != nil {
+                    notes.append("--vacuum leaves \(members.joined(separator: ", ")) as they are: kind bulk is periodic along a, b and c, and no periodic direction is re-boxed")
+                }
             }
         }
+    }
+
+    /// Molecules (an NEB's end points together) re-boxed to `--vacuum`, or to the thinnest vacuum of
+    /// theirs when they come in different boxes.
+    mutating func reboxMolecules(_ members: [String], raw: inout [String: ResolvedSystem]) {
+        let structures = members.compactMap { raw[$0]?.structure }
+        let sameCell = structures.allSatisfy { Planner.sameLattice($0.lattice, structures[0].lattice) }
+        var vacuum = options.vacuum
+        if vacuum == nil && !sameCell {
+            let thinnest = structures.map { s -> Double in
+                let v = MoleculeBox.vacuumWidths(of: s)
+                return min(v.x, v.y, v.z)
+            }.min() ?? 0
+            vacuum = (thinnest * 10).rounded(.down) / 10
+            warnings.append(
+                "the NEB-linked systems \(members.joined(separator: ", ")) come in different boxes: re-boxed together with \(PlanText.number(vacuum ?? 0)) Å vacuum (the thinnest of theirs); pass --vacuum to choose")
+        }
+        guard let v = vacuum else {
+            for m in members { systems[m] = raw[m] }
+            return
+        }
+        let boxed = MoleculeBox.reboxed(structures, vacuum: v)
+        for (m, s) in zip(members, boxed) {
+            raw[m]?.structure = s
+            systems[m] = raw[m]
+        }
+        if options.vacuum != nil {
+            let edges = boxed.first.map { $0.lattice.lengths } ?? .zero
+            notes.append("re-boxed \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum: box \(PlanText.number((edges.x * 100).rounded() / 100)) × \(PlanText.number((edges.y * 100).rounded() / 100)) × \(PlanText.number((edges.z * 100).rounded() / 100)) Å")
+        }
+    }
+
+    /// Slabs (an NEB's end points together) given `--vacuum` along their normal only; the in-plane
+    /// cell and positions are kept.
+    mutating func reboxSlabs(_ members: [String], raw: inout [String: ResolvedSystem]) {
+        let normals = Set(members.compactMap { raw[$0]?.slabNormal })
+        guard let v = options.vacuum, normals.count == 1, let normal = normals.first else {
+            for m in members { systems[m] = raw[m] }
+            return
+        }
+        let boxed = MoleculeBox.reboxedSlabs(members.compactMap { raw[$0]?.structure }, normal: normal, vacuum: v)
+        for (m, s) in zip(members, boxed) {
+            raw[m]?.structure = s
+            systems[m] = raw[m]
+        }
+        let axis = ["a", "b", "c"][normal]
+        let edge = boxed.first.map { $0.lattice.lengths[normal] } ?? 0
+        notes.append("re-boxed the slab\(members.count == 1 ? "" : "s") \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum along the normal \(axis) only (|\(axis)| = \(PlanText.number((edge * 100).rounded() / 100)) Å; the in-plane cell is kept)")
     }
 
     /// Reads one system's structure and settles its charge, multiplicity, fixed atoms and moments.
@@ -200,6 +231,25 @@ struct Planner {
         }
         var structure = poscar.structure
         structure.charge = Double(charge)
+        // The index's kind and settings for what the manifest's system leaves open (its incar below the system's).
+        var entry = entry
+        if !entry.kindDeclared, let kind = indexed.entry?.kind {
+            entry.kind = kind
+            entry.kindDeclared = true
+        }
+        if let tags = indexed.entry?.incar { entry.incar = entry.incar.map { $0.applied(to: tags) } ?? tags }
+        if entry.kpoints == nil { entry.kpoints = indexed.entry?.kpoints }
+        let periodicity = Periodicity.of(structure)
+        if let problem = Planner.kindProblem(entry, periodicity) {
+            errors.append("system \(entry.name) (\(entry.location)): \(problem)")
+            return nil
+        }
+        var slabNormal: Int? = nil
+        if entry.kind == .slab, case .slab(let normal) = periodicity {
+            slabNormal = normal
+            let axis = ["a", "b", "c"][normal]
+            notes.append("system \(entry.name): slab, normal \(axis): IDIPOL = \(normal + 1), LDIPOL = .TRUE., DIPOL at its centre of mass; one k-point division along \(axis); --vacuum changes \(axis) only")
+        }
         let fixed = entry.fixed ?? indexed.entry?.fixed ?? []
         let outside = fixed.filter { $0 >= structure.count }
         if !outside.isEmpty {
@@ -227,7 +277,31 @@ struct Planner {
         magmom.merge(entry.magmom ?? [:]) { _, new in new }
         return ResolvedSystem(
             entry: entry, path: path, structure: structure, charge: charge, multiplicity: multiplicity, magmom: magmom,
-            spin: entry.spin ?? indexed.entry?.spin)
+            spin: entry.spin ?? indexed.entry?.spin, slabNormal: slabNormal)
+    }
+
+    /// The error when the declared kind contradicts the geometry, with the fix; `nil` when they agree.
+    /// A molecule declared (or left at the default) whose atoms bond into a periodic network is the
+    /// dangerous case: re-boxing it (`--vacuum`) would cut the slab or solid into a cluster.
+    static func kindProblem(_ entry: SystemEntry, _ found: Periodicity) -> String? {
+        let declared = "declared kind \(entry.kind.rawValue)\(entry.kindDeclared ? "" : " (the default)")"
+        let fix: SystemKind?
+        switch (entry.kind, found) {
+        case (.molecule, .molecule), (.slab, .slab), (.bulk, .bulk), (.bulk, .wire), (.bulk, .obliqueSlab): return nil
+        case (_, .molecule): fix = .molecule
+        case (_, .slab): fix = .slab
+        case (_, .bulk), (.molecule, .wire), (.molecule, .obliqueSlab): fix = .bulk
+        case (.slab, .wire), (.slab, .obliqueSlab): fix = .bulk
+        }
+        var text = "\(declared), but the structure is \(found.description): set `kind: \(fix?.rawValue ?? "bulk")` on the system"
+        switch (entry.kind, found) {
+        case (.molecule, _):
+            text += " (re-boxing it as a molecule, --vacuum, would cut the periodic structure into a cluster)"
+        case (.slab, .obliqueSlab):
+            text = "\(declared), but the structure is \(found.description): rebuild the cell with the slab in the plane of two lattice vectors, or set `kind: bulk`"
+        default: break
+        }
+        return text
     }
 
     /// The index entry of a system: named by `index`, else same file, else same name.
@@ -299,15 +373,19 @@ struct Planner {
         let potcar = self.potcar(for: speciesOrder, calc: calc, set: set)
         let context = InputContext(
             structure: structure, charge: setup.system.charge, multiplicity: setup.system.multiplicity, spin: setup.system.spin,
-            kind: setup.system.entry.kind, systemMagmom: setup.system.magmom, calculationMagmom: calc.magmom ?? [:],
+            kind: setup.system.entry.kind, slabNormal: setup.system.slabNormal, systemMagmom: setup.system.magmom, calculationMagmom: calc.magmom ?? [:],
             overrides: calc.incar.applied(to: setup.system.entry.incar ?? IncarSettings()),
-            kpoints: (calc.kpoints ?? setup.system.entry.kpoints)?.kpoints, potcar: potcar, speciesOrder: speciesOrder,
+            kpoints: calc.kpoints ?? setup.system.entry.kpoints, potcar: potcar, speciesOrder: speciesOrder,
             nebImages: setup.nebImages, title: "\(manifest.study): \(calc.name)")
         let inputs = set.apply(context)
         messages.errors += inputs.errors + runGuards(geometry: setup.geometry, inputs: inputs, system: setup.system, structure: structure)
-        messages.warnings += inputs.warnings
+        messages.warnings += inputs.warnings + Planner.cutoffBelowEnmax(inputs.incar, potcar: potcar)
         messages.notes += inputs.notes
-        if setup.system.entry.kind == .molecule { messages.warnings += Guards.vacuum(structure) }
+        switch setup.system.entry.kind {
+        case .molecule: messages.warnings += Guards.vacuum(structure)
+        case .slab: messages.warnings += setup.system.slabNormal.map { Guards.vacuum(structure, along: [$0]) } ?? []
+        case .bulk: break
+        }
         if let problem = Guards.folderNameProblem(calc.name) { messages.errors.append(problem) }
         let jobScript = self.jobScript(calc, set: set, setup: setup, inputs: inputs, errors: &messages.errors)
         let system = setup.system
@@ -337,7 +415,7 @@ struct Planner {
             return Setup(geometry: geometry, system: system, label: label, stageIn: stageIn, nebImages: last - 1)
         }
         guard let name = calc.system, let system = systems[name] else {
-            messages.errors.append("its system \(calc.system ?? "?") could not be read (see above)")
+            messages.errors.append("its system \(calc.system ?? "?") could not be used (see its error above)")
             return nil
         }
         if let cut = calc.fragmentOf {
@@ -358,7 +436,7 @@ struct Planner {
     /// job cuts the same atoms out of the source's relaxed CONTCAR (`cascade fragment`).
     func fragmentSetup(_ calc: CalculationEntry, cut: FragmentCut, system: ResolvedSystem, settings: JobSettings, messages: inout Messages) -> Setup? {
         guard let sourceName = manifest.calculation(named: cut.source)?.system, let source = systems[sourceName] else {
-            messages.errors.append("fragment_of \(cut.source): its system could not be read (see above)")
+            messages.errors.append("fragment_of \(cut.source): its system could not be used (see its error above)")
             return nil
         }
         let whole = source.structure
@@ -512,7 +590,7 @@ struct Planner {
             return nil
         }
         guard let initial = systems[a], let final = systems[b] else {
-            errors.append("an end-point system (\(a), \(b)) could not be read (see above)")
+            errors.append("an end-point system (\(a), \(b)) could not be used (see its error above)")
             return nil
         }
         let freeSpin = (initial.spin ?? set.spin) == .free && (final.spin ?? set.spin) == .free
@@ -653,6 +731,16 @@ struct Planner {
         }
         let terms = Array(Set([e.complex] + e.parts)).sorted().compactMap { name in planned.first { $0.name == name } }
         warnings += Planner.protocolMismatches(terms).map { "\(label): \($0)" }
+    }
+
+    /// ENCUT below the largest ENMAX of the POTCARs (read from the library; nothing is said without
+    /// one): the basis is too small for that potential, and energies are not converged. No ENCUT at all
+    /// means VASP takes that largest ENMAX itself.
+    static func cutoffBelowEnmax(_ incar: Incar, potcar: Potcar) -> [String] {
+        guard let encut = incar.double("ENCUT") else { return [] }
+        let largest = potcar.singles.compactMap { s in s.enmax.map { (s.label, $0) } }.max { $0.1 < $1.1 }
+        guard let (label, enmax) = largest, encut < enmax else { return [] }
+        return ["ENCUT = \(PlanText.number(encut)) eV is below the largest ENMAX of its POTCARs (\(label) \(PlanText.number(enmax)) eV): raise ENCUT to at least \(PlanText.number(enmax)) eV (and use the same value in every term of an energy)"]
     }
 
     /// The INCAR tags that change a total energy: a difference of energies is meaningful only when its

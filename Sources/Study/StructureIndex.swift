@@ -4,7 +4,8 @@
 /// The file is a YAML list of entries (or a mapping holding that list under `structures:`), each with
 /// `name`, `file` (relative to the index's folder), `charge` (|e|), `multiplicity` (2S + 1), optional
 /// `fixed` (0-based atom indices), `magmom` (element → μB), `spin` (`fixed`/`free`), `broken` and
-/// `formed` (declared bond changes, 0-based atom pairs) and `description`. Other keys are ignored
+/// `formed` (declared bond changes, 0-based atom pairs), `kind` (`molecule`/`slab`/`bulk`), `incar` and
+/// `kpoints` (the system's settings, below the manifest's system entry) and `description`. Other keys are ignored
 /// (the index belongs to whoever builds the structures and may record more, e.g. how each was made).
 public struct StructureIndex: Sendable, Hashable {
     /// One structure of the index.
@@ -25,6 +26,12 @@ public struct StructureIndex: Sendable, Hashable {
         public var spin: InputSet.SpinRule?
         /// The bond changes the state declares (`broken:`, `formed:`).
         public var bondChanges: BondChanges?
+        /// `molecule`, `slab` or `bulk`; the manifest's system may state its own.
+        public var kind: SystemKind?
+        /// INCAR tags of the structure (below the manifest system's `incar`).
+        var incar: IncarSettings?
+        /// k-points of the structure (used when the manifest's system gives none).
+        var kpoints: KpointsSpec?
         /// Free text.
         public var description: String?
         /// Where the entry starts in the index file.
@@ -41,6 +48,14 @@ public struct StructureIndex: Sendable, Hashable {
             magmom = try c.decodeIfPresent([String: Double].self, forKey: AnyKey("magmom"))
             spin = try InputSet.SpinRule.decode(c, decoder: decoder)
             bondChanges = try BondChanges.decode(c, decoder: decoder)
+            if let text = try c.decodeIfPresent(String.self, forKey: AnyKey("kind")) {
+                guard let k = SystemKind(rawValue: text) else {
+                    throw decoder.invalid("expected kind: \(SystemKind.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'", key: "kind")
+                }
+                kind = k
+            }
+            incar = try c.decodeIfPresent(IncarSettings.self, forKey: AnyKey("incar"))
+            kpoints = try c.decodeIfPresent(KpointsSpec.self, forKey: AnyKey("kpoints"))
             description = try c.decodeIfPresent(String.self, forKey: AnyKey("description"))
         }
     }

@@ -1,3 +1,5 @@
+import Analysis
+import Chemistry
 import VASP
 import Yams
 
@@ -163,7 +165,12 @@ extension Decoder {
 
     /// Throws at the first key of this mapping not in `known`, naming the keys allowed.
     func rejectUnknownKeys(_ known: [String], in what: String) throws {
-        let container = try container(keyedBy: AnyKey.self)
+        let container: KeyedDecodingContainer<AnyKey>
+        do {
+            container = try self.container(keyedBy: AnyKey.self)
+        } catch DecodingError.typeMismatch {
+            throw invalid("expected a mapping for \(what) (key: value) with the keys: \(known.joined(separator: ", "))")
+        }
         for key in container.allKeys where !known.contains(key.stringValue) {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: codingPath + [key],
@@ -275,30 +282,56 @@ struct IncarSettings: Decodable, Sendable, Hashable {
 }
 
 /// How the Brillouin zone is sampled, as written in YAML: exactly one of `gamma: [n1, n2, n3]`,
-/// `monkhorst_pack: [n1, n2, n3]` or `length: Rk` (fully automatic, Å), and an optional
-/// `shift: [s1, s2, s3]` for the meshes.
+/// `monkhorst_pack: [n1, n2, n3]`, `length: Rk` (VASP's fully automatic rule, Å), `density: N`
+/// (k-points per reciprocal atom, pymatgen's `Kpoints.automatic_density`) or `spacing: Δk` (Å⁻¹, 2π
+/// included, VASP's KSPACING rule), and an optional `shift: [s1, s2, s3]` for the two explicit meshes.
+/// `length`, `density` and `spacing` become a Γ-centred mesh once the structure is known
+/// (``kpoints(for:)``), so the plan shows and KPOINTS holds the divisions.
 struct KpointsSpec: Decodable, Sendable, Hashable {
-    var kpoints: Kpoints
+    /// The rule.
+    enum Rule: Sendable, Hashable {
+        /// A mesh or list given as such.
+        case fixed(Kpoints)
+        /// VASP's `Auto` length Rk (Å).
+        case length(Double)
+        /// k-points per reciprocal atom.
+        case density(Double)
+        /// Largest spacing between k-points (Å⁻¹, 2π included).
+        case spacing(Double)
+    }
 
-    init(kpoints: Kpoints) { self.kpoints = kpoints }
+    var rule: Rule
+
+    init(kpoints: Kpoints) { self.rule = .fixed(kpoints) }
+
+    static let keys = ["gamma", "monkhorst_pack", "length", "density", "spacing", "shift"]
 
     init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(["gamma", "monkhorst_pack", "length", "shift"], in: "kpoints")
+        try decoder.rejectUnknownKeys(Self.keys, in: "kpoints")
         let c = try decoder.container(keyedBy: AnyKey.self)
         let gamma = try c.decodeIfPresent([Int].self, forKey: AnyKey("gamma"))
         let mp = try c.decodeIfPresent([Int].self, forKey: AnyKey("monkhorst_pack"))
         let length = try c.decodeIfPresent(Double.self, forKey: AnyKey("length"))
-        let shift = try c.decodeIfPresent([Double].self, forKey: AnyKey("shift")) ?? [0, 0, 0]
-        let given = [gamma != nil, mp != nil, length != nil].filter { $0 }.count
+        let density = try c.decodeIfPresent(Double.self, forKey: AnyKey("density"))
+        let spacing = try c.decodeIfPresent(Double.self, forKey: AnyKey("spacing"))
+        let shiftGiven = try c.decodeIfPresent([Double].self, forKey: AnyKey("shift"))
+        let shift = shiftGiven ?? [0, 0, 0]
+        let given = [gamma != nil, mp != nil, length != nil, density != nil, spacing != nil].filter { $0 }.count
         guard given == 1 else {
-            throw decoder.invalid("expected exactly one of gamma: [n1, n2, n3], monkhorst_pack: [n1, n2, n3] or length: Rk")
+            throw decoder.invalid(
+                "expected exactly one of gamma: [n1, n2, n3], monkhorst_pack: [n1, n2, n3], length: Rk (Å), density: k-points per reciprocal atom, spacing: Δk (Å⁻¹); with shift: [s1, s2, s3] for gamma and monkhorst_pack")
         }
         guard shift.count == 3 else { throw decoder.invalid("expected three numbers", key: "shift") }
-        if let length {
-            guard length > 0 else { throw decoder.invalid("expected a positive length (Å)", key: "length") }
-            kpoints = Kpoints(comment: "Fully automatic, Rk = \(length) Å", mode: .automatic(length: length))
-            return
+        for (key, value) in [("length", length), ("density", density), ("spacing", spacing)] {
+            guard let value else { continue }
+            guard value > 0, value.isFinite else {
+                throw decoder.invalid("expected a positive number (\(key == "length" ? "Å" : key == "density" ? "k-points per reciprocal atom" : "Å⁻¹"))", key: key)
+            }
+            guard shiftGiven == nil else { throw decoder.invalid("shift applies to gamma and monkhorst_pack meshes only", key: "shift") }
         }
+        if let length { rule = .length(length); return }
+        if let density { rule = .density(density); return }
+        if let spacing { rule = .spacing(spacing); return }
         let divisions = gamma ?? mp ?? []
         let key = gamma != nil ? "gamma" : "monkhorst_pack"
         guard divisions.count == 3, divisions.allSatisfy({ $0 >= 1 }) else {
@@ -309,7 +342,32 @@ struct KpointsSpec: Decodable, Sendable, Hashable {
             centering: centering, divisions: SIMD3(divisions[0], divisions[1], divisions[2]),
             shift: SIMD3(shift[0], shift[1], shift[2]))
         let label = gamma != nil ? "Gamma-centred" : "Monkhorst-Pack"
-        kpoints = Kpoints(comment: "\(label) \(divisions.map(String.init).joined(separator: "x")) mesh", mode: .mesh(mesh))
+        rule = .fixed(Kpoints(comment: "\(label) \(divisions.map(String.init).joined(separator: "x")) mesh", mode: .mesh(mesh)))
+    }
+
+    /// The KPOINTS for `structure`: the fixed mesh, or the Γ-centred mesh of the rule on its cell.
+    func kpoints(for structure: Structure) -> Kpoints {
+        let divisions: SIMD3<Int>
+        let origin: String
+        switch rule {
+        case .fixed(let k): return k
+        case .length(let rk):
+            divisions = KpointDensity.length(rk, lattice: structure.lattice)
+            origin = "length Rk = \(PlanText.number(rk)) A (VASP's Auto rule)"
+        case .density(let n):
+            divisions = KpointDensity.perReciprocalAtom(n, lattice: structure.lattice, atoms: structure.count)
+            origin = "density \(PlanText.number(n)) k-points per reciprocal atom (pymatgen automatic_density)"
+        case .spacing(let dk):
+            divisions = KpointDensity.spacing(dk, lattice: structure.lattice)
+            origin = "spacing \(PlanText.number(dk)) 1/A (VASP's KSPACING rule)"
+        }
+        return Kpoints(comment: Self.comment(divisions, origin), mode: .mesh(Kpoints.Mesh(centering: .gamma, divisions: divisions)))
+    }
+
+    /// `Gamma-centred 4x4x1 mesh from spacing 0.25 1/A (VASP's KSPACING rule)`: KPOINTS' first line, ASCII.
+    static func comment(_ divisions: SIMD3<Int>, _ origin: String) -> String {
+        let text = [divisions.x, divisions.y, divisions.z].map(String.init).joined(separator: "x")
+        return "Gamma-centred \(text) mesh from \(origin)"
     }
 }
 

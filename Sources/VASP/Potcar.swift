@@ -118,13 +118,16 @@ public struct PotcarSingle: Sendable, Hashable {
     public var zval: Double?
     /// The library file it came from; `nil` without a library.
     public var path: String?
+    /// The recommended cut-off `ENMAX` (eV) of the header; `nil` without a library or when the header has none.
+    public var enmax: Double?
 
     /// A header.
-    public init(label: String, titel: String? = nil, zval: Double? = nil, path: String? = nil) {
+    public init(label: String, titel: String? = nil, zval: Double? = nil, path: String? = nil, enmax: Double? = nil) {
         self.label = label
         self.titel = titel
         self.zval = zval
         self.path = path
+        self.enmax = enmax
     }
 
     /// The element symbol of the label: `Fe_pv` → `Fe`, `H.75` → `H`.
@@ -274,6 +277,7 @@ private struct PotcarHeader {
     var start: Int
     var titel: String?
     var zval: Double?
+    var enmax: Double?
     var hasContent = false
 
     init(start: Int) { self.start = start }
@@ -292,6 +296,12 @@ private struct PotcarHeader {
         {
             zval = z
         }
+        if enmax == nil, let value = Self.value(of: "ENMAX", in: line),
+            let first = value.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\t" }).first,
+            let e = NumberScanner.double(first)
+        {
+            enmax = e
+        }
     }
 
     /// The text after `KEY =` on `line`, when the line sets `KEY`.
@@ -308,7 +318,7 @@ private struct PotcarHeader {
             throw lines.malformed(start,
                 "expected \(missing.joined(separator: " and ")) in the header of pseudopotential \(number) (which starts here)")
         }
-        return PotcarSingle(label: Potcar.titelLabel(titel), titel: titel, zval: zval)
+        return PotcarSingle(label: Potcar.titelLabel(titel), titel: titel, zval: zval, enmax: enmax)
     }
 }
 

@@ -16,6 +16,7 @@ struct Init: CascadeCommand {
             Examples:
               cascade init my-study
               cascade init ~/projects/litfsi-on-copc --from tfsi-mof-copc
+              cascade init my-surface --from co-cu111     # CO on Cu(111): slabs, a molecule, a surface NEB
 
             Worked example: `cascade init my-study` writes 33 files (my-study/tfsi-mof-copc.yaml, \
             25 POSCARs and structures.yaml and README.md under my-study/structures/, relax.yaml, \
@@ -28,7 +29,7 @@ struct Init: CascadeCommand {
     @Argument(help: "The new study folder (must not exist or be empty).")
     var dir: String
 
-    @Option(name: .long, help: "The bundled study to copy (a manifest in templates/studies/).")
+    @Option(name: .long, help: "The bundled study to copy: tfsi-mof-copc (molecular clusters, the founding study) or co-cu111 (CO on a Cu(111) slab).")
     var from: String = "tfsi-mof-copc"
 
     func execute() throws {

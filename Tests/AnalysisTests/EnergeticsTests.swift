@@ -78,3 +78,27 @@ import VASP
         #expect(CalculationSettings(vaspVersion: "6.4.2").vaspMajorVersion == 6)
     }
 }
+
+/// Issue 16.4: `tabulate` compares the energy-changing parameters the runs used (PREC, LASPH, DFT+U, ISPIN too).
+@Suite struct RunParameterConsistencyTests {
+    func term(_ label: String, _ settings: CalculationSettings) -> EnergyTerm {
+        EnergyTerm(label: label, energy: -10, source: .calculation(file: label + "/vasprun.xml", rule: "test"), settings: settings)
+    }
+
+    @Test func theNewTagsAreCompared() {
+        let base = CalculationSettings(encut: 450, prec: "Normal", lasph: false, hubbardU: [], ispin: 1)
+        #expect(consistencyIssues([term("a", base), term("b", base)]).isEmpty)
+        var other = base
+        other.prec = "accurate"
+        other.lasph = true
+        other.hubbardU = [4.0, 0]
+        other.ispin = 2
+        let issues = consistencyIssues([term("a", base), term("b", other)])
+        #expect(issues.map(\.setting) == ["PREC", "LASPH", "DFT+U", "ISPIN"], "\(issues)")
+        #expect(issues.first { $0.setting == "DFT+U" }?.message == "differs between calculations (a: off; b: U = 4.0 0.0)")
+        // Same PREC in another case is the same PREC.
+        var cased = base
+        cased.prec = "normal"
+        #expect(consistencyIssues([term("a", base), term("b", cased)]).isEmpty)
+    }
+}

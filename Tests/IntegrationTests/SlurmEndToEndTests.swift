@@ -145,10 +145,10 @@ enum EndToEndStudy {
             input_sets: \(Paths.packageRoot.path)/templates
             job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:05:00"}
             systems:
-              - {name: ir-slab, file: ir-slab.vasp, charge: 0, multiplicity: 1}
-              - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2}
-              - {name: h-site1, file: h-site1.vasp, charge: 0, multiplicity: 2}
-              - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2}
+              - {name: ir-slab, file: ir-slab.vasp, charge: 0, multiplicity: 1, kind: slab}
+              - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2, kind: slab}
+              - {name: h-site1, file: h-site1.vasp, charge: 0, multiplicity: 2, kind: slab}
+              - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2, kind: slab}
             calculations:
               - {name: relax/ir-slab, set: relax, system: ir-slab}
               - {name: relax/h-site0, set: relax, system: h-site0, after: [relax/ir-slab]}
@@ -303,7 +303,7 @@ struct SlurmTimeoutTests {
             input_sets: \(Paths.packageRoot.path)/templates
             job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:01:00"}
             systems:
-              - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2}
+              - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2, kind: slab}
             calculations:
               - {name: relax/slow, set: relax, system: h-site2}
             """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)

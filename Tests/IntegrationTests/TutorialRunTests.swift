@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// docs/tutorial.md, chapter 8 ("Run it on SLURM"): its ```slurm-console blocks run against the local
+/// docs/tutorial.md, chapter 9 ("Run it on SLURM"): its ```slurm-console blocks run against the local
 /// SLURM, in order, in a new working folder, each command's standard output then standard error compared
 /// with the lines under it. The markup is the tutorial's (Tests/CLITests/TutorialTests.swift): `$ COMMAND`,
 /// then its expected lines; a line holding only `…` matches any run of lines; a line ending in `…` matches
@@ -67,7 +67,7 @@ struct TutorialRunTests {
         #expect(Self.matches(["x…", "…"], ["xyz", "1", "2"]) && !Self.matches(["x…"], ["y"]) && Self.matches([], []))
     }
 
-    @Test("chapter 8: generate, submit, status, resume, tabulate")
+    @Test("chapter 9: generate, submit, status, resume, tabulate")
     func chapterRuns() throws {
         guard LocalCluster.ready() else { return }
         let document = try String(contentsOf: Paths.packageRoot.appendingPathComponent("docs/tutorial.md"), encoding: .utf8)

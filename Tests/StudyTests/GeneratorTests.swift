@@ -276,7 +276,7 @@ import VASP
         let plan = try Self.plan(manifest, out: folder + "/runs")
         #expect(plan.allErrors.contains { $0.hasPrefix("system tfsi (") && $0.contains("no charge: state 'charge:'") })
         #expect(plan.allErrors.contains { $0.hasPrefix("system li (") && $0.contains("li.vasp") })
-        #expect(plan.allErrors.contains { $0.hasPrefix("neb/turn: an end-point system (tfsi, turned) could not be read") })
+        #expect(plan.allErrors.contains { $0.hasPrefix("neb/turn: an end-point system (tfsi, turned) could not be used") })
     }
 }
 

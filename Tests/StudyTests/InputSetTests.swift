@@ -41,7 +41,8 @@ import VASP
         #expect(incar.double("SIGMA") == 0.05)
         #expect(incar.int("ISPIN") == 2)
         #expect(incar.int("LORBIT") == 11)
-        #expect(relax.kpoints == Kpoints.gamma(1, 1, 1, comment: relax.kpoints.comment))
+        let cell = Structure(lattice: .cubic(10), species: ["Li"], fractionalPositions: [.zero])
+        #expect(relax.kpoints(for: cell) == Kpoints.gamma(1, 1, 1, comment: relax.kpoints(for: cell).comment))
         #expect(relax.magmom == ["Fe": 5, "Co": 1])
         #expect(relax.defaultMoment == 0)
         #expect(relax.lrealAutoAbove == 0)   // Auto for every system: the terms of each energy share it
@@ -98,7 +99,7 @@ import VASP
         #expect(neutral.incar["NELECT"] == nil && neutral.incar["IDIPOL"] == nil)
         #expect(neutral.nelect == 91)
         // Periodic with a charge: NELECT but no dipole tags.
-        let periodic = relax.apply(Self.context(tfsi, charge: -1, kind: .periodic))
+        let periodic = relax.apply(Self.context(tfsi, charge: -1, kind: .bulk))
         #expect(periodic.incar["NELECT"] == .int(92) && periodic.incar["IDIPOL"] == nil)
     }
 

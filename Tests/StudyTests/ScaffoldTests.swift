@@ -104,6 +104,6 @@ import Testing
     }
 
     @Test func theBundledStudiesAreListed() {
-        #expect(StudyScaffold.available(in: StudyFixture.templates + "/studies") == ["tfsi-mof-copc"])
+        #expect(StudyScaffold.available(in: StudyFixture.templates + "/studies") == ["co-cu111", "tfsi-mof-copc"])
     }
 }

@@ -36,13 +36,13 @@ import Testing
         let (folder, manifest) = try StudyFixture.smallStudy()
         defer { StudyFixture.remove(folder) }
         var text = try StudyFixture.read(manifest)
-        text = text.replacingOccurrences(of: "  - {name: li, file: molecules/li.vasp}", with: "  - {name: li, file: molecules/li.vasp, kind: slab}")
+        text = text.replacingOccurrences(of: "  - {name: li, file: molecules/li.vasp}", with: "  - {name: li, file: molecules/li.vasp, kind: cluster}")
         try text.write(toFile: manifest, atomically: true, encoding: .utf8)
         do {
             _ = try StudyManifest.load(path: manifest)
-            Issue.record("kind: slab was accepted")
+            Issue.record("kind: cluster was accepted")
         } catch {
-            #expect("\(error)".contains("expected kind: molecule or periodic, found 'slab'"), "\(error)")
+            #expect("\(error)".contains("expected kind: molecule, slab, bulk, found 'cluster'"), "\(error)")
         }
     }
 }

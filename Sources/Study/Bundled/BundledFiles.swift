@@ -3,8 +3,8 @@
 // file is stale. Paths are relative to the repository root; texts are the files' exact bytes.
 
 extension BundledResources {
-    /// SHA-256 of the 34 files below (see ``BundledResources/digest(of:)``).
-    static let digest = "040191b7266e4529e7e31d23c1367783f0fc5d49251e08da95376ba781b500da"
+    /// SHA-256 of the 45 files below (see ``BundledResources/digest(of:)``).
+    static let digest = "d11851e2cbe7fc177ad6d856a5c161e9eeacb4c0156fd9f7dc8ea7cbfc0f2fff"
 
     /// Every bundled file, sorted by path.
     static let files: [BundledFile] = [
@@ -1814,6 +1814,249 @@ Cartesian
      25.01630236     18.02590408     13.21932559   F   F   F   H
      24.08044107     16.99756992     11.17059060   T   T   T   H
      21.70971561     16.25287137     11.15349610   T   T   T   H
+
+"""#),
+        .init(path: "structures/co-cu111/README.md", text: #"""
+# structures/co-cu111 — starting geometries of the bundled study co-cu111
+
+CO on Cu(111): the clean slab, CO in a box, and CO on the top and fcc-hollow sites, for
+`templates/studies/co-cu111.yaml` (`cascade init my-surface --from co-cu111`). `structures.yaml` indexes
+them (charge, multiplicity, fixed atoms). They are **starting points for PBE relaxations, not results**,
+built by hand from textbook distances — no chemistry program is needed.
+
+## How they are made
+
+```
+python3 tools/structures/co_cu111.py            # numpy only; writes the four .vasp files here
+python3 tools/structures/co_cu111.py --a 3.635  # the same with your own (e.g. PBE) lattice constant
+```
+
+Nothing is random: re-running writes the same bytes (`Tests/StudyTests/CoCu111StudyTests.swift` checks
+the distances below on the committed files).
+
+| file | atoms | what |
+|---|---|---|
+| `cu111.vasp` | Cu₃₆ | Cu(111), 3×3 surface cell, 4 layers stacked A B C A (fcc), bottom two layers fixed |
+| `co.vasp` | CO | C–O 1.14 Å, in a 15 Å cube |
+| `co-top.vasp` | Cu₃₆CO | C 1.85 Å above top-layer Cu 31, O 1.14 Å above C |
+| `co-fcc.vasp` | Cu₃₆CO | C in the fcc hollow next to it, 2.00 Å from its three surface Cu, C–O 1.18 Å |
+
+**Lattice.** fcc Cu with a = 3.61 Å, the experimental room-temperature lattice constant as tabulated
+in Kittel, *Introduction to Solid State Physics* (Cu: fcc, 3.61 Å). Nearest-neighbour distance
+a/√2 = 2.5527 Å, (111) layer spacing a/√3 = 2.0842 Å. The surface cell is 3 × (2.5527 Å at 60°),
+|a| = |b| = 7.658 Å, and c = 25 Å along the normal: 18.7 Å of vacuum above the bare slab, 15.8 Å above
+the adsorbed CO (Cascade's slab check wants ≥ 10 Å along the normal). PBE's own lattice constant is
+about 1 % larger (≈ 3.63–3.64 Å): for production work rebuild with yours (`--a`), or the slab is
+compressed by that much.
+
+**Atom order.** Cu first, layer by layer from the bottom (atoms 0–8 the bottom layer, 27–35 the
+surface layer, 0-based), then C, then O: all four files share it, so the top and fcc states list the
+same atoms in the same order (the NEB needs that). Fixed: atoms 0–17 (`F F F` under Selective
+dynamics and `fixed: [0-17]` in `structures.yaml`; the two sources agree, so Cascade says nothing).
+
+**Sites.** Stacking A B C A from the bottom: the surface layer is A, the second layer C, the third B.
+The top site is above surface atom 31 (position (1, 1) of the 3×3 cell, away from the cell edges); the
+fcc hollow is the three-fold site above a third-layer atom (no atom below it in the second layer),
+displaced by (a₁ + a₂)/3 = 1.474 Å from the top site, the site ASE's `add_adsorbate(…, "fcc")` puts on
+`fcc111` (checked against ASE 3.29 on the same cell). C–O is 1.14 Å on top (free CO 1.128 Å) and
+1.18 Å in the hollow, where back-donation into 2π* lengthens it; Cu–C is 1.85 Å on top and 2.00 Å to
+each of the three hollow Cu, typical PBE values. The relaxation decides the rest.
+
+**Kinds.** The three slab files are `kind: slab` in the manifest: Cascade finds their bonds running
+periodically along a and b with vacuum along c, writes the dipole correction along c (IDIPOL = 3,
+LDIPOL, DIPOL at the centre of mass) and one k-point division along c. `co.vasp` is a molecule: Γ
+only, `vasp_gam`.
+
+"""#),
+        .init(path: "structures/co-cu111/co-fcc.vasp", text: #"""
+co-fcc: CO in the fcc hollow, Cu(111) 3x3 (charge 0, 2S+1 = 1)
+1.0
+      7.65796644     0.00000000     0.00000000
+      3.82898322     6.63199348     0.00000000
+      0.00000000     0.00000000    25.00000000
+  Cu C O
+  36 1 1
+Selective dynamics
+Cartesian
+      0.00000000     0.00000000     2.00000000   F F F
+      1.27632774     2.21066449     2.00000000   F F F
+      2.55265548     4.42132899     2.00000000   F F F
+      2.55265548     0.00000000     2.00000000   F F F
+      3.82898322     2.21066449     2.00000000   F F F
+      5.10531096     4.42132899     2.00000000   F F F
+      5.10531096     0.00000000     2.00000000   F F F
+      6.38163870     2.21066449     2.00000000   F F F
+      7.65796644     4.42132899     2.00000000   F F F
+      1.27632774     0.73688816     4.08423447   F F F
+      2.55265548     2.94755266     4.08423447   F F F
+      3.82898322     5.15821715     4.08423447   F F F
+      3.82898322     0.73688816     4.08423447   F F F
+      5.10531096     2.94755266     4.08423447   F F F
+      6.38163870     5.15821715     4.08423447   F F F
+      6.38163870     0.73688816     4.08423447   F F F
+      7.65796644     2.94755266     4.08423447   F F F
+      8.93429418     5.15821715     4.08423447   F F F
+      2.55265548     1.47377633     6.16846894   T T T
+      3.82898322     3.68444082     6.16846894   T T T
+      5.10531096     5.89510531     6.16846894   T T T
+      5.10531096     1.47377633     6.16846894   T T T
+      6.38163870     3.68444082     6.16846894   T T T
+      7.65796644     5.89510531     6.16846894   T T T
+      7.65796644     1.47377633     6.16846894   T T T
+      8.93429418     3.68444082     6.16846894   T T T
+     10.21062192     5.89510531     6.16846894   T T T
+      0.00000000     0.00000000     8.25270342   T T T
+      1.27632774     2.21066449     8.25270342   T T T
+      2.55265548     4.42132899     8.25270342   T T T
+      2.55265548     0.00000000     8.25270342   T T T
+      3.82898322     2.21066449     8.25270342   T T T
+      5.10531096     4.42132899     8.25270342   T T T
+      5.10531096     0.00000000     8.25270342   T T T
+      6.38163870     2.21066449     8.25270342   T T T
+      7.65796644     4.42132899     8.25270342   T T T
+      5.10531096     2.94755266     9.60473275   T T T
+      5.10531096     2.94755266    10.78473275   T T T
+
+"""#),
+        .init(path: "structures/co-cu111/co-top.vasp", text: #"""
+co-top: CO on top, Cu(111) 3x3 (charge 0, 2S+1 = 1)
+1.0
+      7.65796644     0.00000000     0.00000000
+      3.82898322     6.63199348     0.00000000
+      0.00000000     0.00000000    25.00000000
+  Cu C O
+  36 1 1
+Selective dynamics
+Cartesian
+      0.00000000     0.00000000     2.00000000   F F F
+      1.27632774     2.21066449     2.00000000   F F F
+      2.55265548     4.42132899     2.00000000   F F F
+      2.55265548     0.00000000     2.00000000   F F F
+      3.82898322     2.21066449     2.00000000   F F F
+      5.10531096     4.42132899     2.00000000   F F F
+      5.10531096     0.00000000     2.00000000   F F F
+      6.38163870     2.21066449     2.00000000   F F F
+      7.65796644     4.42132899     2.00000000   F F F
+      1.27632774     0.73688816     4.08423447   F F F
+      2.55265548     2.94755266     4.08423447   F F F
+      3.82898322     5.15821715     4.08423447   F F F
+      3.82898322     0.73688816     4.08423447   F F F
+      5.10531096     2.94755266     4.08423447   F F F
+      6.38163870     5.15821715     4.08423447   F F F
+      6.38163870     0.73688816     4.08423447   F F F
+      7.65796644     2.94755266     4.08423447   F F F
+      8.93429418     5.15821715     4.08423447   F F F
+      2.55265548     1.47377633     6.16846894   T T T
+      3.82898322     3.68444082     6.16846894   T T T
+      5.10531096     5.89510531     6.16846894   T T T
+      5.10531096     1.47377633     6.16846894   T T T
+      6.38163870     3.68444082     6.16846894   T T T
+      7.65796644     5.89510531     6.16846894   T T T
+      7.65796644     1.47377633     6.16846894   T T T
+      8.93429418     3.68444082     6.16846894   T T T
+     10.21062192     5.89510531     6.16846894   T T T
+      0.00000000     0.00000000     8.25270342   T T T
+      1.27632774     2.21066449     8.25270342   T T T
+      2.55265548     4.42132899     8.25270342   T T T
+      2.55265548     0.00000000     8.25270342   T T T
+      3.82898322     2.21066449     8.25270342   T T T
+      5.10531096     4.42132899     8.25270342   T T T
+      5.10531096     0.00000000     8.25270342   T T T
+      6.38163870     2.21066449     8.25270342   T T T
+      7.65796644     4.42132899     8.25270342   T T T
+      3.82898322     2.21066449    10.10270342   T T T
+      3.82898322     2.21066449    11.24270342   T T T
+
+"""#),
+        .init(path: "structures/co-cu111/co.vasp", text: #"""
+co: CO in a 15 A box (charge 0, 2S+1 = 1)
+1.0
+     15.00000000     0.00000000     0.00000000
+      0.00000000    15.00000000     0.00000000
+      0.00000000     0.00000000    15.00000000
+  C O
+  1 1
+Cartesian
+      7.50000000     7.50000000     6.93000000
+      7.50000000     7.50000000     8.07000000
+
+"""#),
+        .init(path: "structures/co-cu111/cu111.vasp", text: #"""
+cu111: Cu(111) 3x3, 4 layers (charge 0, 2S+1 = 1)
+1.0
+      7.65796644     0.00000000     0.00000000
+      3.82898322     6.63199348     0.00000000
+      0.00000000     0.00000000    25.00000000
+  Cu
+  36
+Selective dynamics
+Cartesian
+      0.00000000     0.00000000     2.00000000   F F F
+      1.27632774     2.21066449     2.00000000   F F F
+      2.55265548     4.42132899     2.00000000   F F F
+      2.55265548     0.00000000     2.00000000   F F F
+      3.82898322     2.21066449     2.00000000   F F F
+      5.10531096     4.42132899     2.00000000   F F F
+      5.10531096     0.00000000     2.00000000   F F F
+      6.38163870     2.21066449     2.00000000   F F F
+      7.65796644     4.42132899     2.00000000   F F F
+      1.27632774     0.73688816     4.08423447   F F F
+      2.55265548     2.94755266     4.08423447   F F F
+      3.82898322     5.15821715     4.08423447   F F F
+      3.82898322     0.73688816     4.08423447   F F F
+      5.10531096     2.94755266     4.08423447   F F F
+      6.38163870     5.15821715     4.08423447   F F F
+      6.38163870     0.73688816     4.08423447   F F F
+      7.65796644     2.94755266     4.08423447   F F F
+      8.93429418     5.15821715     4.08423447   F F F
+      2.55265548     1.47377633     6.16846894   T T T
+      3.82898322     3.68444082     6.16846894   T T T
+      5.10531096     5.89510531     6.16846894   T T T
+      5.10531096     1.47377633     6.16846894   T T T
+      6.38163870     3.68444082     6.16846894   T T T
+      7.65796644     5.89510531     6.16846894   T T T
+      7.65796644     1.47377633     6.16846894   T T T
+      8.93429418     3.68444082     6.16846894   T T T
+     10.21062192     5.89510531     6.16846894   T T T
+      0.00000000     0.00000000     8.25270342   T T T
+      1.27632774     2.21066449     8.25270342   T T T
+      2.55265548     4.42132899     8.25270342   T T T
+      2.55265548     0.00000000     8.25270342   T T T
+      3.82898322     2.21066449     8.25270342   T T T
+      5.10531096     4.42132899     8.25270342   T T T
+      5.10531096     0.00000000     8.25270342   T T T
+      6.38163870     2.21066449     8.25270342   T T T
+      7.65796644     4.42132899     8.25270342   T T T
+
+"""#),
+        .init(path: "structures/co-cu111/structures.yaml", text: #"""
+# The starting geometries of the bundled study co-cu111 (made by tools/structures/co_cu111.py; see
+# README.md here). name: label; file: relative to this folder; charge (|e|); multiplicity 2S+1;
+# fixed: 0-based atom indices in POSCAR order (F F F in the files): the bottom two Cu layers.
+- name: cu111
+  file: cu111.vasp
+  charge: 0
+  multiplicity: 1
+  fixed: [0-17]
+  description: "Cu(111) 3x3, 4 layers, bottom two fixed"
+- name: co
+  file: co.vasp
+  charge: 0
+  multiplicity: 1
+  fixed: []
+  description: "CO in a 15 A box"
+- name: co-top
+  file: co-top.vasp
+  charge: 0
+  multiplicity: 1
+  fixed: [0-17]
+  description: "CO on a top site of Cu(111) 3x3 (C on Cu 31)"
+- name: co-fcc
+  file: co-fcc.vasp
+  charge: 0
+  multiplicity: 1
+  fixed: [0-17]
+  description: "CO in the fcc hollow next to it"
 
 """#),
         .init(path: "structures/molecules/li.vasp", text: #"""
@@ -4283,6 +4526,91 @@ incar:
   LCHARG: true
 
 """#),
+        .init(path: "templates/studies/co-cu111.yaml", text: #"""
+# CO on Cu(111): adsorption on the top and fcc sites of a 3×3, 4-layer slab (bottom two layers fixed),
+# the top → fcc hop (climbing-image NEB, 5 images), the adsorption energies, the Bader charge of the
+# adsorbed CO and the d band of the surface Cu. A second bundled study, made to be adapted: a metal
+# surface with an adsorbate, as the founding study (tfsi-mof-copc) is a charged molecular cluster.
+#
+#   cascade init my-surface --from co-cu111      # a copy to edit (docs/tutorial.md, "Adapt a study")
+#   cascade generate templates/studies/co-cu111.yaml --dry-run
+#
+# Every key is described in docs/study-manifest.md; the surface-* input sets in docs/input-sets.md.
+# Plain PBE puts CO in the fcc hollow below the top site (the "CO/Cu(111) puzzle"; experiment finds
+# CO on top at low coverage): the top → fcc barrier and the sign of E_ads(fcc) − E_ads(top) are exactly
+# the numbers that test a functional, so read them with that in mind.
+study: co-cu111
+title: CO on Cu(111) — top and fcc adsorption, top → fcc hop (PBE)
+
+structures: ../../structures/co-cu111   # made by tools/structures/co_cu111.py (README.md there)
+index: structures.yaml                  # charge, multiplicity and fixed atoms of each file
+input_sets: ..                          # templates/surface-relax.yaml, surface-static.yaml, …
+
+job:
+  template: ../slurm.sh
+  nodes: 1
+  ntasks_per_node: 32
+  time: "24:00:00"
+  partition: ""
+  account: ""
+  vasp: srun vasp_std
+  vasp_gamma: srun vasp_gam      # the CO molecule: Γ only
+  modules: []
+
+# kind: slab is checked against the geometry (its bonds run periodically along a and b, vacuum
+# along c) and gives the dipole correction along c and one k-point division along c; kind: molecule
+# (the default) gives Γ only and vasp_gam.
+systems:
+  - {name: cu111, file: cu111.vasp, kind: slab, description: "clean Cu(111) 3×3, 4 layers"}
+  - name: co
+    file: co.vasp
+    kind: molecule
+    incar: {ISMEAR: 0, SIGMA: 0.01}   # Gaussian: a molecule has no Fermi surface to smear
+    description: "CO in a 15 Å box"
+  - {name: co-top, file: co-top.vasp, kind: slab, description: "CO on top of a surface Cu"}
+  - {name: co-fcc, file: co-fcc.vasp, kind: slab, description: "CO in the fcc hollow"}
+
+calculations:
+  - name: relax/{system}
+    set: surface-relax
+    systems: [cu111, co, co-top, co-fcc]
+
+  # The d band of the surface layer, clean and with CO on top.
+  - name: static/{system}
+    set: surface-static
+    systems: [cu111, co-top]
+    from: relax/{system}
+
+  # Charge transfer between CO and the surface (Blyholder: σ donation, 2π* back-donation).
+  - {name: bader/co-top, set: surface-bader, system: co-top, from: relax/co-top}
+
+  # The hop from the top site to the neighbouring fcc hollow; images interpolated on the node
+  # between the relaxed end points.
+  - {name: neb/top-fcc, set: surface-neb, initial: relax/co-top, final: relax/co-fcc, images: 5}
+
+quantities:
+  energies:
+    - {name: "E_ads(CO, top)", complex: relax/co-top, parts: [relax/cu111, relax/co]}
+    - {name: "E_ads(CO, fcc)", complex: relax/co-fcc, parts: [relax/cu111, relax/co]}
+  pathways:
+    - {name: "CO top → fcc on Cu(111)", steps: [neb/top-fcc]}
+  bonds:
+    - {name: C–O, calculations: [relax/co, relax/co-top, relax/co-fcc], elements: [C, O]}
+    - {name: Cu–C, calculations: [relax/co-top, relax/co-fcc], elements: [Cu, C]}
+  fragments:
+    - name: CO on top
+      calculations: [bader/co-top]
+      groups:
+        - {name: CO, atoms: [36, 37]}
+        - {name: Cu slab, rest: true}
+  electronic:
+    # The surface layer is atoms 27-35 (0-based, POSCAR order: layers from the bottom, 9 Cu each).
+    - name: d band of the surface Cu
+      calculations: [static/cu111, static/co-top]
+      sites: [27-35]
+      orbital: d
+
+"""#),
         .init(path: "templates/studies/tfsi-mof-copc.yaml", text: #"""
 # The DFT calculations of the founding study: TFSI⁻ on NH₂-MIL-101(Fe), on cobalt phthalocyanine
 # (CoPc) and on the MOF@CoPc composite, and the four electron-driven steps by which TFSI⁻ decomposes
@@ -4487,6 +4815,98 @@ quantities:
       parts: [frozen/mof, frozen/copc]
       axis: z
       write: true
+
+"""#),
+        .init(path: "templates/surface-bader.yaml", text: #"""
+# surface-bader — single point for Bader charges (CHGCAR, AECCAR0/2 on a finer grid). The job runs
+# `cascade chgsum` and `bader` after VASP (docs/input-sets.md, "Bader jobs").
+name: surface-bader
+description: Single point for Bader charges on a surface (LAECHG, PREC Accurate).
+extends: surface-static
+incar:
+  PREC: Accurate
+  LAECHG: true
+  LCHARG: true
+  NEDOS: null
+  LORBIT: null
+
+"""#),
+        .init(path: "templates/surface-neb.yaml", text: #"""
+# surface-neb — climbing-image NEB of an adsorbate hopping between surface sites (VTST quick-min).
+# Reference: docs/input-sets.md.
+name: surface-neb
+description: Climbing-image NEB on a surface (VTST, IOPT = 3), images interpolated on the node.
+extends: surface-relax
+incar:
+  IBRION: 3
+  POTIM: 0
+  IOPT: 3
+  SPRING: -5
+  LCLIMB: true
+  ICHAIN: 0
+  EDIFFG: -0.05
+  NSW: 500
+images: 5
+interpolation: idpp
+job:
+  nodes: 5            # one node per image: the MPI ranks must be a multiple of IMAGES
+  time: "72:00:00"
+
+"""#),
+        .init(path: "templates/surface-relax.yaml", text: #"""
+# surface-relax — geometry optimisation of a metal surface with adsorbates (the bundled study
+# co-cu111, CO on Cu(111)). Every other surface-* set extends this one. Reference: docs/input-sets.md.
+# What makes it a metal-surface set, against the founding study's `relax` (a charged molecular cluster):
+#   ISPIN = 1            Cu and CO are closed-shell (no moments to find); a magnetic surface (Fe, Co,
+#                        Ni) needs ISPIN: 2 and magmom (VASP's 1 μB default applies to unnamed elements)
+#   ISMEAR = 1, SIGMA    Methfessel–Paxton order 1, 0.2 eV: the Fermi surface of a metal needs smearing;
+#                        the free CO gets Gaussian smearing through its system's incar (co-cu111.yaml)
+#   k-points             spacing 0.25 Å⁻¹ (VASP's KSPACING rule): 4×4×1 on the 3×3 slab (the slab
+#                        kind forces 1 along the normal), Γ only for the molecule (its kind)
+#   dipole correction    written for every `kind: slab` system along its normal (IDIPOL = 3, LDIPOL,
+#                        DIPOL at the centre of mass): the adsorbate side and the bare side differ
+#   no IVDW              plain PBE (add IVDW: 11 here for D3; then for every term of every energy)
+name: surface-relax
+description: Relaxation of a metal surface with adsorbates (PBE, ISPIN 1, Methfessel–Paxton 0.2 eV).
+incar:
+  PREC: Normal
+  GGA: PE
+  ENCUT: 450          # eV: above the largest ENMAX of Cu (295), C and O (400), × 1.1
+  ALGO: Fast
+  NELM: 200
+  EDIFF: 1.0e-5       # eV
+  EDIFFG: -0.03       # eV/Å
+  IBRION: 2           # conjugate gradient
+  ISIF: 2             # ions only: the in-plane cell is the bulk's
+  NSW: 300
+  ISMEAR: 1           # Methfessel–Paxton, order 1
+  SIGMA: 0.2          # eV
+  ISPIN: 1
+  LWAVE: false
+  LCHARG: false
+kpoints:
+  spacing: 0.25       # Å⁻¹, 2π included (KSPACING): the same mesh for every slab in the same cell
+lreal_auto_above: 50
+potcars:
+  Cu: Cu
+  C: C
+  O: O
+
+"""#),
+        .init(path: "templates/surface-static.yaml", text: #"""
+# surface-static — single point for the density of states (the surface d band) and the charge density.
+# Reference: docs/input-sets.md.
+name: surface-static
+description: Single point on a relaxed surface (NSW = 0, projected DOS, CHGCAR).
+extends: surface-relax
+incar:
+  IBRION: -1
+  NSW: 0
+  EDIFFG: null
+  ISIF: null
+  NEDOS: 3001
+  LORBIT: 11          # lm-projected DOS: the d band of the surface atoms
+  LCHARG: true
 
 """#),
     ]
