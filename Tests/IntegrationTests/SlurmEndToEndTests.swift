@@ -351,7 +351,7 @@ struct SlurmInterruptedResumeTests {
             input_sets: \(Paths.packageRoot.path)/templates
             job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:05:00"}
             systems:
-              - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2}
+              - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2, kind: slab}
             calculations:
               - {name: relax/bad, set: relax, system: h-site0}
               - {name: relax/next, set: relax, system: h-site0, after: [relax/bad]}

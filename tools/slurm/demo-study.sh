@@ -47,8 +47,8 @@ structures: structures
 input_sets: $repo/templates
 job: {vasp: "$vasp", vasp_gamma: "$vasp", ntasks_per_node: 1, time: "00:05:00"}
 systems:
-  - {name: ir-slab, file: ir-slab.vasp, charge: 0, multiplicity: 1}
-  - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2}
+  - {name: ir-slab, file: ir-slab.vasp, charge: 0, multiplicity: 1, kind: slab}
+  - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2, kind: slab}
 calculations:
   - {name: relax/ir-slab, set: relax, system: ir-slab}
   - {name: relax/h-site0, set: relax, system: h-site0, after: [relax/ir-slab]}
