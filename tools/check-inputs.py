@@ -10,7 +10,8 @@ agree on the atom count, the species order and the positions (1e-6 Å) and keep 
 (selective dynamics / FixAtoms); every INCAR is read by pymatgen `Incar.from_file` (and MAGMOM, when
 written, has one value per atom); every KPOINTS by pymatgen `Kpoints.from_file` and, for meshes, the
 divisions match the file. Prints one line per kind of file and exits 1 on the first disagreement.
-Not part of `swift test` (CI has no pymatgen); run by hand after changing the generator or a study.
+Run by `swift test` (ForeignReadersTests) on both bundled studies when CASCADE_PYTHON names a Python
+with pymatgen and ASE, as `.ci/run` does.
 """
 import os
 import sys
