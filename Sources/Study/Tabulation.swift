@@ -217,7 +217,7 @@ struct QuantityContext {
             }
         }
         let files = names.compactMap(sourceFile)
-        let rules = unique(names.compactMap { calcs[$0]?.rule })
+        let rules = names.compactMap { calcs[$0]?.rule }.uniqueInOrder()
         let provenance = Provenance(
             files: files, rule: "E = E(\(d.complex)) − Σ E(parts); each E: " + (rules.isEmpty ? CalculationLoader.vasprunRule : rules.joined(separator: " / ")))
         if reasons.isEmpty { reasons += frozenAtomMismatches(complex: d.complex, parts: order, calcs: calcs) }
@@ -603,12 +603,6 @@ struct QuantityContext {
     }
 
     // MARK: Helpers
-
-    func unique(_ items: [String]) -> [String] {
-        var out: [String] = []
-        for i in items where !out.contains(i) { out.append(i) }
-        return out
-    }
 
     func uniqueFiles(_ files: [SourceFile]) -> [SourceFile] {
         var seen = Set<String>()

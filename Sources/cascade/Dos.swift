@@ -123,14 +123,12 @@ struct Dos: CascadeCommand {
         }
         if let element {
             let atoms = Analysis.atoms(ofElement: element, species: species)
-            guard !atoms.isEmpty else { throw ValidationError("--element: no \(element) atom in the run (elements: \(uniqueElements(species).joined(separator: ", ")))") }
+            guard !atoms.isEmpty else { throw ValidationError("--element: no \(element) atom in the run (elements: \(species.uniqueInOrder().joined(separator: ", ")))") }
             return [DosReport.Selection(label: "\(element) (\(atoms.count) atom\(atoms.count == 1 ? "" : "s"))", atoms: atoms, shell: shell)]
         }
-        return uniqueElements(species).map { e in
+        return species.uniqueInOrder().map { e in
             let atoms = Analysis.atoms(ofElement: e, species: species)
             return DosReport.Selection(label: "\(e) (\(atoms.count) atom\(atoms.count == 1 ? "" : "s"))", atoms: atoms, shell: shell)
         }
     }
-
-    func uniqueElements(_ species: [String]) -> [String] { species.uniqueInOrder() }
 }
