@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "cascade", targets: ["cascade"]),
         .library(name: "Chemistry", targets: ["Chemistry"]),
+        .library(name: "Files", targets: ["Files"]),
         .library(name: "VASP", targets: ["VASP"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Report", targets: ["Report"]),
@@ -27,29 +28,32 @@ let package = Package(
 
         // Value types of atomistic data; no I/O.
         .target(name: "Chemistry"),
+        // General file I/O, no format knowledge: ByteSource (plain/gzip streaming, ISA-L inflate), the
+        // atomic writer, file-system queries and folder listing, lexical path arithmetic.
+        .target(name: "Files", dependencies: ["CZlib", "CIsal"]),
         // File formats: one file per format, reader and writer together.
-        .target(name: "VASP", dependencies: ["Chemistry", "CLibXML2", "CZlib", "CIsal"]),
+        .target(name: "VASP", dependencies: ["Chemistry", "Files", "CLibXML2"]),
         // Pure functions on Chemistry types; never a file format.
         .target(name: "Analysis", dependencies: ["Chemistry"]),
         // The study manifest, input sets, generation plan, job scripts, run-tree status, tabulation.
         .target(
             name: "Study",
             dependencies: [
-                "Chemistry", "VASP", "Analysis", .product(name: "Yams", package: "Yams"),
+                "Chemistry", "Files", "VASP", "Analysis", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The run lifecycle on SLURM: the scheduler adapter, failure causes and remedies, the journal
         // (SQLite through GRDB), submit/status/resume. Imports Study; only the cascade executable imports it.
         .target(
             name: "Lifecycle",
-            dependencies: ["Chemistry", "VASP", "Study", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Chemistry", "Files", "VASP", "Study", .product(name: "GRDB", package: "GRDB.swift")]),
         // Tables, JSON and plots; formatting lives here only.
         .target(name: "Report", dependencies: ["Chemistry", "Analysis"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "cascade",
             dependencies: [
-                "Chemistry", "VASP", "Analysis", "Study", "Report", "Lifecycle",
+                "Chemistry", "Files", "VASP", "Analysis", "Study", "Report", "Lifecycle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Release-mode timing executable; never run by `swift test`.
@@ -57,15 +61,15 @@ let package = Package(
         .executableTarget(name: "ChgcarBenchmark", dependencies: ["VASP"], path: "Benchmarks/ChgcarBenchmark"),
 
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
-        .testTarget(name: "VASPTests", dependencies: ["VASP", "Chemistry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VASPTests", dependencies: ["VASP", "Files", "Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VASP", "Chemistry"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "VASP", "Analysis", "Chemistry"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Files", "VASP", "Analysis", "Chemistry"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "CLITests", dependencies: ["cascade"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Study", "VASP"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Study", "Files", "VASP"]),
         // End-to-end tests against a real local SLURM (tools/slurm/local-cluster.sh; .ci/run starts it).
         .testTarget(
-            name: "IntegrationTests", dependencies: ["Lifecycle", "Study", "VASP", "cascade"],
+            name: "IntegrationTests", dependencies: ["Lifecycle", "Study", "Files", "VASP", "cascade"],
             exclude: ["fake-vasp"]),
     ]
 )

@@ -11,9 +11,10 @@
 # Binaries, the growing corpora, crash artifacts and logs go to $CASCADE_FUZZ_DIR
 # (default .build-fuzz/fuzz, gitignored). Seeds are copied at run time from the shared corpus
 # ($CASCADE_CORPUS, default ../shared/corpus; never committed), the test fixtures and Fuzz/seeds.
-# The modules are compiled straight from Sources/ with -sanitize=fuzzer,address (no Package.swift
-# change), each from every .swift file under Sources/MODULE/ at any depth (folders inside a module
-# are fine, as for SwiftPM); Yams comes from SwiftPM's checkout (resolved on demand).
+# The modules are compiled straight from their folders with -sanitize=fuzzer,address (no Package.swift
+# change): which modules, in which order and from which folder is read from Package.swift
+# (`swift package describe`), and each is built from every .swift file under its folder at any depth
+# (folders inside a module are fine, as for SwiftPM); Yams comes from SwiftPM's checkout (resolved on demand).
 #
 # Before fuzzing, every target runs once over its regression inputs (Tests/VASPTests/Fixtures/fuzz/
 # TARGET/: earlier crashes and the adversarial-size files) with a 256 MB limit on any one allocation.
@@ -124,18 +125,33 @@ yams_dir() {
   echo "$ROOT/$scratch/checkouts/Yams"
 }
 
-build_modules() {  # which: core | study
-  mkdir -p "$OUT/lib"
-  module_sources Chemistry "$ROOT/Sources/Chemistry"
-  swift_module Chemistry -swift-version 6 -- "${MODULE_SOURCES[@]}"
-  module_sources VASP "$ROOT/Sources/VASP"
-  swift_module VASP -swift-version 6 "${XML_FLAGS[@]}" -- "${MODULE_SOURCES[@]}"
-  module_sources Analysis "$ROOT/Sources/Analysis"
-  swift_module Analysis -swift-version 6 -- "${MODULE_SOURCES[@]}"
-  [ "$1" = study ] || return 0
+# Cascade's library modules that MODULE… need, dependencies first, one "NAME PATH USES_YAMS" line each,
+# read from Package.swift (`swift package describe`), so a new module or a moved folder needs no edit here.
+module_order() {
+  (cd "$ROOT" && swift package describe --type json 2>/dev/null) | python3 -c '
+import json, sys
+targets = {t["name"]: t for t in json.load(sys.stdin)["targets"]}
+order = []
+def visit(name):
+    t = targets.get(name)
+    if t is None or t["type"] != "library" or name in order:
+        return
+    for dependency in t.get("target_dependencies") or []:
+        visit(dependency)
+    order.append(name)
+for name in sys.argv[1:]:
+    visit(name)
+for name in order:
+    uses_yams = "Yams" in (targets[name].get("product_dependencies") or [])
+    print(name, targets[name]["path"], int(uses_yams))
+' "$@"
+}
+
+build_yams() {  # compiles CYaml and Yams from SwiftPM's checkout; sets YAMS_INCLUDE
   local yams
   yams=$(yams_dir)
   local cyaml=$yams/Sources/CYaml
+  YAMS_INCLUDE=$cyaml/include
   if stale "$OUT/lib/CYaml.a" "$cyaml"; then
     log "compiling CYaml"
     rm -rf "$OUT/lib/cyaml" && mkdir -p "$OUT/lib/cyaml"
@@ -147,31 +163,41 @@ build_modules() {  # which: core | study
   fi
   module_sources Yams "$yams/Sources/Yams"
   swift_module Yams -DSWIFT_PACKAGE -I "$cyaml/include" -Xcc -DYAML_DECLARE_STATIC -- "${MODULE_SOURCES[@]}"
-  module_sources Study "$ROOT/Sources/Study"
-  # CASCADE_FUZZ_BUILD: Study without swift-crypto (SHA256.swift; the manifest target never hashes).
-  swift_module Study -swift-version 6 -DCASCADE_FUZZ_BUILD "${XML_FLAGS[@]}" -I "$cyaml/include" -- "${MODULE_SOURCES[@]}"
+}
+
+# Builds the modules ROOTS… need (see module_order); sets OBJECTS (what a fuzz binary links) and EXTRA
+# (more compiler flags for it).
+build_modules() {
+  mkdir -p "$OUT/lib"
+  OBJECTS=() EXTRA=()
+  local order name path uses_yams
+  order=$(module_order "$@")
+  [ -n "$order" ] || { log "no module order from Package.swift (swift package describe failed)"; exit 1; }
+  while read -r name path uses_yams; do
+    local flags=(-swift-version 6 "${XML_FLAGS[@]}")
+    if [ "$uses_yams" = 1 ]; then
+      build_yams
+      OBJECTS+=("$OUT/lib/Yams.o" "$OUT/lib/CYaml.a")
+      EXTRA+=(-I "$YAMS_INCLUDE")
+      # CASCADE_FUZZ_BUILD: no swift-crypto (Study's SHA256.swift; the manifest target never hashes).
+      flags+=(-DCASCADE_FUZZ_BUILD -I "$YAMS_INCLUDE")
+    fi
+    module_sources "$name" "$ROOT/$path"
+    swift_module "$name" "${flags[@]}" -- "${MODULE_SOURCES[@]}"
+    OBJECTS+=("$OUT/lib/$name.o")
+  done <<< "$order"
 }
 
 build_target() {
   local t=$1 name
   name=$(source_name "$t")
-  local objects=("$OUT/lib/Chemistry.o" "$OUT/lib/VASP.o" "$OUT/lib/Analysis.o")
-  local extra=()
-  if [ "$t" = manifest ]; then
-    build_modules study
-    local cyaml
-    cyaml=$(yams_dir)/Sources/CYaml
-    objects+=("$OUT/lib/Yams.o" "$OUT/lib/Study.o" "$OUT/lib/CYaml.a")
-    extra=(-I "$cyaml/include")
-  else
-    build_modules core
-  fi
+  if [ "$t" = manifest ]; then build_modules Study; else build_modules VASP Analysis; fi
   local bin=$OUT/bin/fuzz-$t
   mkdir -p "$OUT/bin"
-  if stale "$bin" "$ROOT/Fuzz/$name.swift" "$ROOT/Fuzz/Support.swift" "${objects[@]}"; then
+  if stale "$bin" "$ROOT/Fuzz/$name.swift" "$ROOT/Fuzz/Support.swift" "${OBJECTS[@]}"; then
     log "linking fuzz-$t"
-    quiet_link "$SWIFTC" "${SWIFT_FLAGS[@]}" -swift-version 6 -module-name "Fuzz$name" -I "$OUT/lib" "${XML_FLAGS[@]}" "${extra[@]}" \
-      "$ROOT/Fuzz/Support.swift" "$ROOT/Fuzz/$name.swift" "${objects[@]}" -lxml2 -lz -lisal -o "$bin"
+    quiet_link "$SWIFTC" "${SWIFT_FLAGS[@]}" -swift-version 6 -module-name "Fuzz$name" -I "$OUT/lib" "${XML_FLAGS[@]}" "${EXTRA[@]}" \
+      "$ROOT/Fuzz/Support.swift" "$ROOT/Fuzz/$name.swift" "${OBJECTS[@]}" -lxml2 -lz -lisal -o "$bin"
   fi
 }
 

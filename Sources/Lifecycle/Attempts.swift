@@ -1,6 +1,7 @@
 import Foundation
 import Study
 import VASP
+import Files
 
 /// The numbered attempt folders inside a calculation (`attempt-1/`, `attempt-2/`, …): each holds the
 /// inputs and outputs of one earlier run and `cascade-remedy.txt`, what `cascade resume` changed after
@@ -13,7 +14,7 @@ enum Attempts {
 
     /// The attempt numbers present in `folder`.
     static func numbers(in folder: String) -> [Int] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let names = FileSystem.names(in: folder)
         return names.compactMap { $0.hasPrefix("attempt-") ? Int($0.dropFirst(8)) : nil }.sorted()
     }
 
@@ -125,14 +126,13 @@ enum Attempts {
     }
 
     static func names(in folder: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { name in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: "\(folder)/\(name)", isDirectory: &isDir) && !isDir.boolValue
+        FileSystem.names(in: folder).filter { name in
+            FileSystem.exists("\(folder)/\(name)") && !FileSystem.isDirectory("\(folder)/\(name)")
         }
     }
 
     static func imageFolders(_ folder: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        FileSystem.names(in: folder)
             .filter { $0.count >= 2 && $0.allSatisfy(\.isNumber) }.sorted()
     }
 
@@ -184,7 +184,7 @@ enum Attempts {
         ]
         lines += remedy.incar.map { "set: \($0.tag) = \($0.value)" }
         lines.append("time: \(ISO8601DateFormatter().string(from: Date()))")
-        try AtomicTextWriter.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: "\(attempt)/\(planName)", force: false)
+        try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: "\(attempt)/\(planName)", force: false)
         try finish(folder: row.folder, attempt: attempt, neb: row.isNeb)
     }
 
@@ -218,13 +218,13 @@ enum Attempts {
                     try fm.createDirectory(atPath: (keep as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try fm.copyItem(atPath: to, toPath: keep)
                 }
-                try AtomicTextWriter.write([UInt8](fm.contents(atPath: from) ?? Data()), to: to, force: true)
+                try AtomicFile.write([UInt8](fm.contents(atPath: from) ?? Data()), to: to, force: true)
             }
         }
         if !record.set.isEmpty {
             let incar = (try? String(contentsOfFile: "\(folder)/INCAR", encoding: .utf8)) ?? ""
             let edited = IncarEditor.apply(record.set, to: incar)
-            if edited.text != incar { try AtomicTextWriter.write(Array(edited.text.utf8), to: "\(folder)/INCAR", force: true) }
+            if edited.text != incar { try AtomicFile.write(Array(edited.text.utf8), to: "\(folder)/INCAR", force: true) }
         }
         try fm.moveItem(atPath: "\(attempt)/\(planName)", toPath: "\(attempt)/\(recordName)")
     }
@@ -234,7 +234,7 @@ enum Attempts {
     static func markContinued(folder: String, attempt: String, from: [String]) throws {
         let name = (attempt as NSString).lastPathComponent
         let text = "# Written by `cascade resume`: the POSCARs here continue \(name) (from \(from.map { String($0.dropFirst(folder.count + 1)) }.joined(separator: ", "))).\n# While this file exists, job.sh does not stage its starting structures in again; delete it to start afresh.\n"
-        try AtomicTextWriter.write(Array(text.utf8), to: "\(folder)/\(ContinuedRun.marker)", force: true)
+        try AtomicFile.write(Array(text.utf8), to: "\(folder)/\(ContinuedRun.marker)", force: true)
         let jobPath = "\(folder)/job.sh"
         guard let script = try? String(contentsOfFile: jobPath, encoding: .utf8) else { return }
         let lines = Set(stageInLines(script))
@@ -245,7 +245,7 @@ enum Attempts {
             let indent = raw.prefix { $0 == " " || $0 == "\t" }
             return indent + ContinuedRun.guarded(line)
         }.joined(separator: "\n")
-        try AtomicTextWriter.write(Array(patched.utf8), to: jobPath, force: true, mode: 0o755)
+        try AtomicFile.write(Array(patched.utf8), to: jobPath, force: true, mode: 0o755)
     }
 
     /// Finishes a remedy an interrupted `resume` left half-applied: the attempt number and its plan

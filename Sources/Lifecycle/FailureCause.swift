@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// Why a calculation did not finish, recognised from SLURM's state, the job's standard output
@@ -113,7 +114,7 @@ public enum FailureDiagnosis {
 
     /// `slurm-<id>.out` files of a folder, by job id.
     public static func slurmOutputs(folder: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let names = FileSystem.names(in: folder)
         return names.filter { $0.hasPrefix("slurm-") && $0.hasSuffix(".out") }
             .sorted { jobNumber($0) < jobNumber($1) }
     }

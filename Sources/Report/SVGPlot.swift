@@ -21,7 +21,7 @@ import Darwin
 ///     .init("n(r)", x: r, y: n, dashed: true, axis: .right),
 /// ]
 /// plot.annotations = [.verticalLine(x: 2.4, label: "first minimum")]
-/// let text = plot.svg()   // write it with TextOutput.write(text, to: "rdf.svg")
+/// let text = plot.svg()   // write it with AtomicFile.write(text, to: "rdf.svg")
 /// ```
 ///
 /// Energy-level diagrams (reaction pathways) use ``Style/levels(width:)`` with point ``Series/labels``

@@ -1,5 +1,6 @@
 import Analysis
 import VASP
+import Files
 
 /// A Bader result found on disk: ACF.dat, and BCF.dat when it sits next to it.
 public struct LoadedBader: Sendable {
@@ -21,7 +22,7 @@ public enum BaderLoader {
     public static func load(_ input: String) throws -> LoadedBader {
         var path = input
         if FileSystem.isDirectory(input) {
-            let base = input.hasSuffix("/") ? String(input.dropLast()) : input
+            let base = PathText.trimmingTrailingSlash(input)
             guard let found = ["ACF.dat", "ACF.dat.gz"].map({ "\(base)/\($0)" }).first(where: FileSystem.exists) else {
                 throw StudyError.cannotRead(file: "\(base)/ACF.dat", reason: "no ACF.dat in \(input)")
             }

@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import VASP
+import Files
 
 /// What one finished (or half-finished) calculation provides to the analyses: its E(σ→0), settings,
 /// structure, ZVAL and NELECT — from `vasprun.xml` (through ``RunLoader``) or, when that is missing, cut
@@ -53,7 +54,7 @@ public enum CalculationLoader {
 
     /// The `OUTCAR` or `OUTCAR.gz` of a folder, when one exists.
     public static func outcarPath(in folder: String) -> String? {
-        let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        let base = PathText.trimmingTrailingSlash(folder)
         return ["OUTCAR", "OUTCAR.gz"].map { "\(base)/\($0)" }.first(where: FileSystem.exists)
     }
 
@@ -164,7 +165,7 @@ extension CalculationLoader {
             }
             return (try Poscar.read(path: input).structure, input)
         }
-        let base = input.hasSuffix("/") ? String(input.dropLast()) : input
+        let base = PathText.trimmingTrailingSlash(input)
         if let loaded = try? load(base), let s = loaded.structure { return (s, loaded.file) }
         for name in ["CONTCAR", "POSCAR"] where FileSystem.exists("\(base)/\(name)") {
             return (try Poscar.read(path: "\(base)/\(name)").structure, "\(base)/\(name)")

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// One thing `cascade doctor` found: what is fine, what deserves a look, what must be fixed.
 public struct DoctorFinding: Sendable, Hashable {
@@ -481,6 +482,7 @@ enum PotcarCheck {
     /// The reason of a VASP read error without the file part the message repeats.
     static func reason(_ error: Error) -> String {
         if case VASPError.cannotRead(_, let reason) = error { return reason }
+        if case FileError.cannotRead(_, let reason) = error { return reason }
         return "\(error)"
     }
 
@@ -530,7 +532,7 @@ enum PotcarCheck {
                     findings.append(DoctorFinding(.warning, "\(label): \(warning.message) (\(warning.location.file))",
                         fix: "replace \(warning.location.file) with the \(label) POTCAR"))
                 }
-            } catch VASPError.cannotRead(_, let reason) {
+            } catch VASPError.cannotRead(_, let reason), FileError.cannotRead(_, let reason) {
                 let element = PotcarSingle(label: label).element
                 let present = alternatives(to: label, library: library)
                 let choice = present.isEmpty

@@ -4,32 +4,7 @@ import Glibc
 import Darwin
 #endif
 import VASP
-
-/// Small file-system queries without Foundation.
-enum FileSystem {
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
-    }
-
-    /// The bytes of a file exactly as stored (no decompression), or `nil` when it cannot be read.
-    static func bytes(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n > 0 { out.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count { return ferror(file) == 0 ? out : nil }
-        }
-    }
-}
+import Files
 
 /// How ``Generator`` puts each generated file on disk: `write(bytes, path, mode)` must write the whole
 /// file or throw, and must never leave a partial file at `path`. `mode` is the permission bits of a
@@ -45,9 +20,9 @@ public struct FileWriter: Sendable {
         self.write = write
     }
 
-    /// Temporary file in the destination's folder, then rename (VASP's `AtomicTextWriter`).
+    /// Temporary file in the destination's folder, then rename (``AtomicFile``).
     /// - Throws: `VASPError.cannotWrite(file:reason:)` naming `path` and the system's reason.
     public static let atomic = FileWriter { bytes, path, mode in
-        try AtomicTextWriter.write(bytes, to: path, force: true, mode: mode)
+        try AtomicFile.write(bytes, to: path, force: true, mode: mode)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// What `cascade generate` wrote last time in an output folder: one `SHA-256<TAB>path` line per file in
 /// `<out>/.cascade/generated.tsv`. Before replacing a file, generation compares it with this record: a
@@ -70,7 +71,7 @@ struct GenerationRecord {
     func write(root: String) throws {
         let text = hashes.keys.sorted().map { "\(hashes[$0] ?? "")\t\($0)" }.joined(separator: "\n") + "\n"
         try AtomicFile.makeFolders(Generator.folder(".cascade", in: root))
-        try AtomicFile.write(text, to: GenerationRecord.file(root: root), replace: true)
+        try AtomicFile.write(text, to: GenerationRecord.file(root: root), force: true)
     }
 
     /// Copies `path` to the first free `path.~N~` and returns that name.
@@ -81,7 +82,7 @@ struct GenerationRecord {
         guard let bytes = FileSystem.bytes(path) else {
             throw StudyError.cannotRead(file: path, reason: "could not be read to keep a backup before replacing it")
         }
-        try AtomicFile.write(String(decoding: bytes, as: UTF8.self), to: target, replace: false)
+        try AtomicFile.write(String(decoding: bytes, as: UTF8.self), to: target, force: false)
         return target
     }
 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Chemistry
 import VASP
+import Files
 
 /// What ``Generator/write(_:force:writer:)`` wrote.
 public struct GenerationReport: Sendable, Hashable {
@@ -189,8 +190,8 @@ public enum Generator {
     /// The path a write error names.
     static func failedPath(_ error: Error) -> String? {
         switch error {
-        case StudyError.cannotWrite(let file, _), VASPError.cannotWrite(let file, _): return file
-        case VASPError.cannotRead(let file, _): return file
+        case StudyError.cannotWrite(let file, _), VASPError.cannotWrite(let file, _), FileError.cannotWrite(let file, _): return file
+        case VASPError.cannotRead(let file, _), FileError.cannotRead(let file, _): return file
         default: return nil
         }
     }
@@ -224,7 +225,7 @@ extension Generator {
     /// itself (`…/potpaw_PBE.54`) is accepted too: its parent becomes the root.
     /// - Throws: ``StudyError/cannotRead(file:reason:)`` when neither layout is found.
     public static func potcarLibrary(at folder: String) throws -> PotcarLibrary {
-        let trimmed = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        let trimmed = PathText.trimmingTrailingSlash(folder)
         let last = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
         for (prefix, layout) in [("potpaw_PBE", PotcarLibrary.Layout.ase), ("POT_GGA_PAW_PBE", .pymatgen), ("POT_PAW_PBE", .pymatgen)]
         where last.hasPrefix(prefix) && FileSystem.isDirectory(trimmed) {

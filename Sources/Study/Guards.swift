@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// The checks `cascade generate` runs before writing anything. Each returns the problems it found as
 /// messages (empty = fine); the plan turns them into errors or warnings. See `docs/study-manifest.md`.
@@ -136,79 +137,6 @@ public enum Guards {
         guard cores % images != 0 else { return [] }
         return ["\(cores) MPI ranks (nodes × ntasks_per_node) are not a multiple of IMAGES = \(images): VASP stops; set job nodes/ntasks_per_node"]
     }
-}
-
-/// Writes files atomically: the text goes to a temporary file in the destination's folder, which is
-/// then renamed over the destination, so a reader never sees a half-written file.
-public enum AtomicFile {
-    /// Writes `text` to `path` (replacing it when `replace` is true; otherwise an existing file is an
-    /// error), with permission bits `mode` (e.g. `0o755` for a script).
-    /// - Throws: ``StudyError/cannotWrite(file:reason:)``.
-    public static func write(_ text: String, to path: String, replace: Bool, mode: mode_t = 0o644) throws {
-        if !replace && FileSystem.exists(path) {
-            throw StudyError.cannotWrite(file: path, reason: "the file exists")
-        }
-        let temporary = temporaryName(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw failure(path) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let error = failure(path)
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            offset += n
-        }
-        _ = fchmod(fd, mode)
-        let synced = fsync(fd) == 0
-        let closed = close(fd) == 0
-        guard synced, closed else {
-            let error = failure(path)
-            unlink(temporary)
-            throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = failure(path)
-            unlink(temporary)
-            throw error
-        }
-    }
-
-    /// Creates `path` and its missing parents (like `mkdir -p`).
-    /// - Throws: ``StudyError/cannotWrite(file:reason:)``.
-    public static func makeFolders(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            if FileSystem.isDirectory(current) { continue }
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw failure(current) }
-        }
-    }
-
-    static func temporaryName(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return folder + "." + name + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-    }
-
-    static func failure(_ path: String) -> StudyError {
-        .cannotWrite(file: path, reason: String(cString: strerror(errno)))
-    }
-}
-
-/// POSIX `write(2)`.
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, bytes, count)
-    #else
-    return Darwin.write(fd, bytes, count)
-    #endif
 }
 
 /// Numbers in guard messages: at most 3 decimals.

@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import VASP
+import Files
 
 /// A named set of VASP inputs, `templates/<name>.yaml` (reference: `docs/input-sets.md`).
 ///

@@ -1,5 +1,6 @@
 import Chemistry
 import VASP
+import Files
 
 /// A job-script template: text with `{{name}}` placeholders (`templates/slurm.sh` is the default,
 /// identical to ``standardText``).

@@ -1,5 +1,6 @@
 import Analysis
 import VASP
+import Files
 
 /// A study manifest: the systems of a study, the calculations to run on them and the quantities to
 /// tabulate from them. Decoded from YAML with Yams; the reference of every key is

@@ -13,6 +13,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// One image of a band as loaded from its folder, with where each number came from.
 public struct LoadedNebImage: Sendable {
@@ -136,8 +137,8 @@ public enum NebLoader {
         guard FileSystem.isDirectory(path) else {
             throw StudyError.cannotRead(file: path, reason: "expected an NEB folder with image folders 00, 01, …")
         }
-        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        let names = Directory.entries(base).filter { FileSystem.isDirectory("\(base)/\($0)") }
+        let base = PathText.trimmingTrailingSlash(path)
+        let names = FileSystem.names(in: base).filter { FileSystem.isDirectory("\(base)/\($0)") }
         let numbered = names.filter { $0.count >= 2 && $0.allSatisfy(\.isNumber) }.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
         let start = ["start", "initial"].first { names.contains($0) }
         let end = ["end", "final"].first { names.contains($0) }
@@ -274,23 +275,6 @@ public enum NebLoader {
             return ["\(path) is malformed or cut (several images may have written into it at once) and is ignored: the images' own outputs are used"]
         }
         return ["\(path) (in the NEB root) is ignored: the images' own outputs are used"]
-    }
-}
-
-/// Directory listing without Foundation.
-enum Directory {
-    /// Names in `path` (no `.`/`..`), unsorted; `[]` when it cannot be read.
-    static func entries(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }
 

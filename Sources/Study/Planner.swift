@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 extension GenerationPlan {
     /// Computes the plan of `manifest`: reads the structure index, the input sets, the structures and

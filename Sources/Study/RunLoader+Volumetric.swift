@@ -1,5 +1,6 @@
 import Chemistry
 import VASP
+import Files
 
 /// What a user names for the volumetric and trajectory commands (`chgdiff`, `chgsum`, `planar`, `rdf`,
 /// `profile`): a file, or a run folder holding it. Part of ``RunLoader``, the one place where a folder
@@ -10,7 +11,7 @@ extension RunLoader {
     /// error names the expected file.
     public static func volumetricPath(for input: String, name: String = "CHGCAR") -> String {
         guard FileSystem.isDirectory(input) else { return input }
-        let base = input.hasSuffix("/") ? String(input.dropLast()) : input
+        let base = PathText.trimmingTrailingSlash(input)
         for candidate in [name, name + ".gz"] where FileSystem.exists("\(base)/\(candidate)") {
             return "\(base)/\(candidate)"
         }

@@ -1,4 +1,5 @@
 import VASP
+import Files
 
 /// Turns what a user names (a run folder, a vasprun.xml or .gz) into the file to read. The one place
 /// where a folder gets its meaning, used by every command (DESIGN.md, "Study's run loader").
@@ -8,7 +9,7 @@ public enum RunLoader {
     /// so that the error names the expected file.
     public static func vasprunPath(for input: String) -> String {
         guard FileSystem.isDirectory(input) else { return input }
-        let base = input.hasSuffix("/") ? String(input.dropLast()) : input
+        let base = PathText.trimmingTrailingSlash(input)
         for name in ["vasprun.xml", "vasprun.xml.gz"] where FileSystem.exists("\(base)/\(name)") {
             return "\(base)/\(name)"
         }

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// What ``StudyScaffold/create(from:into:)`` wrote.
 public struct ScaffoldReport: Sendable, Hashable {
@@ -30,7 +31,7 @@ public struct ScaffoldReport: Sendable, Hashable {
 public enum StudyScaffold {
     /// The study names (`<name>.yaml` without the extension) in `folder`, sorted.
     public static func available(in folder: String) -> [String] {
-        DirectoryListing.names(in: folder)
+        FileSystem.names(in: folder)
             .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }
             .map { String($0.dropLast(5)) }
             .sorted()
@@ -41,7 +42,7 @@ public enum StudyScaffold {
     ///   written; the manifest's errors (``StudyError/invalid(_:_:)``) when it cannot be read.
     @discardableResult
     public static func create(from manifestPath: String, into folder: String) throws -> ScaffoldReport {
-        let target = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        let target = PathText.trimmingTrailingSlash(folder)
         try checkEmpty(target)
         let manifest = try StudyManifest.load(path: manifestPath)
         let manifestName = PathText.baseName(manifestPath)
@@ -58,7 +59,7 @@ public enum StudyScaffold {
                 let destination = staging + "/" + copy.destination
                 try AtomicFile.makeFolders(PathText.folder(of: destination))
                 let content = try copy.replacement ?? readText(copy.source)
-                try AtomicFile.write(content, to: destination, replace: false, mode: copy.source.hasSuffix(".sh") ? 0o755 : 0o644)
+                try AtomicFile.write(content, to: destination, force: false, mode: copy.source.hasSuffix(".sh") ? 0o755 : 0o644)
                 written.append(copy.destination)
             }
             try verify(staging + "/" + manifestName, staging: staging)
@@ -66,7 +67,7 @@ public enum StudyScaffold {
                 throw StudyError.cannotWrite(file: target, reason: String(cString: strerror(errno)))
             }
         } catch {
-            DirectoryListing.removeTree(staging)
+            FileSystem.removeTree(staging)
             throw error
         }
         let newManifest = target + "/" + manifestName
@@ -92,7 +93,7 @@ public enum StudyScaffold {
         guard FileSystem.isDirectory(folder) else {
             throw StudyError.cannotWrite(file: folder, reason: "it is a file; cascade init writes a new study folder")
         }
-        let entries = DirectoryListing.names(in: folder)
+        let entries = FileSystem.names(in: folder)
         guard entries.isEmpty else {
             let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
             throw StudyError.cannotWrite(file: folder,
@@ -210,36 +211,3 @@ enum ManifestRewriter {
     }
 }
 
-/// Folder listing and removal without Foundation.
-enum DirectoryListing {
-    /// The names in `folder` (not `.` and `..`); empty when it cannot be read.
-    static func names(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var out: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if name != "." && name != ".." { out.append(name) }
-        }
-        return out
-    }
-
-    /// Removes `path` and everything under it (used only on Cascade's own staging folders).
-    static func removeTree(_ path: String) {
-        if FileSystem.isDirectory(path) {
-            for name in names(in: path) { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
-}
-
-extension PathText {
-    /// The last component of `path`.
-    static func baseName(_ path: String) -> String {
-        String(path.split(separator: "/").last ?? Substring(path))
-    }
-}

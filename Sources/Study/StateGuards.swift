@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import VASP
+import Files
 
 /// What the manifest and its structure index say a system is: the species in the order `generate`
 /// writes them, its fixed atoms, and the bond changes it declares.

@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import VASP
+import Files
 
 // `cascade tabulate`'s density differences (manifest `density_differences`, seed Fig. 2c): Δρ from the
 // CHGCARs of three (or more) converged calculations, evaluated one definition at a time so that only
@@ -118,7 +119,7 @@ extension QuantityContext {
             result.notes.append("write: true — \(name) is written with --plots DIR")
             return
         }
-        let base = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+        let base = PathText.trimmingTrailingSlash(folder)
         let path = "\(base)/\(name)"
         if FileSystem.exists(path) && !options.replaceOutputs {
             result.notes.append("\(path) exists and was kept (pass --force to replace it)")

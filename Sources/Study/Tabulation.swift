@@ -3,6 +3,7 @@ import Chemistry
 import Dispatch
 import Synchronization
 import VASP
+import Files
 
 /// `cascade tabulate`: the status of every calculation of a manifest in a runs folder, then every
 /// quantity the manifest names (energies, pathways, bonds, fragments, electronic, density differences), each number with its provenance
@@ -21,7 +22,7 @@ public enum StudyTabulation {
     public static func make(manifest: StudyManifest, runs: String, options: TabulationOptions = TabulationOptions(), progress: Progress? = nil)
         -> StudyTabulationResult
     {
-        let root = runs.hasSuffix("/") && runs.count > 1 ? String(runs.dropLast()) : runs
+        let root = PathText.trimmingTrailingSlash(runs)
         let facts = SystemFacts.resolve(manifest)
         let withDOS = Set(manifest.quantities.electronic.flatMap(\.calculations))
         let loaded = loadAll(manifest.calculations, root: root, facts: facts, withDOS: withDOS, options: options, progress: progress)
@@ -49,7 +50,7 @@ public enum StudyTabulation {
     /// writing anything when one of them exists and `force` is false.
     /// - Throws: ``StudyError/cannotWrite(file:reason:)``.
     public static func writeFiles(_ files: [(name: String, text: String)], folder: String, force: Bool) throws {
-        let base = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+        let base = PathText.trimmingTrailingSlash(folder)
         if !force {
             let existing = files.map { "\(base)/\($0.name)" }.filter(FileSystem.exists)
             if let first = existing.first {
@@ -57,7 +58,7 @@ public enum StudyTabulation {
             }
         }
         try AtomicFile.makeFolders(base)
-        for f in files { try AtomicFile.write(f.text, to: "\(base)/\(f.name)", replace: force) }
+        for f in files { try AtomicFile.write(f.text, to: "\(base)/\(f.name)", force: force) }
     }
 
     // MARK: Loading

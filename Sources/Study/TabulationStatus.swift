@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// What `cascade tabulate` is asked besides the manifest and the runs folder.
 public struct TabulationOptions: Sendable, Hashable {
@@ -218,7 +219,7 @@ enum RunStatus {
     /// normal (their energies come from the relaxations named `initial`/`final`).
     static func probeBand(folder: String, options: TabulationOptions) -> BandProbe {
         guard FileSystem.isDirectory(folder) else { return BandProbe(.missing, "no folder \(folder)", [], nil, [:]) }
-        let labels = Directory.entries(folder)
+        let labels = FileSystem.names(in: folder)
             .filter { $0.count >= 2 && $0.allSatisfy(\.isNumber) && FileSystem.isDirectory("\(folder)/\($0)") }
             .sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
         guard labels.count >= 3 else {

@@ -1,3 +1,4 @@
+import Files
 /// Which Bader program wrote a table, detected from its header line.
 public enum BaderProgram: String, Sendable, Hashable {
     /// The Henkelman group's `bader` (Tang, Sanville, Henkelman, J. Phys.: Condens. Matter 21, 084204

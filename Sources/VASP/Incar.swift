@@ -1,3 +1,4 @@
+import Files
 /// A VASP INCAR: tags and typed values in file order.
 ///
 /// Reading (see `docs/formats-inputs.md`):
@@ -394,7 +395,7 @@ extension Incar {
     /// Writes the file atomically (temporary file in the same folder, then rename).
     /// - Parameter force: replace an existing file; without it an existing file is an error.
     public func write(to path: String, force: Bool = false) throws {
-        try AtomicTextWriter.write(Array(text().utf8), to: path, force: force)
+        try AtomicFile.write(Array(text().utf8), to: path, force: force)
     }
 }
 

@@ -1,3 +1,4 @@
+import Files
 /// A VASP KPOINTS file: how the Brillouin zone is sampled.
 ///
 /// Reading (see `docs/formats-inputs.md`): line 1 is a comment, line 2 the number of k-points, line 3
@@ -334,7 +335,7 @@ extension Kpoints {
     /// Writes the file atomically (temporary file in the same folder, then rename).
     /// - Parameter force: replace an existing file; without it an existing file is an error.
     public func write(to path: String, force: Bool = false) throws {
-        try AtomicTextWriter.write(Array(text().utf8), to: path, force: force)
+        try AtomicFile.write(Array(text().utf8), to: path, force: force)
     }
 
     private static func numbers(_ v: SIMD3<Double>) -> String {

@@ -1,4 +1,5 @@
 import Chemistry
+import Files
 
 /// One ionic step of an OUTCAR: the energies of its `FREE ENERGIE OF THE ION-ELECTRON SYSTEM` block,
 /// its `POSITION … TOTAL-FORCE` table and, for a VTST NEB image, its `NEB:` and `FORCES:` lines.

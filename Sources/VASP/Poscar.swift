@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// A VASP POSCAR or CONTCAR: a comment line and a structure.
 ///
@@ -372,7 +373,7 @@ extension Poscar {
         } catch VASPError.cannotWrite(_, let reason) {
             throw VASPError.cannotWrite(file: path, reason: reason)
         }
-        try AtomicTextWriter.write(Array(rendered.text.utf8), to: path, force: force)
+        try AtomicFile.write(Array(rendered.text.utf8), to: path, force: force)
         return rendered.permutation
     }
 

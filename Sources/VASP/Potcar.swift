@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// Where the user keeps the (licensed) VASP PBE POTCAR files. Cascade never ships, prints or embeds
 /// POTCAR content: it reads only the labels, `TITEL` and `ZVAL`, and copies the files into run folders.
@@ -339,7 +340,7 @@ extension Potcar {
 
     /// Writes `POTCAR.spec` atomically. See ``specText``.
     public func writeSpec(to path: String, force: Bool = false) throws {
-        try AtomicTextWriter.write(Array(specText.utf8), to: path, force: force)
+        try AtomicFile.write(Array(specText.utf8), to: path, force: force)
     }
 
     /// Writes the POTCAR: the library files of every species, decompressed and concatenated in order,
@@ -347,7 +348,7 @@ extension Potcar {
     /// - Throws: ``VASPError/cannotWrite(file:reason:)`` when a header did not come from a library
     ///   (write `POTCAR.spec` instead), or the errors of reading the library files.
     public func writePotcar(to path: String, force: Bool = false) throws {
-        try AtomicTextWriter.write(try potcarBytes(for: path), to: path, force: force)
+        try AtomicFile.write(try potcarBytes(for: path), to: path, force: force)
     }
 
     /// The POTCAR's bytes, as ``writePotcar(to:force:)`` writes them; `path` names the file in errors.

@@ -1,4 +1,5 @@
 import Chemistry
+import Files
 
 /// A typed value of `<incar>`, `<parameters>` or `<generator>` (`<i>`/`<v>` with `type="int"`,
 /// `"logical"`, `"string"`, or none = float), typed as pymatgen's `_parse_parameters` does.

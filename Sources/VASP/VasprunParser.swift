@@ -1,5 +1,6 @@
 import CLibXML2
 import Chemistry
+import Files
 
 /// The SAX2 state machine behind ``Vasprun/read(path:options:progress:)``.
 ///

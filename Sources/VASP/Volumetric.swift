@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// A VASP volumetric-data file: CHGCAR, CHG, AECCAR0/1/2, ELFCAR, LOCPOT or PARCHG.
 ///
@@ -600,7 +601,7 @@ extension Volumetric {
     /// Writes the file atomically (temporary file in the same folder, then rename).
     /// - Parameter force: replace an existing file; without it an existing file is an error.
     public func write(to path: String, force: Bool = false) throws {
-        try AtomicTextWriter.write(bytes(), to: path, force: force)
+        try AtomicFile.write(bytes(), to: path, force: force)
     }
 
     /// `%5d%5d%5d` (wider numbers widen the field).

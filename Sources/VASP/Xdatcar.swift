@@ -1,4 +1,5 @@
 import Chemistry
+import Files
 
 /// A VASP XDATCAR (the positions of every ionic step of an MD run or relaxation), or a multi-frame
 /// POSCAR, read into a ``Trajectory``.
@@ -514,7 +515,7 @@ extension Xdatcar {
 
     /// Writes the file atomically; an existing file is replaced only with `force`.
     public func write(to path: String, force: Bool = false) throws {
-        try AtomicTextWriter.write(Array(text().utf8), to: path, force: force)
+        try AtomicFile.write(Array(text().utf8), to: path, force: force)
     }
 
     private func headerText(_ lattice: Lattice) -> String {

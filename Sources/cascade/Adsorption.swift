@@ -3,6 +3,7 @@ import ArgumentParser
 import Report
 import Study
 import VASP
+import Files
 
 /// `cascade adsorption`: E_ads = E(AB) − m·E(A) − k·E(B) with the consistency guard.
 struct Adsorption: CascadeCommand {
@@ -62,7 +63,7 @@ struct Adsorption: CascadeCommand {
         let abTerm = try term(ab, label: "AB")
         let aTerm = try term(a, label: "A")
         let bTerm: EnergyTerm
-        if !TextOutput.exists(adsorbate), let number = Double(adsorbate) {
+        if !FileSystem.occupied(adsorbate), let number = Double(adsorbate) {
             bTerm = .number(number, label: "B")
         } else {
             let b = try CalculationLoader.load(adsorbate)

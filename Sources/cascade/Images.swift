@@ -3,6 +3,7 @@ import ArgumentParser
 import Chemistry
 import Study
 import VASP
+import Files
 
 /// `cascade images`: NEB images between two structures, written as 00 … NN/POSCAR.
 struct Images: CascadeCommand {

@@ -4,6 +4,7 @@ import Lifecycle
 import Report
 import Study
 import VASP
+import Files
 
 /// What `submit`, `status` and `resume` share: the manifest and the run tree, found as `generate` and
 /// `tabulate` find them (STUDY defaults to the bundled study, --runs to ./<study name>/).
@@ -19,7 +20,7 @@ struct StudyLocation: ParsableArguments {
     func lifecycle() throws -> StudyLifecycle {
         let manifest = try manifestFile.load()
         let folder = runs ?? Tabulate.defaultRuns(manifest)
-        guard TextOutput.isDirectory(folder) else { throw LifecycleError.noRuns(folder) }
+        guard FileSystem.isDirectory(folder) else { throw LifecycleError.noRuns(folder) }
         return StudyLifecycle(manifest: manifest, runs: folder, slurm: Slurm(timeout: slurmTimeout))
     }
 }

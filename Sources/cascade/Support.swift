@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Files
 import Report
 import Study
 import Synchronization
@@ -92,7 +93,7 @@ enum RunInputs {
     static func describe(_ error: Error, inputs: [String]) -> String {
         let text = "\(error)"
         for input in inputs {
-            let folder = input.count > 1 && input.hasSuffix("/") ? String(input.dropLast()) : input
+            let folder = PathText.trimmingTrailingSlash(input)
             guard !folder.isEmpty, text.hasPrefix(folder + "/"), let colon = text.firstIndex(of: ":") else { continue }
             return text + " (given as \(input), resolved to \(text[..<colon]))"
         }

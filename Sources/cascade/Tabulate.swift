@@ -9,6 +9,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 /// `cascade tabulate`: status of every calculation of a study, then every quantity its manifest names.
 struct Tabulate: CascadeCommand {
@@ -82,7 +83,7 @@ struct Tabulate: CascadeCommand {
 
     func execute() throws {
         let manifest = try manifestFile.load()
-        if let plots, !force, let existing = Self.predictedPlots(manifest).map({ "\(plots)/\($0)" }).first(where: TextOutput.exists) {
+        if let plots, !force, let existing = Self.predictedPlots(manifest).map({ "\(plots)/\($0)" }).first(where: FileSystem.occupied) {
             throw ValidationError("\(existing) exists (--plots); pass --force to replace it")
         }
         let bar = ProgressBar(label: "calculations", unit: .count)
@@ -118,6 +119,6 @@ extension Tabulate {
     /// `./<study>/` (generate's default), else `runs/` beside the manifest (init's suggestion) when only that exists.
     static func defaultRuns(_ manifest: StudyManifest) -> String {
         let beside = PathText.resolve("runs", against: PathText.folder(of: manifest.file))
-        return !TextOutput.exists(manifest.study) && TextOutput.exists(beside) ? beside : manifest.study
+        return !FileSystem.occupied(manifest.study) && FileSystem.occupied(beside) ? beside : manifest.study
     }
 }

@@ -3,6 +3,7 @@ import Analysis
 import Chemistry
 import Report
 import VASP
+import Files
 
 /// Options and helpers shared by `chgdiff`, `chgsum`, `planar`, `rdf` and `profile`.
 enum VolumetricCLI {
@@ -38,13 +39,13 @@ enum VolumetricCLI {
 
     /// Refuses early (before any file is read) to overwrite an existing output without `--force`.
     static func checkWritable(_ path: String?, force: Bool, option: String) throws {
-        guard let path, !force, TextOutput.exists(path) else { return }
+        guard let path, !force, FileSystem.occupied(path) else { return }
         throw ValidationError("\(path) exists (\(option)); pass --force to replace it")
     }
 
     /// Writes a text output atomically.
     static func write(_ text: String, to path: String, force: Bool) throws {
-        try TextOutput.write(text, to: path, force: force)
+        try AtomicFile.write(text, to: path, force: force)
     }
 
     /// Prints the reader's warnings on standard error.

@@ -4,6 +4,7 @@ import Foundation
 import Study
 import Testing
 import VASP
+@testable import Files
 
 @Suite struct GeneratorTests {
     static func plan(_ manifest: String, out: String, library: PotcarLibrary? = nil, vacuum: Double? = nil, only: [String] = []) throws -> GenerationPlan {
@@ -308,13 +309,13 @@ enum MoleculeVacuum {
     static func writer(failingAt failing: Int, tally: Tally) -> FileWriter {
         FileWriter { bytes, path, mode in
             guard tally.nextFile() == failing else {
-                return try AtomicTextWriter.write(bytes, to: path, force: true, mode: mode)
+                return try AtomicFile.write(bytes, to: path, force: true, mode: mode)
             }
             var calls = 0
-            try AtomicTextWriter.write(bytes, to: path, force: true, mode: mode) { descriptor, buffer in
+            try AtomicFile.write(bytes, to: path, force: true, mode: mode) { descriptor, buffer in
                 calls += 1
                 if calls == 1 && buffer.count > 1 {
-                    let n = AtomicTextWriter.posixWrite(descriptor, UnsafeRawBufferPointer(rebasing: buffer.prefix(buffer.count / 2)))
+                    let n = AtomicFile.posixWrite(descriptor, UnsafeRawBufferPointer(rebasing: buffer.prefix(buffer.count / 2)))
                     tally.recordPartial(n)
                     return n
                 }

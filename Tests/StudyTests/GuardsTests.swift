@@ -3,6 +3,7 @@ import Foundation
 import Study
 import Testing
 import VASP
+@testable import Files
 
 @Suite struct GuardsTests {
     @Test func outputsInAFolderOrItsImagesAreFound() throws {
@@ -91,15 +92,15 @@ import VASP
         defer { StudyFixture.remove(folder) }
         try AtomicFile.makeFolders(folder + "/a/b/c")
         let path = folder + "/a/b/c/job.sh"
-        try AtomicFile.write("#!/bin/bash\n", to: path, replace: false, mode: 0o755)
+        try AtomicFile.write("#!/bin/bash\n", to: path, force: false, mode: 0o755)
         #expect(try StudyFixture.read(path) == "#!/bin/bash\n")
-        #expect { try AtomicFile.write("other", to: path, replace: false) } throws: { "\($0)".contains("the file exists") }
+        #expect { try AtomicFile.write("other", to: path, force: false) } throws: { "\($0)".contains("the file exists") }
         #expect(try StudyFixture.read(path) == "#!/bin/bash\n")
-        try AtomicFile.write("new\n", to: path, replace: true, mode: 0o755)
+        try AtomicFile.write("new\n", to: path, force: true, mode: 0o755)
         #expect(try StudyFixture.read(path) == "new\n")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o755)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/a/b/c") == ["job.sh"])
-        #expect(throws: StudyError.self) { try AtomicFile.write("x", to: folder + "/missing/dir/file", replace: true) }
+        #expect(throws: FileError.self) { try AtomicFile.write("x", to: folder + "/missing/dir/file", force: true) }
     }
 }

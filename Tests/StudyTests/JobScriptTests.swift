@@ -1,6 +1,7 @@
 import Foundation
 @testable import Study
 import Testing
+@testable import Files
 
 @Suite struct JobScriptTests {
     /// The bundled templates/slurm.sh is the built-in default.
@@ -110,7 +111,7 @@ import Testing
             SubmitScript.Job(folder: "relax/a", dependencies: []), SubmitScript.Job(folder: "relax/b", dependencies: []),
             SubmitScript.Job(folder: "neb/ab", dependencies: ["relax/a", "relax/b"]),
         ]
-        try AtomicFile.write(SubmitScript.render(study: "demo", jobs: jobs), to: folder + "/submit.sh", replace: true, mode: 0o755)
+        try AtomicFile.write(SubmitScript.render(study: "demo", jobs: jobs), to: folder + "/submit.sh", force: true, mode: 0o755)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [folder + "/submit.sh"]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 @Suite struct ByteSourceTests {
     static let chunkSizes = [0, 1, 2, 3, 7, 64, 1 << 16]
@@ -176,13 +177,13 @@ import Testing
     @Test func openErrorsNameTheFile() throws {
         let folder = try EdgeFixture.temporaryFolder()
         defer { EdgeFixture.removeTemporaryFolder(folder) }
-        #expect(throws: VASPError.cannotRead(file: folder + "/missing", reason: "No such file or directory")) {
+        #expect(throws: FileError.cannotRead(file: folder + "/missing", reason: "No such file or directory")) {
             try ByteSource(path: folder + "/missing")
         }
-        #expect(throws: VASPError.cannotRead(file: folder, reason: "not a regular file")) {
+        #expect(throws: FileError.cannotRead(file: folder, reason: "not a regular file")) {
             try ByteSource(path: folder)
         }
-        #expect(VASPError.cannotRead(file: folder, reason: "not a regular file").description == "\(folder): cannot read: not a regular file")
+        #expect(FileError.cannotRead(file: folder, reason: "not a regular file").description == "\(folder): cannot read: not a regular file")
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 /// The data-block scan split in two halves on two threads (`ChunkedBytes.scanSplit`) against the serial
 /// scan: the same values bit for bit, the same warnings, the same errors, on the corpus's volumetric

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 @Suite struct IncarTests {
     @Test func typedValues() throws {
@@ -131,7 +132,7 @@ import Testing
         let incar = Incar(["ENCUT": 520, "MAGMOM": .doubles([5, 5, 0.6])])
         try incar.write(to: folder + "/INCAR")
         #expect(try Incar.read(path: folder + "/INCAR") == incar)
-        #expect(throws: VASPError.self) { try incar.write(to: folder + "/INCAR") }
+        #expect(throws: FileError.self) { try incar.write(to: folder + "/INCAR") }
         try incar.write(to: folder + "/INCAR", force: true)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 @Suite struct KpointsTests {
     @Test func gammaMeshWithoutShift() throws {
@@ -95,7 +96,7 @@ import Testing
         let k = Kpoints.gamma(3, 3, 1)
         try k.write(to: folder + "/KPOINTS")
         #expect(try Kpoints.read(path: folder + "/KPOINTS") == k)
-        #expect(throws: VASPError.cannotWrite(file: folder + "/KPOINTS", reason: "the file exists; pass force: true to replace it")) {
+        #expect(throws: FileError.cannotWrite(file: folder + "/KPOINTS", reason: "the file exists; pass force: true to replace it")) {
             try Kpoints.monkhorstPack(2, 2, 2).write(to: folder + "/KPOINTS")
         }
         try Kpoints.monkhorstPack(2, 2, 2).write(to: folder + "/KPOINTS", force: true)

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 // MARK: - Helpers shared by the input-format tests (Poscar, Incar, Kpoints, Potcar)
 
@@ -281,7 +282,7 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
         let permutation = try poscar.write(to: path)
         #expect(permutation == [0, 1])
         #expect(try Poscar.read(path: path) == poscar)
-        #expect(throws: VASPError.cannotWrite(file: path, reason: "the file exists; pass force: true to replace it")) {
+        #expect(throws: FileError.cannotWrite(file: path, reason: "the file exists; pass force: true to replace it")) {
             try poscar.write(to: path)
         }
         var changed = poscar
@@ -302,7 +303,7 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
 
     @Test func writeToAMissingFolderFails() throws {
         let poscar = try Poscar.parse(text: Self.nacl)
-        #expect(throws: VASPError.self) { try poscar.write(to: "/nonexistent-cascade-folder/POSCAR") }
+        #expect(throws: FileError.self) { try poscar.write(to: "/nonexistent-cascade-folder/POSCAR") }
     }
 
     // MARK: Round trip
@@ -394,7 +395,7 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
     }
 
     @Test func missingFileIsCannotRead() {
-        #expect(throws: VASPError.cannotRead(file: "/nonexistent/POSCAR", reason: "No such file or directory")) {
+        #expect(throws: FileError.cannotRead(file: "/nonexistent/POSCAR", reason: "No such file or directory")) {
             try Poscar.read(path: "/nonexistent/POSCAR")
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 /// A FAKE POTCAR library built at test time: a few invented header lines per label, never real
 /// POTCAR content.
@@ -128,7 +129,7 @@ enum InputsGzip {
         let reread = try Potcar.read(path: written)
         #expect(reread.labels == ["Fe_pv", "O", "H"])
         #expect(reread.singles.map(\.zval) == [14, 6, 1])
-        #expect(throws: VASPError.cannotWrite(file: written, reason: "the file exists; pass force: true to replace it")) {
+        #expect(throws: FileError.cannotWrite(file: written, reason: "the file exists; pass force: true to replace it")) {
             try potcar.writePotcar(to: written)
         }
     }

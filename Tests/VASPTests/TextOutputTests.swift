@@ -2,18 +2,19 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 @Suite struct TextOutputTests {
     @Test func writesAtomicallyAndNeverOverwritesWithoutForce() throws {
         let path = try volumetricTemporaryFolder() + "/plot.svg"
-        #expect(!TextOutput.exists(path))
-        try TextOutput.write("first\n", to: path)
-        #expect(TextOutput.exists(path))
-        #expect(throws: VASPError.cannotWrite(file: path, reason: "the file exists; pass force: true to replace it")) {
-            try TextOutput.write("second\n", to: path)
+        #expect(!FileSystem.occupied(path))
+        try AtomicFile.write("first\n", to: path)
+        #expect(FileSystem.occupied(path))
+        #expect(throws: FileError.cannotWrite(file: path, reason: "the file exists; pass force: true to replace it")) {
+            try AtomicFile.write("second\n", to: path)
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
-        try TextOutput.write("second\n", to: path, force: true)
+        try AtomicFile.write("second\n", to: path, force: true)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
         // No temporary file is left behind.
         let folder = (path as NSString).deletingLastPathComponent
@@ -21,6 +22,6 @@ import Testing
     }
 
     @Test func missingFolderIsAnError() {
-        #expect(throws: VASPError.self) { try TextOutput.write("x", to: "/nonexistent-folder-cascade/out.txt") }
+        #expect(throws: FileError.self) { try AtomicFile.write("x", to: "/nonexistent-folder-cascade/out.txt") }
     }
 }

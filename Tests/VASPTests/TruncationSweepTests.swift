@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import VASP
+@testable import Files
 
 // Truncation sweeps (issue 7, section 3): every real file of the corpus cut at 50 evenly spaced
 // offsets and read again. Never a crash; a cut file is never reported complete; what is returned is

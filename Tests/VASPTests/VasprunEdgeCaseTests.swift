@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 // Edge cases of the streaming vasprun.xml reader on small hand-written fixtures
 // (Tests/VASPTests/Fixtures/vasprun, written by tools/make_vasprun_fixtures.py).
@@ -896,8 +897,10 @@ extension VasprunEdgeCaseTests {
                 return nil
             } catch let error as VASPError {
                 return error.description
+            } catch let error as FileError {
+                return error.description
             } catch {
-                return "not a VASPError: \(error)"
+                return "not a VASPError or FileError: \(error)"
             }
         }
 
@@ -962,7 +965,7 @@ extension VasprunEdgeCaseTests {
                 try Vasprun.read(path: path)
             }
             let missing = EdgeFixture.path("missing.xml")
-            #expect(throws: VASPError.cannotRead(file: missing, reason: "No such file or directory")) {
+            #expect(throws: FileError.cannotRead(file: missing, reason: "No such file or directory")) {
                 try Vasprun.read(path: missing)
             }
         }

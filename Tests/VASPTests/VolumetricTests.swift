@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import VASP
+@testable import Files
 
 /// A fresh temporary folder for one test (removed by the system's tmp cleaning; tests never write
 /// elsewhere).
@@ -336,14 +337,14 @@ let smallChgcar = [
             "expected a volumetric file (POSCAR-style header, grid line, data), found an empty file")) {
             try Volumetric.read(path: empty)
         }
-        #expect(throws: VASPError.self) { try Volumetric.read(path: "/nonexistent/CHGCAR") }
+        #expect(throws: FileError.self) { try Volumetric.read(path: "/nonexistent/CHGCAR") }
     }
 
     @Test func writerNeverOverwritesWithoutForce() throws {
         let v = try Volumetric.read(path: try volumetricFixture(smallChgcar))
         let out = try volumetricTemporaryFolder() + "/CHGCAR_out"
         try v.write(to: out)
-        #expect(throws: VASPError.cannotWrite(file: out, reason: "the file exists; pass force: true to replace it")) {
+        #expect(throws: FileError.cannotWrite(file: out, reason: "the file exists; pass force: true to replace it")) {
             try v.write(to: out)
         }
         try v.write(to: out, force: true)

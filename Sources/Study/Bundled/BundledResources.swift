@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import VASP
+import Files
 
 /// One file compiled into the binary: its path relative to the repository root and its exact bytes.
 public struct BundledFile: Sendable {
@@ -122,12 +123,12 @@ public enum BundledResources {
         // The shared temporary folder's copy is this user's alone.
         if PathText.baseName(parent) == "cascade-\(getuid())" { _ = chmod(parent, 0o700) }
         let staging = parent + "/." + folderName + ".tmp-\(getpid())-" + randomSuffix()
-        guard mkdir(staging, 0o755) == 0 else { throw AtomicFile.failure(staging) }
+        guard mkdir(staging, 0o755) == 0 else { throw FileError.writeFailure(staging) }
         do {
             for file in files {
                 let destination = staging + "/" + file.path
                 try AtomicFile.makeFolders(PathText.folder(of: destination))
-                try AtomicTextWriter.write(file.bytes, to: destination, force: false)
+                try AtomicFile.write(file.bytes, to: destination, force: false)
             }
         } catch {
             removeTree(staging)
@@ -155,7 +156,7 @@ public enum BundledResources {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         if (info.st_mode & S_IFMT) == S_IFDIR {
-            for name in DirectoryListing.names(in: path) { removeTree(path + "/" + name) }
+            for name in FileSystem.names(in: path) { removeTree(path + "/" + name) }
             rmdir(path)
         } else {
             unlink(path)

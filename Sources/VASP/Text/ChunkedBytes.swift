@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Files
 
 // Shared by the volumetric (CHGCAR …) and XDATCAR readers.
 

@@ -8,7 +8,7 @@ import Darwin
 /// (`.NAME.tmp-<random>`), which then replaces (with `force`) or is linked to (without it: an existing
 /// file is never touched) the destination. On any failure the temporary file is removed and the
 /// destination is left as it was: a reader never sees a half-written file.
-public enum AtomicTextWriter {
+public enum AtomicFile {
     /// How bytes reach the open temporary file: POSIX `write(2)` semantics — the count written, or −1
     /// with `errno` set. The default is the system call; a test passes one that fails part-way (a full
     /// disk) to check the cleanup.
@@ -24,7 +24,7 @@ public enum AtomicTextWriter {
     ///   - force: replace an existing file; without it an existing file is an error.
     ///   - mode: permission bits of the file (e.g. `0o755` for a script); `nil` = `0o666` less the umask.
     ///   - systemWrite: how bytes reach the file (see ``SystemWrite``).
-    /// - Throws: ``VASPError/cannotWrite(file:reason:)`` when the file exists and `force` is false, or on
+    /// - Throws: ``FileError/cannotWrite(file:reason:)`` when the file exists and `force` is false, or on
     ///   any system error.
     public static func write(
         _ bytes: [UInt8], to path: String, force: Bool, mode: mode_t? = nil, systemWrite: SystemWrite = posixWrite
@@ -53,7 +53,23 @@ public enum AtomicTextWriter {
         guard rename(temporary, path) == 0 else { throw failure(path, removing: temporary) }
     }
 
-    private static func exists(error path: String) -> VASPError {
+    /// Writes `text` (UTF-8) to `path`; see ``write(_:to:force:mode:systemWrite:)``.
+    public static func write(_ text: String, to path: String, force: Bool = false, mode: mode_t? = nil) throws {
+        try write(Array(text.utf8), to: path, force: force, mode: mode)
+    }
+
+    /// Creates `path` and its missing parents (like `mkdir -p`).
+    /// - Throws: ``FileError/cannotWrite(file:reason:)`` naming the folder that could not be made.
+    public static func makeFolders(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if FileSystem.isDirectory(current) { continue }
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw FileError.writeFailure(current) }
+        }
+    }
+
+    private static func exists(error path: String) -> FileError {
         .cannotWrite(file: path, reason: "the file exists; pass force: true to replace it")
     }
 
@@ -96,7 +112,7 @@ public enum AtomicTextWriter {
         guard synced, closed else { throw failure(finalPath, removing: temporary) }
     }
 
-    private static func failure(_ path: String, removing temporary: String?) -> VASPError {
+    private static func failure(_ path: String, removing temporary: String?) -> FileError {
         let reason = String(cString: strerror(errno))
         if let temporary { unlink(temporary) }
         return .cannotWrite(file: path, reason: reason)

@@ -53,7 +53,7 @@ public final class ByteSource {
     /// Inflating on a thread of its own.
     private var pipe: InflatePipe?
 
-    /// Opens `path`. Throws ``VASPError/cannotRead(file:reason:)`` when it cannot be opened.
+    /// Opens `path`. Throws ``FileError/cannotRead(file:reason:)`` when it cannot be opened.
     public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
         try self.init(path: path, chunkSize: chunkSize, inflate: .isal, threaded: nil)
     }
@@ -65,13 +65,13 @@ public final class ByteSource {
         self.chunkSize = max(chunkSize, 2)
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw VASPError.cannotRead(file: path, reason: String(cString: strerror(errno)))
+            throw FileError.cannotRead(file: path, reason: String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw VASPError.cannotRead(file: path, reason: "not a regular file")
+            throw FileError.cannotRead(file: path, reason: "not a regular file")
         }
         guard let f = fopen(path, "rb") else {
-            throw VASPError.cannotRead(file: path, reason: String(cString: strerror(errno)))
+            throw FileError.cannotRead(file: path, reason: String(cString: strerror(errno)))
         }
         handle = f
         fileSize = Int(info.st_size)
