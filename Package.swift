@@ -60,16 +60,20 @@ let package = Package(
         .executableTarget(name: "VasprunBenchmark", dependencies: ["VASP"], path: "Benchmarks/VasprunBenchmark"),
         .executableTarget(name: "ChgcarBenchmark", dependencies: ["VASP"], path: "Benchmarks/ChgcarBenchmark"),
 
+        // What every test target shares: the corpus locator, run trees built from it, the tutorial's markup.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
-        .testTarget(name: "VASPTests", dependencies: ["VASP", "Files", "Chemistry"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VASP", "Chemistry"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "Files", "VASP", "Analysis", "Chemistry"]),
+        .testTarget(name: "FilesTests", dependencies: ["TestSupport", "Files"]),
+        .testTarget(name: "VASPTests", dependencies: ["TestSupport", "VASP", "Files", "Chemistry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "VASP", "Chemistry"]),
+        .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study", "Files", "VASP", "Analysis", "Chemistry"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "CLITests", dependencies: ["cascade"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Study", "Files", "VASP"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "cascade"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "Lifecycle", "Study", "Files", "VASP"]),
         // End-to-end tests against a real local SLURM (tools/slurm/local-cluster.sh; .ci/run starts it).
         .testTarget(
-            name: "IntegrationTests", dependencies: ["Lifecycle", "Study", "Files", "VASP", "cascade"],
+            name: "IntegrationTests", dependencies: ["TestSupport", "Lifecycle", "Study", "Files", "VASP", "cascade"],
             exclude: ["fake-vasp"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import Testing
+import TestSupport
 import VASP
 
 /// Bader net charges, fragments and checks, on the corpus ACF.dat files and small hand-made cases.
@@ -8,8 +9,8 @@ import VASP
     /// The nuistcz ACF.dat (a B/N-like layered cell: 6 atoms ≈ 0.68 e, 6 atoms ≈ 7.32 e, 48 e in all):
     /// with ZVAL 3 (B) and 5 (N) the net charges are ±2.3 e and the fragments balance.
     @Test func netChargesAndFragmentsOnCorpus() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let acf = try BaderACF.read(path: AnalysisCorpusSupport.path("bader/nuistcz_BaderMerge/ACF.dat"))
+        guard Corpus.available else { return }
+        let acf = try BaderACF.read(path: Corpus.path("bader/nuistcz_BaderMerge/ACF.dat"))
         let valence = [Double](repeating: 3, count: 6) + [Double](repeating: 5, count: 6)
         let q = try #require(baderNetCharges(electrons: acf.electrons, valence: valence))
         #expect(abs(q[0] - (3 - 0.683925)) < 1e-12)

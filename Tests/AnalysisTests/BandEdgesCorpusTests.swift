@@ -1,15 +1,16 @@
 import Analysis
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 /// `bandEdges` on every corpus run equals pymatgen's `eigenvalue_band_properties` (1e-4 eV).
 @Suite struct BandEdgesCorpusTests {
-    static let files = AnalysisCorpusSupport.vasprunFilesWithBandGap()
+    static let files = Corpus.vasprunFilesWithBandGap()
 
     @Test func corpusPresentOnCI() {
-        if AnalysisCorpusSupport.isCI {
-            #expect(AnalysisCorpusSupport.available, "CI=true but the corpus is missing")
+        if Corpus.isCI {
+            #expect(Corpus.available, "CI=true but the corpus is missing")
             #expect(Self.files.count >= 40, "only \(Self.files.count) files with a reference band gap")
         }
     }
@@ -17,8 +18,8 @@ import VASP
     @Test(arguments: files)
     func matchesPymatgen(_ relative: String) throws {
         let options = VasprunOptions(readDOS: false, readEigenvalues: true, readProjections: false)
-        let run = try Vasprun.read(path: AnalysisCorpusSupport.path(relative), options: options)
-        let ref = try #require(try AnalysisCorpusSupport.reference(relative + ".json")["band_gap"] as? [String: Any])
+        let run = try Vasprun.read(path: Corpus.path(relative), options: options)
+        let ref = try #require(try Corpus.reference(relative + ".json")["band_gap"] as? [String: Any])
         let eigenvalues = try #require(run.eigenvalues)
         let edges = try #require(bandEdges(eigenvalues))
         let gap = try #require(ref["gap"] as? Double)
@@ -38,12 +39,12 @@ import VASP
     static let file = "vasprun/pymatgen/vasprun.nonlm.xml.gz"
 
     func run() throws -> Vasprun {
-        try Vasprun.read(path: AnalysisCorpusSupport.path(Self.file), options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
+        try Vasprun.read(path: Corpus.path(Self.file), options: VasprunOptions(readDOS: true, readEigenvalues: true, readProjections: false))
     }
 
     @Test func perSpinEigenvalueGapsEqualPymatgenSeparateSpins() throws {
-        try #require(AnalysisCorpusSupport.available || !AnalysisCorpusSupport.isCI)
-        guard AnalysisCorpusSupport.available else { return }
+        try #require(Corpus.available || !Corpus.isCI)
+        guard Corpus.available else { return }
         let eigen = try #require(try run().eigenvalues)
         let up = try #require(bandEdges(eigen, spin: 0))
         let down = try #require(bandEdges(eigen, spin: 1))
@@ -57,8 +58,8 @@ import VASP
     }
 
     @Test func perSpinDOSGapIsSearchedAroundTheChannelsOwnMidGap() throws {
-        try #require(AnalysisCorpusSupport.available || !AnalysisCorpusSupport.isCI)
-        guard AnalysisCorpusSupport.available else { return }
+        try #require(Corpus.available || !Corpus.isCI)
+        guard Corpus.available else { return }
         let v = try run()
         let dos = try #require(v.dos)
         let eigen = try #require(v.eigenvalues)
@@ -79,10 +80,10 @@ import VASP
 @Suite struct MagnetizationCorpusTests {
     /// vasprun.nonlm.xml.gz fixes NUPDOWN = 6: the occupations must add up to exactly that moment.
     @Test func fixedMomentIsRecovered() throws {
-        try #require(AnalysisCorpusSupport.available || !AnalysisCorpusSupport.isCI)
-        guard AnalysisCorpusSupport.available else { return }
+        try #require(Corpus.available || !Corpus.isCI)
+        guard Corpus.available else { return }
         let run = try Vasprun.read(
-            path: AnalysisCorpusSupport.path("vasprun/pymatgen/vasprun.nonlm.xml.gz"),
+            path: Corpus.path("vasprun/pymatgen/vasprun.nonlm.xml.gz"),
             options: VasprunOptions(readDOS: false, readEigenvalues: true, readProjections: false))
         let eigenvalues = try #require(run.eigenvalues)
         let weights = try #require(run.kpoints?.weights)

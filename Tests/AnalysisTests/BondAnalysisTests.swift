@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import Testing
+import TestSupport
 import VASP
 
 /// Bond tables between states (seed Table S1 shape) and along a band.
@@ -58,8 +59,8 @@ import VASP
 
     /// Along the NH3 inversion band (POSCARs 00 and 04 of aiida-vasp): the three N–H bonds persist.
     @Test func alongTheNH3Band() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let states = try ["00", "04"].map { try Poscar.read(path: AnalysisCorpusSupport.path("neb/aiida-vasp_NH3_inversion/\($0)/POSCAR")).structure }
+        guard Corpus.available else { return }
+        let states = try ["00", "04"].map { try Poscar.read(path: Corpus.path("neb/aiida-vasp_NH3_inversion/\($0)/POSCAR")).structure }
         let traces = try bondTable(states)
         #expect(traces.count == 3)
         #expect(traces.allSatisfy { $0.label.hasPrefix("H") && $0.label.contains("N4") && $0.bonded == [true, true] })

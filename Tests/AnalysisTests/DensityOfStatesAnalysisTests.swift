@@ -2,6 +2,7 @@ import Analysis
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 /// DOS gap and d-band descriptors against pymatgen on the corpus: every `d_band` entry of the vasprun
@@ -22,12 +23,12 @@ import VASP
 
     /// Every (file, element) with a numeric `d_band` reference.
     static let cases: [Case] = {
-        guard AnalysisCorpusSupport.available,
-            let walker = FileManager.default.enumerator(atPath: AnalysisCorpusSupport.referenceRoot)
+        guard Corpus.available,
+            let walker = FileManager.default.enumerator(atPath: Corpus.referenceRoot)
         else { return [] }
         var out: [Case] = []
         for case let relative as String in walker where relative.hasSuffix(".json") && relative.contains("vasprun") {
-            guard let ref = try? AnalysisCorpusSupport.reference(relative), let dband = ref["d_band"] as? [String: Any] else { continue }
+            guard let ref = try? Corpus.reference(relative), let dband = ref["d_band"] as? [String: Any] else { continue }
             for (element, value) in dband {
                 guard let entry = value as? [String: Any], let full = entry["erange_none"] as? [String: Any],
                     let window = entry["erange_m10_p5"] as? [String: Any], let center = full["band_center"] as? Double,
@@ -42,11 +43,11 @@ import VASP
     }()
 
     @Test func corpusPresentOnCI() {
-        if AnalysisCorpusSupport.isCI { #expect(Self.cases.count >= 20, "only \(Self.cases.count) d-band references") }
+        if Corpus.isCI { #expect(Self.cases.count >= 20, "only \(Self.cases.count) d-band references") }
     }
 
     static func dos(_ relative: String) throws -> (DensityOfStates, [String]) {
-        let run = try Vasprun.read(path: AnalysisCorpusSupport.path(relative), options: VasprunOptions(readEigenvalues: false, readProjections: false))
+        let run = try Vasprun.read(path: Corpus.path(relative), options: VasprunOptions(readEigenvalues: false, readProjections: false))
         return (try #require(run.dos), run.atoms)
     }
 
@@ -66,7 +67,7 @@ import VASP
 
     /// Site 1 (0-based) of the LiFePO4 spin-polarised run, per spin channel (pymatgen values).
     @Test func perSpinAndSiteMatchPymatgen() throws {
-        guard AnalysisCorpusSupport.available else { return }
+        guard Corpus.available else { return }
         let (dos, _) = try Self.dos("vasprun/pymatgen/vasprun.xml.gz")
         let all = bandDescriptors(dos, atoms: [1])
         let expected: [(SpinChannel, Double, Double, Double)] = [
@@ -88,7 +89,7 @@ import VASP
 
     /// pymatgen `Dos.get_gap` (tol = 1e-4 relative by default; 0.01 absolute) and `get_cbm_vbm`.
     @Test func dosGapMatchesPymatgen() throws {
-        guard AnalysisCorpusSupport.available else { return }
+        guard Corpus.available else { return }
         let (lifepo4, _) = try Self.dos("vasprun/pymatgen/vasprun.xml.gz")
         let summed = try #require(dosGap(lifepo4))
         #expect(abs(summed.gap - 2.069805026965058) < 1e-9)

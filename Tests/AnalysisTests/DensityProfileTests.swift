@@ -1,6 +1,7 @@
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 @testable import Analysis
@@ -42,8 +43,8 @@ import VASP
     }
 
     @Test func corpusTrajectoryKeepsEveryAtom() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let t = try Xdatcar.read(path: AnalysisCorpusSupport.path("xdatcar/pymatgen/XDATCAR.MD")).trajectory
+        guard Corpus.available else { return }
+        let t = try Xdatcar.read(path: Corpus.path("xdatcar/pymatgen/XDATCAR.MD")).trajectory
         let p = try densityProfile(t, group: .species(["Fe"]), axis: 2, bins: 10)
         #expect(abs(p.count.reduce(0, +) - 32) < 1e-12)
         #expect(abs(p.planeSpacing - 9.39) < 1e-12)

@@ -1,6 +1,7 @@
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 @testable import Analysis
@@ -43,11 +44,11 @@ import VASP
     /// Si CHGCAR − AECCAR0 − AECCAR2 of the corpus (60³): ΔN from the corpus-ref totals, ΔQ(z) from the
     /// corpus-ref planar averages, the Δρ extrema from pymatgen (numpy min/max of the same difference / V).
     @Test func siliconCorpus() throws {
-        guard AnalysisCorpusSupport.available else { return }
+        guard Corpus.available else { return }
         let files = ["CHGCAR.gz", "AECCAR0.gz", "AECCAR2.gz"].map { "volumetric/atomate_Si_static/\($0)" }
-        let grids = try files.map { try Volumetric.read(path: AnalysisCorpusSupport.path($0), maxBlocks: 1).total }
+        let grids = try files.map { try Volumetric.read(path: Corpus.path($0), maxBlocks: 1).total }
         let (_, s) = try differentialDensityAnalysis(whole: grids[0], parts: Array(grids.dropFirst()), wholeLabel: files[0], partLabels: Array(files.dropFirst()), axis: 2)
-        let refs = try files.map { try AnalysisCorpusSupport.reference($0 + ".json") }
+        let refs = try files.map { try Corpus.reference($0 + ".json") }
         let totals = refs.map { $0["total_sum_over_ngrid"] as? Double ?? .nan }
         #expect(abs(s.netCharge - (totals[0] - totals[1] - totals[2])) < 1e-8)
         let planes = try refs.map { try #require((($0["average_along_axis"] as? [String: [String: Any]])?["2"]?["values"]) as? [Double]) }

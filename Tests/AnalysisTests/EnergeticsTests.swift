@@ -1,14 +1,15 @@
 import Analysis
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 /// Adsorption energetics on `adsorption/atomate_Ir_H` (corpus-ref `atomate_Ir_H.json`: E(AB) − 4·E(slab) =
 /// −3.78035003 / −3.51204792 / −3.87803730 eV) and the consistency guard.
 @Suite struct EnergeticsTests {
     static func term(_ run: Int, label: String) throws -> EnergyTerm? {
-        guard AnalysisCorpusSupport.available else { return nil }
-        let path = AnalysisCorpusSupport.path("adsorption/atomate_Ir_H/\(run)/outputs/vasprun.xml.gz")
+        guard Corpus.available else { return nil }
+        let path = Corpus.path("adsorption/atomate_Ir_H/\(run)/outputs/vasprun.xml.gz")
         let v = try Vasprun.read(path: path, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
         let settings = CalculationSettings(
             encut: v.parameters["ENMAX"]?.double, potcarTitles: v.potcarTitles, ivdw: v.incar["IVDW"]?.int,

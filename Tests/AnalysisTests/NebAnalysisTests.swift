@@ -2,6 +2,7 @@ import Analysis
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 
 /// NEB analysis against the corpus references: pymatgen's energy-only spline and the VTST force-based
 /// Hermite (`../shared/tools/neb_hermite_ref.py`) on `neb/pymatgen_neb2`, pymatgen and ASE on the
@@ -16,8 +17,8 @@ import Testing
     }
 
     static func band() throws -> Band? {
-        guard AnalysisCorpusSupport.available else { return nil }
-        let data = try Data(contentsOf: URL(fileURLWithPath: AnalysisCorpusSupport.path("neb/pymatgen_neb2/neb_analysis2.json")))
+        guard Corpus.available else { return nil }
+        let data = try Data(contentsOf: URL(fileURLWithPath: Corpus.path("neb/pymatgen_neb2/neb_analysis2.json")))
         let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let structures = try #require(object["structures"] as? [[String: Any]]).map(structure)
         return Band(
@@ -39,7 +40,7 @@ import Testing
         return Structure(lattice: try #require(Lattice(rows: lattice)), species: species, fractionalPositions: abc)
     }
 
-    static func reference() throws -> [String: Any] { try AnalysisCorpusSupport.reference("neb/pymatgen_neb2.json") }
+    static func reference() throws -> [String: Any] { try Corpus.reference("neb/pymatgen_neb2.json") }
 
     @Test func pathCoordinatesEqualPymatgen() throws {
         guard let band = try Self.band() else { return }
@@ -115,8 +116,8 @@ import Testing
     /// aiida-vasp NH3 inversion, images 01–03 (end points have no energy): pymatgen's `NEBAnalysis.from_outcars`
     /// over 01..03 (215.69990550 meV at x/r_max 0.49713462) and ASE's force fit maximum (0.21572132 eV).
     @Test func nh3ImagesMatchPymatgenAndASE() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let ref = try #require(try AnalysisCorpusSupport.reference("neb/aiida-vasp_NH3_inversion.json")["pymatgen_NEBAnalysis_images_01_03"] as? [String: Any])
+        guard Corpus.available else { return }
+        let ref = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["pymatgen_NEBAnalysis_images_01_03"] as? [String: Any])
         let r = try #require(ref["r"] as? [Double])
         let energies = try #require(ref["energies"] as? [Double]).map { $0 - -19.49550593 }
         let grid = pymatgenGridExtrema(energyOnlySpline(r: r, energies: energies))
@@ -125,7 +126,7 @@ import Testing
         let saddle = pymatgenGridExtrema(energyOnlySpline(r: r, energies: energies, zeroSlopeSaddle: true))
         #expect(abs((saddle.maxima.first?.energy ?? .nan) * 1000 - 215.69964898404126) < 1e-8)
         // VTST Hermite with the OUTCARs' `NEB: … REAL` forces on ASE's path (OUTCAR positions).
-        let ase = try #require(try AnalysisCorpusSupport.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
+        let ase = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
         let path = try #require(ase["path"] as? [Double])
         let fit = try #require(NebSplineFit(method: "force-hermite", segments: forceHermiteSpline(r: path, energies: energies, tangentForces: [0.00532, -0.000001, -0.007243])))
         #expect(abs(fit.barrierForward - (ase["barrier_fit_forward"] as? Double ?? .nan)) < 1e-9)

@@ -1,6 +1,7 @@
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 @testable import Analysis
@@ -9,10 +10,10 @@ import VASP
     /// Fe–O in molten Fe2O3 (corpus XDATCAR.MD, 5 frames): ASE's get_rdf, rmax 4.5 Å, 90 bins, averaged
     /// over all frames and for frame 0 alone.
     @Test func agreesWithASE() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let ref = try AnalysisCorpusSupport.reference("xdatcar/pymatgen/XDATCAR.MD.json")
+        guard Corpus.available else { return }
+        let ref = try Corpus.reference("xdatcar/pymatgen/XDATCAR.MD.json")
         let rdfRef = try #require(ref["rdf"] as? [String: Any])
-        let t = try Xdatcar.read(path: AnalysisCorpusSupport.path("xdatcar/pymatgen/XDATCAR.MD")).trajectory
+        let t = try Xdatcar.read(path: Corpus.path("xdatcar/pymatgen/XDATCAR.MD")).trajectory
         let rdf = try radialDistribution(t, centers: .species(["Fe"]), neighbors: .species(["O"]), rMax: 4.5, bins: 90)
         let r = try #require(rdfRef["r_A"] as? [Double])
         let g = try #require(rdfRef["g_avg"] as? [Double])
@@ -32,8 +33,8 @@ import VASP
 
     /// n(r) is the integral of g: n(r_k) = ρ_B Σ g·ΔV, and counts every neighbour once within rMax.
     @Test func coordinationNumberIsTheIntegralOfG() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let t = try Xdatcar.read(path: AnalysisCorpusSupport.path("xdatcar/pymatgen/XDATCAR.MD")).trajectory
+        guard Corpus.available else { return }
+        let t = try Xdatcar.read(path: Corpus.path("xdatcar/pymatgen/XDATCAR.MD")).trajectory
         let rdf = try radialDistribution(t, centers: .species(["Fe"]), neighbors: .species(["O"]), rMax: 4.5, bins: 90)
         var integral = 0.0
         for k in rdf.g.indices {

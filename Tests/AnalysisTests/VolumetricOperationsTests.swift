@@ -1,6 +1,7 @@
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 @testable import Analysis
@@ -21,8 +22,8 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
     ]
 
     @Test func corpusPresentOnCI() {
-        if AnalysisCorpusSupport.isCI {
-            #expect(AnalysisCorpusSupport.available, "CI=true but the corpus is missing at \(AnalysisCorpusSupport.root)")
+        if Corpus.isCI {
+            #expect(Corpus.available, "CI=true but the corpus is missing at \(Corpus.root)")
         }
     }
 
@@ -30,9 +31,9 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
     /// first and last ten, and the sum, to 1e-9 relative.
     @Test(arguments: files)
     func planarAveragesAgreeWithPymatgen(_ relative: String) throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let ref = try AnalysisCorpusSupport.reference(relative + ".json")
-        let v = try Volumetric.read(path: AnalysisCorpusSupport.path(relative), maxBlocks: 1)
+        guard Corpus.available else { return }
+        let ref = try Corpus.reference(relative + ".json")
+        let v = try Volumetric.read(path: Corpus.path(relative), maxBlocks: 1)
         let averages = try #require(ref["average_along_axis"] as? [String: [String: Any]])
         for axis in 0..<3 {
             let expected = try #require(averages[String(axis)])
@@ -56,10 +57,10 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
 
     /// AECCAR0 + AECCAR2 of the Si static run: 31.2667331 e, and the values at the reference points.
     @Test func chgsumOfSiliconMatchesPymatgen() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let ref = try AnalysisCorpusSupport.reference("volumetric/atomate_Si_static/AECCAR0+AECCAR2_chgsum.json")
-        let a0 = try Volumetric.read(path: AnalysisCorpusSupport.path("volumetric/atomate_Si_static/AECCAR0.gz"))
-        let a2 = try Volumetric.read(path: AnalysisCorpusSupport.path("volumetric/atomate_Si_static/AECCAR2.gz"))
+        guard Corpus.available else { return }
+        let ref = try Corpus.reference("volumetric/atomate_Si_static/AECCAR0+AECCAR2_chgsum.json")
+        let a0 = try Volumetric.read(path: Corpus.path("volumetric/atomate_Si_static/AECCAR0.gz"))
+        let a2 = try Volumetric.read(path: Corpus.path("volumetric/atomate_Si_static/AECCAR2.gz"))
         let sum = try chargeSum(aeccar0: a0.total, aeccar2: a2.total)
         let electrons = try #require(ref["chgsum_total_sum_over_ngrid"] as? Double)
         #expect(abs(sum.mean - electrons) <= 1e-9 * electrons)
@@ -77,8 +78,8 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
     /// Trilinear interpolation and line profiles equal pymatgen's value_at and linear_slice (values from
     /// pymatgen 2026.10.24 on CHGCAR.spin.gz, first block).
     @Test func interpolationMatchesPymatgen() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let v = try Volumetric.read(path: AnalysisCorpusSupport.path("volumetric/pymatgen/CHGCAR.spin.gz"), maxBlocks: 1)
+        guard Corpus.available else { return }
+        let v = try Volumetric.read(path: Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), maxBlocks: 1)
         let cases: [(SIMD3<Double>, Double)] = [
             (SIMD3(0.1, 0.2, 0.3), 0.7546651033685599), (SIMD3(0.5, 0.5, 0.5), 1.0714819973),
             (SIMD3(-0.13, 1.27, 0.999), 0.9367136715042812), (SIMD3(0, 0, 0), 0.44143837606),
@@ -94,8 +95,8 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
 
     /// The ELF along the line between the two C atoms stacked along c in graphite (pymatgen linear_slice).
     @Test func elfBondProfile() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let v = try Volumetric.read(path: AnalysisCorpusSupport.path("volumetric/pymatgen/ELFCAR.gz"))
+        guard Corpus.available else { return }
+        let v = try Volumetric.read(path: Corpus.path("volumetric/pymatgen/ELFCAR.gz"))
         let profile = try bondProfile(v.total, structure: v.structure, from: 0, to: 1, points: 5)
         let expected = [0.0036201, 0.308575, 0.0011016, 0.308575, 0.0036201]
         #expect(zip(profile.values, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
@@ -106,9 +107,9 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
 
     /// A spin-polarised CHGCAR: the magnetisation block integrates to its mean (μ_B) as pymatgen's diff.
     @Test func spinDensityTotals() throws {
-        guard AnalysisCorpusSupport.available else { return }
-        let ref = try AnalysisCorpusSupport.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
-        let v = try Volumetric.read(path: AnalysisCorpusSupport.path("volumetric/pymatgen/CHGCAR.spin.gz"))
+        guard Corpus.available else { return }
+        let ref = try Corpus.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
+        let v = try Volumetric.read(path: Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"))
         let magnetization = try #require(v.grid(.magnetization))
         let expected = try #require(ref["diff_sum_over_ngrid"] as? Double)
         #expect(abs(try integratedCharge(magnetization, in: .cell) - expected) <= 1e-9 * abs(expected))

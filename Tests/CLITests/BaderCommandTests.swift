@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `cascade bader` end to end: without --vasprun on the corpus ACF.dat, with fragments, and with a run.
 @Suite struct BaderCommandTests {
     @Test func worksWithoutVasprun() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let result = try CascadeProcess.run(["bader", AnalysisCLICorpus.path("bader/nuistcz_BaderMerge/ACF.dat"), "--format", "json"])
+        guard Corpus.available else { return }
+        let result = try CascadeProcess.run(["bader", Corpus.path("bader/nuistcz_BaderMerge/ACF.dat"), "--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let object = try AnalysisCLICorpus.object(result.stdout)
+        let object = try Corpus.object(result.stdout)
         #expect((object["atoms"] as? [[String: Any]])?.count == 12)
         #expect(abs((object["sum_charge"] as? Double ?? .nan) - 47.999999) < 1e-9)
         #expect((object["footer"] as? [String: Double])?["NUMBER OF ELECTRONS"] == 48)
@@ -15,8 +16,8 @@ import Testing
     }
 
     @Test func fragmentsAndTextTable() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let result = try CascadeProcess.run(["bader", AnalysisCLICorpus.path("bader/nuistcz_BaderMerge"), "--fragment", "B=1-6", "--fragment", "N=7-12"])
+        guard Corpus.available else { return }
+        let result = try CascadeProcess.run(["bader", Corpus.path("bader/nuistcz_BaderMerge"), "--fragment", "B=1-6", "--fragment", "N=7-12"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("Fragments"))
         let line = result.stdout.split(separator: "\n").first { $0.hasPrefix("N ") }?.split(separator: " ")
@@ -25,8 +26,8 @@ import Testing
 
     /// With a run the ZVALs give net charges; the atom counts must match.
     @Test func withARunTheCountsMustMatch() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let result = try CascadeProcess.run(["bader", AnalysisCLICorpus.path("bader/nuistcz_BaderMerge/ACF.dat"), "--vasprun", AnalysisCLICorpus.path("adsorption/atomate_Ir_H/3/outputs")])
+        guard Corpus.available else { return }
+        let result = try CascadeProcess.run(["bader", Corpus.path("bader/nuistcz_BaderMerge/ACF.dat"), "--vasprun", Corpus.path("adsorption/atomate_Ir_H/3/outputs")])
         #expect(result.status == 1)
         #expect(result.stderr.contains("17 atoms") && result.stderr.contains("12"))
     }
@@ -35,8 +36,8 @@ import Testing
     /// ZVAL (H 1, Ir 9) gives q = ZVAL − N, ΣN is checked against NELECT = 145, and AECCAR files next to
     /// ACF.dat silence the reference warning.
     @Test func withMatchingRunGivesNetCharges() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let folder = try AnalysisCLICorpus.temporaryFolder("bader-run")
+        guard Corpus.available else { return }
+        let folder = try Corpus.temporaryURL("bader-run")
         defer { try? FileManager.default.removeItem(at: folder) }
         var text = "    #         X           Y           Z       CHARGE      MIN DIST   ATOMIC VOL\n"
         text += " " + String(repeating: "-", count: 80) + "\n"
@@ -48,11 +49,11 @@ import Testing
         try text.write(to: folder.appendingPathComponent("ACF.dat"), atomically: true, encoding: .utf8)
         for name in ["AECCAR0", "AECCAR2"] { try "x".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let result = try CascadeProcess.run([
-            "bader", folder.appendingPathComponent("ACF.dat").path, "--vasprun", AnalysisCLICorpus.path("adsorption/atomate_Ir_H/3/outputs"),
+            "bader", folder.appendingPathComponent("ACF.dat").path, "--vasprun", Corpus.path("adsorption/atomate_Ir_H/3/outputs"),
             "--fragment", "H=1@-0.5", "--fragment", "slab=2-17", "--format", "json",
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let object = try AnalysisCLICorpus.object(result.stdout)
+        let object = try Corpus.object(result.stdout)
         let atoms = try #require(object["atoms"] as? [[String: Any]])
         #expect(atoms[0]["element"] as? String == "H" && atoms[0]["zval"] as? Double == 1)
         #expect(abs((atoms[0]["net_charge"] as? Double ?? .nan) - -0.5) < 1e-12)

@@ -1,15 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `cascade dos` end to end on corpus runs (numbers: pymatgen's get_band_center/width/filling, Dos.get_gap).
 @Suite struct DosCommandTests {
-    @Test func corpusPresentOnCI() { if AnalysisCLICorpus.isCI { #expect(AnalysisCLICorpus.available) } }
+    @Test func corpusPresentOnCI() { if Corpus.isCI { #expect(Corpus.available) } }
 
     @Test func elementDBandAsJSON() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let result = try CascadeProcess.run(["dos", AnalysisCLICorpus.path("adsorption/atomate_Ir_H/3/outputs"), "--element", "Ir", "--format", "json"])
+        guard Corpus.available else { return }
+        let result = try CascadeProcess.run(["dos", Corpus.path("adsorption/atomate_Ir_H/3/outputs"), "--element", "Ir", "--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let object = try AnalysisCLICorpus.object(result.stdout)
+        let object = try Corpus.object(result.stdout)
         let band = try #require(object["band"] as? [[String: Any]])
         let summed = try #require(band.first { $0["spin"] as? String == "summed" })
         #expect(abs((summed["band_center"] as? Double ?? .nan) - -2.2317042907253817) < 1e-9)
@@ -19,11 +20,11 @@ import Testing
     }
 
     @Test func siteWindowAndPlot() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let folder = try AnalysisCLICorpus.temporaryFolder("dos")
+        guard Corpus.available else { return }
+        let folder = try Corpus.temporaryURL("dos")
         defer { try? FileManager.default.removeItem(at: folder) }
         let svg = folder.appendingPathComponent("dos.svg").path
-        let result = try CascadeProcess.run(["dos", AnalysisCLICorpus.path("vasprun/pymatgen/vasprun.xml.gz"), "--site", "2", "--window", "-10:5", "--plot", svg, "--format", "csv"])
+        let result = try CascadeProcess.run(["dos", Corpus.path("vasprun/pymatgen/vasprun.xml.gz"), "--site", "2", "--window", "-10:5", "--plot", svg, "--format", "csv"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = result.stdout.split(separator: "\n")
         #expect(rows.first == "selection,orbital,spin,band_center,band_width,band_filling")
@@ -31,7 +32,7 @@ import Testing
         #expect(abs((Double(summed[3]) ?? .nan) - -2.0427077017508655) < 1e-9)
         #expect(FileManager.default.fileExists(atPath: svg))
         // The plot is not replaced without --force.
-        let again = try CascadeProcess.run(["dos", AnalysisCLICorpus.path("vasprun/pymatgen/vasprun.xml.gz"), "--plot", svg])
+        let again = try CascadeProcess.run(["dos", Corpus.path("vasprun/pymatgen/vasprun.xml.gz"), "--plot", svg])
         #expect(again.status != 0 && again.stderr.contains("--force"))
     }
 

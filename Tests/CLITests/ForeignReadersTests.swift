@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Issue 16 §7: what `cascade generate` writes for both bundled studies is read by the field's own tools.
 /// `tools/check-inputs.py` reads every POSCAR (NEB images included) with pymatgen and ASE and compares
@@ -15,10 +16,10 @@ import Testing
     @Test(arguments: ["tfsi-mof-copc", "co-cu111"])
     func pymatgenAndASEReadEveryInput(study: String) throws {
         guard let python = Self.python else {
-            if AnalysisCLICorpus.isCI { Issue.record("CASCADE_PYTHON (a Python with pymatgen and ASE) is not set; .ci/run sets it") }
+            if Corpus.isCI { Issue.record("CASCADE_PYTHON (a Python with pymatgen and ASE) is not set; .ci/run sets it") }
             return
         }
-        let root = try AnalysisCLICorpus.temporaryFolder("foreign-\(study)")
+        let root = try Corpus.temporaryURL("foreign-\(study)")
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = root.appendingPathComponent("study").path
         let made = try CascadeProcess.run(["init", folder, "--from", study], directory: root.path)

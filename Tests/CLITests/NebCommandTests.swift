@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `cascade neb` end to end: both fits on pymatgen_neb2, the VTST run without end-point energies, VTST files.
 @Suite struct NebCommandTests {
     @Test func bothFitsSideBySide() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let result = try CascadeProcess.run(["neb", AnalysisCLICorpus.path("neb/pymatgen_neb2/neb_analysis2.json"), "--format", "json"])
+        guard Corpus.available else { return }
+        let result = try CascadeProcess.run(["neb", Corpus.path("neb/pymatgen_neb2/neb_analysis2.json"), "--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let object = try AnalysisCLICorpus.object(result.stdout)
+        let object = try Corpus.object(result.stdout)
         let force = try #require(object["force_fit"] as? [String: Any])
         let energy = try #require(object["energy_fit"] as? [String: Any])
         #expect(abs((force["barrier_forward"] as? Double ?? .nan) - 0.52877484) < 5e-9)
@@ -19,10 +20,10 @@ import Testing
     }
 
     @Test func missingEndPointsAreSaid() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let folder = try AnalysisCLICorpus.temporaryFolder("neb")
+        guard Corpus.available else { return }
+        let folder = try Corpus.temporaryURL("neb")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CascadeProcess.run(["neb", AnalysisCLICorpus.path("neb/aiida-vasp_NH3_inversion"), "--vtst", folder.path, "--plot", folder.appendingPathComponent("neb.svg").path])
+        let result = try CascadeProcess.run(["neb", Corpus.path("neb/aiida-vasp_NH3_inversion"), "--vtst", folder.path, "--plot", folder.appendingPathComponent("neb.svg").path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("no energy for image(s) 00, 04"))
         #expect(result.stdout.contains("relative to image 01"))
@@ -38,11 +39,11 @@ import Testing
     /// holds `nan` (before, every line of spline.dat did), spline.dat and exts.dat are refused with the
     /// reason, and the climbing-image check says the band is degenerate and does not pass.
     @Test func degenerateBandWritesNoNaN() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let root = try AnalysisCLICorpus.temporaryFolder("neb-degenerate")
+        guard Corpus.available else { return }
+        let root = try Corpus.temporaryURL("neb-degenerate")
         defer { try? FileManager.default.removeItem(at: root) }
         let band = root.appendingPathComponent("band")
-        let source = URL(fileURLWithPath: AnalysisCLICorpus.path("neb/aiida-vasp_NH3_inversion"))
+        let source = URL(fileURLWithPath: Corpus.path("neb/aiida-vasp_NH3_inversion"))
         try FileManager.default.createDirectory(at: band, withIntermediateDirectories: true)
         for image in ["00", "01", "03", "04"] {
             try FileManager.default.copyItem(at: source.appendingPathComponent(image), to: band.appendingPathComponent(image))
@@ -60,7 +61,7 @@ import Testing
             let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(!text.lowercased().contains("nan") && !text.lowercased().contains("inf"), "\(name): \(text)")
         }
-        let object = try AnalysisCLICorpus.object(result.stdout)
+        let object = try Corpus.object(result.stdout)
         #expect(object["degenerate"] as? Bool == true)
         #expect(object["force_fit"] is NSNull && object["energy_fit"] is NSNull)
         let climbing = try #require(object["climbing"] as? [String: Any])
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func notAnNebFolder() throws {
-        let folder = try AnalysisCLICorpus.temporaryFolder("neb-empty")
+        let folder = try Corpus.temporaryURL("neb-empty")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CascadeProcess.run(["neb", folder.path])
         #expect(result.status == 1 && result.stderr.contains("image folders 00"))

@@ -1,20 +1,21 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `cascade images` and `cascade fragment`: the commands job scripts run on the compute node before VASP.
 @Suite struct NodeCommandsTests {
     static let nh3 = "neb/aiida-vasp_NH3_inversion"
 
     @Test func corpusPresentOnCI() {
-        if AnalysisCLICorpus.isCI { #expect(AnalysisCLICorpus.available, "CI=true but the corpus is missing") }
+        if Corpus.isCI { #expect(Corpus.available, "CI=true but the corpus is missing") }
     }
 
     /// The NH3 inversion end points of the corpus: 00 … 04 written, end points unchanged, images between.
     @Test func imagesBetweenTwoCorpusStructures() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let out = try AnalysisCLICorpus.temporaryFolder("images")
+        guard Corpus.available else { return }
+        let out = try Corpus.temporaryURL("images")
         defer { try? FileManager.default.removeItem(at: out) }
-        let a = AnalysisCLICorpus.path("\(Self.nh3)/00/POSCAR"), b = AnalysisCLICorpus.path("\(Self.nh3)/04/POSCAR")
+        let a = Corpus.path("\(Self.nh3)/00/POSCAR"), b = Corpus.path("\(Self.nh3)/04/POSCAR")
         let r = try CascadeProcess.run(["images", a, b, "--images", "3", "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("wrote 5 images (idpp)"), "\(r.stdout)")
@@ -30,10 +31,10 @@ import Testing
 
     /// A fragment keeps the cell and the positions of the atoms it takes (0-based, as in the manifest).
     @Test func fragmentOfACorpusStructure() throws {
-        guard AnalysisCLICorpus.available else { return }
-        let out = try AnalysisCLICorpus.temporaryFolder("fragment")
+        guard Corpus.available else { return }
+        let out = try Corpus.temporaryURL("fragment")
         defer { try? FileManager.default.removeItem(at: out) }
-        let source = AnalysisCLICorpus.path("adsorption/atomate_Ir_H/3/outputs/POSCAR")
+        let source = Corpus.path("adsorption/atomate_Ir_H/3/outputs/POSCAR")
         let r = try CascadeProcess.run(["fragment", source, "--atoms", "1-16", "--out", out.path + "/slab"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("wrote Ir16 (16 of 17 atoms)"), "\(r.stdout)")

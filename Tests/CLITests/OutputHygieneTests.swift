@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Output hygiene across commands (issue 8, §6–7): data alone on stdout when piped, messages on
 /// stderr, no escape codes off a terminal, folders resolved to their files with both paths named on
@@ -79,7 +80,7 @@ import Testing
         #expect(parse.stdout.contains("\(folder.path)/vasprun.xml.gz"))
         let dos = try CascadeProcess.run(["dos", folder.path, "--format", "json"])
         #expect(dos.status == 0, "\(dos.stderr)")
-        #expect(try AnalysisCLICorpus.object(dos.stdout)["file"] as? String == "\(folder.path)/vasprun.xml.gz")
+        #expect(try Corpus.object(dos.stdout)["file"] as? String == "\(folder.path)/vasprun.xml.gz")
     }
 
     // MARK: stdout / stderr
@@ -90,7 +91,7 @@ import Testing
     func dataAloneOnStdoutWhenPiped(environment: [String: String]) throws {
         let dos = try CascadeProcess.run(["dos", CascadeProcess.example, "--format", "json"], environment: environment)
         #expect(dos.status == 0, "\(dos.stderr)")
-        #expect(try AnalysisCLICorpus.object(dos.stdout)["schema_version"] as? Int == 1)
+        #expect(try Corpus.object(dos.stdout)["schema_version"] as? Int == 1)
         let noLibrary = environment.merging(["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""]) { $1 }
         let plan = try CascadeProcess.run(["generate", "--dry-run"], environment: noLibrary)
         #expect(plan.status == 0)
@@ -163,20 +164,20 @@ import Testing
 
     /// `--format json` of the table commands carries `schema_version` before the table's keys.
     @Test func tableJSONCarriesTheSchemaVersion() throws {
-        let corpus = AnalysisCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD")
+        let corpus = Corpus.path("xdatcar/pymatgen/XDATCAR.MD")
         guard FileManager.default.fileExists(atPath: corpus) else {
-            #expect(!AnalysisCLICorpus.isCI, "the corpus is required on CI")
+            #expect(!Corpus.isCI, "the corpus is required on CI")
             return
         }
         let runs = [
             ["rdf", corpus, "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--format", "json"],
             ["profile", corpus, "--group", "Fe", "--bins", "10", "--format", "json"],
-            ["planar", AnalysisCLICorpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--format", "json"],
+            ["planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--format", "json"],
         ]
         for arguments in runs {
             let result = try CascadeProcess.run(arguments)
             #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
-            let object = try AnalysisCLICorpus.object(result.stdout)
+            let object = try Corpus.object(result.stdout)
             #expect(object["schema_version"] as? Int == 1, "\(arguments[0])")
             for key in ["title", "columns", "rows", "notes"] { #expect(object[key] != nil, "\(arguments[0]): \(key)") }
             #expect(result.stdout.hasPrefix("{\"schema_version\":1,"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Issue 13 §1: every quantity is computed one way. The single-purpose commands (`adsorption`, `neb`,
 /// `dos`, `bonds`, `chgdiff`) and `tabulate` run on the same run tree (corpus runs linked into a temporary
@@ -37,9 +38,9 @@ import Testing
     /// energies come from relax/nh3-a and relax/nh3-b, linked from images 01 and 03), and two static runs
     /// whose CHGCARs are the AECCAR2 and AECCAR0 of one Si run (same grid).
     static func tree() throws -> URL {
-        let root = try AnalysisCLICorpus.temporaryFolder("same-numbers")
+        let root = try Corpus.temporaryURL("same-numbers")
         let runs = root.appendingPathComponent("runs").path
-        func link(_ source: String, _ destination: String) throws { try AnalysisCLICorpus.link(source, destination, in: runs) }
+        func link(_ source: String, _ destination: String) throws { try Corpus.link(source, destination, in: runs) }
         for (run, name) in [("1", "ir-bulk"), ("2", "ir-slab"), ("3", "h-site0"), ("4", "h-site1")] {
             for file in ["vasprun.xml.gz", "OUTCAR.gz"] { try link("adsorption/atomate_Ir_H/\(run)/outputs/\(file)", "relax/\(name)/\(file)") }
         }
@@ -63,7 +64,7 @@ import Testing
     static func json(_ arguments: [String], in root: URL) throws -> [String: Any] {
         let result = try CascadeProcess.run(arguments, directory: root.path)
         #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-        return try AnalysisCLICorpus.object(result.stdout)
+        return try Corpus.object(result.stdout)
     }
 
     static func first(_ object: [String: Any], _ key: String) -> [String: Any] {
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func singlePurposeCommandsAndTabulateGiveTheSameNumbers() throws {
-        guard AnalysisCLICorpus.available || AnalysisCLICorpus.isCI else { return }
+        guard Corpus.available || Corpus.isCI else { return }
         let root = try Self.tree()
         defer { try? FileManager.default.removeItem(at: root) }
         let table = try Self.json(["tabulate", "study.yaml", "--runs", "runs", "--format", "json"], in: root)

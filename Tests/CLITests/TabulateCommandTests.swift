@@ -1,6 +1,7 @@
 import Foundation
 import FoundationXML
 import Testing
+import TestSupport
 
 /// `cascade tabulate` end to end on a run tree assembled at test time from corpus runs (symlinks in a
 /// temporary folder) with a manifest written here.
@@ -48,13 +49,13 @@ import Testing
 
     static func tree() throws -> Tree {
         let fm = FileManager.default
-        let root = try AnalysisCLICorpus.temporaryFolder("tabulate")
+        let root = try Corpus.temporaryURL("tabulate")
         let runs = root.appendingPathComponent("runs").path
-        func link(_ source: String, _ destination: String) throws { try AnalysisCLICorpus.link(source, destination, in: runs) }
+        func link(_ source: String, _ destination: String) throws { try Corpus.link(source, destination, in: runs) }
         for (run, name) in [("1", "ir-bulk"), ("2", "ir-slab"), ("3", "h-site0"), ("4", "h-site1"), ("5", "h-site2")] {
             for file in ["vasprun.xml.gz", "OUTCAR.gz"] { try link("adsorption/atomate_Ir_H/\(run)/outputs/\(file)", "relax/\(name)/\(file)") }
         }
-        let whole = try Data(contentsOf: URL(fileURLWithPath: AnalysisCLICorpus.path("vasprun/custodian/postprocess/vasprun.xml")))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Corpus.path("vasprun/custodian/postprocess/vasprun.xml")))
         try fm.createDirectory(atPath: runs + "/relax/cut", withIntermediateDirectories: true)
         let cut = runs + "/relax/cut/vasprun.xml"
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
@@ -83,15 +84,15 @@ import Testing
     }
 
     @Test func jsonReproducesTheCorpusAndCarriesProvenance() throws {
-        guard AnalysisCLICorpus.available else {
-            #expect(!AnalysisCLICorpus.isCI, "CI=true but the corpus is missing")
+        guard Corpus.available else {
+            #expect(!Corpus.isCI, "CI=true but the corpus is missing")
             return
         }
         let tree = try Self.tree()
         defer { try? FileManager.default.removeItem(at: tree.root) }
         let r = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let json = try AnalysisCLICorpus.object(r.stdout)
+        let json = try Corpus.object(r.stdout)
         #expect(json["schema_version"] as? Int == 1)
         let calcs = try #require(json["calculations"] as? [[String: Any]])
         let status = Dictionary(uniqueKeysWithValues: calcs.map { ($0["name"] as? String ?? "", $0["status"] as? String ?? "") })
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func everyFormatAndThePlots() throws {
-        guard AnalysisCLICorpus.available else { return }
+        guard Corpus.available else { return }
         let tree = try Self.tree()
         defer { try? FileManager.default.removeItem(at: tree.root) }
         let text = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs])
@@ -166,11 +167,11 @@ import Testing
 
     /// The bundled study on an empty runs folder: everything missing, every quantity n/a, exit 0.
     @Test func bundledStudyWithEmptyRuns() throws {
-        let empty = try AnalysisCLICorpus.temporaryFolder("tabulate-empty")
+        let empty = try Corpus.temporaryURL("tabulate-empty")
         defer { try? FileManager.default.removeItem(at: empty) }
         let r = try CascadeProcess.run(["tabulate", "--runs", empty.path, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let json = try AnalysisCLICorpus.object(r.stdout)
+        let json = try Corpus.object(r.stdout)
         let summary = try #require(json["summary"] as? [String: Int])
         #expect(summary["missing"] == 53 && summary["converged"] == 0)
         let energies = try #require(json["energies"] as? [[String: Any]])
@@ -184,12 +185,12 @@ import Testing
     /// NH3 images in an NEB folder), the rest not run: every line of the text report fits in 160
     /// columns, each n/a names its cause, and no reason is said twice.
     @Test func bundledStudyTablesAreReadable() throws {
-        guard AnalysisCLICorpus.available else {
-            #expect(!AnalysisCLICorpus.isCI, "CI=true but the corpus is missing")
+        guard Corpus.available else {
+            #expect(!Corpus.isCI, "CI=true but the corpus is missing")
             return
         }
         let fm = FileManager.default
-        let root = try AnalysisCLICorpus.temporaryFolder("tabulate-bundled")
+        let root = try Corpus.temporaryURL("tabulate-bundled")
         defer { try? fm.removeItem(at: root) }
         let runs = root.appendingPathComponent("runs").path
         let generated = try CascadeProcess.run(["generate", "--out", runs])
@@ -198,11 +199,11 @@ import Testing
             let target = runs + "/" + destination
             try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try? fm.removeItem(atPath: target)
-            try fm.copyItem(atPath: AnalysisCLICorpus.path(source), toPath: target)
+            try fm.copyItem(atPath: Corpus.path(source), toPath: target)
         }
         try copy("adsorption/atomate_Ir_H/2/outputs/vasprun.xml.gz", "relax/tfsi/vasprun.xml.gz")
         try copy("vasprun/custodian/unconverged/vasprun.xml.electronic.gz", "relax/mof/vasprun.xml.gz")
-        let whole = try Data(contentsOf: URL(fileURLWithPath: AnalysisCLICorpus.path("vasprun/custodian/postprocess/vasprun.xml")))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Corpus.path("vasprun/custodian/postprocess/vasprun.xml")))
         let cut = runs + "/relax/li/vasprun.xml"
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
         try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)], ofItemAtPath: cut)
@@ -230,13 +231,13 @@ import Testing
             #expect(r.stdout.components(separatedBy: long).count == 2, "\(long) said \(r.stdout.components(separatedBy: long).count - 1) times")
         }
         // JSON keeps every reason whole.
-        let json = try AnalysisCLICorpus.object(try CascadeProcess.run(["tabulate", "--runs", runs, "--format", "json"]).stdout)
+        let json = try Corpus.object(try CascadeProcess.run(["tabulate", "--runs", runs, "--format", "json"]).stdout)
         let energies = try #require(json["energies"] as? [[String: Any]])
         #expect(energies.contains { ($0["reason"] as? String)?.contains("relax/li is truncated: vasprun.xml") == true || ($0["reason"] as? String)?.contains("relax/li is truncated: ") == true })
     }
 
     @Test func unreadableManifestIsAnError() throws {
-        let folder = try AnalysisCLICorpus.temporaryFolder("tabulate-bad")
+        let folder = try Corpus.temporaryURL("tabulate-bad")
         defer { try? FileManager.default.removeItem(at: folder) }
         let bad = folder.appendingPathComponent("bad.yaml")
         try "study: x\nsystems: 3\n".write(to: bad, atomically: true, encoding: .utf8)
@@ -276,26 +277,26 @@ import Testing
 
     static func tree() throws -> URL {
         let fm = FileManager.default
-        let root = try AnalysisCLICorpus.temporaryFolder("tabulate-density")
+        let root = try Corpus.temporaryURL("tabulate-density")
         for (name, chgcar) in [("mof-copc", "CHGCAR.spin.gz"), ("mof", "CHGCAR.spin.gz"), ("copc", "CHGCAR.spin.gz"), ("coarse", "CHGCAR.nospin.gz")] {
             let folder = root.appendingPathComponent("runs/static/\(name)").path
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try fm.createSymbolicLink(atPath: folder + "/vasprun.xml.gz", withDestinationPath: AnalysisCLICorpus.path("adsorption/atomate_Ir_H/2/outputs/vasprun.xml.gz"))
-            try fm.createSymbolicLink(atPath: folder + "/CHGCAR.gz", withDestinationPath: AnalysisCLICorpus.path("volumetric/pymatgen/\(chgcar)"))
+            try fm.createSymbolicLink(atPath: folder + "/vasprun.xml.gz", withDestinationPath: Corpus.path("adsorption/atomate_Ir_H/2/outputs/vasprun.xml.gz"))
+            try fm.createSymbolicLink(atPath: folder + "/CHGCAR.gz", withDestinationPath: Corpus.path("volumetric/pymatgen/\(chgcar)"))
         }
         try Self.manifest.write(to: root.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         return root
     }
 
     @Test func jsonPlotAndChgcarDiff() throws {
-        guard AnalysisCLICorpus.available else { return }
+        guard Corpus.available else { return }
         let root = try Self.tree()
         defer { try? FileManager.default.removeItem(at: root) }
         let study = root.appendingPathComponent("study.yaml").path, runs = root.appendingPathComponent("runs").path
         let figures = root.appendingPathComponent("figures").path
         let r = try CascadeProcess.run(["tabulate", study, "--runs", runs, "--format", "json", "--plots", figures])
         #expect(r.status == 0, "\(r.stderr)")
-        let json = try AnalysisCLICorpus.object(r.stdout)
+        let json = try Corpus.object(r.stdout)
         let list = try #require(json["density_differences"] as? [[String: Any]])
         #expect(list.count == 2)
         // Δρ = ρ − ρ − ρ = −ρ: ΔN = −N of corpus-ref volumetric/pymatgen/CHGCAR.spin.gz (1.000000001241776 e).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 // docs/tutorial.md is its own golden file: this test runs every command of the tutorial, in order, in a
 // new temporary working folder, and compares what each prints with the output shown under it.
@@ -37,125 +38,21 @@ import Testing
 // The tutorial needs the shared corpus (tools/demo-runs.sh reads it): without it the test is skipped
 // with that reason, and on CI (CI=true) it fails.
 
-/// One `$ command` of a console block with its expected output.
-struct TutorialCommand {
-    /// The command as the reader types it.
-    var text: String
-    /// Expected output lines (patterns).
-    var expected: [String]
-    /// The exit status it must end with (`# exit status N`, else 0).
-    var status: Int32
-    /// Line index (0-based) in the document of the first expected line, and how many lines it spans.
-    var outputStart: Int
-    var outputCount: Int
-}
-
-/// The tutorial's markup: parsing, matching and rewriting (pure, tested below without running anything).
-enum TutorialMarkup {
-    static let elision = "…"
-
-    static func commands(in document: String) -> [TutorialCommand] {
-        let lines = document.components(separatedBy: "\n")
-        var result: [TutorialCommand] = []
-        var inConsole = false
-        var inOther = false
-        var current: TutorialCommand?
-        func close(at index: Int) {
-            guard var command = current else { return }
-            command.outputCount = index - command.outputStart
-            result.append(command)
-            current = nil
-        }
-        for (index, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if inConsole {
-                if trimmed == "```" {
-                    close(at: index)
-                    inConsole = false
-                } else if line.hasPrefix("$ ") {
-                    close(at: index)
-                    let text = String(line.dropFirst(2))
-                    current = TutorialCommand(text: text, expected: [], status: exitStatus(text), outputStart: index + 1, outputCount: 0)
-                } else {
-                    current?.expected.append(line)
-                }
-            } else if inOther {
-                if trimmed == "```" { inOther = false }
-            } else if trimmed.hasPrefix("```") {
-                if trimmed == "```console" { inConsole = true } else { inOther = true }
-            }
-        }
-        return result
-    }
-
-    /// The status a trailing `# exit status N` asks for, else 0.
-    static func exitStatus(_ command: String) -> Int32 {
-        guard let range = command.range(of: "# exit status ", options: .backwards) else { return 0 }
-        return Int32(command[range.upperBound...].trimmingCharacters(in: .whitespaces)) ?? 0
-    }
-
-    /// Whether one pattern line matches one output line.
-    static func lineMatches(_ pattern: String, _ line: String) -> Bool {
-        if pattern == line { return true }
-        guard pattern.hasSuffix(elision), pattern != elision else { return false }
-        return line.hasPrefix(String(pattern.dropLast()))
-    }
-
-    /// Whether the output lines match the patterns (`…` lines match any run of lines).
-    static func matches(_ patterns: [String], _ lines: [String]) -> Bool {
-        var failed = Set<Int>()
-        func match(_ p: Int, _ l: Int) -> Bool {
-            if p == patterns.count { return l == lines.count }
-            let key = p * (lines.count + 1) + l
-            if failed.contains(key) { return false }
-            let ok: Bool
-            if patterns[p] == elision {
-                ok = (l...lines.count).contains { match(p + 1, $0) }
-            } else {
-                ok = l < lines.count && lineMatches(patterns[p], lines[l]) && match(p + 1, l + 1)
-            }
-            if !ok { failed.insert(key) }
-            return ok
-        }
-        return match(0, 0)
-    }
-
-    /// New expected lines from the actual output, keeping the old patterns' elisions (see the file header).
-    static func updated(_ patterns: [String], _ lines: [String]) -> [String] {
-        func keep(_ pattern: String, _ line: String) -> String { lineMatches(pattern, line) ? pattern : line }
-        guard let first = patterns.firstIndex(of: elision), let last = patterns.lastIndex(of: elision) else {
-            return patterns.count == lines.count ? zip(patterns, lines).map(keep) : lines
-        }
-        let head = min(first, lines.count)
-        let tail = min(patterns.count - last - 1, lines.count - head)
-        let newHead = (0..<head).map { keep(patterns[$0], lines[$0]) }
-        let newTail = (0..<tail).map { k in keep(patterns[last + 1 + k], lines[lines.count - tail + k]) }
-        return newHead + Array(patterns[first...last]) + newTail
-    }
-
-    /// Output text as lines (a final newline does not make an empty last line).
-    static func lines(_ text: String) -> [String] {
-        var parts = text.components(separatedBy: "\n")
-        if parts.last == "" { parts.removeLast() }
-        return parts
-    }
-}
-
 @Suite struct TutorialTests {
     static let readerFolder = "/home/you/cascade"
     /// The reader's unpacked bundle, with the content hash that names it written as `<hash>`.
     static let bundledFolder = "/home/you/.cache/cascade/bundled-<hash>"
     static var document: URL { CascadeProcess.packageRoot.appendingPathComponent("docs/tutorial.md") }
 
-    @Test(.enabled(if: AnalysisCLICorpus.available || AnalysisCLICorpus.isCI, "needs the shared corpus (../shared/corpus or CASCADE_CORPUS)"))
+    @Test(.enabled(if: Corpus.available || Corpus.isCI, "needs the shared corpus (../shared/corpus or CASCADE_CORPUS)"))
     func everyCommandPrintsWhatTheTutorialShows() throws {
-        #expect(AnalysisCLICorpus.available, "CI=true but the corpus is missing: \(AnalysisCLICorpus.root)")
-        guard AnalysisCLICorpus.available else { return }
+        #expect(Corpus.available, "CI=true but the corpus is missing: \(Corpus.root)")
+        guard Corpus.available else { return }
         let text = try String(contentsOf: Self.document, encoding: .utf8)
         let commands = TutorialMarkup.commands(in: text)
         #expect(commands.count >= 15, "docs/tutorial.md: \(commands.count) commands found")
 
-        let root = try AnalysisCLICorpus.temporaryFolder("tutorial")
+        let root = try Corpus.temporaryURL("tutorial")
         defer { try? FileManager.default.removeItem(at: root) }
         let work = root.appendingPathComponent("cascade")
         let bin = root.appendingPathComponent("bin")
@@ -224,7 +121,7 @@ enum TutorialMarkup {
         environment["PMG_VASP_PSP_DIR"] = nil
         environment["NO_COLOR"] = "1"
         environment["LC_ALL"] = "C.UTF-8"
-        environment["CASCADE_CORPUS"] = AnalysisCLICorpus.root
+        environment["CASCADE_CORPUS"] = Corpus.root
         environment["XDG_CACHE_HOME"] = cacheFolder(work: work).path
         process.environment = environment
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-tutorial-out-\(UUID().uuidString)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// End-to-end tests of `cascade chgdiff`, `chgsum`, `planar`, `rdf` and `profile`: exit status, what goes
 /// to stdout and stderr, the files written, and that nothing is overwritten without --force.
@@ -8,51 +9,51 @@ import Testing
     static let a2 = "volumetric/atomate_Si_static/AECCAR2.gz"
 
     @Test func chgsumWritesTheReferenceDensityAndNeverOverwrites() throws {
-        guard VolumetricCLICorpus.available else { return }
-        let out = try VolumetricCLICorpus.temporaryFolder("chgsum").appendingPathComponent("CHGCAR_sum").path
-        let args = ["chgsum", VolumetricCLICorpus.path(Self.a0), VolumetricCLICorpus.path(Self.a2), "--out", out]
-        let result = try VolumetricCLICorpus.run(args + ["--format", "json"])
+        guard Corpus.available else { return }
+        let out = try Corpus.temporaryURL("chgsum").appendingPathComponent("CHGCAR_sum").path
+        let args = ["chgsum", Corpus.path(Self.a0), Corpus.path(Self.a2), "--out", out]
+        let result = try CascadeProcess.run(args + ["--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let table = try VolumetricCLICorpus.object(result.stdout)
+        let table = try Corpus.object(result.stdout)
         let rows = try #require(table["rows"] as? [[String: Any]])
         let electrons = try #require(rows.last?["value"] as? Double)
         #expect(abs(electrons - 31.26673310148161) < 1e-8)
         #expect(FileManager.default.fileExists(atPath: out))
-        let again = try VolumetricCLICorpus.run(args)
+        let again = try CascadeProcess.run(args)
         #expect(again.status != 0)
         #expect(again.stderr.contains("exists (--out); pass --force to replace it"))
-        #expect(try VolumetricCLICorpus.run(args + ["--force"]).status == 0)
+        #expect(try CascadeProcess.run(args + ["--force"]).status == 0)
     }
 
     @Test func chgdiffStatesTheSignAndWritesThePlot() throws {
-        guard VolumetricCLICorpus.available else { return }
-        let dir = try VolumetricCLICorpus.temporaryFolder("chgdiff")
+        guard Corpus.available else { return }
+        let dir = try Corpus.temporaryURL("chgdiff")
         let out = dir.appendingPathComponent("diff").path
         let plot = dir.appendingPathComponent("dq.svg").path
-        let result = try VolumetricCLICorpus.run([
-            "chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out, "--planar", "z", "--plot", plot, "--format", "csv",
+        let result = try CascadeProcess.run([
+            "chgdiff", Corpus.path(Self.a2), Corpus.path(Self.a0), "--out", out, "--planar", "z", "--plot", plot, "--format", "csv",
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "position,fractional,average,density,linear_density,cumulative_charge")
         #expect(lines.count == 61)  // header and 60 planes
         #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("ΔQ(z)"))
-        let summary = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out, "--force"])
+        let summary = try CascadeProcess.run(["chgdiff", Corpus.path(Self.a2), Corpus.path(Self.a0), "--out", out, "--force"])
         #expect(summary.stdout.contains("net Δρ (AB − parts)"))
         #expect(summary.stdout.contains("-15.24044349"))
         // Notes are wrapped at 160 columns, continuation lines indented by two blanks.
         #expect(summary.stdout.replacingOccurrences(of: "\n  ", with: " ").contains("positive where electrons accumulate"))
-        let noPart = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), "--out", out])
+        let noPart = try CascadeProcess.run(["chgdiff", Corpus.path(Self.a2), "--out", out])
         #expect(noPart.status != 0)
-        let plotWithoutPlanar = try VolumetricCLICorpus.run(["chgdiff", VolumetricCLICorpus.path(Self.a2), VolumetricCLICorpus.path(Self.a0), "--out", out + "2", "--plot", plot + "2"])
+        let plotWithoutPlanar = try CascadeProcess.run(["chgdiff", Corpus.path(Self.a2), Corpus.path(Self.a0), "--out", out + "2", "--plot", plot + "2"])
         #expect(plotWithoutPlanar.stderr.contains("--plot needs --planar AXIS"))
     }
 
     @Test func differentGridsAreAClearError() throws {
-        guard VolumetricCLICorpus.available else { return }
-        let out = try VolumetricCLICorpus.temporaryFolder("chgdiff-grid").appendingPathComponent("diff").path
-        let result = try VolumetricCLICorpus.run([
-            "chgdiff", VolumetricCLICorpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), VolumetricCLICorpus.path("volumetric/pymatgen/CHGCAR.nospin.gz"), "--out", out,
+        guard Corpus.available else { return }
+        let out = try Corpus.temporaryURL("chgdiff-grid").appendingPathComponent("diff").path
+        let result = try CascadeProcess.run([
+            "chgdiff", Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), Corpus.path("volumetric/pymatgen/CHGCAR.nospin.gz"), "--out", out,
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("is 32×32×32"))
@@ -61,39 +62,39 @@ import Testing
     }
 
     @Test func rdfMatchesTheHelpExample() throws {
-        guard VolumetricCLICorpus.available else { return }
-        let dir = try VolumetricCLICorpus.temporaryFolder("rdf")
+        guard Corpus.available else { return }
+        let dir = try Corpus.temporaryURL("rdf")
         let plot = dir.appendingPathComponent("rdf.svg").path
-        let result = try VolumetricCLICorpus.run([
-            "rdf", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--plot", plot,
+        let result = try CascadeProcess.run([
+            "rdf", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--plot", plot,
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("1.8250  4.584509"))
         #expect(try String(contentsOfFile: plot, encoding: .utf8).contains(">g(r)</text>"))
-        let bad = try VolumetricCLICorpus.run(["rdf", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "FeO"])
+        let bad = try CascadeProcess.run(["rdf", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "FeO"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("expected CENTRES:NEIGHBOURS"))
-        let missing = try VolumetricCLICorpus.run(["rdf", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:F"])
+        let missing = try CascadeProcess.run(["rdf", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:F"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("the neighbour selection 'F' matches no atom (species present: O, Fe)"))
     }
 
     @Test func profileAndPlanar() throws {
-        guard VolumetricCLICorpus.available else { return }
-        let dir = try VolumetricCLICorpus.temporaryFolder("profile")
-        let profile = try VolumetricCLICorpus.run([
-            "profile", VolumetricCLICorpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--group", "Fe", "--bins", "10", "--format", "json",
+        guard Corpus.available else { return }
+        let dir = try Corpus.temporaryURL("profile")
+        let profile = try CascadeProcess.run([
+            "profile", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--group", "Fe", "--bins", "10", "--format", "json",
         ])
         #expect(profile.status == 0, "stderr: \(profile.stderr)")
-        let rows = try #require(try VolumetricCLICorpus.object(profile.stdout)["rows"] as? [[String: Any]])
+        let rows = try #require(try Corpus.object(profile.stdout)["rows"] as? [[String: Any]])
         #expect(rows.count == 10)
         #expect(abs((rows.last?["cumulative_count"] as? Double ?? 0) - 32) < 1e-9)
-        let planar = try VolumetricCLICorpus.run([
-            "planar", VolumetricCLICorpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--axis", "z", "--plot", dir.appendingPathComponent("v.svg").path,
+        let planar = try CascadeProcess.run([
+            "planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--axis", "z", "--plot", dir.appendingPathComponent("v.svg").path,
         ])
         #expect(planar.status == 0, "stderr: \(planar.stderr)")
         #expect(planar.stdout.contains("-3.934119"))
-        let noSecond = try VolumetricCLICorpus.run(["planar", VolumetricCLICorpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--block", "second"])
+        let noSecond = try CascadeProcess.run(["planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--block", "second"])
         #expect(noSecond.status == 1)
         #expect(noSecond.stderr.contains("has no such block; it is non-spin-polarised (1 block: total)"), "\(noSecond.stderr)")
     }
@@ -102,15 +103,15 @@ import Testing
     /// height under that name: the corpus spin CHGCAR (a skewed cell, 48 planes along z) has the height
     /// d = V / |a × b| computed here from pymatgen's lattice.
     @Test func planarNotesGiveTheGridSpacing() throws {
-        guard VolumetricCLICorpus.available else { return }
-        let ref = try VolumetricCLICorpus.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
+        guard Corpus.available else { return }
+        let ref = try Corpus.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
         let m = try #require(ref["lattice"] as? [[Double]])
         let ab = [m[0][1] * m[1][2] - m[0][2] * m[1][1], m[0][2] * m[1][0] - m[0][0] * m[1][2], m[0][0] * m[1][1] - m[0][1] * m[1][0]]
         let volume = abs(ab[0] * m[2][0] + ab[1] * m[2][1] + ab[2] * m[2][2])
         let height = volume / (ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2]).squareRoot()
-        let result = try VolumetricCLICorpus.run(["planar", VolumetricCLICorpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), "--axis", "z", "--format", "json"])
+        let result = try CascadeProcess.run(["planar", Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), "--axis", "z", "--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let notes = try #require(try VolumetricCLICorpus.object(result.stdout)["notes"] as? [String]).joined(separator: "\n")
+        let notes = try #require(try Corpus.object(result.stdout)["notes"] as? [String]).joined(separator: "\n")
         #expect(!notes.contains("plane spacing"))
         #expect(notes.contains("spin-polarised (2 blocks: total, magnetization)"), "\(notes)")
         #expect(notes.contains("(height / 48 planes)"), "\(notes)")
@@ -128,14 +129,14 @@ import Testing
     /// A noncollinear CHGCAR (four blocks, written here in VASP's layout): every block can be chosen, the
     /// second is m_x (not "magnetization"), and the notes say "noncollinear".
     @Test func planarChoosesEachNoncollinearBlock() throws {
-        let dir = try VolumetricCLICorpus.temporaryFolder("ncl")
+        let dir = try Corpus.temporaryURL("ncl")
         let path = dir.appendingPathComponent("CHGCAR").path
         try Data(Self.noncollinearChgcar.utf8).write(to: URL(fileURLWithPath: path))
         // Block b holds the constant (b + 1) × 0.5 over the 1×1×2 grid.
         for (choice, block, role, value) in [("total", 1, "total", 0.5), ("m_x", 2, "m_x", 1.0), ("m_y", 3, "m_y", 1.5), ("m_z", 4, "m_z", 2.0), ("4", 4, "m_z", 2.0)] {
-            let result = try VolumetricCLICorpus.run(["planar", path, "--axis", "z", "--block", choice, "--format", "json"])
+            let result = try CascadeProcess.run(["planar", path, "--axis", "z", "--block", choice, "--format", "json"])
             #expect(result.status == 0, "\(choice): \(result.stderr)")
-            let table = try VolumetricCLICorpus.object(result.stdout)
+            let table = try Corpus.object(result.stdout)
             let notes = try #require(table["notes"] as? [String]).joined(separator: "\n")
             #expect(notes.contains("noncollinear (4 blocks: total, m_x, m_y, m_z)"), "\(choice): \(notes)")
             #expect(notes.contains("block \(block) (\(role))"), "\(choice): \(notes)")
@@ -144,10 +145,10 @@ import Testing
             #expect(rows.count == 2)
             #expect(rows.allSatisfy { $0["average"] as? Double == value }, "\(choice): \(rows)")
         }
-        let wrong = try VolumetricCLICorpus.run(["planar", path, "--block", "magnetization"])
+        let wrong = try CascadeProcess.run(["planar", path, "--block", "magnetization"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("has no such block; it is noncollinear (4 blocks: total, m_x, m_y, m_z)"), "\(wrong.stderr)")
-        let bad = try VolumetricCLICorpus.run(["planar", path, "--block", "w"])
+        let bad = try CascadeProcess.run(["planar", path, "--block", "w"])
         #expect(bad.status != 0 && bad.stderr.contains("expected total, magnetization, up, down, m_x, m_y, m_z"))
     }
 
@@ -168,49 +169,10 @@ import Testing
 
     @Test func helpHasAWorkedExample() throws {
         for command in ["chgdiff", "chgsum", "planar", "rdf", "profile"] {
-            let help = try VolumetricCLICorpus.run([command, "--help"])
+            let help = try CascadeProcess.run([command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Worked example"), "\(command)")
         }
-        #expect(try VolumetricCLICorpus.run(["--help"]).stdout.contains("chgdiff"))
-    }
-}
-
-/// The corpus for these tests; processes run through the shared `CascadeProcess`.
-enum VolumetricCLICorpus {
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static let root: String = {
-        if let path = ProcessInfo.processInfo.environment["CASCADE_CORPUS"], !path.isEmpty { return path }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }()
-
-    static var available: Bool { FileManager.default.fileExists(atPath: root) }
-
-    static func path(_ relative: String) -> String { root + "/" + relative }
-
-    /// A reference JSON of `../corpus-ref` (pymatgen/ASE values).
-    static func reference(_ relative: String) throws -> [String: Any] {
-        let url = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("corpus-ref/" + relative)
-        return try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    }
-
-    static func temporaryFolder(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    static func object(_ stdout: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
-    }
-
-    typealias Result = CascadeProcess.Result
-
-    /// Runs the built `cascade` (the shared runner of ParseCommandTests).
-    static func run(_ arguments: [String]) throws -> Result {
-        try CascadeProcess.run(arguments)
+        #expect(try CascadeProcess.run(["--help"]).stdout.contains("chgdiff"))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Lifecycle
 import Study
 import Testing
+import TestSupport
 
 /// The local one-node SLURM of tools/slurm/local-cluster.sh, found through SLURM_CONF (`.ci/run` starts it
 /// and exports it; by hand: `eval "$(tools/slurm/local-cluster.sh start /tmp/cascade-slurm)"`).
@@ -18,7 +19,7 @@ enum LocalCluster {
     static func ready() -> Bool {
         var missing: [String] = []
         if conf == nil { missing.append("SLURM_CONF (start the cluster: eval \"$(tools/slurm/local-cluster.sh start /tmp/cascade-slurm)\")") }
-        if !FileManager.default.fileExists(atPath: Paths.corpus) { missing.append("the corpus at \(Paths.corpus)") }
+        if !FileManager.default.fileExists(atPath: Corpus.root) { missing.append("the corpus at \(Corpus.root)") }
         guard !missing.isEmpty else { return true }
         if isCI {
             Issue.record("CI=true but the SLURM integration tests cannot run: missing \(missing.joined(separator: "; "))")
@@ -31,12 +32,8 @@ enum LocalCluster {
 
 enum Paths {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var corpus: String {
-        if let path = ProcessInfo.processInfo.environment["CASCADE_CORPUS"], !path.isEmpty { return path }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }
     static var fakeVasp: String { packageRoot.appendingPathComponent("Tests/IntegrationTests/fake-vasp").path }
-    static var irH: String { corpus + "/adsorption/atomate_Ir_H" }
+    static var irH: String { Corpus.root + "/adsorption/atomate_Ir_H" }
 
     static var cascade: URL {
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

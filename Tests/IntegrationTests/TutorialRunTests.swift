@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// docs/tutorial.md, chapter 9 ("Run it on SLURM"): its ```slurm-console blocks run against the local
 /// SLURM, in order, in a new working folder, each command's standard output then standard error compared
@@ -10,68 +11,20 @@ import Testing
 /// /home/you/cascade. TutorialTests does not run these blocks (they need the cluster); this test does.
 @Suite("the tutorial's SLURM chapter on a real SLURM")
 struct TutorialRunTests {
-    struct Command {
-        var text: String
-        var expected: [String]
-        var line: Int
-    }
-
-    static let fence = "```slurm-console"
-    static let elision = "…"
-
-    static func commands(in document: String) -> [Command] {
-        var out: [Command] = []
-        var inside = false
-        for (index, line) in document.components(separatedBy: "\n").enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if !inside {
-                if trimmed == fence { inside = true }
-                continue
-            }
-            if trimmed == "```" {
-                inside = false
-            } else if line.hasPrefix("$ ") {
-                out.append(Command(text: String(line.dropFirst(2)), expected: [], line: index + 1))
-            } else if !out.isEmpty {
-                out[out.count - 1].expected.append(line)
-            }
-        }
-        return out
-    }
-
-    static func lineMatches(_ pattern: String, _ line: String) -> Bool {
-        if pattern == line { return true }
-        guard pattern.hasSuffix(elision), pattern != elision else { return false }
-        return line.hasPrefix(String(pattern.dropLast()))
-    }
-
-    static func matches(_ patterns: [String], _ lines: [String]) -> Bool {
-        var failed = Set<Int>()
-        func match(_ p: Int, _ l: Int) -> Bool {
-            if p == patterns.count { return l == lines.count }
-            let key = p * (lines.count + 1) + l
-            if failed.contains(key) { return false }
-            let ok = patterns[p] == elision
-                ? (l...lines.count).contains { match(p + 1, $0) }
-                : l < lines.count && lineMatches(patterns[p], lines[l]) && match(p + 1, l + 1)
-            if !ok { failed.insert(key) }
-            return ok
-        }
-        return match(0, 0)
-    }
+    static let fence = "slurm-console"
 
     @Test func markup() {
         let doc = "```console\n$ not this\n```\n```slurm-console\n$ a\nx…\n…\n$ b\n```\n"
-        let found = Self.commands(in: doc)
+        let found = TutorialMarkup.commands(in: doc, fence: Self.fence)
         #expect(found.map(\.text) == ["a", "b"] && found[0].expected == ["x…", "…"] && found[1].expected.isEmpty)
-        #expect(Self.matches(["x…", "…"], ["xyz", "1", "2"]) && !Self.matches(["x…"], ["y"]) && Self.matches([], []))
+        #expect(TutorialMarkup.matches(["x…", "…"], ["xyz", "1", "2"]) && !TutorialMarkup.matches(["x…"], ["y"]) && TutorialMarkup.matches([], []))
     }
 
     @Test("chapter 9: generate, submit, status, resume, tabulate")
     func chapterRuns() throws {
         guard LocalCluster.ready() else { return }
         let document = try String(contentsOf: Paths.packageRoot.appendingPathComponent("docs/tutorial.md"), encoding: .utf8)
-        let commands = Self.commands(in: document)
+        let commands = TutorialMarkup.commands(in: document, fence: Self.fence)
         #expect(commands.count >= 9, "docs/tutorial.md: \(commands.count) slurm-console commands")
         let root = NSTemporaryDirectory() + "cascade-tutorial-slurm-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -84,7 +37,7 @@ struct TutorialRunTests {
             var lines = output.components(separatedBy: "\n")
             if lines.last == "" { lines.removeLast() }
             #expect(status == 0, "docs/tutorial.md line \(command.line): `\(command.text)` exited \(status)\n\(output)")
-            #expect(Self.matches(command.expected, lines), """
+            #expect(TutorialMarkup.matches(command.expected, lines), """
                 docs/tutorial.md line \(command.line): `\(command.text)` printed
                 \(output)---- expected ----
                 \(command.expected.joined(separator: "\n"))
@@ -105,7 +58,7 @@ struct TutorialRunTests {
         environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["NO_COLOR"] = "1"
         environment["LC_ALL"] = "C.UTF-8"
-        environment["CASCADE_CORPUS"] = Paths.corpus
+        environment["CASCADE_CORPUS"] = Corpus.root
         environment["XDG_CACHE_HOME"] = (work as NSString).deletingLastPathComponent + "/cache"
         process.environment = environment
         let out = Pipe()

@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import Lifecycle
 @testable import Study
@@ -203,18 +204,12 @@ struct AttemptTests {
 /// `squeue` that reports a TIMEOUT job.
 @Suite("status from files and scheduler")
 struct StatusJoinTests {
-    static var corpus: String {
-        if let path = ProcessInfo.processInfo.environment["CASCADE_CORPUS"], !path.isEmpty { return path }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }
-
     /// relax/a converged (corpus run 2), relax/b killed two days ago (run 5 cut at 60 000 bytes),
     /// relax/c waits for b, relax/d not generated.
     static func tree() throws -> (manifest: StudyManifest, runs: String) {
         let root = try Temp.folder("status")
         let runs = root + "/runs"
-        let ir = corpus + "/adsorption/atomate_Ir_H"
+        let ir = Corpus.root + "/adsorption/atomate_Ir_H"
         let fm = FileManager.default
         for name in ["a", "b", "c"] {
             try Temp.write("#!/bin/bash\n", "\(runs)/relax/\(name)/job.sh")
@@ -243,8 +238,8 @@ struct StatusJoinTests {
     }
 
     @Test func filesOnlyWhenSlurmIsAbsent() throws {
-        guard FileManager.default.fileExists(atPath: Self.corpus) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(Self.corpus)") }
+        guard FileManager.default.fileExists(atPath: Corpus.root) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(Corpus.root)") }
             return
         }
         let (manifest, runs) = try Self.tree()
@@ -261,7 +256,7 @@ struct StatusJoinTests {
     }
 
     @Test func aTimeoutJobMakesTheRunTimeout() throws {
-        guard FileManager.default.fileExists(atPath: Self.corpus) else { return }
+        guard FileManager.default.fileExists(atPath: Corpus.root) else { return }
         let (manifest, runs) = try Self.tree()
         defer { try? FileManager.default.removeItem(atPath: (runs as NSString).deletingLastPathComponent) }
         let bin = try Temp.folder("fake-squeue")
@@ -333,8 +328,8 @@ struct NebAttemptTests {
 @Suite("status cache")
 struct StatusCacheTests {
     @Test func finishedRunsAreReadOnceAndAgainWhenTheirFilesChange() throws {
-        guard FileManager.default.fileExists(atPath: StatusJoinTests.corpus) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(StatusJoinTests.corpus)") }
+        guard FileManager.default.fileExists(atPath: Corpus.root) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but no corpus at \(Corpus.root)") }
             return
         }
         let (manifest, runs) = try StatusJoinTests.tree()
@@ -479,7 +474,7 @@ struct NebJobScriptTests {
 /// corpus, cut as a running job leaves it), the force against |EDIFFG| from the INCAR.
 @Suite("running progress")
 struct ProgressTests {
-    static var oszicar: String { StatusJoinTests.corpus + "/neb/aiida-vasp_NH3_inversion/01/OSZICAR" }
+    static var oszicar: String { Corpus.root + "/neb/aiida-vasp_NH3_inversion/01/OSZICAR" }
 
     @Test func oszicarTail() throws {
         guard FileManager.default.fileExists(atPath: Self.oszicar) else {
@@ -516,7 +511,7 @@ struct ProgressTests {
     /// An NEB band: one entry per inner image (corpus NH3 inversion: images 01 … 03 each finished 21
     /// ionic steps; 01 cut as a running job leaves it).
     @Test func perImageForAnNeb() throws {
-        let band = StatusJoinTests.corpus + "/neb/aiida-vasp_NH3_inversion"
+        let band = Corpus.root + "/neb/aiida-vasp_NH3_inversion"
         guard FileManager.default.fileExists(atPath: band) else { return }
         let folder = try Temp.folder("neb-progress")
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Study
 
 /// Issue 16.6: a Bader calculation's job runs VASP, then `cascade chgsum` and Henkelman's `bader`, so that
@@ -19,7 +20,7 @@ import Testing
     /// The post-processing lines run for real in bash on the corpus Si AECCAR0/AECCAR2/CHGCAR, with the
     /// built `cascade` for chgsum and a stand-in `bader` that records its arguments and writes an ACF.dat.
     @Test func postProcessRunsChgsumThenBader() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let cascade = StudyFixture.packageRoot + "/.build/debug/cascade"
         guard FileManager.default.isExecutableFile(atPath: cascade) else {
             Issue.record("no built cascade at \(cascade)")
@@ -28,7 +29,7 @@ import Testing
         let work = try StudyFixture.temporaryFolder("bader-job")
         defer { StudyFixture.remove(work) }
         for name in ["AECCAR0", "AECCAR2", "CHGCAR"] {
-            let data = try #require(FileManager.default.contents(atPath: StudyCorpus.path("volumetric/atomate_Si_static/\(name).gz")))
+            let data = try #require(FileManager.default.contents(atPath: Corpus.path("volumetric/atomate_Si_static/\(name).gz")))
             try data.write(to: URL(fileURLWithPath: "\(work)/\(name).gz"))
             #expect(Self.run("gunzip \(name).gz", in: work).status == 0)
         }

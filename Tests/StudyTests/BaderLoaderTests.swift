@@ -1,12 +1,13 @@
 import Foundation
 import Study
 import Testing
+import TestSupport
 
 /// Finding ACF.dat (and BCF.dat, AECCARs) on disk.
 @Suite struct BaderLoaderTests {
     @Test func folderWithACFAndBCF() throws {
-        guard StudyCorpus.available else { return }
-        let loaded = try BaderLoader.load(StudyCorpus.path("bader/nuistcz_BaderMerge"))
+        guard Corpus.available else { return }
+        let loaded = try BaderLoader.load(Corpus.path("bader/nuistcz_BaderMerge"))
         #expect(loaded.acf.atoms.count == 12)
         #expect(loaded.bcf?.volumes.count == 12)
         #expect(loaded.referenceDensityFound == nil)
@@ -15,8 +16,8 @@ import Testing
 
     /// A BCF.dat of another run is noticed; AECCAR0 + AECCAR2 next to ACF.dat count as the reference.
     @Test func mismatchedBCFAndReference() throws {
-        guard StudyCorpus.available else { return }
-        let root = try StudyCorpus.tree([
+        guard Corpus.available else { return }
+        let root = try Corpus.tree([
             "run/ACF.dat": "bader/ase_test_bader_h2o/ACF.dat", "run/BCF.dat": "bader/nuistcz_BaderMerge/BCF.dat",
         ], label: "bader-loader")
         defer { StudyFixture.remove(root) }

@@ -2,14 +2,15 @@ import Analysis
 import Foundation
 import Study
 import Testing
+import TestSupport
 
 /// Run folders → energies and settings: vasprun first, OUTCAR as the fallback.
 @Suite struct CalculationLoaderTests {
     static let run3 = "adsorption/atomate_Ir_H/3/outputs"
 
     @Test func folderWithVasprun() throws {
-        guard StudyCorpus.available else { return }
-        let c = try CalculationLoader.load(StudyCorpus.path(Self.run3))
+        guard Corpus.available else { return }
+        let c = try CalculationLoader.load(Corpus.path(Self.run3))
         #expect(c.format == "vasprun.xml")
         #expect(c.energy == -130.36848031)
         #expect(c.settings.encut == 400)
@@ -24,8 +25,8 @@ import Testing
 
     /// Without vasprun.xml the OUTCAR gives the same E(σ→0) and the same settings.
     @Test func outcarFallback() throws {
-        guard StudyCorpus.available else { return }
-        let root = try StudyCorpus.tree(["run/OUTCAR.gz": "\(Self.run3)/OUTCAR.gz"], label: "outcar-only")
+        guard Corpus.available else { return }
+        let root = try Corpus.tree(["run/OUTCAR.gz": "\(Self.run3)/OUTCAR.gz"], label: "outcar-only")
         defer { StudyFixture.remove(root) }
         let c = try CalculationLoader.load(root + "/run")
         #expect(c.format == "OUTCAR")
@@ -41,8 +42,8 @@ import Testing
 
     /// A vasprun.xml cut before its first ionic step: the OUTCAR is used and the warning says why.
     @Test func cutVasprunFallsBackToOutcar() throws {
-        guard StudyCorpus.available else { return }
-        let root = try StudyCorpus.tree(["run/OUTCAR.gz": "\(Self.run3)/OUTCAR.gz"], label: "cut-vasprun")
+        guard Corpus.available else { return }
+        let root = try Corpus.tree(["run/OUTCAR.gz": "\(Self.run3)/OUTCAR.gz"], label: "cut-vasprun")
         defer { StudyFixture.remove(root) }
         let header = """
             <?xml version="1.0" encoding="ISO-8859-1"?>

@@ -1,20 +1,21 @@
 import Analysis
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Study
 
 /// The NEB loader on the corpus bands and on trees assembled from them.
 @Suite struct NebLoaderTests {
-    @Test func corpusPresentOnCI() { StudyCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
     /// aiida-vasp NH3 inversion: images 01–03 have OUTCARs with VTST lines, 00/04 only POSCARs, the root
     /// vasprun.xml is malformed.
     @Test func vtstBandWithoutEndPointEnergies() throws {
-        guard StudyCorpus.available else { return }
-        let band = try NebLoader.load(StudyCorpus.path("neb/aiida-vasp_NH3_inversion"))
+        guard Corpus.available else { return }
+        let band = try NebLoader.load(Corpus.path("neb/aiida-vasp_NH3_inversion"))
         #expect(band.images.map(\.image.label) == ["00", "01", "02", "03", "04"])
-        let ref = try #require(try StudyCorpus.reference("neb/aiida-vasp_NH3_inversion.json")["images"] as? [String: [String: Any]])
+        let ref = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["images"] as? [String: [String: Any]])
         for k in 1...3 {
             let label = "0\(k)"
             let mine = band.images[k]
@@ -35,7 +36,7 @@ import Testing
         #expect(abs((analysis.relativeEnergies[2] ?? .nan) - 0.21572132) < 1e-10)
         #expect(abs((analysis.relativeEnergies[3] ?? .nan) - -0.00000137) < 1e-10)
         // Path between 01 and 03 from the OUTCAR positions = ASE's path (forcecurve.fit_raw).
-        let ase = try #require(try StudyCorpus.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
+        let ase = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
         let path = try #require(ase["path"] as? [Double])
         let r = try #require(analysis.coordinates)
         #expect(abs((r[2] - r[1]) - path[1]) < 1e-9)
@@ -47,8 +48,8 @@ import Testing
 
     /// pymatgen neb1: end points have OUTCARs (no NEB lines), images only CONTCARs.
     @Test func bandWithoutImageEnergies() throws {
-        guard StudyCorpus.available else { return }
-        let band = try NebLoader.load(StudyCorpus.path("neb/pymatgen_neb1"))
+        guard Corpus.available else { return }
+        let band = try NebLoader.load(Corpus.path("neb/pymatgen_neb1"))
         #expect(band.images.map(\.image.energy) == [-255.97992669, nil, nil, nil, -255.98097765])
         #expect(band.images[1].structureFile?.hasSuffix("01/CONTCAR") == true)
         let analysis = band.analysis()
@@ -59,8 +60,8 @@ import Testing
 
     /// pymatgen neb2 as its NEBAnalysis JSON: both fits side by side.
     @Test func pymatgenJSON() throws {
-        guard StudyCorpus.available else { return }
-        let band = try NebLoader.load(StudyCorpus.path("neb/pymatgen_neb2/neb_analysis2.json"))
+        guard Corpus.available else { return }
+        let band = try NebLoader.load(Corpus.path("neb/pymatgen_neb2/neb_analysis2.json"))
         #expect(band.images.count == 5 && band.images.allSatisfy { $0.image.structure?.count == 53 })
         let analysis = band.analysis()
         #expect(abs((analysis.forceFit?.barrierForward ?? .nan) - 0.52877484) < 5e-9)
@@ -73,8 +74,8 @@ import Testing
     /// and lattice number equals the shortest decimal written in the file (`Double(String)` of the token).
     /// (Linux Foundation's JSONSerialization is off by one unit in the last place on some of them.)
     @Test func pymatgenJSONNumbersAreExact() throws {
-        guard StudyCorpus.available else { return }
-        let path = StudyCorpus.path("neb/pymatgen_neb2/neb_analysis2.json")
+        guard Corpus.available else { return }
+        let path = Corpus.path("neb/pymatgen_neb2/neb_analysis2.json")
         let band = try NebLoader.load(path)
         #expect(band.coordinates == [0.0, 0.7520911216733217, 1.3175040819353467, 1.8911929701995307, 2.469450125993166])
         #expect(band.images.map(\.image.energy) == [0.0, 0.5284745299999827, 0.4844461200000296, 0.33948880999997755, -0.06825986000001194])
@@ -115,9 +116,9 @@ import Testing
 
     /// Images 01–03 with end points in start/ and end/.
     @Test func startAndEndFolders() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let source = "neb/aiida-vasp_NH3_inversion"
-        let root = try StudyCorpus.tree([
+        let root = try Corpus.tree([
             "start/POSCAR": "\(source)/00/POSCAR", "end/POSCAR": "\(source)/04/POSCAR",
             "01/OUTCAR": "\(source)/01/OUTCAR", "02/OUTCAR": "\(source)/02/OUTCAR", "03/OUTCAR": "\(source)/03/OUTCAR",
         ], label: "neb-start-end")
@@ -130,9 +131,9 @@ import Testing
 
     /// 00 with a POSCAR only and its relaxed end point in initial/: the energy is taken from there.
     @Test func endPointEnergyFromInitialFolder() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let source = "neb/aiida-vasp_NH3_inversion"
-        let root = try StudyCorpus.tree([
+        let root = try Corpus.tree([
             "00/POSCAR": "\(source)/00/POSCAR", "initial/OUTCAR": "\(source)/01/OUTCAR",
             "01/OUTCAR": "\(source)/02/OUTCAR", "02/POSCAR": "\(source)/04/POSCAR",
         ], label: "neb-initial")

@@ -1,6 +1,7 @@
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 import VASP
 
 @testable import Study
@@ -22,9 +23,9 @@ import VASP
     }
 
     @Test func trajectoriesFromXdatcarFoldersAndFrames() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let dir = try Self.folder()
-        try FileManager.default.createSymbolicLink(atPath: dir + "/XDATCAR", withDestinationPath: StudyCorpus.path("xdatcar/pymatgen/XDATCAR_5"))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/XDATCAR", withDestinationPath: Corpus.path("xdatcar/pymatgen/XDATCAR_5"))
         let loaded = try RunLoader.trajectory(dir, frames: FrameSelection(start: 1))
         #expect(loaded.source == "XDATCAR")
         #expect(loaded.path == dir + "/XDATCAR")
@@ -34,10 +35,10 @@ import VASP
     /// The ionic steps of a vasprun.xml as a trajectory: 5 steps of the pymatgen PBEsol+vdW relaxation,
     /// the last equal to pymatgen's final structure.
     @Test func trajectoryFromVasprunIonicSteps() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let relative = "vasprun/pymatgen/vasprun.pbesol_vdw.xml.gz"
-        let loaded = try RunLoader.trajectory(StudyCorpus.path(relative))
-        let ref = try StudyCorpus.reference(relative + ".json")
+        let loaded = try RunLoader.trajectory(Corpus.path(relative))
+        let ref = try Corpus.reference(relative + ".json")
         #expect(loaded.source == "vasprun.xml ionic steps")
         #expect(loaded.trajectory.frameCount == ref["n_ionic_steps"] as? Int)
         let final = try #require(ref["final_structure"] as? [String: Any])

@@ -3,6 +3,7 @@ import Chemistry
 import Foundation
 import Study
 import Testing
+import TestSupport
 
 /// The referee's guards of `cascade tabulate` (issue 12 E, C, A) on small run trees built from the corpus
 /// relaxations of atomate_Ir_H (run 2: Ir₄ slab; runs 3 and 4: H on Ir₁₆, the same 12 frozen Ir).
@@ -17,7 +18,7 @@ import Testing
         for (folder, run) in folders {
             try fm.createDirectory(atPath: "\(root)/runs/\(folder)", withIntermediateDirectories: true)
             for file in ["vasprun.xml.gz", "POSCAR"] {
-                try fm.createSymbolicLink(atPath: "\(root)/runs/\(folder)/\(file)", withDestinationPath: StudyCorpus.path("\(Self.ir)/\(run)/outputs/\(file)"))
+                try fm.createSymbolicLink(atPath: "\(root)/runs/\(folder)/\(file)", withDestinationPath: Corpus.path("\(Self.ir)/\(run)/outputs/\(file)"))
             }
         }
         try manifest.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
@@ -25,21 +26,21 @@ import Testing
         return (root, StudyTabulation.make(manifest: m, runs: root + "/runs", options: Self.later))
     }
 
-    @Test func corpusPresentOnCI() { StudyCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
     /// An output copied into the wrong folder (H on Ir₁₆ where the Ir₄ slab's POSCAR is) is `mismatch`
     /// with both formulas, and the energy that needs it is n/a.
     @Test func outputOfAnotherCalculationIsAMismatch() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let root = try StudyFixture.temporaryFolder("mismatch")
         defer { StudyFixture.remove(root) }
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/runs/relax/slab", withIntermediateDirectories: true)
-        try fm.createSymbolicLink(atPath: root + "/runs/relax/slab/POSCAR", withDestinationPath: StudyCorpus.path("\(Self.ir)/2/outputs/POSCAR"))
-        try fm.createSymbolicLink(atPath: root + "/runs/relax/slab/vasprun.xml.gz", withDestinationPath: StudyCorpus.path("\(Self.ir)/3/outputs/vasprun.xml.gz"))
+        try fm.createSymbolicLink(atPath: root + "/runs/relax/slab/POSCAR", withDestinationPath: Corpus.path("\(Self.ir)/2/outputs/POSCAR"))
+        try fm.createSymbolicLink(atPath: root + "/runs/relax/slab/vasprun.xml.gz", withDestinationPath: Corpus.path("\(Self.ir)/3/outputs/vasprun.xml.gz"))
         try fm.createDirectory(atPath: root + "/runs/relax/ok", withIntermediateDirectories: true)
         for file in ["POSCAR", "vasprun.xml.gz"] {
-            try fm.createSymbolicLink(atPath: root + "/runs/relax/ok/\(file)", withDestinationPath: StudyCorpus.path("\(Self.ir)/3/outputs/\(file)"))
+            try fm.createSymbolicLink(atPath: root + "/runs/relax/ok/\(file)", withDestinationPath: Corpus.path("\(Self.ir)/3/outputs/\(file)"))
         }
         try """
             study: t
@@ -67,7 +68,7 @@ import Testing
     /// Real messy data: the corpus keeps, beside the 4-atom bulk Ir run's vasprun.xml, a POSCAR of a 2-atom
     /// cell. Together in one folder they do not belong to one calculation.
     @Test func corpusFolderWhosePOSCARIsAnotherCell() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let manifest = """
             study: t
             structures: .
@@ -83,7 +84,7 @@ import Testing
     /// A relaxed state that contradicts its declared bond changes is `collapsed`; a pathway step that
     /// starts or ends on it is n/a with that reason.
     @Test func stateContradictingItsDeclarationIsCollapsed() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let manifest = """
             study: t
             structures: .
@@ -116,7 +117,7 @@ import Testing
     /// E = E(complex) − E(part) with frozen atoms that do not coincide after superposition is n/a naming
     /// the atoms and the distance; with the same frozen atoms it is a number.
     @Test func frozenAtomsMustCoincide() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let manifest = """
             study: t
             structures: .
@@ -136,15 +137,15 @@ import Testing
         for (folder, run) in [("relax/h-site0", "3"), ("relax/h-site1", "4")] {
             try fm.createDirectory(atPath: "\(root)/runs/\(folder)", withIntermediateDirectories: true)
             for file in ["vasprun.xml.gz", "POSCAR"] {
-                try fm.createSymbolicLink(atPath: "\(root)/runs/\(folder)/\(file)", withDestinationPath: StudyCorpus.path("\(Self.ir)/\(run)/outputs/\(file)"))
+                try fm.createSymbolicLink(atPath: "\(root)/runs/\(folder)/\(file)", withDestinationPath: Corpus.path("\(Self.ir)/\(run)/outputs/\(file)"))
             }
         }
         // Run 4 read from its OUTCAR (no flags there), with a POSCAR that freezes the relaxed layer (atoms 9–12)
         // instead of the bottom one (13–16): twelve Ir frozen as in the complex, but not the same twelve.
         let other = "\(root)/runs/relax/h-site1-other-frozen"
         try fm.createDirectory(atPath: other, withIntermediateDirectories: true)
-        try fm.createSymbolicLink(atPath: other + "/OUTCAR.gz", withDestinationPath: StudyCorpus.path("\(Self.ir)/4/outputs/OUTCAR.gz"))
-        let poscar = try String(contentsOfFile: StudyCorpus.path("\(Self.ir)/4/outputs/POSCAR"), encoding: .utf8)
+        try fm.createSymbolicLink(atPath: other + "/OUTCAR.gz", withDestinationPath: Corpus.path("\(Self.ir)/4/outputs/OUTCAR.gz"))
+        let poscar = try String(contentsOfFile: Corpus.path("\(Self.ir)/4/outputs/POSCAR"), encoding: .utf8)
         var lines = poscar.components(separatedBy: "\n")
         let first = try #require(lines.firstIndex { $0.lowercased().hasPrefix("direct") }) + 1
         for k in 9...16 {
@@ -164,7 +165,7 @@ import Testing
     /// Δρ whose part was relaxed elsewhere (H on another site) is refused with the atom and distance;
     /// the same density difference of frozen parts is computed (TabulationDensityDifferenceTests).
     @Test func densityDifferenceOfDisplacedPartIsRefused() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let manifest = """
             study: t
             structures: .

@@ -3,6 +3,7 @@ import Chemistry
 import Foundation
 import Study
 import Testing
+import TestSupport
 import VASP
 
 /// A run tree of static calculations assembled at test time from corpus files (symlinks in a temporary
@@ -58,7 +59,7 @@ enum DensityFixture {
 
 @Suite struct TabulationDensityDifferenceTests {
     static func tabulate(options: TabulationOptions = TabulationOptions()) throws -> (root: String, StudyTabulationResult) {
-        let tree = try DensityFixture.make(corpus: StudyCorpus.root)
+        let tree = try DensityFixture.make(corpus: Corpus.root)
         let manifest = try StudyManifest.load(path: tree.manifest)
         return (tree.root, StudyTabulation.make(manifest: manifest, runs: tree.runs, options: options))
     }
@@ -66,14 +67,14 @@ enum DensityFixture {
     /// Δρ = ρ − ρ − ρ = −ρ: ΔN = −N of corpus-ref (pymatgen), extrema = −(pymatgen extrema)/V; the
     /// CHGCAR_diff is written (VASP layout) into the output folder and reads back as −ρ.
     @Test func sameChgcarThriceGivesMinusRho() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let out = try StudyFixture.temporaryFolder("density-out") + "/figures"
         let (root, t) = try Self.tabulate(options: TabulationOptions(outputFolder: out))
         defer { StudyFixture.remove(root); StudyFixture.remove((out as NSString).deletingLastPathComponent) }
         #expect(t.densityDifferences.count == 4)
         let d = t.densityDifferences[0]
         let s = try #require(d.summary, "\(d.reason ?? "")")
-        let ref = try StudyCorpus.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
+        let ref = try Corpus.reference("volumetric/pymatgen/CHGCAR.spin.gz.json")
         let n = try #require(ref["total_sum_over_ngrid"] as? Double)
         #expect(abs(s.netCharge - -n) < 1e-9)
         #expect(abs(s.expectedNetCharge - -n) < 1e-9)
@@ -106,7 +107,7 @@ enum DensityFixture {
 
     /// An existing CHGCAR_diff is kept without replaceOutputs and replaced with it.
     @Test func existingOutputIsKeptWithoutForce() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let out = try StudyFixture.temporaryFolder("density-keep")
         defer { StudyFixture.remove(out) }
         try "keep me\n".write(toFile: out + "/CHGCAR_diff-static_ab.vasp", atomically: true, encoding: .utf8)
@@ -124,13 +125,13 @@ enum DensityFixture {
     /// Si CHGCAR − AECCAR0 − AECCAR2 (60³, same cell): ΔN from the corpus-ref totals, ΔQ(z) from the
     /// corpus-ref planar averages of the three files, the Δρ extrema from pymatgen.
     @Test func siliconDifferenceMatchesReferences() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (root, t) = try Self.tabulate()
         defer { StudyFixture.remove(root) }
         let d = t.densityDifferences[1]
         let s = try #require(d.summary, "\(d.reason ?? "")")
         let files = ["CHGCAR.gz", "AECCAR0.gz", "AECCAR2.gz"]
-        let refs = try files.map { try StudyCorpus.reference("volumetric/atomate_Si_static/\($0).json") }
+        let refs = try files.map { try Corpus.reference("volumetric/atomate_Si_static/\($0).json") }
         let totals = refs.map { $0["total_sum_over_ngrid"] as? Double ?? .nan }
         let expected = totals[0] - totals[1] - totals[2]  // −23.266733027587833 e
         #expect(abs(s.netCharge - expected) < 1e-8, "\(s.netCharge) vs \(expected)")
@@ -154,7 +155,7 @@ enum DensityFixture {
 
     /// Grids that differ, a converged run without CHGCAR and a missing calculation: n/a naming each.
     @Test func unavailableInputsAreNamed() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (root, t) = try Self.tabulate()
         defer { StudyFixture.remove(root) }
         let grids = t.densityDifferences[2]

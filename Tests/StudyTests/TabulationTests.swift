@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import Study
 import Testing
+import TestSupport
 
 /// A run tree assembled at test time from corpus runs (symlinks into a temporary folder), with a
 /// manifest written by the test: adsorption set atomate_Ir_H, the VTST NH3 band, the pymatgen neb1 end
@@ -134,19 +135,19 @@ enum TabulationFixture {
 }
 
 @Suite struct TabulationTests {
-    @Test func corpusPresentOnCI() { StudyCorpus.checkPresentOnCI() }
+    @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }
 
     /// Far in the future: every incomplete output counts as truncated, not running.
     static let later = TabulationOptions(now: Date().timeIntervalSince1970 + 30 * 86400)
 
     func tabulate(_ options: TabulationOptions = later) throws -> (TabulationFixture.Tree, StudyTabulationResult) {
-        let tree = try TabulationFixture.make(corpus: StudyCorpus.root)
+        let tree = try TabulationFixture.make(corpus: Corpus.root)
         let manifest = try StudyManifest.load(path: tree.manifest)
         return (tree, StudyTabulation.make(manifest: manifest, runs: tree.runs, options: options))
     }
 
     @Test func statusOfEveryCalculation() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (tree, t) = try tabulate()
         defer { StudyFixture.remove(tree.root) }
         let state = Dictionary(uniqueKeysWithValues: t.statuses.map { ($0.name, $0) })
@@ -169,13 +170,13 @@ enum TabulationFixture {
         let fe = try #require(state["neb/fe/1-hop"])
         #expect(fe.state == .missing && fe.reason.contains("01, 02, 03"), "\(fe.reason)")
         // Energies of the relaxations = corpus-ref final_energy.
-        let ref = try #require(try StudyCorpus.reference("adsorption/atomate_Ir_H.json")["runs"] as? [String: [String: Any]])
+        let ref = try #require(try Corpus.reference("adsorption/atomate_Ir_H.json")["runs"] as? [String: [String: Any]])
         #expect(state["relax/h-site0"]?.finalEnergy == ref["3"]?["vasprun_final_energy_eV"] as? Double)
         #expect(state["relax/ir-slab"]?.vaspVersion == "5.4.1")
     }
 
     @Test func runningWhenRecentlyWritten() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         // The cut file was just written: with the clock at "now" it counts as still running.
         let (tree, t) = try tabulate(TabulationOptions(runningWindow: 3600, now: Date().timeIntervalSince1970 + 5))
         defer { StudyFixture.remove(tree.root) }
@@ -184,10 +185,10 @@ enum TabulationFixture {
     }
 
     @Test func energiesReproduceCorpusReference() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (tree, t) = try tabulate()
         defer { StudyFixture.remove(tree.root) }
-        let ref = try #require(try StudyCorpus.reference("adsorption/atomate_Ir_H.json")["adsorption"] as? [String: Any])
+        let ref = try #require(try Corpus.reference("adsorption/atomate_Ir_H.json")["adsorption"] as? [String: Any])
         let perSite = try #require(ref["per_site"] as? [String: [String: Any]])
         for (k, run) in ["3", "4", "5"].enumerated() {
             let expected = try #require(perSite[run]?["E_AB_minus_scaled_E_A_eV"] as? Double)
@@ -209,7 +210,7 @@ enum TabulationFixture {
     }
 
     @Test func nebAndPathways() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (tree, t) = try tabulate()
         defer { StudyFixture.remove(tree.root) }
         #expect(t.nebs.map(\.calculation) == ["neb/h/1-hop", "neb/h/2-hop", "neb/nh3/1-inversion", "neb/fe/1-hop"])
@@ -218,10 +219,10 @@ enum TabulationFixture {
         let nh3 = t.nebs[2]
         #expect(nh3.barrierForceFit == nil && nh3.reactionEnergy == nil)
         #expect(nh3.reason?.contains("no barrier from the initial state") == true)
-        let ase = try #require(try StudyCorpus.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
+        let ase = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
         let analysis = try #require(nh3.analysis)
         #expect(abs((analysis.forceFit?.barrierForward ?? .nan) - (ase["barrier_fit_forward"] as? Double ?? 0)) < 1e-8)
-        let pmg = try #require(try StudyCorpus.reference("neb/aiida-vasp_NH3_inversion.json")["pymatgen_NEBAnalysis_images_01_03"] as? [String: Any])
+        let pmg = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["pymatgen_NEBAnalysis_images_01_03"] as? [String: Any])
         let meV = try #require(pmg["spline_max_default_meV"] as? Double)
         #expect(abs((analysis.pymatgenMaxima.first?.energy ?? .nan) * 1000 - meV) < 1e-3)
         // Fe vacancy hop: images without output; ΔE from the end-point OUTCARs.
@@ -240,7 +241,7 @@ enum TabulationFixture {
     }
 
     @Test func bondsAndFragments() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (tree, t) = try tabulate()
         defer { StudyFixture.remove(tree.root) }
         let hIr = t.bonds[0]
@@ -262,10 +263,10 @@ enum TabulationFixture {
 
     /// d-band centre, width, filling and the gap of Ir in H/Ir(100) = pymatgen (corpus-ref d_band, band_gap).
     @Test func electronicStructureMatchesPymatgen() throws {
-        guard StudyCorpus.available else { return }
+        guard Corpus.available else { return }
         let (tree, t) = try tabulate()
         defer { StudyFixture.remove(tree.root) }
-        let ref = try StudyCorpus.reference("adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz.json")
+        let ref = try Corpus.reference("adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz.json")
         let dBand = try #require((ref["d_band"] as? [String: Any])?["Ir"] as? [String: Any])
         let full = try #require(dBand["erange_none"] as? [String: Double])
         let windowed = try #require(dBand["erange_m10_p5"] as? [String: Any])
@@ -328,8 +329,8 @@ enum TabulationFixture {
 
     /// A corpus file hashed in small chunks equals `sha256sum`.
     @Test func corpusFileAgainstSha256sum() throws {
-        guard StudyCorpus.available else { return }
-        let path = StudyCorpus.path("adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz")
+        guard Corpus.available else { return }
+        let path = Corpus.path("adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz")
         #expect(SHA256.hex(ofFile: path, chunkSize: 4096) == (try TabulationFixture.sha256sum(path)))
         #expect(SHA256.hex(ofFile: "/nonexistent/file") == nil)
     }

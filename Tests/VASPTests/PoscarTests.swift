@@ -1,6 +1,7 @@
 import Chemistry
 import Foundation
 import Testing
+import TestSupport
 
 @testable import VASP
 @testable import Files
