@@ -210,7 +210,7 @@ REPORT=$OUT/report.md
     echo "- Swift: $(swift --version 2>&1 | head -1)"
     echo "- libxml2: $(pkg-config --modversion libxml-2.0) ($(xmllint --version 2>&1 | head -1))"
     [ -n "$PY" ] && echo "- Python: $("$PY" -c 'import sys, pymatgen.core, ase, numpy; import importlib.metadata as m; print(sys.version.split()[0], "pymatgen", m.version("pymatgen"), "(pymatgen-core", m.version("pymatgen-core") + ")", "ase", ase.__version__, "numpy", numpy.__version__, "lxml", m.version("lxml"))' 2>/dev/null)"
-    dirty=$(git status --short -- Sources/VASP Sources/Chemistry 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
+    dirty=$(git status --short -- Sources/Files Sources/VASP Sources/Chemistry 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
     echo "- Cascade: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')${dirty:+, uncommitted changes in $dirty}"
     echo "- file: $FILE, $SIZE bytes"
     echo "- load average before / after the timings: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)${NICE_CMD:+; timed commands run under \`$NICE_CMD\`}"
