@@ -43,8 +43,10 @@ let package = Package(
         .target(
             name: "Lifecycle",
             dependencies: ["Chemistry", "VASP", "Study", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Tables, JSON and plots; formatting lives here only.
-        .target(name: "Report", dependencies: ["Chemistry", "Analysis"]),
+        // Tables, JSON, plots and every text the commands print; formatting lives here only. Imports
+        // Study for the records it formats (tabulation, generation plan, doctor, parse summary); reads no
+        // file (ReportPurityTests) and never imports VASP or Lifecycle.
+        .target(name: "Report", dependencies: ["Chemistry", "Analysis", "Study"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "cascade",
@@ -59,8 +61,9 @@ let package = Package(
         .testTarget(name: "ChemistryTests", dependencies: ["Chemistry"]),
         .testTarget(name: "VASPTests", dependencies: ["VASP", "Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "VASP", "Chemistry"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "VASP", "Analysis", "Chemistry"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        // Report: the plan table and the doctor text checked on the studies these tests build.
+        .testTarget(name: "StudyTests", dependencies: ["Study", "VASP", "Analysis", "Chemistry", "Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Study"]),
         .testTarget(name: "CLITests", dependencies: ["cascade"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Study", "VASP"]),
         // End-to-end tests against a real local SLURM (tools/slurm/local-cluster.sh; .ci/run starts it).

@@ -1,4 +1,5 @@
 import Analysis
+import Study
 
 /// The output of `cascade tabulate`: the status table first, then one table per quantity (energies, NEB
 /// bands, each pathway and the catalysts side by side, bond sets, fragment sets), in text, Markdown, CSV,
