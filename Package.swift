@@ -47,8 +47,10 @@ let package = Package(
         .target(
             name: "Lifecycle",
             dependencies: ["Chemistry", "Files", "VASP", "Study", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Tables, JSON and plots; formatting lives here only.
-        .target(name: "Report", dependencies: ["Chemistry", "Analysis"]),
+        // Tables, JSON, plots and every text the commands print; formatting lives here only. Imports
+        // Study for the records it formats (tabulation, generation plan, doctor, parse summary); reads no
+        // file (ReportPurityTests) and never imports VASP or Lifecycle.
+        .target(name: "Report", dependencies: ["Chemistry", "Analysis", "Study"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "cascade",
@@ -67,8 +69,9 @@ let package = Package(
         .testTarget(name: "FilesTests", dependencies: ["TestSupport", "Files"]),
         .testTarget(name: "VASPTests", dependencies: ["TestSupport", "VASP", "Files", "Chemistry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "VASP", "Chemistry"]),
-        .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study", "Files", "VASP", "Analysis", "Chemistry"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        // Report: the plan table and the doctor text checked on the studies these tests build.
+        .testTarget(name: "StudyTests", dependencies: ["TestSupport", "Study", "Files", "VASP", "Analysis", "Chemistry", "Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Study"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "cascade"]),
         .testTarget(name: "LifecycleTests", dependencies: ["TestSupport", "Lifecycle", "Study", "Files", "VASP"]),
         // End-to-end tests against a real local SLURM (tools/slurm/local-cluster.sh; .ci/run starts it).

@@ -1,3 +1,5 @@
+import Study
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,13 +32,17 @@ public struct TableColumn: Sendable, Hashable {
     /// Decimals for numbers in text, Markdown and LaTeX; `nil` prints the shortest exact form. CSV and JSON
     /// always print full precision.
     public var decimals: Int?
+    /// `true`/`false` aligns the column right/left whatever its cells; `nil` aligns right a column that
+    /// holds numbers. (The plan's charge column holds `+1`, text, and is aligned as the numbers beside it.)
+    public var alignRight: Bool?
 
     /// A column.
-    public init(key: String, title: String, unit: String? = nil, decimals: Int? = nil) {
+    public init(key: String, title: String, unit: String? = nil, decimals: Int? = nil, alignRight: Bool? = nil) {
         self.key = key
         self.title = title
         self.unit = unit
         self.decimals = decimals
+        self.alignRight = alignRight
     }
 
     /// `title (unit)`, or the title alone.
@@ -99,6 +105,9 @@ public struct Table: Sendable, Hashable {
     public private(set) var rows: [[TableCell]]
     /// Lines printed below the table (conventions, signs, provenance), and in JSON under `notes`.
     public var notes: [String]
+    /// Text output draws a line of dashes under the header; `false` leaves it out (the generation plan,
+    /// whose header reads as one more row of names).
+    public var headerRule = true
 
     /// An empty table with these columns.
     public init(title: String? = nil, columns: [TableColumn], rows: [[TableCell]] = [], notes: [String] = []) {
@@ -204,9 +213,9 @@ public struct Table: Sendable, Hashable {
         }
     }
 
-    /// A column is right-aligned when it holds numbers.
+    /// A column is right-aligned when it says so, else when it holds numbers.
     func rightAligned(_ c: Int) -> Bool {
-        rows.contains { Self.isNumeric($0[c]) }
+        columns[c].alignRight ?? rows.contains { Self.isNumeric($0[c]) }
     }
 
     // MARK: Formats
@@ -229,7 +238,7 @@ public struct Table: Sendable, Hashable {
         var out = ""
         if let title { out += title + "\n" }
         out += line(headers) + "\n"
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        if headerRule { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         for row in body { out += line(row) + "\n" }
         for note in footnoteLines { out += ReportNumber.wrap(note, width: Self.textWidth, indent: 4) }
         for note in notes { out += ReportNumber.wrap(note, width: Self.textWidth, indent: 2) }
@@ -309,6 +318,15 @@ public enum ReportNumber {
         let s = fixed(x, decimals: decimals)
         if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(s.dropFirst()) }
         return s
+    }
+
+    /// `x` rounded to `decimals` decimals, in its shortest form (`92`, `92.5`, `0.125`): counts and
+    /// settings that are usually whole (NELECT, a k-point length).
+    public static func rounded(_ x: Double, decimals: Int) -> String {
+        guard x.isFinite else { return format(x, decimals: nil) }
+        var scale = 1.0
+        for _ in 0..<max(0, min(decimals, 15)) { scale *= 10 }
+        return shortest((x * scale).rounded() / scale)
     }
 
     /// `%.{decimals}f`.

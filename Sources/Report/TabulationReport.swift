@@ -1,4 +1,5 @@
 import Analysis
+import Study
 
 /// The output of `cascade tabulate`: the status table first, then one table per quantity (energies, NEB
 /// bands, each pathway and the catalysts side by side, bond sets, fragment sets), in text, Markdown, CSV,
@@ -544,6 +545,28 @@ public enum TabulationReport {
         return plot
     }
 
+    /// `<kind>-<calculation with / as _>.svg` (`neb-neb_cu_1-ns-cleavage.svg`).
+    static func plotName(_ kind: String, _ calculation: String) -> String {
+        kind + "-" + String(calculation.map { $0 == "/" ? "_" : $0 }) + ".svg"
+    }
+
+    /// Every file `tabulate --plots` can write for `manifest` (a superset of ``plotFiles(_:)``'s names,
+    /// known from the manifest alone), so that existing files are refused before anything is read.
+    public static func plotNames(_ manifest: StudyManifest) -> [String] {
+        var names = ["reaction-profile.svg"]
+        for p in manifest.quantities.pathways {
+            names += p.steps.map { plotName("neb", $0) }
+        }
+        for e in manifest.quantities.electronic {
+            names += e.calculations.map { plotName("dos", $0) }
+        }
+        for files in StudyTabulation.densityFileNames(manifest.quantities.densityDifferences) {
+            names.append(files.plot)
+            if let chgcar = files.chgcar { names.append(chgcar) }
+        }
+        return names
+    }
+
     /// Every plot of the tabulation as (file name, SVG text): `reaction-profile.svg` and one
     /// `neb-<calculation with / → _>.svg` per NEB band with a fit (NebReport's plot) and `dos-<calculation>.svg`
     /// (total DOS, Fig. 2a style, DosReport's plot) per calculation of an electronic set, and the planar Δρ
@@ -556,15 +579,14 @@ public enum TabulationReport {
             // The footnote says what the table's note says (the short form).
             let footnote = r.neb(n).reason.map { "\(n.calculation): \($0)" } ?? n.calculation
             guard let a = n.analysis, let plot = NebReport.plot(a, title: "NEB \(n.calculation)", footnote: footnote) else { continue }
-            let name = "neb-" + String(n.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg"
-            out.append((name, plot.svg()))
+            out.append((plotName("neb", n.calculation), plot.svg()))
         }
         var drawn = Set<String>()
         for e in t.electronic {
             for s in e.states where drawn.insert(s.calculation).inserted {
                 guard let dos = s.dos else { continue }
                 let plot = DosReport.plot(dos, selection: nil, window: e.window, title: "Total DOS \(s.calculation)", footnote: s.provenance.files.first?.path)
-                out.append(("dos-" + String(s.calculation.map { $0 == "/" ? "_" : $0 }) + ".svg", plot.svg()))
+                out.append((plotName("dos", s.calculation), plot.svg()))
             }
         }
         for d in t.densityDifferences {

@@ -80,7 +80,7 @@ public struct DoctorSection: Sendable, Hashable {
     public var worst: DoctorFinding.Severity { findings.map(\.severity).max() ?? .ok }
 }
 
-/// The result of ``StudyDoctor/examine(manifest:potcars:environment:)``.
+/// The result of ``StudyDoctor/examine(manifest:potcars:environment:)``; Report's `DoctorText` prints it.
 public struct DoctorReport: Sendable, Hashable {
     /// The manifest examined, as the user named it.
     public var manifestFile: String
@@ -97,32 +97,6 @@ public struct DoctorReport: Sendable, Hashable {
 
     /// `true` when nothing must be fixed (warnings allowed).
     public var isHealthy: Bool { problems.isEmpty }
-
-    /// The report as text: each section with one line per finding (`ok`, `note`, `warning`,
-    /// `problem`), then the numbered list of what to fix.
-    public func text() -> String {
-        var lines: [String] = []
-        for section in sections {
-            lines.append(section.topic.rawValue)
-            for finding in section.findings {
-                let tag = finding.severity.rawValue
-                lines.append("  " + tag + String(repeating: " ", count: max(1, 9 - tag.count)) + finding.message)
-                if finding.severity == .warning, let fix = finding.fix { lines.append("           → " + fix) }
-            }
-            lines.append("")
-        }
-        let problems = self.problems
-        if problems.isEmpty {
-            lines.append("All is well: \(manifestFile) is ready for `cascade generate`.")
-        } else {
-            lines.append("\(problems.count) problem\(problems.count == 1 ? "" : "s") to fix:")
-            for (number, item) in problems.enumerated() {
-                lines.append("  \(number + 1). [\(item.topic.rawValue)] \(item.finding.message)")
-                if let fix = item.finding.fix { lines.append("     fix: \(fix)") }
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 }
 
 /// `cascade doctor`: checks what a study's first real run needs — the POTCAR library (layout and

@@ -75,6 +75,31 @@ public struct PlannedCalculation: Sendable {
         return nil
     }
 
+    /// The k-points of ``kpoints`` as the plan shows them.
+    public enum KpointChoice: Sendable, Hashable {
+        /// A Γ-centred (`gamma`) or Monkhorst–Pack mesh of these divisions.
+        case mesh(gamma: Bool, divisions: SIMD3<Int>)
+        /// VASP's fully automatic mode with this length (Å).
+        case automatic(length: Double)
+        /// This many k-points listed explicitly.
+        case listed(Int)
+        /// A line-mode path.
+        case line
+    }
+
+    /// ``kpoints`` as the plan shows it.
+    public var kpointChoice: KpointChoice {
+        switch kpoints.mode {
+        case .mesh(let m): return .mesh(gamma: m.centering == .gamma, divisions: m.divisions)
+        case .automatic(let length): return .automatic(length: length)
+        case .explicit(let points, _): return .listed(points.count)
+        case .line: return .line
+        }
+    }
+
+    /// ISPIN of ``incar`` (1 when unset).
+    public var ispin: Int { incar.int("ISPIN") ?? 1 }
+
     /// The first structure (the POSCAR, or image 00).
     public var structure: Structure {
         switch geometry {
@@ -84,8 +109,8 @@ public struct PlannedCalculation: Sendable {
     }
 }
 
-/// Everything `cascade generate` will write, computed before anything is written; `--dry-run`
-/// prints it (``table()``, then ``messages()`` on standard error).
+/// Everything `cascade generate` will write, computed before anything is written; `cascade generate`
+/// prints it (Report's `PlanReport.table`, then the notes, warnings and errors on standard error).
 public struct GenerationPlan: Sendable {
     /// The study's name.
     public var study: String
@@ -129,42 +154,6 @@ public struct GenerationPlan: Sendable {
         calculations.filter { !$0.existingOutputs.isEmpty }.map { "\($0.name) (\($0.existingOutputs.prefix(4).joined(separator: ", ")))" }
     }
 
-    /// The plan as a table: one row per folder with set, system, atoms, charge, multiplicity,
-    /// NELECT, ISPIN, k-points, NEB images and dependencies; then a summary line.
-    public func table() -> String {
-        let header = ["folder", "set", "system", "atoms", "charge", "2S+1", "NELECT", "ISPIN", "k-points", "images", "after"]
-        var rows: [[String]] = []
-        for c in calculations {
-            let images = c.intermediateImages.map { n -> String in
-                if case .neb(_, let method) = c.geometry { return "\(n) \(method.rawValue)" }
-                return "\(n)"
-            } ?? "-"
-            rows.append([
-                c.name + (c.existingOutputs.isEmpty ? "" : " (has outputs)"), c.set, c.system, "\(c.atoms)", signed(c.charge),
-                "\(c.multiplicity)", c.nelect.map(PlanText.number) ?? "?", c.incar.int("ISPIN").map(String.init) ?? "1",
-                PlanText.kpoints(c.kpoints), images, c.dependencies.isEmpty ? "-" : c.dependencies.joined(separator: ", "),
-            ])
-        }
-        let numeric: Set<Int> = [3, 4, 5, 6, 7]
-        var widths = header.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for (i, cell) in cells.enumerated() {
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                parts.append(i == cells.count - 1 ? cell : numeric.contains(i) ? pad + cell : cell + pad)
-            }
-            return parts.joined(separator: "  ")
-        }
-        var out = [line(header)]
-        out += rows.map(line)
-        out.append("")
-        out.append(summary())
-        return out.joined(separator: "\n") + "\n"
-    }
-
     /// `51 calculations (25 relax, 6 static, …) into OUT; POTCAR: …`.
     public func summary() -> String {
         var order: [String] = []
@@ -178,27 +167,15 @@ public struct GenerationPlan: Sendable {
         let imageText = images > 0 ? ", \(images) NEB images" : ""
         return "\(calculations.count) calculation folder\(calculations.count == 1 ? "" : "s") (\(bySet)\(imageText)) for \(outputFolder)/; POTCAR: \(potcarSource)"
     }
-
-    private func signed(_ q: Int) -> String { q > 0 ? "+\(q)" : "\(q)" }
 }
 
-/// Formatting of plan cells.
+/// Numbers in the plan's messages (notes, warnings, errors): Study cannot see Report's `ReportNumber`;
+/// this is its `rounded(_:decimals: 3)` rule (`92`, `92.5`).
 enum PlanText {
     /// `92`, `92.5`.
     static func number(_ x: Double) -> String {
-        if x.rounded() == x, abs(x) < 1e15 { return String(Int(x)) }
-        return ((x * 1000).rounded() / 1000).description
-    }
-
-    /// `Γ 1×1×1`, `MP 4×4×1`, `auto 20 Å`, `12 listed`, `line`.
-    static func kpoints(_ k: Kpoints) -> String {
-        switch k.mode {
-        case .mesh(let m):
-            let d = m.divisions
-            return "\(m.centering == .gamma ? "Γ" : "MP") \(d.x)×\(d.y)×\(d.z)"
-        case .automatic(let length): return "auto \(number(length)) Å"
-        case .explicit(let points, _): return "\(points.count) listed"
-        case .line: return "line"
-        }
+        let r = (x * 1000).rounded() / 1000
+        if r.rounded() == r, abs(r) < 1e15 { return String(Int(r)) }
+        return r.description
     }
 }

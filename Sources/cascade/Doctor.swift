@@ -1,4 +1,5 @@
 import ArgumentParser
+import Report
 import Study
 
 /// `cascade doctor`: check what a study's first real run needs and say what to fix.
@@ -46,7 +47,7 @@ struct Doctor: CascadeCommand {
         let manifest = try manifestFile.path()
         let report = StudyDoctor.examine(
             manifest: manifest, potcars: potcars, environment: StudyDoctor.processEnvironment())
-        print(report.text(), terminator: "")
+        print(DoctorText.render(report), terminator: "")
         if !report.isHealthy { throw ExitCode(1) }
     }
 }

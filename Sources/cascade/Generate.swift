@@ -1,4 +1,5 @@
 import ArgumentParser
+import Report
 import Study
 import VASP
 
@@ -73,7 +74,7 @@ struct Generate: CascadeCommand {
         let options = GenerationOptions(
             outputFolder: out ?? manifest.study, potcarLibrary: library, vacuum: vacuum, only: only)
         let plan = try GenerationPlan.make(manifest: manifest, options: options)
-        print(plan.table(), terminator: "")
+        print(PlanReport.table(plan), terminator: "")
         for note in plan.allNotes { printError("note: \(note)") }
         for warning in plan.allWarnings { printError("warning: \(warning)") }
         let problems = plan.allErrors
@@ -91,28 +92,11 @@ struct Generate: CascadeCommand {
             return
         }
         let report = try Generator.write(plan, force: force)
-        printError(Generate.summary(report))
+        printError(PlanReport.written(report))
     }
 
     /// Everything but a part-way write failure (whose message lists what was written) left nothing written.
     func afterError(_ error: Error) -> String? {
         error is GenerationFailure ? nil : "nothing written"
-    }
-
-    static func summary(_ report: GenerationReport) -> String {
-        let n = report.folders.count
-        var lines = ["wrote \(n) calculation folder\(n == 1 ? "" : "s") (\(report.files) files) and \(report.submitScript), which submits \(n == 1 ? "it" : "these \(n)")"]
-        if report.potcarSpecs > 0 {
-            lines.append("POTCAR not written in \(report.potcarSpecs) folder(s): POTCAR.spec lists the labels (no POTCAR library; pass --potcars or set VASP_PP_PATH)")
-        }
-        if report.potcars > 0 { lines.append("POTCAR assembled from the library in \(report.potcars) folder(s)") }
-        if !report.backups.isEmpty {
-            lines.append("replaced \(report.backups.count) file(s) changed by hand (--force); each is kept: \(report.backups.prefix(5).joined(separator: ", "))\(report.backups.count > 5 ? ", …" : "")")
-        }
-        for stale in report.staleImageFolders {
-            lines.append("warning: \(stale) is left from an earlier generation with more images (not deleted; VASP ignores it)")
-        }
-        lines.append("submit with: \(report.submitScript)")
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Chemistry
+import Report
 import Study
 import VASP
 import Files
@@ -66,7 +67,7 @@ struct Images: CascadeCommand {
             written.append(target)
         }
         let largest = path.displacements.max() ?? 0
-        print("wrote \(written.count) images (\(method)) to \(folder)/00 … \(Generator.imageName(images + 1)); largest atom displacement \(String(format: "%.3f", largest)) Å")
+        print("wrote \(written.count) images (\(method)) to \(folder)/00 … \(Generator.imageName(images + 1)); largest atom displacement \(ReportNumber.format(largest, decimals: 3)) Å")
     }
 }
 

@@ -139,7 +139,7 @@ struct Status: CascadeCommand {
             let status = try life.status()
             let stamp = ISO8601DateFormatter().string(from: Date())
             if terminal {
-                Swift.print("\u{1B}[H\u{1B}[2J\(stamp)  (every \(String(format: "%g", interval)) s; Ctrl-C stops)")
+                Swift.print("\u{1B}[H\u{1B}[2J\(stamp)  (every \(ReportNumber.general(interval, significant: 6)) s; Ctrl-C stops)")
                 for w in status.warnings { Swift.print("warning: \(w)") }
                 Swift.print(StatusTable.make(status).render(output.format.tableFormat), terminator: "")
             } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Report
 import Study
 import VASP
 
@@ -55,10 +56,9 @@ struct Parse: CascadeCommand {
         var failures = 0
         let inputs = files.isEmpty ? [try Bundled.examplePath()] : files
         for (index, input) in inputs.enumerated() {
-            let path = RunLoader.vasprunPath(for: input)
             do {
                 let bar = ProgressBar(label: input)
-                let run = try Vasprun.read(path: path, options: options, progress: { bar.update($0, $1) })
+                let run = try VasprunRecord.read(input, options: options, progress: { bar.update($0, $1) })
                 bar.clear()
                 if json {
                     print(VasprunReport.json(run).serialized())

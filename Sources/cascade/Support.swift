@@ -38,20 +38,17 @@ enum Bundled {
     }
 }
 
-/// The one progress bar of the CLI: a line on standard error, drawn only when stderr is a terminal,
-/// cleared when done. `.bytes` shows a percentage (`parse`, files over 50 MB only); `.count` shows
-/// `done/total` and the item's name (`tabulate`, called from worker threads).
+/// The one progress bar of the CLI: Report's ``ProgressText`` drawn on standard error, only when it
+/// is a terminal, and cleared when done. `.bytes` shows a percentage (`parse`, files over 50 MB only);
+/// `.count` shows `done/total` and the item's name (`tabulate`, called from worker threads).
 final class ProgressBar: Sendable {
-    /// What the bar counts.
-    enum Unit: Sendable { case bytes, count }
-
     private let label: String
-    private let unit: Unit
+    private let unit: ProgressText.Unit
     private let enabled: Bool
     /// (last percent drawn, something is drawn).
     private let state = Mutex((percent: -1, drawn: false))
 
-    init(label: String, unit: Unit = .bytes) {
+    init(label: String, unit: ProgressText.Unit = .bytes) {
         self.label = label
         self.unit = unit
         enabled = isatty(2) != 0
@@ -59,26 +56,19 @@ final class ProgressBar: Sendable {
 
     /// `done` of `total` (bytes or items); `name` is the item just finished (`.count`).
     func update(_ done: Int, _ total: Int, _ name: String = "") {
-        guard enabled, total > (unit == .bytes ? 50_000_000 : 0) else { return }
-        let percent = min(100, done * 100 / max(total, 1))
-        let width = 30
-        let filled = min(width, done * width / max(total, 1))
-        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        guard enabled, let line = ProgressText.line(done, of: total, label: label, name: name, unit: unit) else { return }
         state.withLock { state in
-            if unit == .bytes {
-                guard percent != state.percent else { return }
-                writeStandardError("\r[\(bar)] \(percent)% \(label)")
-            } else {
-                writeStandardError("\r\u{1B}[2K[\(bar)] \(done)/\(total) \(label) (\(name))")
-            }
-            state = (percent, true)
+            // A byte count redraws only when the percentage moves.
+            if unit == .bytes, line.percent == state.percent { return }
+            writeStandardError(line.text)
+            state = (line.percent, true)
         }
     }
 
     func clear() {
         state.withLock { state in
             guard state.drawn else { return }
-            writeStandardError("\r\u{1B}[2K")
+            writeStandardError(ProgressText.clear)
             state.drawn = false
         }
     }

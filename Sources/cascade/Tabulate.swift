@@ -83,7 +83,7 @@ struct Tabulate: CascadeCommand {
 
     func execute() throws {
         let manifest = try manifestFile.load()
-        if let plots, !force, let existing = Self.predictedPlots(manifest).map({ "\(plots)/\($0)" }).first(where: FileSystem.occupied) {
+        if let plots, !force, let existing = TabulationReport.plotNames(manifest).map({ "\(plots)/\($0)" }).first(where: FileSystem.occupied) {
             throw ValidationError("\(existing) exists (--plots); pass --force to replace it")
         }
         let bar = ProgressBar(label: "calculations", unit: .count)
@@ -96,22 +96,6 @@ struct Tabulate: CascadeCommand {
         let files = TabulationReport.plotFiles(result)
         try StudyTabulation.writeFiles(files, folder: plots, force: force)
         if files.isEmpty { printError("note: no plot written: no pathway has a level and no NEB band has a fit") }
-    }
-
-    /// The plot names a manifest can produce (checked before anything is read).
-    static func predictedPlots(_ manifest: StudyManifest) -> [String] {
-        var names = ["reaction-profile.svg"]
-        for p in manifest.quantities.pathways {
-            for s in p.steps { names.append("neb-" + String(s.map { $0 == "/" ? "_" : $0 }) + ".svg") }
-        }
-        for e in manifest.quantities.electronic {
-            for c in e.calculations { names.append("dos-" + String(c.map { $0 == "/" ? "_" : $0 }) + ".svg") }
-        }
-        for files in StudyTabulation.densityFileNames(manifest.quantities.densityDifferences) {
-            names.append(files.plot)
-            if let chgcar = files.chgcar { names.append(chgcar) }
-        }
-        return names
     }
 }
 

@@ -1,6 +1,7 @@
 import Analysis
 import Chemistry
 import Foundation
+import Study
 import Testing
 
 @testable import Report

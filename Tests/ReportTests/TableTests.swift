@@ -31,6 +31,23 @@ import Testing
             """)
     }
 
+    /// A column may be aligned against its cells (the plan's `+1` charges beside counts), and the rule
+    /// under the header may be left out (the generation plan).
+    @Test func alignmentAndHeaderRuleAreChoices() {
+        var t = Table(columns: [
+            TableColumn(key: "name", title: "name"), TableColumn(key: "q", title: "charge", alignRight: true),
+            TableColumn(key: "n", title: "n", alignRight: false),
+        ])
+        t.append([.text("a"), .text("+1"), .integer(15)])
+        t.append([.text("bb"), .text("-1"), .integer(7)])
+        #expect(t.render(.text) == "name  charge  n\n----  ------  --\na         +1  15\nbb        -1  7\n")
+        t.headerRule = false
+        #expect(t.render(.text) == "name  charge  n\na         +1  15\nbb        -1  7\n")
+        // Markdown and LaTeX follow the same alignment.
+        #expect(t.render(.markdown).contains("|---|---:|---|"))
+        #expect(t.render(.tex).contains("\\begin{tabular}{lrl}"))
+    }
+
     @Test func markdown() {
         #expect(Self.sample().render(.markdown) == """
             **Planar average**

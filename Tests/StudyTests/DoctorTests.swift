@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Testing
 @testable import Study
 
@@ -49,14 +50,14 @@ import Testing
         defer { StudyFixture.remove(folder) }
         try Self.fakeLibrary(in: folder + "/pp")
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: ["VASP_PP_PATH": folder + "/pp"])
-        #expect(report.isHealthy, "\(report.text())")
+        #expect(report.isHealthy, "\(DoctorText.render(report))")
         #expect(report.sections.map(\.topic) == DoctorSection.Topic.allCases)
         let potcar = Self.messages(report, .potcarLibrary, .ok)
         #expect(potcar.first?.contains("ASE layout") == true)
         #expect(potcar.contains { $0.hasPrefix("6 of 6 labels of the study resolve") && $0.contains("Li_sv") })
         #expect(Self.messages(report, .structures, .ok) == ["4 of 4 structure files read (in \(folder)/structures)"])
         #expect(Self.messages(report, .plan, .ok).first?.contains("no error") == true)
-        #expect(report.text().contains("All is well"))
+        #expect(DoctorText.render(report).contains("All is well"))
     }
 
     @Test func neverPrintsPotcarContent() throws {
@@ -64,7 +65,7 @@ import Testing
         defer { StudyFixture.remove(folder) }
         try Self.fakeLibrary(in: folder + "/pp", labels: ["C", "N", "O", "F", "S"])
         let report = StudyDoctor.examine(manifest: manifest, potcars: folder + "/pp", environment: [:])
-        let text = report.text()
+        let text = DoctorText.render(report)
         #expect(!text.contains("POMASS") && !text.contains("mass and valenz") && !text.contains("fake "))
         #expect(!report.isHealthy)
     }

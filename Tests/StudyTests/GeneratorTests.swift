@@ -2,6 +2,7 @@ import Analysis
 import Chemistry
 import Foundation
 import Study
+import Report
 import Testing
 import VASP
 @testable import Files
@@ -115,7 +116,7 @@ import VASP
         let (folder, manifest) = try StudyFixture.smallStudy()
         defer { StudyFixture.remove(folder) }
         let plan = try Self.plan(manifest, out: folder + "/runs")
-        let table = plan.table()
+        let table = PlanReport.table(plan)
         let rows = table.split(separator: "\n").map(String.init)
         #expect(rows[0].hasPrefix("folder"))
         #expect(rows[0].contains("NELECT"))

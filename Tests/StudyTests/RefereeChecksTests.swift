@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Testing
 @testable import Study
 
@@ -32,9 +33,9 @@ import Testing
         let (folder, r) = try Self.report(calcs, quantities: quantities)
         defer { StudyFixture.remove(folder) }
         let ok = Self.findings(r, .ok)
-        #expect(ok.contains { $0.contains("d: static/frag-tfsi sits where static/litfsi has its atoms (a frozen fragment of relax/litfsi") }, "\(r.text())")
-        #expect(ok.contains { $0.contains("charged calculation") && $0.contains("IDIPOL/LDIPOL") }, "\(r.text())")
-        #expect(Self.findings(r, .problem).isEmpty, "\(r.text())")
+        #expect(ok.contains { $0.contains("d: static/frag-tfsi sits where static/litfsi has its atoms (a frozen fragment of relax/litfsi") }, "\(DoctorText.render(r))")
+        #expect(ok.contains { $0.contains("charged calculation") && $0.contains("IDIPOL/LDIPOL") }, "\(DoctorText.render(r))")
+        #expect(Self.findings(r, .problem).isEmpty, "\(DoctorText.render(r))")
     }
 
     /// Parts relaxed on their own (each in its own box) are refused, with the fix.
@@ -46,7 +47,7 @@ import Testing
         let (folder, r) = try Self.report(quantities: quantities)
         defer { StudyFixture.remove(folder) }
         let problems = Self.findings(r, .problem)
-        #expect(problems.contains { $0.hasPrefix("d: relax/tfsi is not a frozen fragment of relax/litfsi") }, "\(r.text())")
+        #expect(problems.contains { $0.hasPrefix("d: relax/tfsi is not a frozen fragment of relax/litfsi") }, "\(DoctorText.render(r))")
         #expect(!r.isHealthy)
     }
 
@@ -62,7 +63,7 @@ import Testing
         try text.write(toFile: index, atomically: true, encoding: .utf8)
         let r = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])
         let problems = Self.findings(r, .problem)
-        #expect(problems.contains { $0.hasPrefix("turned: C0–F7 declared broken at") }, "\(r.text())")
+        #expect(problems.contains { $0.hasPrefix("turned: C0–F7 declared broken at") }, "\(DoctorText.render(r))")
         #expect(!problems.joined().contains("C0–S13"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Study
+import Report
 import Testing
 import VASP
 
@@ -89,7 +90,7 @@ import VASP
         guard case .mesh(let m) = co.kpoints.mode else { Issue.record("no mesh"); return }
         #expect(m.divisions == SIMD3(1, 1, 1))
         #expect(co.jobScript.contains("srun vasp_gam"))
-        #expect(plan.table().contains("Γ 4×4×1"))
+        #expect(PlanReport.table(plan).contains("Γ 4×4×1"))
     }
 
     /// An explicit mesh with 4 along the normal is cut to 1 (with a note); a dipole switched off by

@@ -1,8 +1,10 @@
+import Analysis
 import Chemistry
 
-/// The value types of a study tabulation (`cascade tabulate`): the status of every calculation and every
+/// The records of a study tabulation (`cascade tabulate`): the status of every calculation and every
 /// quantity the manifest names, each number with its provenance or, when it cannot be given, the reason.
-/// Computed by Study (`StudyTabulation.make`), formatted by Report (`TabulationReport`); no I/O here.
+/// Bookkeeping, not physics: filled by Study (`StudyTabulation.make`), formatted by Report
+/// (`TabulationReport`, which imports Study); no I/O here.
 
 /// Where a calculation stands, from worst to best (the order used to summarise an NEB band).
 public enum CalculationState: String, Sendable, Hashable, CaseIterable, Comparable {
@@ -540,13 +542,4 @@ public struct StudyTabulationResult: Sendable {
 
     /// Number of calculations in each state.
     public func count(_ state: CalculationState) -> Int { statuses.filter { $0.state == state }.count }
-}
-
-extension Sequence where Element: Hashable {
-    /// The elements without repeats, each where it first appears: the one "unique in order" of the
-    /// tabulation records and of Report (footnotes, VASP versions, element lists).
-    public func uniqueInOrder() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
 }

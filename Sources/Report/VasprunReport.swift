@@ -1,16 +1,16 @@
 import Analysis
 import Chemistry
-import Report
-import VASP
+import Study
 
-/// What `cascade parse` prints for one vasprun.xml: the JSON object (keys as pymatgen names them
-/// where pymatgen has a name, see docs/json.md) and the human summary.
-enum VasprunReport {
+/// What `cascade parse` prints for one vasprun.xml (Study's ``VasprunRecord``): the JSON object (keys
+/// as pymatgen names them where pymatgen has a name, see docs/json.md) and the human summary.
+public enum VasprunReport {
     /// Version of the `cascade parse --json` object layout.
-    static let schemaVersion = 1
+    public static let schemaVersion = 1
 
-    static func json(_ run: Vasprun) -> JSONValue {
-        var warnings = run.warnings.map { JSONValue.string($0.description) }
+    /// The `cascade parse --json` object.
+    public static func json(_ run: VasprunRecord) -> JSONValue {
+        var warnings = run.warnings.map(JSONValue.string)
         let finalEnergy = run.finalEnergy
         if let e = finalEnergy, !e.isFinite { warnings.append(.string("final_energy is not finite; written as null")) }
         let members: [(String, JSONValue)] = [
@@ -32,8 +32,8 @@ enum VasprunReport {
             ("converged_ionic", run.convergedIonic.map(JSONValue.bool) ?? .null),
             ("initial_structure", run.initialStructure.map(structure) ?? .null),
             ("final_structure", run.finalStructure.map(structure) ?? .null),
-            ("n_kpoints", run.kpoints.map { .int($0.points.count) } ?? .null),
-            ("kpoint_weights_sum", run.kpoints.map { .finite($0.weights.reduce(0, +)) } ?? .null),
+            ("n_kpoints", run.kpointCount.map(JSONValue.int) ?? .null),
+            ("kpoint_weights_sum", run.kpointWeightSum.map { .finite($0) } ?? .null),
             ("efermi", .finite(run.efermi)),
             ("band_gap", bandGap(run)),
             ("dos", run.dos.map(dos) ?? .null),
@@ -43,20 +43,21 @@ enum VasprunReport {
         return .object(members)
     }
 
-    private static func zval(_ run: Vasprun) -> [(String, JSONValue)] {
+    /// ZVAL of each element, the first `<atomtypes>` row of an element giving it.
+    private static func zval(_ run: VasprunRecord) -> [(String, JSONValue)] {
         var seen = Set<String>()
         var out: [(String, JSONValue)] = []
-        for type in run.atomTypes where seen.insert(type.element).inserted {
+        for type in run.valences where seen.insert(type.element).inserted {
             out.append((type.element, .finite(type.valence)))
         }
         return out
     }
 
-    private static func parameters(_ list: ParameterList) -> JSONValue {
-        .object(list.entries.map { ($0.name, parameterValue($0.value)) })
+    private static func parameters(_ list: [(name: String, value: VasprunRecord.Parameter)]) -> JSONValue {
+        .object(list.map { ($0.name, parameterValue($0.value)) })
     }
 
-    private static func parameterValue(_ value: ParameterValue) -> JSONValue {
+    private static func parameterValue(_ value: VasprunRecord.Parameter) -> JSONValue {
         switch value {
         case .int(let v): return .int(v)
         case .double(let v): return .finite(v)
@@ -70,12 +71,12 @@ enum VasprunReport {
         }
     }
 
-    private static func ionicStep(_ step: IonicStep) -> JSONValue {
+    private static func ionicStep(_ step: VasprunRecord.Step) -> JSONValue {
         .object([
-            ("e_fr_energy", .finite(step.energies?.freeEnergy)),
-            ("e_wo_entrp", .finite(step.energies?.energyWithoutEntropy)),
-            ("e_0_energy", .finite(step.energies?.energySigma0)),
-            ("scf_steps", .int(step.scfStepCount)),
+            ("e_fr_energy", .finite(step.freeEnergy)),
+            ("e_wo_entrp", .finite(step.energyWithoutEntropy)),
+            ("e_0_energy", .finite(step.energySigma0)),
+            ("scf_steps", .int(step.scfSteps)),
             ("max_force", .finite(step.maxForce)),
         ])
     }
@@ -88,7 +89,7 @@ enum VasprunReport {
         ])
     }
 
-    private static func bandGap(_ run: Vasprun) -> JSONValue {
+    private static func bandGap(_ run: VasprunRecord) -> JSONValue {
         guard let eigen = run.eigenvalues, let edges = bandEdges(eigen) else { return .null }
         var members: [(String, JSONValue)] = [
             ("gap", .finite(edges.gap)), ("cbm", .finite(edges.cbm)), ("vbm", .finite(edges.vbm)),
@@ -146,7 +147,8 @@ enum VasprunReport {
 
     // MARK: - Human summary
 
-    static func summary(_ run: Vasprun) -> String {
+    /// The human summary: one `key  value` line each, keys padded to 22 characters.
+    public static func summary(_ run: VasprunRecord) -> String {
         var lines: [String] = []
         func add(_ key: String, _ value: String) { lines.append(key + String(repeating: " ", count: max(1, 22 - key.count)) + value) }
         add("file", run.file + (run.complete ? "" : "   (INCOMPLETE: see warnings)"))
@@ -154,7 +156,7 @@ enum VasprunReport {
         let formula = run.finalStructure?.formula ?? run.initialStructure?.formula ?? "?"
         add("formula", "\(formula)  (\(run.atoms.count) atoms)")
         add("POTCARs", run.potcarTitles.joined(separator: ", "))
-        add("ionic steps", "\(run.ionicSteps.count)" + (run.ionicSteps.last.map { ", last with \($0.scfStepCount) SCF steps" } ?? ""))
+        add("ionic steps", "\(run.ionicSteps.count)" + (run.ionicSteps.last.map { ", last with \($0.scfSteps) SCF steps" } ?? ""))
         add("final energy E(σ→0)", run.finalEnergy.map { format($0, 8) + " eV" } ?? "none")
         if run.complete {
             add("converged", "electronic \(yesNo(run.convergedElectronic)), ionic \(yesNo(run.convergedIonic))")
@@ -173,7 +175,7 @@ enum VasprunReport {
                     guard let e = bandEdges(eigen, spin: s) else { return "\(arrow) none" }
                     return "\(arrow) \(format(e.gap, 4)) eV (VBM \(format(e.vbm, 4)), CBM \(format(e.cbm, 4)))"
                 }
-                let fixed = (run.parameters["NUPDOWN"]?.double ?? -1) >= 0
+                let fixed = (run.nupdown ?? -1) >= 0
                 add("gap per spin", perSpin.joined(separator: ", ") + (fixed ? "; NUPDOWN fixed: quote these, the E_F above is one channel's" : ""))
             }
         } else {
