@@ -17,6 +17,10 @@ import Darwin
 /// ISA-L with (``Inflate/zlib``), not used by the readers.
 ///
 /// Memory: one input chunk plus two output chunks (and ISA-L's 40 KB state), whatever the file size.
+///
+/// An optional ``StoredBytesObserver`` sees every byte of the file as stored (the compressed bytes of a
+/// gzip file) right after it is read from disk, on the thread that read it, so that a caller can hash a
+/// file in the same read that parses it; ``observeRest()`` reads what the parse left and ends the observation.
 public final class ByteSource {
     /// The file as the user named it.
     public let path: String
@@ -43,6 +47,8 @@ public final class ByteSource {
     static let pipeChunk = 256 << 10
 
     private let handle: UnsafeMutablePointer<FILE>
+    /// Sees the stored bytes as they are read; `nil` after ``observeRest()``.
+    private var observer: StoredBytesObserver?
     private var finished = false
     private var input: [UInt8]
     private var inputStart = 0
@@ -54,13 +60,16 @@ public final class ByteSource {
     private var pipe: InflatePipe?
 
     /// Opens `path`. Throws ``FileError/cannotRead(file:reason:)`` when it cannot be opened.
-    public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
-        try self.init(path: path, chunkSize: chunkSize, inflate: .isal, threaded: nil)
+    /// `observer` sees every stored byte as it is read (see ``StoredBytesObserver``); call ``observeRest()``
+    /// when done reading so that it sees the whole file.
+    public convenience init(path: String, chunkSize: Int = 1 << 20, observer: StoredBytesObserver? = nil) throws {
+        try self.init(path: path, chunkSize: chunkSize, inflate: .isal, threaded: nil, observer: observer)
     }
 
     /// `threaded`: inflate on a thread of its own (`nil`: for files of ``threadedInflateMinimum`` bytes or more).
-    init(path: String, chunkSize: Int = 1 << 20, inflate: Inflate, threaded: Bool?) throws {
+    init(path: String, chunkSize: Int = 1 << 20, inflate: Inflate, threaded: Bool?, observer: StoredBytesObserver? = nil) throws {
         self.path = path
+        self.observer = observer
         // At least the two magic bytes must arrive in the first read, or gzip goes undetected.
         self.chunkSize = max(chunkSize, 2)
         var info = stat()
@@ -79,6 +88,7 @@ public final class ByteSource {
         let n = input.withUnsafeMutableBytes { fread($0.baseAddress, 1, self.chunkSize, handle) }
         inputEnd = n
         fileBytesRead = n
+        if let observer, n > 0 { input.withUnsafeBytes { observer.observe(storedBytes: UnsafeRawBufferPointer(rebasing: $0[0..<n])) } }
         if n >= 2, input[0] == 0x1F, input[1] == 0x8B {
             isCompressed = true
             let first = Array(input[0..<n])
@@ -87,6 +97,8 @@ public final class ByteSource {
             let engine: Inflater = inflate == .isal
                 ? IsalInflater(handle: f, chunkSize: self.chunkSize, first: first)
                 : ZlibInflater(handle: f, chunkSize: self.chunkSize, first: first)
+            // The inflater reads the rest of the file: from now on it shows the observer what it reads.
+            engine.observer = observer
             if threaded ?? (fileSize >= Self.threadedInflateMinimum) {
                 pipe = InflatePipe(engine, chunk: Self.pipeChunk)
             } else {
@@ -121,6 +133,7 @@ public final class ByteSource {
             // Nothing buffered: read straight into the caller's buffer (no copy).
             let n = fread(out, 1, capacity, handle)
             fileBytesRead += n
+            if let observer, n > 0 { observer.observe(storedBytes: UnsafeRawBufferPointer(start: out, count: n)) }
             if n == 0 { finished = true }
             return n
         }
@@ -179,11 +192,45 @@ public final class ByteSource {
 }
 
 extension ByteSource {
-    /// The decompressed text of a small file, decoded as UTF-8 (invalid bytes replaced).
-    public static func text(of path: String) throws -> String {
-        let bytes = try ByteSource(path: path).readAll()
+    /// The decompressed text of a small file, decoded as UTF-8 (invalid bytes replaced). `observer` sees
+    /// the whole file as stored.
+    public static func text(of path: String, observer: StoredBytesObserver? = nil) throws -> String {
+        let source = try ByteSource(path: path, observer: observer)
+        let bytes = source.readAll()
+        source.observeRest()
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Ends the observation: stops the inflate thread, reads the stored bytes the parse did not need
+    /// (a reader that stops early, trailing bytes after a gzip stream) and shows them to the observer, then
+    /// calls its ``StoredBytesObserver/finish(readError:)``. The data stream ends here: later
+    /// ``read(into:)`` calls return 0. Does nothing without an observer or when called again.
+    public func observeRest() {
+        guard let observer else { return }
+        self.observer = nil
+        pipe?.stop()
+        pipe = nil
+        inflater = nil
+        finished = true
+        var rest = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = rest.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+            if n > 0 { rest.withUnsafeBytes { observer.observe(storedBytes: UnsafeRawBufferPointer(rebasing: $0[0..<n])) } }
+            if n < rest.count { break }
+        }
+        observer.finish(readError: ferror(handle) != 0)
+    }
+}
+
+/// Sees a file's bytes as stored on disk (compressed for gzip), in order, each byte once, right after
+/// ``ByteSource`` reads them: a hash of the file computed in the read that parses it. Called on the thread
+/// that reads the file (the inflate thread for a large gzip file, ordered with the caller's thread by the
+/// hand-over of each chunk), one call at a time; ``finish(readError:)`` comes last, on the caller's thread.
+public protocol StoredBytesObserver: AnyObject {
+    /// The next bytes of the file as stored. Valid only during the call.
+    func observe(storedBytes: UnsafeRawBufferPointer)
+    /// The whole file has been shown (`readError`: a read failed, so it was not).
+    func finish(readError: Bool)
 }
 
 // MARK: - Inflating
@@ -204,6 +251,8 @@ class Inflater {
     var truncated = false
     /// The data is damaged (bad header, bad code, bad checksum).
     var corrupt = false
+    /// Sees each chunk read from the file (not the first, which the ``ByteSource`` showed it).
+    var observer: StoredBytesObserver?
 
     init(handle: UnsafeMutablePointer<FILE>, chunkSize: Int, first: [UInt8]) {
         self.handle = handle
@@ -221,6 +270,7 @@ class Inflater {
         inputStart = 0
         inputEnd = n
         fileBytesRead += n
+        if let observer, n > 0 { observer.observe(storedBytes: UnsafeRawBufferPointer(start: input, count: n)) }
     }
 
     /// Moves the unread bytes to the front and reads behind them; `false` at the end of the file.
@@ -239,6 +289,7 @@ class Inflater {
         let n = fread(input + rest, 1, chunkSize - rest, handle)
         inputEnd += n
         fileBytesRead += n
+        if let observer, n > 0 { observer.observe(storedBytes: UnsafeRawBufferPointer(start: input + rest, count: n)) }
         return n > 0
     }
 

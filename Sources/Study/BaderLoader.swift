@@ -20,6 +20,12 @@ public enum BaderLoader {
     /// Loads `input` (an ACF.dat, plain or gzip, or a folder holding one).
     /// - Throws: ``StudyError/cannotRead(file:reason:)`` for a folder without ACF.dat; reader errors otherwise.
     public static func load(_ input: String) throws -> LoadedBader {
+        var hashes = FileHashes(enabled: false)
+        return try load(input, hashes: &hashes)
+    }
+
+    /// ``load(_:)``, hashing the ACF.dat into `hashes` in the read that parses it.
+    static func load(_ input: String, hashes: inout FileHashes) throws -> LoadedBader {
         var path = input
         if FileSystem.isDirectory(input) {
             let base = PathText.trimmingTrailingSlash(input)
@@ -28,7 +34,8 @@ public enum BaderLoader {
             }
             path = found
         }
-        let acf = try BaderACF.read(path: path)
+        let acfPath = path
+        let acf = try hashes.reading(acfPath) { try BaderACF.read(path: acfPath, observer: $0) }
         let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let prefix = folder.isEmpty ? "" : folder + "/"
         var warnings = acf.warnings.map(\.description)

@@ -71,17 +71,40 @@ public enum CalculationLoader {
         if !FileSystem.isDirectory(input) {
             return isOutcarName(input) ? try fromOutcar(input, input: input, warnings: []) : try fromVasprun(input, input: input, warnings: [])
         }
+        var hashes = FileHashes(enabled: false)
+        return try load(folder: input, parsed: ParsedOutputs(), hashes: &hashes)
+    }
+
+    /// ``load(_:)`` of a run folder, taking the outputs `parsed` already holds (or the failures it records)
+    /// instead of reading them again, and hashing into `hashes` the files it reads.
+    static func load(folder input: String, parsed: ParsedOutputs, hashes: inout FileHashes) throws -> LoadedCalculation {
         let vasprunPath = RunLoader.vasprunPath(for: input)
         let outcar = outcarPath(in: input)
         var warnings: [String] = []
+        var outcarFailure = parsed.outcarFailure
+        // Read at most once, even when the vasprun.xml's fallback fails and the last resort asks again.
+        func readOutcar(_ path: String, warnings: [String]) throws -> LoadedCalculation {
+            if let o = parsed.outcar { return fromOutcar(o, path: path, input: input, warnings: warnings) }
+            if let outcarFailure { throw EarlierReadFailure(description: outcarFailure) }
+            do {
+                let o = try hashes.reading(path) { try Outcar.read(path: path, observer: $0) }
+                return fromOutcar(o, path: path, input: input, warnings: warnings)
+            } catch {
+                outcarFailure = "\(error)"
+                throw error
+            }
+        }
         if FileSystem.exists(vasprunPath) {
             do {
-                let loaded = try fromVasprun(vasprunPath, input: input, warnings: [])
+                if let failure = parsed.vasprunFailure { throw EarlierReadFailure(description: failure) }
+                let options = VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false)
+                let v = try parsed.vasprun ?? hashes.reading(vasprunPath) { try Vasprun.read(path: vasprunPath, options: options, observer: $0) }
+                let loaded = fromVasprun(v, path: vasprunPath, input: input, warnings: [])
                 if loaded.energy != nil && (loaded.complete || outcar == nil) { return loaded }
                 warnings += loaded.warnings
                 warnings.append("\(vasprunPath) is cut short\(loaded.energy == nil ? " before its first ionic step" : ""): using the OUTCAR instead")
                 guard let outcar else { return loaded }
-                let other = try fromOutcar(outcar, input: input, warnings: warnings)
+                let other = try readOutcar(outcar, warnings: warnings)
                 return other.energy != nil ? other : loaded
             } catch {
                 warnings.append("\(vasprunPath) could not be read (\(error)); using the OUTCAR instead")
@@ -92,7 +115,7 @@ public enum CalculationLoader {
         guard let outcar else {
             throw StudyError.cannotRead(file: vasprunPath, reason: "no vasprun.xml(.gz) and no OUTCAR(.gz) in \(input)")
         }
-        return try fromOutcar(outcar, input: input, warnings: warnings)
+        return try readOutcar(outcar, warnings: warnings)
     }
 
     static func fromVasprun(_ path: String, input: String, warnings: [String]) throws -> LoadedCalculation {
@@ -131,7 +154,11 @@ public enum CalculationLoader {
     }
 
     static func fromOutcar(_ path: String, input: String, warnings: [String]) throws -> LoadedCalculation {
-        let o = try Outcar.read(path: path)
+        fromOutcar(try Outcar.read(path: path), path: path, input: input, warnings: warnings)
+    }
+
+    /// The calculation of an OUTCAR already read from `path`.
+    static func fromOutcar(_ o: Outcar, path: String, input: String, warnings: [String]) -> LoadedCalculation {
         let settings = CalculationSettings(
             encut: o.encut, potcarTitles: o.potcarTitles, ivdw: o.ivdw, vaspVersion: o.vaspVersion, functional: o.gga,
             netCharge: o.netCharge)

@@ -125,12 +125,13 @@ public enum NebLoader {
     /// Loads the band at `path` (a folder, or a pymatgen NEBAnalysis `.json`).
     /// - Throws: ``StudyError/cannotRead(file:reason:)`` when the folder holds no image folder.
     public static func load(_ path: String) throws -> LoadedNebBand {
-        try load(path, parsed: [:])
+        var hashes = FileHashes(enabled: false)
+        return try load(path, parsed: [:], hashes: &hashes)
     }
 
     /// Loads the band at `path`, taking each image's outputs from `parsed` (by image label) where the
-    /// status look already read them.
-    static func load(_ path: String, parsed: [String: ParsedOutputs]) throws -> LoadedNebBand {
+    /// status look already read them, and hashing into `hashes` the files it reads.
+    static func load(_ path: String, parsed: [String: ParsedOutputs], hashes: inout FileHashes) throws -> LoadedNebBand {
         if !FileSystem.isDirectory(path), path.lowercased().hasSuffix(".json") {
             return try PymatgenNebJSON.load(path)
         }
@@ -154,9 +155,9 @@ public enum NebLoader {
         guard labels.count >= 2 else {
             throw StudyError.cannotRead(file: base, reason: "expected image folders 00, 01, … (or start/, end/), found \(names.isEmpty ? "none" : names.sorted().joined(separator: ", "))")
         }
-        var images = labels.map { loadImage(folder: "\(base)/\($0)", label: $0, parsed: parsed[$0] ?? ParsedOutputs()) }
-        substituteEndPoint(&images, index: 0, alternative: start.map { "\(base)/\($0)" }, warnings: &warnings)
-        substituteEndPoint(&images, index: images.count - 1, alternative: end.map { "\(base)/\($0)" }, warnings: &warnings)
+        var images = labels.map { loadImage(folder: "\(base)/\($0)", label: $0, parsed: parsed[$0] ?? ParsedOutputs(), hashes: &hashes) }
+        substituteEndPoint(&images, index: 0, alternative: start.map { "\(base)/\($0)" }, warnings: &warnings, hashes: &hashes)
+        substituteEndPoint(&images, index: images.count - 1, alternative: end.map { "\(base)/\($0)" }, warnings: &warnings, hashes: &hashes)
         warnings += rootVasprunWarning(base)
         let ediffg = images.lazy.compactMap(\.ediffg).first
         let climbing = images.lazy.compactMap(\.climbing).first
@@ -178,6 +179,12 @@ public enum NebLoader {
     }
 
     static func loadImage(folder: String, label: String, parsed: ParsedOutputs = ParsedOutputs()) -> Partial {
+        var hashes = FileHashes(enabled: false)
+        return loadImage(folder: folder, label: label, parsed: parsed, hashes: &hashes)
+    }
+
+    /// ``loadImage(folder:label:parsed:)``, hashing into `hashes` the files it reads.
+    static func loadImage(folder: String, label: String, parsed: ParsedOutputs, hashes: inout FileHashes) -> Partial {
         var warnings: [String] = []
         var loaded = LoadedNebImage(image: NebImage(label: label), folder: folder)
         var ediffg: Double?
@@ -185,12 +192,18 @@ public enum NebLoader {
         let outcarPath = CalculationLoader.outcarPath(in: folder)
         var outcar = parsed.outcar
         if outcar == nil, let outcarPath {
-            do { outcar = try Outcar.read(path: outcarPath) } catch { warnings.append("\(outcarPath): \(error)") }
+            if let failure = parsed.outcarFailure {
+                warnings.append("\(outcarPath): \(failure)")
+            } else {
+                do { outcar = try hashes.reading(outcarPath) { try Outcar.read(path: outcarPath, observer: $0) } } catch { warnings.append("\(outcarPath): \(error)") }
+            }
         }
         let vasprunPath = RunLoader.vasprunPath(for: folder)
         if FileSystem.exists(vasprunPath) {
             do {
-                let v = try parsed.vasprun ?? Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
+                if let failure = parsed.vasprunFailure { throw EarlierReadFailure(description: failure) }
+                let options = VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false)
+                let v = try parsed.vasprun ?? hashes.reading(vasprunPath) { try Vasprun.read(path: vasprunPath, options: options, observer: $0) }
                 if let e = v.finalEnergy {
                     loaded.image.energy = e
                     loaded.energyFile = vasprunPath
@@ -226,7 +239,9 @@ public enum NebLoader {
         }
         if loaded.image.structure == nil {
             for name in ["CONTCAR", "POSCAR"] where FileSystem.exists("\(folder)/\(name)") {
-                guard let p = try? Poscar.read(path: "\(folder)/\(name)", species: outcar?.species.map(uniqueInOrder)) else {
+                let path = "\(folder)/\(name)"
+                let species = outcar?.species.map(uniqueInOrder)
+                guard let p = try? hashes.reading(path, { try Poscar.read(path: path, species: species, observer: $0) }) else {
                     warnings.append("\(folder)/\(name) could not be read")
                     continue
                 }
@@ -247,11 +262,11 @@ public enum NebLoader {
 
     /// Uses `start/` (or `end/`) for the end point at `index` when that image has no energy and the
     /// alternative folder has one.
-    static func substituteEndPoint(_ images: inout [Partial], index: Int, alternative: String?, warnings: inout [String]) {
+    static func substituteEndPoint(_ images: inout [Partial], index: Int, alternative: String?, warnings: inout [String], hashes: inout FileHashes) {
         guard let alternative, images.indices.contains(index), images[index].folder != alternative,
             images[index].image.energy == nil
         else { return }
-        let other = loadImage(folder: alternative, label: images[index].image.label)
+        let other = loadImage(folder: alternative, label: images[index].image.label, parsed: ParsedOutputs(), hashes: &hashes)
         guard let energy = other.image.energy else { return }
         images[index].loaded.image.energy = energy
         images[index].loaded.energyFile = other.loaded.energyFile

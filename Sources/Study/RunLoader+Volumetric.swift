@@ -19,7 +19,7 @@ extension RunLoader {
     }
 
     /// Reads the volumetric file `input` names (see ``volumetricPath(for:name:)``).
-    /// `countBlocks` counts the blocks the file holds when fewer are read (see ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:)``).
+    /// `countBlocks` counts the blocks the file holds when fewer are read (see ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:observer:)``).
     public static func volumetric(_ input: String, name: String = "CHGCAR", maxBlocks: Int? = nil, countBlocks: Bool = false) throws -> Volumetric {
         try Volumetric.read(path: volumetricPath(for: input, name: name), maxBlocks: maxBlocks, countBlocks: countBlocks)
     }

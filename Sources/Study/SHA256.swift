@@ -49,6 +49,11 @@ public struct SHA256 {
         return h.finalize()
     }
 
+    /// Adds the bytes of `buffer` (no copy).
+    public mutating func update(bufferPointer buffer: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: buffer)
+    }
+
     /// Adds bytes.
     public mutating func update(_ bytes: some Collection<UInt8>) {
         let array = Array(bytes)

@@ -32,11 +32,12 @@ enum StateGuards {
     /// - `mismatch` when the output's atoms (elements, count, order) differ from the folder's POSCAR or
     ///   from the manifest's system — an output copied into the wrong folder;
     /// - `collapsed` when the relaxed structure contradicts the bond changes its system declares.
-    static func check(_ calc: LoadedCalculation, folder: String, facts: SystemFacts?) -> (state: CalculationState, reason: String)? {
+    /// `poscar`: the folder's POSCAR as the caller read it (`nil` when there is none or it cannot be read).
+    static func check(_ calc: LoadedCalculation, folder: String, facts: SystemFacts?, poscar: Poscar?) -> (state: CalculationState, reason: String)? {
         guard let structure = calc.structure else { return nil }
         let found = structure.species
         var expected: [(String, [String])] = []
-        if let poscar = try? Poscar.read(path: "\(folder)/POSCAR") { expected.append(("\(folder)/POSCAR", poscar.structure.species)) }
+        if let poscar { expected.append(("\(folder)/POSCAR", poscar.structure.species)) }
         if let species = facts?.species { expected.append(("the manifest's system", species)) }
         for (source, species) in expected where species != found {
             return (.mismatch, "\(calc.file) holds \(Structure.formula(found)) (\(found.count) atoms) but \(source) is \(Structure.formula(species)) (\(species.count) atoms)"

@@ -54,28 +54,32 @@ extension QuantityContext {
             }
         }
         reasons += displacedParts(d)
-        let sources = zip(names, paths).map { name, path in
-            SourceFile(path: path, sha256: options.hashFiles ? SHA256.hex(ofFile: path) : nil, vaspVersion: runs[name]?.status.vaspVersion)
-        }
         var result = TabulatedDensityDifference(
             name: d.name, source: d.source, complex: d.complex, parts: d.parts, axis: d.axis, summary: nil, reason: nil, notes: [],
             plotFile: files.plot, chgcarFile: files.chgcar, written: nil,
-            provenance: Provenance(files: reasons.isEmpty ? sources : [], rule: StudyTabulation.densityRule(axis: d.axis)))
+            provenance: Provenance(files: [], rule: StudyTabulation.densityRule(axis: d.axis)))
         guard reasons.isEmpty, paths.count == names.count else {
             result.reason = reasons.joined(separator: "; ")
             return result
         }
+        // Each CHGCAR hashed in the read that parses it (the blocks after the first are read for the hash only).
+        var hashes = FileHashes(enabled: options.hashFiles)
+        func provenanceFiles() -> [SourceFile] {
+            zip(names, paths).map { name, path in SourceFile(path: path, sha256: hashes.hash(of: path), vaspVersion: runs[name]?.status.vaspVersion) }
+        }
         var inputs: [Volumetric] = []
         for (name, path) in zip(names, paths) {
             do {
-                let v = try Volumetric.read(path: path, maxBlocks: 1)
+                let v = try hashes.reading(path) { try Volumetric.read(path: path, maxBlocks: 1, observer: $0) }
                 result.notes += v.warnings.map { "\(name): \($0.message)" }
                 inputs.append(v)
             } catch {
                 result.reason = "\(name): \(error)"
+                result.provenance.files = provenanceFiles()
                 return result
             }
         }
+        result.provenance.files = provenanceFiles()
         let labels = zip(names, paths).map { "\($0) (\($1))" }
         do {
             let (difference, summary) = try differentialDensityAnalysis(

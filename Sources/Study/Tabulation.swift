@@ -74,6 +74,15 @@ public enum StudyTabulation {
         /// SHA-256 of each file read.
         var hashes: [String: String]
         var warnings: [String]
+        /// The folder's POSCAR, read once for every use (the state guard, frozen atoms, a fragment reference) when
+        /// the calculation converged; `nil` when not read (then a use reads it), `.failure` when unreadable or absent.
+        var poscar: Result<Poscar, EarlierReadFailure>? = nil
+
+        /// The folder's POSCAR: as read with the run, else read now.
+        var folderPoscar: Poscar? {
+            if let poscar { return try? poscar.get() }
+            return try? Poscar.read(path: "\(status.folder)/POSCAR")
+        }
     }
 
     static func loadAll(
@@ -99,7 +108,9 @@ public enum StudyTabulation {
     static func load(_ entry: CalculationEntry, root: String, facts: SystemFacts? = nil, readDOS: Bool = false, options: TabulationOptions) -> LoadedRun {
         let folder = "\(root)/\(entry.name)"
         if entry.neb != nil { return loadBand(entry, folder: folder, options: options) }
-        let probe = RunStatus.probe(folder: folder, readDOS: readDOS, options: options)
+        // Every file is hashed in the read that parses it (each file read once).
+        var hashes = FileHashes(enabled: options.hashFiles)
+        let probe = RunStatus.probe(folder: folder, readDOS: readDOS, options: options, hashes: &hashes)
         var run = LoadedRun(
             entry: entry,
             status: CalculationStatus(name: entry.name, folder: folder, isNeb: false, state: probe.state, reason: probe.reason,
@@ -109,18 +120,23 @@ public enum StudyTabulation {
         run.vasprun = probe.vasprun
         guard !probe.outputs.isEmpty else { return run }
         do {
-            // A complete vasprun.xml is what CalculationLoader.load would pick: reuse the status read.
+            // A complete vasprun.xml is what CalculationLoader.load would pick: reuse the status read; else
+            // the loader's choice, from what the status look parsed (or failed to).
             let calc = try probe.vasprun.map {
                 CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
-            } ?? CalculationLoader.load(folder)
+            } ?? CalculationLoader.load(folder: folder, parsed: probe.parsed, hashes: &hashes)
             run.calculation = calc
             // A run that is not converged feeds no number, and the status table already says why.
             if probe.state == .converged { run.warnings += calc.warnings }
-            let hash = options.hashFiles ? SHA256.hex(ofFile: calc.file) : nil
+            let hash = hashes.hash(of: calc.file)
             if let hash { run.hashes[calc.file] = hash }
             run.status.files = [SourceFile(path: calc.file, sha256: hash, vaspVersion: calc.settings.vaspVersion)]
             run.status.finalEnergy = calc.energy
-            if probe.state == .converged, let guarded = StateGuards.check(calc, folder: folder, facts: facts) {
+            if probe.state == .converged {
+                let path = "\(folder)/POSCAR"
+                run.poscar = Result { try Poscar.read(path: path) }.mapError { EarlierReadFailure(description: "\($0)") }
+            }
+            if probe.state == .converged, let guarded = StateGuards.check(calc, folder: folder, facts: facts, poscar: try? run.poscar?.get()) {
                 run.status.state = guarded.state
                 run.status.reason = guarded.reason
             }
@@ -131,7 +147,8 @@ public enum StudyTabulation {
     }
 
     static func loadBand(_ entry: CalculationEntry, folder: String, options: TabulationOptions) -> LoadedRun {
-        let probe = RunStatus.probeBand(folder: folder, options: options)
+        var hashes = FileHashes(enabled: options.hashFiles)
+        let probe = RunStatus.probeBand(folder: folder, options: options, hashes: &hashes)
         let version = probe.version
         var run = LoadedRun(
             entry: entry,
@@ -140,14 +157,14 @@ public enum StudyTabulation {
         guard !probe.images.isEmpty else { return run }
         do {
             // The images' outputs as the status look parsed them: each file is read once.
-            let band = try NebLoader.load(folder, parsed: probe.parsed)
+            let band = try NebLoader.load(folder, parsed: probe.parsed, hashes: &hashes)
             run.band = band
             // End points without an energy are filled from the manifest's initial:/final: (or say why not) in the NEB quantity.
             run.warnings += band.warnings.filter { !$0.hasPrefix(LoadedNebBand.missingEnergyPrefix) }
             var files: [SourceFile] = []
             for image in band.images {
                 for path in [image.energyFile, image.forceFile, image.structureFile].compactMap({ $0 }) where run.hashes[path] == nil {
-                    let hash = options.hashFiles ? SHA256.hex(ofFile: path) : nil
+                    let hash = hashes.hash(of: path)
                     run.hashes[path] = hash ?? ""
                     files.append(SourceFile(path: path, sha256: hash, vaspVersion: image.energyFile == path ? version : nil))
                 }
@@ -254,8 +271,8 @@ struct QuantityContext {
     /// The atoms fixed in all three directions (the output's flags, else the folder's POSCAR), with their
     /// species and final Cartesian positions; `nil` when fewer than three atoms are frozen.
     func frozenAtoms(_ calc: LoadedCalculation, name: String) -> (indices: [Int], species: [String], positions: [SIMD3<Double>])? {
-        guard let structure = calc.structure, let folder = runs[name]?.status.folder else { return nil }
-        let flags = structure.selectiveDynamics ?? (try? Poscar.read(path: "\(folder)/POSCAR"))?.structure.selectiveDynamics
+        guard let structure = calc.structure, let run = runs[name] else { return nil }
+        let flags = structure.selectiveDynamics ?? run.folderPoscar?.structure.selectiveDynamics
         guard let flags, flags.count == structure.count else { return nil }
         let indices = flags.indices.filter { flags[$0] == .fixed }
         guard indices.count >= 3 else { return nil }
@@ -445,7 +462,8 @@ struct QuantityContext {
         var referenceProblem: String?
         if let ref = d.reference {
             let folder = "\(root)/\(ref)"
-            if let p = try? Poscar.read(path: "\(folder)/POSCAR") {
+            let poscar = runs[ref].map(\.folderPoscar) ?? (try? Poscar.read(path: "\(folder)/POSCAR"))
+            if let p = poscar {
                 reference = p.structure
             } else if case .success(let calc) = usable(ref), let s = calc.structure {
                 reference = s
@@ -458,7 +476,7 @@ struct QuantityContext {
         var warnings: [String] = []
         var atomsOut: [[Int]] = Array(repeating: [], count: d.groups.count)
         var files: [SourceFile] = []
-        var hashes: [String: String] = [:]
+        var hashes = FileHashes(enabled: options.hashFiles)
         for name in d.calculations {
             let result = fragmentOutcome(d, calculation: name, reference: reference, referenceProblem: referenceProblem, hashes: &hashes)
             switch result {
@@ -492,7 +510,7 @@ struct QuantityContext {
 
     typealias FragmentOutcome = (charges: [FragmentCharge], atoms: [[Int]], notes: [String], files: [SourceFile])
 
-    func fragmentOutcome(_ d: FragmentDefinition, calculation name: String, reference: Structure?, referenceProblem: String?, hashes: inout [String: String])
+    func fragmentOutcome(_ d: FragmentDefinition, calculation name: String, reference: Structure?, referenceProblem: String?, hashes: inout FileHashes)
         -> Result<FragmentOutcome, Unavailable>
     {
         if let referenceProblem { return .failure(Unavailable(referenceProblem)) }
@@ -503,7 +521,7 @@ struct QuantityContext {
         }
         guard let run = runs[name] else { return .failure(Unavailable("\(name) is not a calculation of the manifest")) }
         let bader: LoadedBader
-        do { bader = try BaderLoader.load(run.status.folder) } catch { return .failure(Unavailable("\(name): \(error)")) }
+        do { bader = try BaderLoader.load(run.status.folder, hashes: &hashes) } catch { return .failure(Unavailable("\(name): \(error)")) }
         guard let structure = reference ?? calc.structure else { return .failure(Unavailable("\(name): no structure to resolve the fragments on")) }
         guard structure.count == bader.acf.atoms.count else {
             return .failure(Unavailable("\(name): \(bader.acf.file) has \(bader.acf.atoms.count) atoms, the structure \(structure.count)"))
@@ -519,8 +537,7 @@ struct QuantityContext {
         }
         let result = analysis.fragments
         let notes = looseWarnings + analysis.notes
-        let acfHash = options.hashFiles ? (hashes[bader.acf.file] ?? SHA256.hex(ofFile: bader.acf.file)) : nil
-        if let acfHash { hashes[bader.acf.file] = acfHash }
+        let acfHash = hashes.hash(of: bader.acf.file)
         let files = [SourceFile(path: bader.acf.file, sha256: acfHash)] + [sourceFile(name)].compactMap { $0 }
         return .success((result, atoms, notes, files))
     }

@@ -57,6 +57,15 @@ struct RunProbe: Sendable {
 struct ParsedOutputs: Sendable {
     var vasprun: Vasprun?
     var outcar: Outcar?
+    /// Why the vasprun.xml could not be read, when the status look tried (so that no one reads it again).
+    var vasprunFailure: String?
+    /// Why the OUTCAR could not be read, when the status look tried.
+    var outcarFailure: String?
+}
+
+/// A read that failed earlier in the same `tabulate`, told again with its message instead of reading again.
+struct EarlierReadFailure: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// Classifies run folders: missing, running, truncated, unconverged or converged, with the reason.
@@ -66,6 +75,12 @@ enum RunStatus {
     /// `readDOS`: read the DOS with the vasprun.xml (a calculation of an electronic set), so that the file
     /// is parsed once.
     static func probe(folder: String, nebImage: Bool = false, readDOS: Bool = false, options: TabulationOptions) -> RunProbe {
+        var hashes = FileHashes(enabled: false)
+        return probe(folder: folder, nebImage: nebImage, readDOS: readDOS, options: options, hashes: &hashes)
+    }
+
+    /// ``probe(folder:nebImage:readDOS:options:)``, hashing into `hashes` every file it reads, in the same read.
+    static func probe(folder: String, nebImage: Bool = false, readDOS: Bool = false, options: TabulationOptions, hashes: inout FileHashes) -> RunProbe {
         guard FileSystem.isDirectory(folder) else {
             return RunProbe(state: .missing, reason: "no folder \(folder)", outputs: [])
         }
@@ -77,24 +92,35 @@ enum RunStatus {
         }
         let age = FileClock.age(of: outputs + ["\(folder)/OSZICAR"], options: options)
         var vasprunProblem = ""
+        var vasprunFailure: String?
         if FileSystem.exists(vasprunPath) {
             do {
-                let v = try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: readDOS, readEigenvalues: true, readProjections: false))
+                let v = try hashes.reading(vasprunPath) { observer in
+                    try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: readDOS, readEigenvalues: true, readProjections: false), observer: observer)
+                }
                 var probe = fromVasprun(v, path: vasprunPath, age: age, nebImage: nebImage, options: options)
                 probe.outputs = outputs
                 probe.parsed.vasprun = v
                 if let e = v.eigenvalues, let w = v.kpoints?.weights { probe.magnetization = totalMagnetization(e, weights: w) }
                 if v.complete && v.finalEnergy != nil { probe.vasprun = v }
-                if nebImage, let outcarPath, let o = try? Outcar.read(path: outcarPath), probe.state == .converged || probe.state == .unconverged {
-                    probe.parsed.outcar = o
-                    applyForceCriterion(&probe, maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, ediffg: o.ediffg, file: outcarPath)
+                if nebImage, let outcarPath, probe.state == .converged || probe.state == .unconverged {
+                    do {
+                        let o = try hashes.reading(outcarPath) { try Outcar.read(path: outcarPath, observer: $0) }
+                        probe.parsed.outcar = o
+                        applyForceCriterion(&probe, maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, ediffg: o.ediffg, file: outcarPath)
+                    } catch {
+                        probe.parsed.outcarFailure = "\(error)"
+                    }
                 }
                 return probe
             } catch {
                 vasprunProblem = "\(vasprunPath) cannot be read (\(error))"
+                vasprunFailure = "\(error)"
                 if outcarPath == nil {
                     let state: CalculationState = isRecent(age, options) ? .running : .truncated
-                    return RunProbe(state: state, reason: vasprunProblem + ageText(age), outputs: outputs)
+                    var probe = RunProbe(state: state, reason: vasprunProblem + ageText(age), outputs: outputs)
+                    probe.parsed.vasprunFailure = vasprunFailure
+                    return probe
                 }
             }
         }
@@ -102,16 +128,20 @@ enum RunStatus {
             return RunProbe(state: .missing, reason: "no output in \(folder)", outputs: outputs)
         }
         do {
-            let o = try Outcar.read(path: outcarPath)
+            let o = try hashes.reading(outcarPath) { try Outcar.read(path: outcarPath, observer: $0) }
             var probe = fromOutcar(o, path: outcarPath, age: age, nebImage: nebImage, options: options)
             probe.outputs = outputs
             probe.parsed.outcar = o
+            probe.parsed.vasprunFailure = vasprunFailure
             if o.totalMagnetizationVector.count == 1 { probe.magnetization = o.totalMagnetizationVector[0] }
             if !vasprunProblem.isEmpty { probe.reason = vasprunProblem + "; " + probe.reason }
             return probe
         } catch {
             let state: CalculationState = isRecent(age, options) ? .running : .truncated
-            return RunProbe(state: state, reason: "\(outcarPath) cannot be read (\(error))\(ageText(age))", outputs: outputs)
+            var probe = RunProbe(state: state, reason: "\(outcarPath) cannot be read (\(error))\(ageText(age))", outputs: outputs)
+            probe.parsed.vasprunFailure = vasprunFailure
+            probe.parsed.outcarFailure = "\(error)"
+            return probe
         }
     }
 
@@ -218,6 +248,12 @@ enum RunStatus {
     /// intermediate images (and of end points that have outputs). End points without output are
     /// normal (their energies come from the relaxations named `initial`/`final`).
     static func probeBand(folder: String, options: TabulationOptions) -> BandProbe {
+        var hashes = FileHashes(enabled: false)
+        return probeBand(folder: folder, options: options, hashes: &hashes)
+    }
+
+    /// ``probeBand(folder:options:)``, hashing into `hashes` every file it reads, in the same read.
+    static func probeBand(folder: String, options: TabulationOptions, hashes: inout FileHashes) -> BandProbe {
         guard FileSystem.isDirectory(folder) else { return BandProbe(.missing, "no folder \(folder)", [], nil, [:]) }
         let labels = FileSystem.names(in: folder)
             .filter { $0.count >= 2 && $0.allSatisfy(\.isNumber) && FileSystem.isDirectory("\(folder)/\($0)") }
@@ -231,7 +267,7 @@ enum RunStatus {
         var parsed: [String: ParsedOutputs] = [:]
         for (k, label) in labels.enumerated() {
             let isEnd = k == 0 || k == labels.count - 1
-            let p = probe(folder: "\(folder)/\(label)", nebImage: !isEnd, options: options)
+            let p = probe(folder: "\(folder)/\(label)", nebImage: !isEnd, options: options, hashes: &hashes)
             parsed[label] = p.parsed
             version = version ?? p.vaspVersion
             if isEnd && p.outputs.isEmpty {

@@ -195,8 +195,9 @@ public struct BaderAVF: Sendable, Hashable {
 extension BaderACF {
     /// Reads `ACF.dat` (plain or gzip).
     /// - Throws: ``VASPError/malformed(_:_:)`` naming the line when the header or a row is not an ACF table.
-    public static func read(path: String) throws -> BaderACF {
-        try parse(text: ByteSource.text(of: path), file: path)
+    /// `observer` sees the whole file as stored, in the same read (a hash of what was parsed).
+    public static func read(path: String, observer: StoredBytesObserver? = nil) throws -> BaderACF {
+        try parse(text: ByteSource.text(of: path, observer: observer), file: path)
     }
 
     /// Parses `ACF.dat` text; `file` is only used in messages.

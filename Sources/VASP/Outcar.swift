@@ -212,8 +212,10 @@ extension Outcar {
     /// - Throws: ``VASPError/cannotRead(file:reason:)`` when the file cannot be opened, and
     ///   ``VASPError/malformed(_:_:)`` when nothing in it looks like an OUTCAR (no version line, no
     ///   POTCAR, no energy). A file cut short returns the complete ionic steps with `complete == false`.
-    public static func read(path: String) throws -> Outcar {
-        let source = try ByteSource(path: path)
+    /// `observer` sees the whole file as stored, in the same read (a hash of what was parsed).
+    public static func read(path: String, observer: StoredBytesObserver? = nil) throws -> Outcar {
+        let source = try ByteSource(path: path, observer: observer)
+        defer { source.observeRest() }
         var parser = OutcarParser(file: path)
         let cutLine = TextLineReader.forEachLine(of: source) { line, number in parser.consume(line, number: number) }
         if let cutLine { parser.noteCutLine(cutLine) }
@@ -349,7 +351,7 @@ enum LineBytes {
     }
 }
 
-/// The line-by-line state machine behind ``Outcar/read(path:)``.
+/// The line-by-line state machine behind ``Outcar/read(path:observer:)``.
 private struct OutcarParser {
     /// Which multi-line block is being read.
     enum Block {

@@ -68,11 +68,12 @@ extension Poscar {
     ///   file that has no symbols line. Ignored (with a warning if it differs) when the file has one.
     /// - Throws: ``VASPError/cannotRead(file:reason:)`` or ``VASPError/malformed(_:_:)`` naming the
     ///   1-based line and what was expected.
-    public static func read(path: String, species: [String]? = nil) throws -> Poscar {
-        try parse(text: ByteSource.text(of: path), file: path, species: species)
+    /// - Parameter observer: sees the whole file as stored, in the same read (a hash of what was parsed).
+    public static func read(path: String, species: [String]? = nil, observer: StoredBytesObserver? = nil) throws -> Poscar {
+        try parse(text: ByteSource.text(of: path, observer: observer), file: path, species: species)
     }
 
-    /// Parses POSCAR text; `file` is only used in messages. See ``read(path:species:)``.
+    /// Parses POSCAR text; `file` is only used in messages. See ``read(path:species:observer:)``.
     public static func parse(text: String, file: String = "POSCAR", species: [String]? = nil) throws -> Poscar {
         var parser = PoscarParser(lines: InputLines(text: text, file: file), givenSpecies: species)
         return try parser.parse()

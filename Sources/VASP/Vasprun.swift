@@ -324,12 +324,15 @@ extension Vasprun {
     /// not XML, not a vasprun.xml); a truncated or malformed file returns what it holds with
     /// `complete == false` and warnings.
     ///
-    /// - Parameter progress: called after each chunk with (compressed bytes read, file size).
+    /// - Parameters:
+    ///   - progress: called after each chunk with (compressed bytes read, file size).
+    ///   - observer: sees the whole file as stored, in the same read (a hash of what was parsed).
     public static func read(
         path: String, options: VasprunOptions = VasprunOptions(),
-        progress: ((Int, Int) -> Void)? = nil
+        progress: ((Int, Int) -> Void)? = nil, observer: StoredBytesObserver? = nil
     ) throws -> Vasprun {
-        let source = try ByteSource(path: path, chunkSize: options.chunkSize)
+        let source = try ByteSource(path: path, chunkSize: options.chunkSize, observer: observer)
+        defer { source.observeRest() }
         let parser = VasprunParser(file: path, options: options)
         return try parser.run(source: source, progress: progress)
     }

@@ -147,7 +147,7 @@ public struct Volumetric: Sendable {
     public var layout: DataLayout
     /// Text after the last block (rare), verbatim.
     public var trailingText: String
-    /// The number of data blocks in the file, counted even when fewer were read (``read(path:kind:species:maxBlocks:countBlocks:)``
+    /// The number of data blocks in the file, counted even when fewer were read (``read(path:kind:species:maxBlocks:countBlocks:observer:)``
     /// with `maxBlocks`); `nil` when the reader stopped early without counting. Decides the ``roles``:
     /// a file's second block is m_x when the file has four blocks, whatever was read of it.
     public var blockCountInFile: Int?
@@ -256,27 +256,31 @@ extension Volumetric {
     ///   and what was expected (a bad header, a grid line that is not three positive integers, a grid
     ///   larger than the rest of the file can hold, a data block with fewer values than its grid, an
     ///   augmentation section with fewer values than it declares, a later block with another grid).
+    ///   - observer: sees the whole file as stored, in the same read (a hash of what was parsed; the part after
+    ///     `maxBlocks` is read for it, not parsed).
     public static func read(
-        path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false
+        path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false,
+        observer: StoredBytesObserver? = nil
     ) throws -> Volumetric {
-        try read(path: path, kind: kind, species: species, maxBlocks: maxBlocks, countBlocks: countBlocks, scan: nil)
+        try read(path: path, kind: kind, species: species, maxBlocks: maxBlocks, countBlocks: countBlocks, scan: nil, observer: observer)
     }
 
-    /// ``read(path:kind:species:maxBlocks:countBlocks:)`` with the data scan chosen (`nil`: two threads
+    /// ``read(path:kind:species:maxBlocks:countBlocks:observer:)`` with the data scan chosen (`nil`: two threads
     /// for plain files, one for gzip files) and the read window's size: for the tests that compare the
     /// two scans.
     static func read(
         path: String, kind: Kind? = nil, species: [String]? = nil, maxBlocks: Int? = nil, countBlocks: Bool = false,
-        scan: DataScan?, window: Int = 1 << 21
+        scan: DataScan?, window: Int = 1 << 21, observer: StoredBytesObserver? = nil
     ) throws -> Volumetric {
-        let source = try ByteSource(path: path, chunkSize: 1 << 20)
+        let source = try ByteSource(path: path, chunkSize: 1 << 20, observer: observer)
+        defer { source.observeRest() }
         var reader = VolumetricReader(source: source, file: path, window: window)
         reader.bytes.scanMode = scan ?? .automatic(compressed: source.isCompressed)
         return try reader.read(kind: kind ?? Kind.guess(fromPath: path), species: species, maxBlocks: maxBlocks, countBlocks: countBlocks)
     }
 }
 
-/// The streaming reader behind ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:)``.
+/// The streaming reader behind ``Volumetric/read(path:kind:species:maxBlocks:countBlocks:observer:)``.
 struct VolumetricReader {
     let file: String
     let bytes: ChunkedBytes
