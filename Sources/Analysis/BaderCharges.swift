@@ -10,6 +10,7 @@ public func baderNetCharges(electrons: [Double], valence: [Double]) -> [Double]?
 
 /// A named group of atoms (e.g. the TFSI⁻ anion, the MOF, CoPc).
 public struct ChargeFragment: Sendable, Hashable {
+    /// The fragment's name in tables (e.g. `TFSI`, or a formula such as `C2F6NO4S2` from ``connectedFragments(_:scale:)``).
     public var name: String
     /// Atom indices (0-based).
     public var atoms: [Int]
@@ -17,6 +18,7 @@ public struct ChargeFragment: Sendable, Hashable {
     /// the transfer is the net charge minus this. 0 by default.
     public var referenceCharge: Double
 
+    /// A fragment of `atoms` (0-based) with formal charge `referenceCharge` (|e|, 0 by default).
     public init(name: String, atoms: [Int], referenceCharge: Double = 0) {
         self.name = name
         self.atoms = atoms
@@ -26,6 +28,7 @@ public struct ChargeFragment: Sendable, Hashable {
 
 /// A fragment's Bader totals in one state.
 public struct FragmentCharge: Sendable, Hashable {
+    /// The fragment these totals belong to.
     public var fragment: ChargeFragment
     /// Σ N over the fragment's atoms (|e|).
     public var electrons: Double
@@ -45,6 +48,7 @@ public enum FragmentError: Error, Sendable, Equatable, CustomStringConvertible {
     case overlapping(atom: Int, fragments: [String])
     case valenceCountMismatch(valences: Int, atoms: Int)
 
+    /// One line with 1-based atom numbers, e.g. `atom 7 is in more than one fragment (TFSI, CoPc)`.
     public var description: String {
         switch self {
         case .atomOutOfRange(let f, let a, let n): return "fragment \(f): atom \(a + 1) is not among the \(n) atoms"
@@ -103,6 +107,7 @@ public func chargeTransfer(from a: FragmentCharge, to b: FragmentCharge) -> Doub
 
 /// A fragment's change between two states (e.g. before and after a decomposition step).
 public struct FragmentChange: Sendable, Hashable {
+    /// The fragment's name (``ChargeFragment/name``), by which the two states were matched.
     public var name: String
     /// N(after) − N(before): electrons gained (|e|).
     public var electronsGained: Double

@@ -22,10 +22,12 @@ public struct BondTrace: Sendable, Hashable {
     /// Last length minus first length (Å).
     public var change: Double { (lengths.last ?? 0) - (lengths.first ?? 0) }
 
+    /// Equal when atoms, species, lengths and bonded flags all agree (written out: a tuple is not Equatable).
     public static func == (l: BondTrace, r: BondTrace) -> Bool {
         l.i == r.i && l.j == r.j && l.species == r.species && l.lengths == r.lengths && l.bonded == r.bonded
     }
 
+    /// Hashes the atom pair and the lengths (consistent with `==`).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(i)
         hasher.combine(j)
@@ -42,6 +44,7 @@ public enum BondTableError: Error, Sendable, Equatable, CustomStringConvertible 
     /// No state was given.
     case noStates
 
+    /// One line with 1-based atom numbers, e.g. `pair 3-3 is not two different atoms among 1…24`.
     public var description: String {
         switch self {
         case .atomCountsDiffer(let counts): return "the states have different numbers of atoms (\(counts.map(String.init).joined(separator: ", ")))"

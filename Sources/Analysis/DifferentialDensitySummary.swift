@@ -15,6 +15,7 @@ public struct VolumetricExtremum: Sendable, Hashable {
     /// position's component along the axis normal (Å).
     public var height: Double
 
+    /// An extremum of `value` (Δρ in e/Å³ or ΔQ in e) at `fractional`, `height` Å along the axis normal.
     public init(value: Double, fractional: SIMD3<Double>, height: Double) {
         self.value = value
         self.fractional = fractional

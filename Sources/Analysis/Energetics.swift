@@ -21,6 +21,7 @@ public struct CalculationSettings: Sendable, Hashable {
     /// ISPIN (1 or 2), when known.
     public var ispin: Int?
 
+    /// Settings of one calculation; a setting left `nil` is unknown and not compared (IVDW: `nil` reads as 0, no correction).
     public init(
         encut: Double? = nil, potcarTitles: [String] = [], ivdw: Int? = nil, vaspVersion: String? = nil,
         functional: String? = nil, netCharge: Double? = nil, prec: String? = nil, lasph: Bool? = nil,
@@ -77,6 +78,7 @@ public struct EnergyTerm: Sendable, Hashable {
     /// Atom counts per element, when known (for the supercell multiplicity).
     public var composition: [String: Int]?
 
+    /// A term `label` with E(σ→0) `energy` (eV) from `source`, and the calculation's settings and composition when known.
     public init(label: String, energy: Double, source: EnergySource, settings: CalculationSettings? = nil, composition: [String: Int]? = nil) {
         self.label = label
         self.energy = energy
@@ -100,6 +102,7 @@ public struct ConsistencyIssue: Sendable, Hashable, CustomStringConvertible {
     /// A sentence for the user.
     public var message: String
 
+    /// `setting: message`, e.g. `ENCUT: differs between calculations (complex: 400.0 eV; host: 520.0 eV)`.
     public var description: String { "\(setting): \(message)" }
 }
 
@@ -182,10 +185,13 @@ private func format(_ x: Double) -> String {
 public struct AdsorptionEnergy: Sendable, Hashable {
     /// E_ads = E(AB) − m·E(A) − k·E(B) in eV (negative = binding).
     public var value: Double
+    /// E(AB): the complex, adsorbate on host.
     public var complex: EnergyTerm
+    /// E(A): the host (slab, MOF, …), counted `hostMultiplicity` times.
     public var host: EnergyTerm
     /// m: how many host cells the complex holds (a 2×2 slab cell: 4).
     public var hostMultiplicity: Double
+    /// E(B): the adsorbate, counted `adsorbateMultiplicity` times.
     public var adsorbate: EnergyTerm
     /// k: how many adsorbate units (normally 1).
     public var adsorbateMultiplicity: Double
@@ -234,7 +240,9 @@ public func hostMultiplicity(complex: [String: Int], host: [String: Int]) -> Int
 
 /// A reaction energy ΔE = Σ νᵢ E(productᵢ) − Σ νⱼ E(reactantⱼ) (eV), with the guard's findings.
 public struct ReactionEnergy: Sendable, Hashable {
+    /// ΔE = Σ ν E(products) − Σ ν E(reactants) (eV; negative = the products lie lower).
     public var value: Double
+    /// Consistency-guard findings (settings and charge balance) over all terms.
     public var issues: [ConsistencyIssue]
 }
 

@@ -13,6 +13,7 @@ public enum ImageInterpolationError: Error, Sendable, Equatable, CustomStringCon
     /// Fewer than one intermediate image was asked for.
     case noImages(requested: Int)
 
+    /// One line saying what is wrong and what NEB needs, e.g. `the end points have 24 and 25 atoms: NEB needs the same atoms in the same order`.
     public var description: String {
         switch self {
         case .atomCountMismatch(let a, let b):

@@ -39,7 +39,7 @@ public enum KpointDensity {
     }
 }
 
-private extension Double {
+extension Double {
     /// ⌊max(self, 1)⌋ as an Int.
-    var divisions: Int { Int(Swift.max(self, 1).rounded(.down)) }
+    fileprivate var divisions: Int { Int(Swift.max(self, 1).rounded(.down)) }
 }

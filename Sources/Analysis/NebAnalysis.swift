@@ -21,6 +21,7 @@ public struct NebImage: Sendable, Hashable {
     /// The image's structure (for the path coordinate and bonds), when known.
     public var structure: Structure?
 
+    /// An image `label` with E(σ→0) (eV), tangent and max force (eV/Å, VTST) and structure, each when known.
     public init(label: String, energy: Double? = nil, tangentForce: Double? = nil, maxForce: Double? = nil, structure: Structure? = nil) {
         self.label = label
         self.energy = energy
@@ -82,6 +83,7 @@ public struct CubicSegment: Sendable, Hashable {
     /// Slopes dE/dr at the ends (eV/Å).
     public var slope0: Double, slope1: Double
 
+    /// The cubic from (r0, e0) to (r1, e1) with slopes slope0 and slope1 (Å, eV, eV/Å).
     public init(r0: Double, r1: Double, e0: Double, e1: Double, slope0: Double, slope1: Double) {
         self.r0 = r0
         self.r1 = r1
@@ -113,6 +115,7 @@ public struct CubicSegment: Sendable, Hashable {
 
 /// A stationary point of a spline inside one interval.
 public struct SplineExtremum: Sendable, Hashable {
+    /// A local maximum or a local minimum of the spline.
     public enum Kind: String, Sendable, Hashable { case maximum, minimum }
     /// Interval index (0 = between the first two fitted images).
     public var interval: Int
@@ -122,6 +125,7 @@ public struct SplineExtremum: Sendable, Hashable {
     public var r: Double
     /// Energy relative to the reference image (eV).
     public var energy: Double
+    /// Whether the stationary point is a maximum or a minimum.
     public var kind: Kind
 }
 
@@ -278,11 +282,13 @@ public struct NebSplineFit: Sendable, Hashable {
     /// Reverse barrier E_max − E(last fitted image) (eV).
     public var barrierReverse: Double
 
+    /// Equal when method, segments, extrema and the maximum agree; the barriers are not compared (the fit computes them from those).
     public static func == (l: NebSplineFit, r: NebSplineFit) -> Bool {
         l.method == r.method && l.segments == r.segments && l.extrema == r.extrema && l.maximum.r == r.maximum.r
             && l.maximum.energy == r.maximum.energy
     }
 
+    /// Hashes the method and the segments (consistent with `==`).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(method)
         hasher.combine(segments)
@@ -421,8 +427,9 @@ public struct NebBandAnalysis: Sendable {
     public var energyFit: NebSplineFit?
     /// pymatgen's reported maxima (grid of 0.01 Å, x/r_max, eV) of `energyFit`.
     public var pymatgenMaxima: [(x: Double, energy: Double)]
-    /// Image-only barriers: max E − E(first fitted), max E − E(last fitted) (eV).
+    /// Image-only forward barrier: max E − E(first fitted image) over the fitted images (eV).
     public var imageBarrierForward: Double?
+    /// Image-only reverse barrier: max E − E(last fitted image) over the fitted images (eV).
     public var imageBarrierReverse: Double?
     /// Reaction energy E(last fitted) − E(first fitted) (eV).
     public var reactionEnergy: Double?

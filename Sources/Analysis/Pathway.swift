@@ -1,11 +1,13 @@
 /// One elementary step of a reaction pathway (e.g. "N–S cleavage" of TFSI⁻).
 public struct PathwayStep: Sendable, Hashable {
+    /// The step's name, by which steps are matched across catalysts (e.g. `N–S cleavage`).
     public var name: String
     /// ΔE = E(final) − E(initial) of the step (eV), when known.
     public var reactionEnergy: Double?
     /// Forward barrier E(TS) − E(initial) (eV), when an NEB (or other TS search) gave one.
     public var barrier: Double?
 
+    /// A step with its ΔE and forward barrier (eV), each when known.
     public init(name: String, reactionEnergy: Double? = nil, barrier: Double? = nil) {
         self.name = name
         self.reactionEnergy = reactionEnergy
@@ -24,8 +26,10 @@ public struct PathwayStep: Sendable, Hashable {
 public struct Pathway: Sendable, Hashable {
     /// The catalyst (or surface) the steps run on.
     public var catalyst: String
+    /// The steps in order; each step's final state is the next step's initial state.
     public var steps: [PathwayStep]
 
+    /// The pathway of `steps` on `catalyst`.
     public init(catalyst: String, steps: [PathwayStep]) {
         self.catalyst = catalyst
         self.steps = steps
@@ -83,7 +87,9 @@ public func rateDeterminingStep(_ pathway: Pathway) -> RateDeterminingStep? {
 /// Several catalysts side by side (seed Table S2): the union of step names in order of first appearance,
 /// and for each step and catalyst its ΔE and barrier (`nil` where a catalyst lacks the step or the number).
 public struct PathwayComparison: Sendable, Hashable {
+    /// The catalysts in the order the pathways were given (one column each).
     public var catalysts: [String]
+    /// The union of the step names in order of first appearance (one row each).
     public var stepNames: [String]
     /// `reactionEnergies[step][catalyst]` (eV).
     public var reactionEnergies: [[Double?]]

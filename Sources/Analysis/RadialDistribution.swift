@@ -68,6 +68,7 @@ public enum TrajectoryAnalysisError: Error, Sendable, Hashable, CustomStringConv
     /// A parameter out of range, with what was expected.
     case invalidArgument(String)
 
+    /// One line with 1-based atom numbers, e.g. `the centre selection 'Li' matches no atom (species present: C, F, N, O, S)`.
     public var description: String {
         switch self {
         case .emptySelection(let role, let selection, let available):

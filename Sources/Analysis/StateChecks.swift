@@ -49,8 +49,9 @@ public func bondDeclarationViolations(_ structure: Structure, broken: [[Int]], f
 
 /// The atom of a part that is farthest from where the whole has it.
 public struct PositionMismatch: Sendable, Hashable {
-    /// The part's atom (0-based, part order) and species.
+    /// The part's atom (0-based, part order).
     public var atom: Int
+    /// The atom's element symbol.
     public var species: String
     /// Distance (Å, minimum image in the part's cell) to the nearest atom of the same species in the whole.
     public var distance: Double
@@ -72,7 +73,7 @@ public func worstPositionMismatch(part: Structure, whole: Structure) -> Position
             let fj = part.lattice.fractional(wholeCartesian[j])
             best = min(best, part.lattice.distance(f, fj))
         }
-        if worst == nil || best > worst!.distance { worst = PositionMismatch(atom: i, species: species, distance: best) }
+        if worst.map({ best > $0.distance }) ?? true { worst = PositionMismatch(atom: i, species: species, distance: best) }
     }
     return worst
 }
@@ -82,8 +83,9 @@ public func worstPositionMismatch(part: Structure, whole: Structure) -> Position
 public struct FrozenAtomDeviation: Sendable, Hashable {
     /// RMSD after superposition (Å).
     public var rmsd: Double
-    /// The largest single deviation (Å) and the position in the lists where it occurs.
+    /// The largest single deviation (Å).
     public var maximum: Double
+    /// Where the largest deviation occurs: the 0-based position in the lists.
     public var index: Int
 }
 

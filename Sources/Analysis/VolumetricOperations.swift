@@ -23,6 +23,7 @@ public enum VolumetricError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A parameter out of range, with what was expected.
     case invalidArgument(String)
 
+    /// One line saying what is wrong and what the operation needs, e.g. `expected an axis 0, 1 or 2 (a, b or c), found 3`.
     public var description: String {
         switch self {
         case .noGrids:

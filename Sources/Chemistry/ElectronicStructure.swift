@@ -9,6 +9,7 @@ public struct BandEigenvalues: Sendable, Hashable {
     /// Occupations, shape `[spin][kpoint][band]`.
     public var occupations: ShapedArray<Double>
 
+    /// Eigenvalues (eV) and occupations (0…1), both of shape `[spin][kpoint][band]`.
     public init(energies: ShapedArray<Double>, occupations: ShapedArray<Double>) {
         self.energies = energies
         self.occupations = occupations
@@ -44,6 +45,7 @@ public struct DensityOfStates: Sendable, Hashable {
     /// `true` for a noncollinear run (four components: total, mx, my, mz).
     public var isNoncollinear: Bool
 
+    /// A DOS with energies and `efermi` in eV; shapes as documented on each property.
     public init(
         efermi: Double, energies: [Double], total: ShapedArray<Double>, integrated: ShapedArray<Double>,
         partial: ShapedArray<Double>?, orbitalLabels: [String], isNoncollinear: Bool
@@ -74,6 +76,7 @@ public struct ProjectedEigenvalues: Sendable, Hashable {
     /// Orbital labels of the last axis.
     public var orbitalLabels: [String]
 
+    /// Weights of shape `[component][kpoint][band][ion][orbital]` and the labels of the last axis.
     public init(weights: ShapedArray<Float>, orbitalLabels: [String]) {
         self.weights = weights
         self.orbitalLabels = orbitalLabels

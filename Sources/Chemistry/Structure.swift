@@ -1,8 +1,12 @@
 /// Per-axis selective-dynamics flags of one atom (`T`/`F` in POSCAR): `true` = free to move.
 public struct MovableAxes: Sendable, Hashable, Codable {
+    /// First flag (`T` = free): the first coordinate may move (VASP applies the flags to fractional coordinates: along a).
     public var x: Bool
+    /// Second flag: the second coordinate may move (along b).
     public var y: Bool
+    /// Third flag: the third coordinate may move (along c).
     public var z: Bool
+    /// The three flags in POSCAR order; `true` = `T`.
     public init(_ x: Bool, _ y: Bool, _ z: Bool) {
         self.x = x
         self.y = y

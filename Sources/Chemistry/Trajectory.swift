@@ -204,6 +204,7 @@ public enum TrajectoryError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Atom `atom` of frame `frame` (both 0-based) is `found` where the first frame has `expected`.
     case speciesMismatch(frame: Int, atom: Int, expected: String, found: String)
 
+    /// One line with 1-based frame and atom numbers, e.g. `frame 3 has 23 atoms, expected 24 as in frame 1`.
     public var description: String {
         switch self {
         case .noFrames:

@@ -274,6 +274,7 @@ public enum LifecycleError: Error, CustomStringConvertible {
     case exists(String)
     case noRuns(String)
 
+    /// One line naming the path and what to do (look at the kept attempt by hand; run `cascade generate` or pass `--runs`).
     public var description: String {
         switch self {
         case .exists(let path): "\(path) exists already: refusing to overwrite a kept attempt (nothing is deleted); look at it by hand"

@@ -19,7 +19,9 @@ public final class Journal: @unchecked Sendable {
 
     /// One `sbatch` Cascade made.
     public struct Submission: Sendable, Hashable {
+        /// The calculation's name in the manifest (its folder under the run tree, e.g. `relax/tfsi`).
         public var calculation: String
+        /// SLURM's job id, as `sbatch --parsable` printed it.
         public var jobID: String
         /// Seconds since 1970.
         public var time: Double
@@ -33,11 +35,15 @@ public final class Journal: @unchecked Sendable {
 
     /// One remedy `cascade resume` applied.
     public struct RemedyRecord: Sendable, Hashable {
+        /// The calculation's name in the manifest (its folder under the run tree, e.g. `relax/tfsi`).
         public var calculation: String
         /// The attempt folder the previous outputs went to (`attempt-N`).
         public var attempt: Int
+        /// The ``FailureCause`` raw value (e.g. `zbrent`); `unknown` when an interrupted remedy completed later had not recorded it.
         public var cause: String
+        /// The remedy's short name (``Remedy/name``, e.g. `ALGO = All`); `unknown` likewise.
         public var remedy: String
+        /// When it was applied, seconds since 1970.
         public var time: Double
     }
 
@@ -119,6 +125,7 @@ public final class Journal: @unchecked Sendable {
 
     /// One calculation's entry of the status cache (``StatusCache``).
     public struct CachedReport: Sendable, Hashable {
+        /// The calculation's name in the manifest (its folder under the run tree, e.g. `relax/tfsi`).
         public var calculation: String
         /// The output files' sizes, modification times and edge hashes when the report was made.
         public var filesKey: String

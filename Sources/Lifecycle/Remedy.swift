@@ -3,11 +3,14 @@ import VASP
 
 /// One INCAR tag set by a remedy.
 public struct IncarChange: Sendable, Hashable {
+    /// The INCAR tag, e.g. `ALGO`.
     public var tag: String
+    /// The new value as written into the INCAR, e.g. `All`, `.FALSE.`.
     public var value: String
     /// The value before (`nil`: the tag was not in the INCAR).
     public var old: String?
 
+    /// `tag` set to `value`; `old` is the value it replaces (`nil`: the tag was absent).
     public init(tag: String, value: String, old: String? = nil) {
         self.tag = tag
         self.value = value
@@ -18,9 +21,11 @@ public struct IncarChange: Sendable, Hashable {
 /// What `cascade resume` does about one cause: the INCAR tags it sets and whether the next run starts
 /// from the last run's CONTCAR. One remedy per cause (after custodian's VaspErrorHandler).
 public struct Remedy: Sendable, Hashable {
+    /// The failure cause this remedy answers.
     public var cause: FailureCause
     /// A short name, recorded in the journal and in `attempt-N/cascade-remedy.txt`.
     public var name: String
+    /// The INCAR tags it sets (empty for the remedies that only continue from CONTCAR).
     public var incar: [IncarChange]
     /// POSCAR ← the last run's CONTCAR (for an NEB: each inner image's).
     public var continueFromContcar: Bool
@@ -73,6 +78,7 @@ public struct Remedy: Sendable, Hashable {
 
 /// Why `cascade resume` leaves a calculation alone.
 public struct GiveUp: Error, Sendable, Hashable {
+    /// Why, and what the user can do by hand, e.g. `out of memory: ask for more memory or nodes in job.sh …`.
     public var reason: String
 }
 

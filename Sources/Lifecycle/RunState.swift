@@ -30,9 +30,13 @@ public enum RunState: String, Sendable, Hashable, CaseIterable {
 
 /// One row of `cascade status`.
 public struct CalculationRun: Sendable, Hashable {
+    /// The calculation's name in the manifest (its folder under the run tree, e.g. `relax/tfsi`).
     public var name: String
+    /// The calculation's folder: the run tree (absolute, symbolic links resolved) + `/` + its name.
     public var folder: String
+    /// `true` for an NEB calculation (its manifest entry has NEB end points).
     public var isNeb: Bool
+    /// Where it stands: the files on disk joined with what SLURM says.
     public var state: RunState
     /// Why, in one line: SLURM's reason, progress, the cause with its evidence, the blocking parent.
     public var detail: String
@@ -59,8 +63,11 @@ public struct CalculationRun: Sendable, Hashable {
 
 /// `cascade status` of a whole study.
 public struct StudyRunStatus: Sendable {
+    /// The study's short name (the manifest's `study:`).
     public var study: String
+    /// The run tree, absolute with symbolic links resolved.
     public var runs: String
+    /// One row per calculation of the manifest, in dependency order.
     public var calculations: [CalculationRun]
     /// Things the user should know (SLURM not reachable: files only; journal unreadable; …).
     public var warnings: [String]
@@ -72,7 +79,9 @@ public struct StudyRunStatus: Sendable {
     /// How many folder reports came from the status cache.
     public var fromCache = 0
 
+    /// How many calculations are in `state`.
     public func count(_ state: RunState) -> Int { calculations.filter { $0.state == state }.count }
+    /// The row of the calculation named `name` (e.g. `relax/tfsi`), or `nil`.
     public func run(named name: String) -> CalculationRun? { calculations.first { $0.name == name } }
 }
 

@@ -11,6 +11,7 @@ public enum SchedulerError: Error, CustomStringConvertible, Equatable {
     /// The command's answer could not be understood.
     case badAnswer(command: String, answer: String, expected: String)
 
+    /// One line naming the command, what went wrong and what to try (e.g. load SLURM, check SLURM_CONF).
     public var description: String {
         switch self {
         case .notFound(let command, let path):
@@ -28,7 +29,9 @@ public enum SchedulerError: Error, CustomStringConvertible, Equatable {
 
 /// One job as SLURM reports it (`squeue` or `scontrol show job`).
 public struct SlurmJob: Sendable, Hashable {
+    /// The job id (squeue `%i`, scontrol `JobId`), e.g. `4`.
     public var id: String
+    /// The job's name (squeue `%j`, scontrol `JobName`); empty when not given.
     public var name: String
     /// PENDING, RUNNING, COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, NODE_FAIL, …
     public var state: String
@@ -38,10 +41,12 @@ public struct SlurmJob: Sendable, Hashable {
     public var dependency: String
     /// The job's working folder (where sbatch ran).
     public var workDir: String
-    /// Elapsed and limit as SLURM prints them (`1:27`, `10:00`).
+    /// Time used so far as SLURM prints it (squeue `%M`, scontrol `RunTime`), e.g. `1:27`.
     public var elapsed: String
+    /// The time limit as SLURM prints it (squeue `%l`, scontrol `TimeLimit`), e.g. `10:00`.
     public var timeLimit: String
 
+    /// A job as squeue or scontrol reported it; fields SLURM did not give stay empty.
     public init(id: String, name: String = "", state: String, reason: String = "", dependency: String = "", workDir: String = "", elapsed: String = "", timeLimit: String = "") {
         self.id = id
         self.name = name
@@ -72,6 +77,7 @@ public struct Slurm: Sendable {
     /// Seconds each command may take.
     public var timeout: Double
 
+    /// Commands run with `environment` (`nil` = this process's) and at most `timeout` seconds each.
     public init(environment: [String: String]? = nil, timeout: Double = 30) {
         self.environment = environment
         self.timeout = timeout

@@ -70,8 +70,9 @@ enum StatusCache {
             var got = 0
             if want > buffer.count { buffer = [UInt8](repeating: 0, count: want) }
             while got < want {
-                let n = buffer.withUnsafeMutableBytes { raw in
-                    pread(fd, raw.baseAddress! + got, want - got, off_t(start) + off_t(got))
+                let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                    guard let base = raw.baseAddress else { return 0 }  // empty buffer: nothing read
+                    return pread(fd, base + got, want - got, off_t(start) + off_t(got))
                 }
                 if n <= 0 { break }
                 got += n

@@ -8,13 +8,16 @@ import VASP
 /// depends on which), the run tree (the truth: files on disk), SLURM (through ``Slurm``) and the
 /// journal (job ids, remedies).
 public struct StudyLifecycle: Sendable {
+    /// The study's manifest: its calculations and which depends on which.
     public var manifest: StudyManifest
     /// The run tree, absolute and with symbolic links resolved (SLURM reports working folders so).
     public var runs: String
+    /// How SLURM is called (environment, time limit per command).
     public var slurm: Slurm
     /// The current time, for the journal (tests may fix it).
     public var clock: @Sendable () -> Double
 
+    /// The lifecycle of `manifest` on the run tree `runs` (made absolute, symbolic links resolved); `clock` gives the journal's times (seconds since 1970).
     public init(manifest: StudyManifest, runs: String, slurm: Slurm = Slurm(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.manifest = manifest
         self.runs = StudyLifecycle.absolute(runs)
@@ -137,7 +140,7 @@ public struct StudyLifecycle: Sendable {
         let dir = folder(entry.name)
         var jobID = submission?.jobID
         var job = jobID.flatMap { byID[$0] }
-        if let found = byFolder[dir], found.isActive, job == nil || (Int(found.id) ?? 0) > (Int(job!.id) ?? 0) {
+        if let found = byFolder[dir], found.isActive, job.map({ (Int(found.id) ?? 0) > (Int($0.id) ?? 0) }) ?? true {
             job = found
             jobID = found.id
         }
@@ -245,7 +248,9 @@ public struct StudyLifecycle: Sendable {
 
     /// One `sbatch` that `submit` makes (or, dry, would make).
     public struct Submission: Sendable, Hashable {
+        /// The calculation's name in the manifest (its folder under the run tree, e.g. `relax/tfsi`).
         public var calculation: String
+        /// The calculation's folder (absolute), where `sbatch` runs.
         public var folder: String
         /// Job ids it waits for; `<name>` for a job submitted in the same pass (dry run).
         public var afterOK: [String]
@@ -260,9 +265,11 @@ public struct StudyLifecycle: Sendable {
 
     /// What `submit` did: the submissions, and why the others were left alone.
     public struct SubmitReport: Sendable {
+        /// The `sbatch` calls made (or, on a dry run, that would be made), in dependency order.
         public var submitted: [Submission]
         /// `name: why not` for calculations that match `--only` but were not submitted.
         public var skipped: [String]
+        /// The status pass's warnings (SLURM not reachable, journal unreadable, …).
         public var warnings: [String]
     }
 
@@ -333,12 +340,17 @@ public struct StudyLifecycle: Sendable {
 
     /// What `resume` does for one calculation.
     public struct ResumeAction: Sendable, Hashable {
+        /// The calculation's name in the manifest (its folder under the run tree, e.g. `relax/tfsi`).
         public var calculation: String
+        /// The state that called for a remedy: failed, timeout, unconverged, or cancelled with outputs.
         public var state: RunState
+        /// The diagnosed failure cause.
         public var cause: FailureCause
+        /// What shows the cause: the status line of the calculation (``CalculationRun/detail``).
         public var evidence: String
         /// The remedy applied, or nil when Cascade gives up (``giveUp``).
         public var remedy: Remedy?
+        /// Why Cascade leaves the calculation alone (no remedy applies, it was tried already, or the INCAR has it already), or `nil`.
         public var giveUp: String?
         /// The attempt folder the previous run's files go to.
         public var attemptFolder: String?
@@ -352,10 +364,13 @@ public struct StudyLifecycle: Sendable {
         public var notes: [String] = []
     }
 
+    /// What `resume` did (or, on a dry run, would do): remedies, cancelled blocked jobs, and the submit pass that followed.
     public struct ResumeReport: Sendable {
+        /// One action per failed, timed-out or unconverged calculation (or cancelled one with outputs) that has a diagnosed cause and matches `only`.
         public var actions: [ResumeAction]
         /// Jobs cancelled because SLURM had left them pending with DependencyNeverSatisfied.
         public var cancelled: [(calculation: String, jobID: String)]
+        /// The submit pass after the remedies: the remedied calculations, resubmitted blocked jobs and their dependants.
         public var submit: SubmitReport
         /// Remedies found half-applied (a resume that was interrupted) and completed.
         public var completed: [String]

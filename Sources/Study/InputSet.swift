@@ -28,6 +28,7 @@ public struct InputSet: Sendable, Hashable {
         /// J (eV).
         public var j: Double
 
+        /// Reads a bare number (U in eV on the d shell, J = 0) or a mapping `l`, `u`, `j` (`l` 2 and `j` 0 by default).
         public init(from decoder: Decoder) throws {
             if let u = try? decoder.singleValueContainer().decode(Double.self) {
                 self.l = 2

@@ -71,6 +71,7 @@ public struct StudyManifest: Sendable {
 extension StudyManifest: Decodable {
     static let keys = ["study", "title", "description", "structures", "index", "input_sets", "potcars", "job", "systems", "calculations", "quantities"]
 
+    /// Reads the manifest's keys (an unknown key is an error); names must be unique and every system or calculation referred to must exist.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(Self.keys, in: "the study manifest")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -188,6 +189,7 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
         "name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "spin", "broken", "formed", "incar", "kpoints", "description",
     ]
 
+    /// Reads one `systems:` entry; an unknown key, a bad name, a multiplicity below 1 or an unknown `kind` is an error naming the key.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(Self.keys, in: "a system")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -225,6 +227,7 @@ public struct BondChanges: Sendable, Hashable {
     /// Atom pairs not bonded in the initial state and bonded here.
     public var formed: [[Int]]
 
+    /// Bond changes from 0-based atom pairs (file order).
     public init(broken: [[Int]], formed: [[Int]]) {
         self.broken = broken
         self.formed = formed
@@ -347,6 +350,7 @@ public enum FragmentSelection: Sendable, Hashable {
 }
 
 extension FragmentSelection: Decodable {
+    /// Reads exactly one non-empty `atoms:`, `contains:` or `excluding:`.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["atoms", "contains", "excluding"], in: "a fragment (atoms, contains or excluding)")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -546,6 +550,7 @@ public struct Quantities: Sendable, Hashable, Decodable {
         densityDifferences = []
     }
 
+    /// Reads `quantities:`; every list is optional (absent = empty).
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["energies", "pathways", "bonds", "fragments", "electronic", "density_differences"], in: "quantities")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -588,6 +593,7 @@ public struct DensityDifferenceDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
+    /// Reads one `density_differences:` entry: `parts` non-empty, distinct and not the complex; `axis` x, y or z (a, b, c), z by default.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "complex", "parts", "axis", "write"], in: "a density difference")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -630,6 +636,7 @@ public struct ElectronicDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
+    /// Reads one `electronic:` entry: at least one calculation; `orbital` s, p, d (default) or f; `window` [low, high] in eV with low < high.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "calculations", "elements", "sites", "orbital", "window"], in: "an electronic set")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -663,6 +670,7 @@ public struct EnergyDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
+    /// Reads one `energies:` entry: `parts` must not be empty.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "complex", "parts"], in: "an energy")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -686,6 +694,7 @@ public struct PathwayDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
+    /// Reads one `pathways:` entry: `steps` must not be empty.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "steps"], in: "a pathway")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -715,6 +724,7 @@ public struct BondDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
+    /// Reads one `bonds:` entry: `elements` (two symbols) and/or `pairs` (two 0-based indices each), at least one of them.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "calculations", "elements", "within", "pairs"], in: "a bond set")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -749,6 +759,7 @@ public struct FragmentDefinition: Sendable, Hashable, Decodable {
     /// Where the entry starts.
     public var location: ManifestLocation
 
+    /// Reads one `fragments:` entry: at least one group, at most one of them `rest: true`.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "source", "calculations", "reference", "groups"], in: "a fragment set")
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -783,6 +794,7 @@ public struct FragmentGroup: Sendable, Hashable, Decodable {
         self.rest = false
     }
 
+    /// Reads one group: exactly one of `atoms`, `contains` or `rest: true`.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(["name", "atoms", "contains", "rest"], in: "a fragment group")
         let c = try decoder.container(keyedBy: AnyKey.self)

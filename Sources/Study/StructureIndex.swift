@@ -38,6 +38,7 @@ public struct StructureIndex: Sendable, Hashable {
         /// Where the entry starts in the index file.
         public var location: ManifestLocation
 
+        /// Reads one index entry; keys Cascade does not use are ignored, an unknown `kind` is an error.
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: AnyKey.self)
             location = decoder.location

@@ -42,6 +42,7 @@ public enum StudyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// each entry is the path and what changed. Nothing was written.
     case editedByHand([String])
 
+    /// `file:line:column: message` or `file: cannot read: reason` for file errors; the list errors give a summary line, then one indented line per entry.
     public var description: String {
         switch self {
         case .invalid(let location, let message): return "\(location): \(message)"

@@ -9,7 +9,12 @@ import Files
 /// Yams' marks) and the key path.
 enum YAMLFile {
     /// The file name handed to `init(from:)` implementations through `userInfo`.
-    static let fileKey = CodingUserInfoKey(rawValue: "cascade.file")!
+    static let fileKey: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "cascade.file") else {
+            preconditionFailure("CodingUserInfoKey(rawValue:) accepts every string")
+        }
+        return key
+    }()
 
     /// Decodes `T` from `text`; `file` is used in messages and in the locations stored by the types.
     static func decode<T: Decodable>(_ type: T.Type, text: String, file: String) throws -> T {
@@ -59,8 +64,8 @@ enum YAMLFile {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
             .composer(let context, let problem, _, _):
-            let where_ = context.map { " (\($0.text))" } ?? ""
-            return "not valid YAML: \(problem)\(where_)"
+            let whereText = context.map { " (\($0.text))" } ?? ""
+            return "not valid YAML: \(problem)\(whereText)"
         case .duplicatedKeysInMapping(let duplicates, _):
             return "key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) given twice in one mapping"
         case .reader(let problem, _, _, _):

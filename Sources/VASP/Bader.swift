@@ -25,6 +25,7 @@ public struct BaderAtom: Sendable, Hashable {
     /// bader-rs `Error` column.
     public var error: Double?
 
+    /// A row, each value as written (units as on each property).
     public init(
         index: Int, position: SIMD3<Double>, electrons: Double, spin: [Double] = [], minimumDistance: Double? = nil,
         volume: Double? = nil, error: Double? = nil
@@ -42,7 +43,9 @@ public struct BaderAtom: Sendable, Hashable {
 /// The footer of a Bader table. Henkelman: `VACUUM CHARGE`, `VACUUM VOLUME`, `NUMBER OF ELECTRONS`
 /// (the 2005 dialect writes only the last); bader-rs: `Vacuum Charge/Spin/Volume`, `Partitioned Charge/Spin/Volume`.
 public struct BaderFooter: Sendable, Hashable {
+    /// Electrons in the vacuum region (|e|): Henkelman `VACUUM CHARGE`, bader-rs `Vacuum Charge`.
     public var vacuumCharge: Double?
+    /// Volume of the vacuum region, in the cube of the position unit: Henkelman `VACUUM VOLUME`, bader-rs `Vacuum Volume`.
     public var vacuumVolume: Double?
     /// Henkelman's `NUMBER OF ELECTRONS`: the integral of the density over the whole grid.
     public var numberOfElectrons: Double?
@@ -55,6 +58,7 @@ public struct BaderFooter: Sendable, Hashable {
     /// bader-rs `Partitioned Spin` (or X, Y, Z).
     public var partitionedSpin: [Double]
 
+    /// An empty footer (no value known).
     public init() {
         vacuumSpin = []
         partitionedSpin = []
@@ -126,6 +130,7 @@ public struct BaderVolume: Sendable, Hashable {
     /// Spin in the basin (bader-rs only).
     public var spin: [Double]
 
+    /// A row, each value as written.
     public init(
         index: Int, position: SIMD3<Double>, electrons: Double, atom: Int, distance: Double? = nil,
         volume: Double? = nil, spin: [Double] = []
@@ -143,11 +148,15 @@ public struct BaderVolume: Sendable, Hashable {
 /// `BCF.dat`: the Bader volumes (Henkelman: `#  X  Y  Z  CHARGE  ATOM  DISTANCE`; bader-rs: volumes
 /// grouped under `Atom: N` separators).
 public struct BaderBCF: Sendable, Hashable {
+    /// The file as the user named it.
     public var file: String
+    /// The program that wrote it.
     public var program: BaderProgram
+    /// Column names after `#`, as written (Henkelman `X`, `Y`, `Z`, `CHARGE`, `ATOM`, `DISTANCE`, or bader-rs's).
     public var columns: [String]
     /// One entry per Bader volume, in file order.
     public var volumes: [BaderVolume]
+    /// Non-fatal findings while reading.
     public var warnings: [ReadWarning]
 
     /// Electrons summed per atom: index `k` is atom `k + 1`; `atomCount` entries, more when a volume
@@ -169,9 +178,11 @@ public struct BaderBCF: Sendable, Hashable {
 /// `AVF.dat` (Henkelman `bader -print atom_index`-style map): for each atom, the Bader volumes assigned
 /// to it (`Atom … Volume(s)` table).
 public struct BaderAVF: Sendable, Hashable {
+    /// The file as the user named it.
     public var file: String
     /// Atom number (1-based) → its volume numbers (1-based), in file order.
     public var volumesByAtom: [(atom: Int, volumes: [Int])]
+    /// Non-fatal findings while reading (the parser reports none yet: always empty).
     public var warnings: [ReadWarning]
 
     /// The volume numbers of atom `atom` (1-based), or `[]`.
@@ -179,11 +190,13 @@ public struct BaderAVF: Sendable, Hashable {
         volumesByAtom.first { $0.atom == atom }?.volumes ?? []
     }
 
+    /// Equal when the file and the atom → volumes map agree (warnings are not compared).
     public static func == (lhs: BaderAVF, rhs: BaderAVF) -> Bool {
         lhs.file == rhs.file && lhs.volumesByAtom.map(\.atom) == rhs.volumesByAtom.map(\.atom)
             && lhs.volumesByAtom.map(\.volumes) == rhs.volumesByAtom.map(\.volumes)
     }
 
+    /// Hashes the file and the volume lists (consistent with `==`).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(file)
         hasher.combine(volumesByAtom.map(\.volumes))

@@ -25,6 +25,7 @@ public enum NumberScanner {
         public var overflows = 0
         /// Bytes that were not part of any number (the scan skipped them).
         public var invalid = 0
+        /// All counts zero.
         public init() {}
     }
 
@@ -309,7 +310,7 @@ public enum NumberScanner {
             buffer[n] = CChar(bitPattern: c)
             n += 1
         }
-        let value = buffer.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
+        let value = strtod(buffer, nil)
         return abs(value)
     }
 
@@ -374,11 +375,13 @@ public protocol NumberSink {
 }
 
 extension Array: NumberSink where Element: BinaryFloatingPoint {
+    /// Appends `value` converted to `Element` (rounded to nearest for `Float`).
     @inline(__always)
     public mutating func appendScanned(_ value: Double) { append(Element(value)) }
 }
 
 extension ContiguousArray: NumberSink where Element: BinaryFloatingPoint {
+    /// Appends `value` converted to `Element` (rounded to nearest for `Float`).
     @inline(__always)
     public mutating func appendScanned(_ value: Double) { append(Element(value)) }
 }

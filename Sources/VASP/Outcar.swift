@@ -26,6 +26,7 @@ public struct OutcarIonicStep: Sendable, Hashable {
     /// VTST `FORCES: max atom, RMS`: the RMS force (eV/Å) after the NEB projection.
     public var nebRMSForce: Double?
 
+    /// A step from its values; what the OUTCAR did not write stays `nil` or empty.
     public init(
         freeEnergy: Double? = nil, energyWithoutEntropy: Double? = nil, energySigma0: Double? = nil,
         positions: [SIMD3<Double>] = [], forces: [SIMD3<Double>] = [], lattice: Lattice? = nil,
@@ -56,6 +57,7 @@ public struct OutcarOrbitalTable: Sendable, Hashable {
     /// Values, one row per ion (in |e| for charge, μ_B for magnetisation).
     public var rows: [[Double]]
 
+    /// A table from its column labels and one row per ion.
     public init(labels: [String], rows: [[Double]]) {
         self.labels = labels
         self.rows = rows

@@ -10,6 +10,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// XML element path (`modeling/calculation/dos`) or a tag name, when known.
     public var context: String?
 
+    /// A place in `file`, with the line (1-based), byte offset (0-based) and context that are known.
     public init(file: String, line: Int? = nil, byteOffset: Int? = nil, context: String? = nil) {
         self.file = file
         self.line = line
@@ -17,7 +18,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.context = context
     }
 
-    /// `file:line` (or `file@byte`) followed by the context, e.g. `vasprun.xml:812 <modeling/calculation>`.
+    /// `file:line` (or `file at byte N`) followed by the context, e.g. `vasprun.xml:812 <modeling/calculation>`.
     public var description: String {
         var s = file
         if let line { s += ":\(line)" } else if let byteOffset { s += " at byte \(byteOffset)" }
@@ -36,6 +37,7 @@ public enum VASPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file could not be written.
     case cannotWrite(file: String, reason: String)
 
+    /// `file: cannot read: reason`, `file:line <context>: message` or `file: cannot write: reason`.
     public var description: String {
         switch self {
         case .cannotRead(let file, let reason): return "\(file): cannot read: \(reason)"
@@ -52,10 +54,12 @@ public struct ReadWarning: Sendable, Hashable, CustomStringConvertible {
     /// What was found and what was done about it.
     public var message: String
 
+    /// A warning `message` about what was found at `location`.
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
+    /// `file:line <context>: message`, the location as ``SourceLocation/description`` writes it.
     public var description: String { "\(location): \(message)" }
 }

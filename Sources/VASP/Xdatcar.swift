@@ -342,7 +342,7 @@ struct XdatcarReader {
             let line = try coordinates.withUnsafeMutableBufferPointer { out in
                 try bytes.withNextLine(file: file) { text, number -> (Int, Bool, Bool, String, SIMD4<Int>) in
                     if atom == 0 && Self.isBlank(text) { return (number, true, true, "", .zero) }
-                    let ok = keep ? Self.parsePosition(text, into: out.baseAddress! + 3 * atom) : !Self.isBlank(text)
+                    let ok = keep ? out.baseAddress.map { Self.parsePosition(text, into: $0 + 3 * atom) } ?? false : !Self.isBlank(text)
                     return (number, ok, false, ok ? "" : InputLines.quote(Substring(String(decoding: text, as: UTF8.self))), Self.positionShape(text))
                 }
             }
