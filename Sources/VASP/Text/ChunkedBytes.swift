@@ -35,7 +35,10 @@ final class ChunkedBytes {
         storage = .allocate(capacity: capacity)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        helperThread?.stop()
+        storage.deallocate()
+    }
 
     /// Moves the unread bytes to the front and reads until at least `minimum` bytes are buffered or the
     /// data ends. Returns the number of buffered bytes.
@@ -168,9 +171,19 @@ final class ChunkedBytes {
     // MARK: The data-block loop
 
     /// How the data-block loop uses the cores: ``DataScan/serial``, or each window's lines split in two
-    /// halves scanned on two threads (``DataScan/parallel(minimumHalf:)``). The values, counts, line
+    /// halves scanned on two threads (``DataScan/parallel(minimumHalf:)``, the second on a ``HelperThread``). The values, counts, line
     /// numbers and stopping points are the same either way (see ``scanSplit``).
     var scanMode: DataScan = .serial
+    /// The thread that scans second halves, started at the first split.
+    private var helperThread: HelperThread?
+
+    private func helper() -> HelperThread {
+        if let helperThread { return helperThread }
+        let started = HelperThread()
+        helperThread = started
+        return started
+    }
+
     /// Windows whose split was confirmed (halves joined) and those whose second half was scanned again.
     private(set) var splits = (confirmed: 0, rescanned: 0)
 
@@ -248,7 +261,7 @@ final class ChunkedBytes {
             withUnsafeMutablePointer(to: &second) { b in
                 let pa = SendablePointer(a), pb = SendablePointer(b)
                 let pp = SendablePointer(p), po = SendablePointer(base)
-                TwoThreads.run(
+                helper().run(
                     { pa.pointer.pointee = FixedFormatScanner.scan(
                         pp.pointer, from: f, limit: s, end: s, into: po.pointer, maximum: predicted, layout: layout) },
                     { pb.pointer.pointee = FixedFormatScanner.scan(
@@ -288,7 +301,7 @@ enum DataScan: Equatable {
     /// Two threads for plain files when the machine has two processors; one for gzip files (their
     /// inflate thread has the second core) and on one processor.
     static func automatic(compressed: Bool) -> DataScan {
-        !compressed && TwoThreads.available ? .parallel(minimumHalf: 1 << 18) : .serial
+        !compressed && HelperThread.available ? .parallel(minimumHalf: 1 << 18) : .serial
     }
 }
 
