@@ -8,14 +8,18 @@ public enum BaderReport {
     public struct AtomRow: Sendable, Hashable {
         /// 1-based, as in ACF.dat.
         public var index: Int
+        /// The element symbol, from the calculation passed with `--vasprun`; `nil` without it.
         public var element: String?
         /// N, the electrons Bader assigns to the atom (ACF.dat `CHARGE`).
         public var electrons: Double
         /// ZVAL, when known.
         public var valence: Double?
+        /// The atom's Bader volume (ACF.dat `ATOMIC VOL`, bader-rs `Volume`), Å³ for a VASP CHGCAR; `nil` in the 2005 dialect.
         public var volume: Double?
+        /// Shortest distance from the atom to its basin surface (ACF.dat `MIN DIST`, bader-rs `Distance`), Å for a VASP CHGCAR.
         public var minimumDistance: Double?
 
+        /// One atom's row; electrons and ZVAL in e.
         public init(index: Int, element: String?, electrons: Double, valence: Double?, volume: Double?, minimumDistance: Double?) {
             self.index = index
             self.element = element

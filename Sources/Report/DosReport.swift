@@ -9,8 +9,10 @@ public enum DosReport {
         public var label: String
         /// The atoms (0-based).
         public var atoms: [Int]
+        /// The orbital shell whose projected DOS is summed over the atoms (`d`).
         public var shell: OrbitalShell
 
+        /// A selection: its label, its atoms (0-based) and the shell.
         public init(label: String, atoms: [Int], shell: OrbitalShell) {
             self.label = label
             self.atoms = atoms

@@ -432,7 +432,7 @@ struct SVGRenderer {
         for h in headrooms {
             let r = h == 0 ? self : SVGRenderer(plot: plot, headroom: h)
             let layout = r.layout()
-            if best == nil || layout.collisions < best!.1.collisions { best = (r, layout) }
+            if best.map({ layout.collisions < $0.1.collisions }) ?? true { best = (r, layout) }
             if layout.collisions == 0 { break }
         }
         guard let (r, layout) = best else { return "" }
@@ -445,7 +445,7 @@ struct SVGRenderer {
         var best: SVGLayout?
         for h in headrooms {
             let layout = (h == 0 ? self : SVGRenderer(plot: plot, headroom: h)).layout()
-            if best == nil || layout.collisions < best!.collisions { best = layout }
+            if best.map({ layout.collisions < $0.collisions }) ?? true { best = layout }
             if layout.collisions == 0 { break }
         }
         return best ?? layout()
@@ -506,7 +506,7 @@ struct SVGRenderer {
         for c in label.candidates {
             let box = SVGText.box(label.text, x: c.x, y: c.y, size: label.size, anchor: c.anchor)
             let conflicts = l.conflicts(box)
-            if best == nil || conflicts < best!.conflicts { best = (box, c, conflicts) }
+            if best.map({ conflicts < $0.conflicts }) ?? true { best = (box, c, conflicts) }
             if conflicts == 0 { break }
         }
         guard let best else { return }

@@ -651,7 +651,7 @@ struct Reasons {
             for pattern in [" is \(state.rawValue)", " \(state.rawValue):"] {
                 guard let range = reason.firstRange(of: pattern) else { continue }
                 let offset = reason.distance(from: reason.startIndex, to: range.lowerBound)
-                if first == nil || offset < first!.offset { first = (offset, state.rawValue) }
+                if first.map({ offset < $0.offset }) ?? true { first = (offset, state.rawValue) }
             }
         }
         if let first { return first.cause }

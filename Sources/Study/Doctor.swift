@@ -29,6 +29,7 @@ public struct DoctorFinding: Sendable, Hashable {
             }
         }
 
+        /// Orders by how much it matters: `ok` < `note` < `warning` < `problem`.
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 

@@ -43,6 +43,7 @@ public struct SourceFile: Sendable, Hashable {
     /// The VASP version that wrote it (`5.4.4`), when it is a VASP output.
     public var vaspVersion: String?
 
+    /// A file with its hash and, for a VASP output, the version that wrote it.
     public init(path: String, sha256: String?, vaspVersion: String? = nil) {
         self.path = path
         self.sha256 = sha256
@@ -57,6 +58,7 @@ public struct Provenance: Sendable, Hashable {
     /// The rule, e.g. `E = E(complex) − ΣE(parts); E(σ→0) of the last ionic step (vasprun.xml, …)`.
     public var rule: String
 
+    /// The files read and the rule applied to them.
     public init(files: [SourceFile], rule: String) {
         self.files = files
         self.rule = rule
@@ -70,6 +72,7 @@ public struct Provenance: Sendable, Hashable {
 public struct ImageStatus: Sendable, Hashable {
     /// `00`, `01`, …
     public var label: String
+    /// The image's state from its own outputs; an end point without output is `missing` (its energy comes from the relaxation named as the end point).
     public var state: CalculationState
     /// Why (what is missing, cut or unconverged; or what was checked).
     public var reason: String
@@ -78,6 +81,7 @@ public struct ImageStatus: Sendable, Hashable {
     /// VTST `FORCES: max atom` (or the largest atomic force) of the last ionic step (eV/Å).
     public var maxForce: Double?
 
+    /// An image's status; energy (eV) and max force (eV/Å) when read.
     public init(label: String, state: CalculationState, reason: String, energy: Double? = nil, maxForce: Double? = nil) {
         self.label = label
         self.state = state
@@ -95,6 +99,7 @@ public struct CalculationStatus: Sendable, Hashable {
     public var folder: String
     /// `true` for an NEB calculation (images `00…NN`).
     public var isNeb: Bool
+    /// Where it stands; for an NEB, the worst state of its intermediate images (and of end points that have outputs).
     public var state: CalculationState
     /// Why, in one sentence.
     public var reason: String
@@ -110,6 +115,7 @@ public struct CalculationStatus: Sendable, Hashable {
     /// moment a free-spin state settled on.
     public var magnetization: Double? = nil
 
+    /// A calculation's status; energies in eV. ``magnetization`` starts `nil`.
     public init(
         name: String, folder: String, isNeb: Bool, state: CalculationState, reason: String, finalEnergy: Double? = nil,
         vaspVersion: String? = nil, files: [SourceFile] = [], images: [ImageStatus] = []
@@ -135,6 +141,7 @@ public struct TabulatedTerm: Sendable, Hashable {
     /// E(σ→0) (eV), when available.
     public var energy: Double?
 
+    /// A term: the calculation, its coefficient and its E(σ→0) (eV) when available.
     public init(calculation: String, coefficient: Double, energy: Double?) {
         self.calculation = calculation
         self.coefficient = coefficient
@@ -144,9 +151,11 @@ public struct TabulatedTerm: Sendable, Hashable {
 
 /// `E = E(complex) − Σ E(parts)` of the manifest (eV), or why it is `n/a`.
 public struct TabulatedEnergy: Sendable, Hashable {
+    /// The quantity's name in the manifest's `energies`, e.g. `E_ads(MOF–TFSI⁻)`.
     public var name: String
     /// Where the quantity comes from in the paper (`eq. 5`), when stated.
     public var source: String?
+    /// The complex (+1) first, then each distinct part with its coefficient, in manifest order.
     public var terms: [TabulatedTerm]
     /// The value (eV); `nil` when an input is missing or unfinished.
     public var value: Double?
@@ -154,8 +163,11 @@ public struct TabulatedEnergy: Sendable, Hashable {
     public var reason: String?
     /// The consistency guard's findings (ENCUT, POTCAR, IVDW, VASP version, functional, charge balance).
     public var issues: [String]
+    /// The terms' files (complex first) and the rule: E(complex) − Σ E(parts), each E(σ→0) of the last ionic step, as
+    /// pymatgen's final_energy (vasprun.xml) or OUTCAR's `energy(sigma->0)`.
     public var provenance: Provenance
 
+    /// A tabulated energy (eV); ``value`` is `nil`, with a ``reason``, when an input is unusable.
     public init(name: String, source: String?, terms: [TabulatedTerm], value: Double?, reason: String?, issues: [String], provenance: Provenance) {
         self.name = name
         self.source = source
@@ -186,8 +198,10 @@ public struct TabulatedNeb: Sendable {
     public var reason: String?
     /// What the loader and the analysis noticed (end-point energies taken from other calculations…).
     public var notes: [String]
+    /// The files read (images, end points) and the rule: barriers E_max − E(00) by both fits, ΔE = E(NN) − E(00).
     public var provenance: Provenance
 
+    /// An analysed NEB; barriers and ΔE in eV.
     public init(
         calculation: String, analysis: NebBandAnalysis?, energyFiles: [String], barrierForceFit: Double?, barrierEnergyFit: Double?,
         reactionEnergy: Double?, reason: String?, notes: [String], provenance: Provenance
@@ -219,8 +233,10 @@ public struct TabulatedStep: Sendable, Hashable {
     public var barrierEnergyFit: Double?
     /// Why a number is missing.
     public var reasons: [String]
+    /// The NEB calculation's provenance (``TabulatedNeb/provenance``); no files when it was not analysed.
     public var provenance: Provenance
 
+    /// A pathway step; energies in eV.
     public init(
         calculation: String, name: String, reactionEnergy: Double?, barrierForceFit: Double?, barrierEnergyFit: Double?, reasons: [String],
         provenance: Provenance
@@ -241,10 +257,14 @@ public struct TabulatedStep: Sendable, Hashable {
 
 /// A tabulated pathway (one catalyst): its steps, the profile and the rate-determining step.
 public struct TabulatedPathway: Sendable, Hashable {
+    /// The pathway's name in the manifest, e.g. `TFSI⁻ → LiF on CoPc`; the catalyst in ``pathway``.
     public var name: String
+    /// Where it comes from in the paper (`Fig. 2f, Table S2`), when stated.
     public var source: String?
+    /// The NEB steps in manifest order, each step's final state the next one's initial state.
     public var steps: [TabulatedStep]
 
+    /// A pathway of the given steps, in order.
     public init(name: String, source: String?, steps: [TabulatedStep]) {
         self.name = name
         self.source = source
@@ -271,6 +291,7 @@ public struct TabulatedBond: Sendable, Hashable {
     /// the atoms differ between calculations.
     public var bonded: [Bool?]
 
+    /// A bond row; lengths in Å. An empty `bonded` means unknown (`nil`) in every calculation.
     public init(label: String, lengths: [Double?], broken: Bool?, formed: Bool?, bonded: [Bool?] = []) {
         self.label = label
         self.lengths = lengths
@@ -282,9 +303,13 @@ public struct TabulatedBond: Sendable, Hashable {
 
 /// A tabulated bond set.
 public struct TabulatedBondSet: Sendable, Hashable {
+    /// The set's name in the manifest's `bonds`, e.g. `C–F (Table S1)`.
     public var name: String
+    /// Where it comes from in the paper, when stated.
     public var source: String?
+    /// The calculations compared, in manifest order: the columns of ``TabulatedBond/lengths``.
     public var calculations: [String]
+    /// One row per tracked bond; empty when no calculation of the set is available.
     public var rows: [TabulatedBond]
     /// How rows are matched across calculations: `atom pairs` or `rank of length`.
     public var matching: String
@@ -292,8 +317,10 @@ public struct TabulatedBondSet: Sendable, Hashable {
     public var unavailable: [String?]
     /// Notes (bond counts that differ, the criterion).
     public var notes: [String]
+    /// The calculations' files and the rule: minimum-image distances (Å) in the final structures, and which pairs.
     public var provenance: Provenance
 
+    /// A tabulated bond set; lengths in Å.
     public init(
         name: String, source: String?, calculations: [String], rows: [TabulatedBond], matching: String, unavailable: [String?], notes: [String],
         provenance: Provenance
@@ -311,8 +338,11 @@ public struct TabulatedBondSet: Sendable, Hashable {
 
 /// A tabulated fragment set: Bader charges per fragment per calculation and their change between states.
 public struct TabulatedFragmentSet: Sendable, Hashable {
+    /// The set's name in the manifest's `fragments`.
     public var name: String
+    /// Where it comes from in the paper, when stated.
     public var source: String?
+    /// The calculations compared, in manifest order: the rows of ``charges``, ``unavailable`` and ``transfer``.
     public var calculations: [String]
     /// The fragments' names, in order.
     public var groups: [String]
@@ -326,8 +356,10 @@ public struct TabulatedFragmentSet: Sendable, Hashable {
     public var transfer: [[Double?]]
     /// Bader checks and resolution warnings.
     public var warnings: [String]
+    /// The ACF.dat and ZVAL files read, and the rule: q = Σ (ZVAL − N) per fragment (Bader, Henkelman), Δq against the first available calculation.
     public var provenance: Provenance
 
+    /// A tabulated fragment set; charges in |e|.
     public init(
         name: String, source: String?, calculations: [String], groups: [String], atoms: [[Int]], charges: [[FragmentCharge]?],
         unavailable: [String?], transfer: [[Double?]], warnings: [String], provenance: Provenance
@@ -351,10 +383,12 @@ public struct TabulatedBand: Sendable, Hashable {
     public var label: String
     /// Both spins summed (pymatgen `spin=None`); `nil` when the selection has no such states.
     public var summed: BandDescriptors?
-    /// Spin up and down, for a spin-polarised run.
+    /// Spin up, for a spin-polarised run.
     public var up: BandDescriptors?
+    /// Spin down, for a spin-polarised run.
     public var down: BandDescriptors?
 
+    /// A selection's band descriptors; ``up`` and ``down`` `nil` unless the run is spin-polarised.
     public init(label: String, summed: BandDescriptors?, up: BandDescriptors? = nil, down: BandDescriptors? = nil) {
         self.label = label
         self.summed = summed
@@ -377,6 +411,7 @@ public struct TabulatedSpinChannel: Sendable, Hashable {
     /// Band descriptors per selection, energies relative to ``reference`` (E_F when it is `nil`).
     public var bands: [BandDescriptors?]
 
+    /// One channel's numbers; ``reference`` in eV.
     public init(spin: SpinChannel, reference: Double?, bandEdges: BandEdges?, dosGap: DOSGap?, bands: [BandDescriptors?]) {
         self.spin = spin
         self.reference = reference
@@ -388,6 +423,7 @@ public struct TabulatedSpinChannel: Sendable, Hashable {
 
 /// The electronic structure of one static calculation.
 public struct TabulatedElectronicState: Sendable {
+    /// The calculation's name in the manifest.
     public var calculation: String
     /// E_F of the DOS (eV).
     public var efermi: Double?
@@ -403,6 +439,7 @@ public struct TabulatedElectronicState: Sendable {
     public var reason: String?
     /// What could not be computed (no pDOS, no atoms of an element).
     public var notes: [String]
+    /// The calculation's output file and the rule: pymatgen eigenvalue_band_properties, Dos.get_gap, band centre/width/filling relative to E_F.
     public var provenance: Provenance
     /// Per spin channel (up, down) of a spin-polarised run; empty otherwise.
     public var channels: [TabulatedSpinChannel] = []
@@ -413,6 +450,7 @@ public struct TabulatedElectronicState: Sendable {
     /// the gap is 0, as pymatgen's `get_band_gap()`.
     public var metal: Bool = false
 
+    /// A calculation's electronic state (energies in eV); ``channels``, ``fixedMoment`` and ``metal`` are set afterwards.
     public init(
         calculation: String, efermi: Double?, bandEdges: BandEdges?, dosGap: DOSGap?, bands: [TabulatedBand], dos: DensityOfStates?, reason: String?,
         notes: [String], provenance: Provenance
@@ -431,7 +469,9 @@ public struct TabulatedElectronicState: Sendable {
 
 /// A tabulated `electronic` set of the manifest.
 public struct TabulatedElectronic: Sendable {
+    /// The set's name in the manifest's `electronic`, e.g. `d-band centres (Fig. 2b)`.
     public var name: String
+    /// Where it comes from in the paper, when stated.
     public var source: String?
     /// The shell (`d`).
     public var orbital: String
@@ -439,8 +479,10 @@ public struct TabulatedElectronic: Sendable {
     public var window: ClosedRange<Double>?
     /// The selections' labels, in order (elements, then sites).
     public var selections: [String]
+    /// One per calculation of the set, in manifest order.
     public var states: [TabulatedElectronicState]
 
+    /// A tabulated electronic set; ``window`` in eV relative to E_F.
     public init(name: String, source: String?, orbital: String, window: ClosedRange<Double>?, selections: [String], states: [TabulatedElectronicState]) {
         self.name = name
         self.source = source
@@ -454,7 +496,9 @@ public struct TabulatedElectronic: Sendable {
 /// A tabulated `density_differences` entry of the manifest (seed Fig. 2c): Δρ = ρ(complex) − Σ ρ(parts)
 /// from the calculations' CHGCARs, or why it is `n/a`.
 public struct TabulatedDensityDifference: Sendable {
+    /// The quantity's name in the manifest's `density_differences`, e.g. `Δρ MOF@CoPc − MOF − CoPc`.
     public var name: String
+    /// Where it comes from in the paper (`Fig. 2c`), when stated.
     public var source: String?
     /// The whole system's calculation.
     public var complex: String
@@ -474,8 +518,10 @@ public struct TabulatedDensityDifference: Sendable {
     public var chgcarFile: String?
     /// The CHGCAR_diff written (full path), when it was.
     public var written: String?
+    /// The CHGCARs read (complex first) and the rule: Δρ point by point on the common grid, ΔN, min/max Δρ (e/Å³), ΔQ(z) (Belpassi et al. 2008).
     public var provenance: Provenance
 
+    /// A density difference; ``summary`` is `nil`, with a ``reason``, when it cannot be computed.
     public init(
         name: String, source: String?, complex: String, parts: [String], axis: Int, summary: DifferentialDensitySummary?, reason: String?,
         notes: [String], plotFile: String, chgcarFile: String?, written: String?, provenance: Provenance
@@ -505,11 +551,15 @@ public struct StudyTabulationResult: Sendable {
     public var runs: String
     /// Every calculation, in manifest order.
     public var statuses: [CalculationStatus]
+    /// One per entry of the manifest's `energies`, in order (eV).
     public var energies: [TabulatedEnergy]
     /// Every NEB calculation named by a pathway, in order of first use.
     public var nebs: [TabulatedNeb]
+    /// One per pathway of the manifest, in order.
     public var pathways: [TabulatedPathway]
+    /// One per bond set of the manifest, in order.
     public var bonds: [TabulatedBondSet]
+    /// One per Bader fragment set of the manifest, in order.
     public var fragments: [TabulatedFragmentSet]
     /// Band edges and band centres of static runs.
     public var electronic: [TabulatedElectronic]
@@ -518,6 +568,7 @@ public struct StudyTabulationResult: Sendable {
     /// Study-level warnings (readers, loaders), each naming its calculation.
     public var warnings: [String]
 
+    /// The tabulation of a study; ``electronic`` and ``densityDifferences`` default to none.
     public init(
         study: String, manifest: String, runs: String, statuses: [CalculationStatus], energies: [TabulatedEnergy], nebs: [TabulatedNeb],
         pathways: [TabulatedPathway], bonds: [TabulatedBondSet], fragments: [TabulatedFragmentSet], warnings: [String],

@@ -93,9 +93,10 @@ struct StandardError: TextOutputStream {
 func writeStandardError(_ text: String) {
     var copy = text
     copy.withUTF8 { bytes in
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let n = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            let n = write(2, base + offset, bytes.count - offset)
             if n <= 0 { return }
             offset += n
         }
