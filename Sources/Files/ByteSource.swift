@@ -139,7 +139,8 @@ public final class ByteSource {
         }
         let n = min(capacity, inputEnd - inputStart)
         input.withUnsafeBufferPointer { src in
-            out.update(from: src.baseAddress! + inputStart, count: n)
+            guard let base = src.baseAddress, n > 0 else { return }
+            out.update(from: base + inputStart, count: n)
         }
         inputStart += n
         return n
@@ -258,7 +259,10 @@ class Inflater {
         self.handle = handle
         self.chunkSize = max(chunkSize, first.count)
         input = .allocate(capacity: self.chunkSize)
-        first.withUnsafeBufferPointer { input.update(from: $0.baseAddress!, count: first.count) }
+        first.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            input.update(from: base, count: bytes.count)
+        }
         inputEnd = first.count
         fileBytesRead = first.count
     }
