@@ -69,6 +69,10 @@ final class VasprunFastScanner {
     /// Character data since the last tag or entity: its length and last byte (see `endLine`).
     private var trailingText = 0
     private var trailingLast: UInt8 = 0
+    /// The data ended inside a tag or an entity reference (see `endInsideMarkup`).
+    private var endedInPartial = false
+    /// Set while the start tag cut by the end of the data is read again (see `scanStartTag`).
+    private var cutTag = false
 
     // Elements.
     private var stack: ContiguousArray<Int32> = []
@@ -138,7 +142,7 @@ final class VasprunFastScanner {
     /// last single byte of character data unparsed (it waits for two), so a lone trailing line feed
     /// is not counted.
     private var endLine: Int {
-        let lone = trailingText == 1 && trailingLast == 0x0A
+        let lone = !endedInPartial && trailingText == 1 && trailingLast == 0x0A
         return 1 + newlines - (lone ? 1 : 0)
     }
 
@@ -300,7 +304,11 @@ final class VasprunFastScanner {
                     continue
                 }
             }
-            if partial, available < 6, try refill(keeping: pos) { continue }
+            if partial, available < 6 {
+                if try refill(keeping: pos) { continue }
+                try endInsideMarkup()
+                return
+            }
             throw handOver("an entity or character reference other than the five predefined", at: pos)
         }
     }
@@ -366,9 +374,29 @@ final class VasprunFastScanner {
                 return
             case .needMore:
                 if try refill(keeping: pos) { continue }
-                throw handOver("the data ends inside a tag", at: pos)
+                try endInsideMarkup()
+                return
             }
         }
+    }
+
+    /// The data ends inside a tag or entity reference at `pos`, inside the root element. libxml2's
+    /// push parser, given the end, stops at its first error there without ending any element; a
+    /// start tag cut after its name or after blanks following a complete attribute is first reported
+    /// as started (then forgotten by the handler, `VasprunParser.abandonStart`), one cut anywhere
+    /// else is not. The line is the one the cut is on (the scanner lets no line feed into a tag).
+    private func endInsideMarkup() throws {
+        guard !stack.isEmpty else { throw handOver("the data ends inside markup outside the root element", at: pos) }
+        for k in pos..<end where buffer[k] == 0x0A || buffer[k] == 0x0D {
+            throw handOver("the data ends inside a tag holding a line end", at: k)
+        }
+        if pos + 1 < end, buffer[pos] == 0x3C, buffer[pos + 1] != 0x2F {
+            cutTag = true
+            defer { cutTag = false }
+            if case .done = try scanStartTag() { parser.abandonStart() }
+        }
+        endedInPartial = true
+        pos = end
     }
 
     @inline(__always)
@@ -396,7 +424,7 @@ final class VasprunFastScanner {
         guard Self.isNameStart(first) else {
             throw handOver("markup the fast path does not read (`<\(Character(Unicode.Scalar(first)))`)", at: open)
         }
-        guard let nameStop = nameEnd(from: open + 1) else { return try tooLongOrMore(open) }
+        guard let nameStop = nameEnd(from: open + 1) ?? (cutTag ? end : nil) else { return try tooLongOrMore(open) }
         let nameCount = nameStop - open - 1
         if nameCount > Self.nameLengthLimit { throw handOver("an element name over \(Self.nameLengthLimit) bytes", at: open) }
         var i = nameStop
@@ -404,7 +432,10 @@ final class VasprunFastScanner {
         var used = 0
         var empty = false
         while true {
-            guard i < end else { return try tooLongOrMore(open) }
+            guard i < end else {
+                if cutTag { break }
+                return try tooLongOrMore(open)
+            }
             let c = buffer[i]
             if c == 0x3E {  // >
                 i += 1
@@ -419,7 +450,10 @@ final class VasprunFastScanner {
             }
             guard c == 0x20 else { throw handOver("byte 0x\(String(c, radix: 16)) in a tag", at: i) }
             while i < end, buffer[i] == 0x20 { i += 1 }
-            guard i < end else { return try tooLongOrMore(open) }
+            guard i < end else {
+                if cutTag { break }
+                return try tooLongOrMore(open)
+            }
             let a = buffer[i]
             if a == 0x3E || a == 0x2F { continue }
             guard Self.isNameStart(a) else { throw handOver("byte 0x\(String(a, radix: 16)) where an attribute name starts", at: i) }
@@ -492,6 +526,10 @@ final class VasprunFastScanner {
         }
         if i - open > Self.tagLimit { throw handOver("a tag longer than \(Self.tagLimit) bytes", at: open) }
         try openElement(nameAt: open + 1, count: nameCount, attributes: count, at: open)
+        if cutTag {
+            _ = stack.popLast()
+            return .done
+        }
         pos = i
         if empty { closeElement() }
         return .done

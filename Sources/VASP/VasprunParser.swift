@@ -354,12 +354,17 @@ final class VasprunParser {
         if error.code == Int32(XML_ERR_GT_REQUIRED.rawValue), let tag = error.str1, let open = names.last,
             modes.count > 1, String(cString: tag) == String(cString: open)
         {
-            names.removeLast()
-            modes.removeLast()
-            collecting = false
-            feedingRow = false
+            abandonStart()
         }
         if let context { xmlStopParser(context) }
+    }
+
+    /// Forgets the element just started: its start tag was cut by the end of the data.
+    func abandonStart() {
+        names.removeLast()
+        modes.removeLast()
+        collecting = false
+        feedingRow = false
     }
 
     // MARK: - Start of an element

