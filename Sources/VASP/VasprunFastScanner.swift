@@ -205,6 +205,10 @@ final class VasprunFastScanner {
     private func endOfData() throws {
         if rootClosed { return }
         if !rootOpened { throw handOver("no root element", at: pos) }
+        // Cut inside another root, libxml2's error message becomes the reader's ("not a vasprun.xml").
+        guard let root = stack.first, names[Int(root)].count == 8, memcmp(names[Int(root)].pointer, "modeling", 8) == 0 else {
+            throw handOver("the data ends inside a root element other than <modeling>", at: pos)
+        }
     }
 
     // MARK: - Character data
