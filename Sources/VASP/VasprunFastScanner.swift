@@ -53,33 +53,35 @@ final class VasprunFastScanner {
     private let source: ByteSource
     private let progress: ((Int, Int) -> Void)?
 
+    // The scanner is confined to one thread and never hands out overlapping accesses; dynamic
+    // exclusivity checks cost ≈ 15 % of a read (perf), so they are off for its state, as in VasprunParser.
     // The window: `buffer[0..<end]` holds bytes read and not yet consumed before `buffer[pos]`.
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
     private let chunkSize: Int
-    private var end = 0
-    private var pos = 0
-    private var atEOF = false
-    private var bytesFed = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var pos = 0
+    @exclusivity(unchecked) private var atEOF = false
+    @exclusivity(unchecked) private var bytesFed = 0
     /// Bytes consumed before `buffer[0]` (for offsets in hand-over reasons).
-    private var consumedBefore = 0
+    @exclusivity(unchecked) private var consumedBefore = 0
 
     /// Line feeds in the data before `pos` (tags hold none).
-    private var newlines = 0
+    @exclusivity(unchecked) private var newlines = 0
     /// Character data since the last tag or entity: its length and last byte (see `endLine`).
-    private var trailingText = 0
-    private var trailingLast: UInt8 = 0
+    @exclusivity(unchecked) private var trailingText = 0
+    @exclusivity(unchecked) private var trailingLast: UInt8 = 0
     /// The data ended inside a tag or an entity reference (see `endInsideMarkup`).
-    private var endedInPartial = false
+    @exclusivity(unchecked) private var endedInPartial = false
     /// Set while the start tag cut by the end of the data is read again (see `scanStartTag`).
-    private var cutTag = false
+    @exclusivity(unchecked) private var cutTag = false
 
     // Elements.
-    private var stack: ContiguousArray<Int32> = []
-    private var names: ContiguousArray<(pointer: UnsafeMutablePointer<UInt8>, count: Int)> = []
-    private var singleByteNames = [Int32](repeating: -1, count: 128)
-    private var rootOpened = false
-    private var rootClosed = false
+    @exclusivity(unchecked) private var stack: ContiguousArray<Int32> = []
+    @exclusivity(unchecked) private var names: ContiguousArray<(pointer: UnsafeMutablePointer<UInt8>, count: Int)> = []
+    @exclusivity(unchecked) private var singleByteNames = [Int32](repeating: -1, count: 128)
+    @exclusivity(unchecked) private var rootOpened = false
+    @exclusivity(unchecked) private var rootClosed = false
 
     // Scratch for one start tag: names and decoded values, and libxml2's attribute array.
     private let arena: UnsafeMutablePointer<UInt8>
