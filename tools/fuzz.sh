@@ -7,7 +7,7 @@
 #   tools/fuzz.sh check                    exit 0 when this toolchain can build fuzzers (-sanitize=fuzzer)
 #   tools/fuzz.sh list                     the targets
 #
-# Targets: vasprun outcar poscar incar kpoints bader volumetric xdatcar manifest.
+# Targets: vasprun vasprun-diff outcar poscar incar kpoints bader volumetric xdatcar manifest.
 # Binaries, the growing corpora, crash artifacts and logs go to $CASCADE_FUZZ_DIR
 # (default .build-fuzz/fuzz, gitignored). Seeds are copied at run time from the shared corpus
 # ($CASCADE_CORPUS, default ../shared/corpus; never committed), the test fixtures and Fuzz/seeds.
@@ -33,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-TARGETS=(vasprun outcar poscar incar kpoints bader volumetric xdatcar manifest)
+TARGETS=(vasprun vasprun-diff outcar poscar incar kpoints bader volumetric xdatcar manifest)
 OUT=${CASCADE_FUZZ_DIR:-$ROOT/.build-fuzz/fuzz}
 CORPUS=${CASCADE_CORPUS:-$ROOT/../shared/corpus}
 NICE=${CASCADE_FUZZ_NICE:-10}
@@ -54,7 +54,7 @@ fi
 # cut to this size (a prefix, and for OUTCAR also a suffix, of each corpus file).
 max_len() {
   case $1 in
-    vasprun|outcar) echo 65536 ;;
+    vasprun|vasprun-diff|outcar) echo 65536 ;;
     volumetric) echo 32768 ;;
     xdatcar) echo 16384 ;;
     bader) echo 8192 ;;
@@ -214,7 +214,7 @@ quiet_link() {
 
 source_name() {
   case $1 in
-    vasprun) echo Vasprun ;; outcar) echo Outcar ;; poscar) echo Poscar ;; incar) echo Incar ;;
+    vasprun) echo Vasprun ;; vasprun-diff) echo VasprunDiff ;; outcar) echo Outcar ;; poscar) echo Poscar ;; incar) echo Incar ;;
     kpoints) echo Kpoints ;; bader) echo Bader ;; volumetric) echo Volumetric ;; xdatcar) echo Xdatcar ;;
     manifest) echo Manifest ;;
     *) log "unknown target '$1' (one of: ${TARGETS[*]})"; exit 2 ;;
@@ -250,7 +250,7 @@ make_seeds() {
   if [ -d "$ROOT/Fuzz/seeds/$t" ]; then cp "$ROOT/Fuzz/seeds/$t"/* "$dir/" 2>/dev/null || true; fi
   local f
   case $t in
-    vasprun)
+    vasprun|vasprun-diff)
       for f in "$ROOT"/Tests/VASPTests/Fixtures/vasprun/*; do add_seed "$f" "$dir" "$limit"; done
       gzip -c -n "$ROOT/Tests/VASPTests/Fixtures/vasprun/h2o_gamma.xml" > "$dir/h2o_gamma.xml.gz" 2>/dev/null || true
       while read -r f; do add_seed "$f" "$dir" "$limit"; done < <(corpus_files -name '*vasprun*') ;;

@@ -27,6 +27,7 @@ func usage() -> Never {
                                      [--chunk BYTES] [--json]
           --repeat N       read the file N times (default 1); min and median are reported
           --no-projected   skip <projected> (VasprunOptions.readProjections = false)
+          --libxml2        libxml2's SAX2 path only (VasprunOptions.xmlPath = .libxml2; default .auto)
           --no-dos         skip <dos>
           --no-eigen       skip <eigenvalues>
           --chunk BYTES    bytes handed to libxml2 per call (default 1 MiB)
@@ -60,6 +61,7 @@ do {
         case "--chunk":
             guard let v = args.popFirst(), let n = Int(v), n > 0 else { usage() }
             options.chunkSize = n
+        case "--libxml2": options.xmlPath = .libxml2
         case "--json": printJSON = true
         case "-h", "--help": usage()
         default:

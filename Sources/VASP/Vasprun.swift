@@ -175,15 +175,36 @@ public struct VasprunOptions: Sendable, Hashable {
     public var readEigenvalues: Bool
     /// Read `<projected>` (the largest block of a LORBIT run).
     public var readProjections: Bool
-    /// Bytes handed to libxml2 per call.
+    /// Bytes read from the file (and handed to the XML scanner) per call.
     public var chunkSize: Int
+    /// Which XML reader runs (``VasprunXMLPath``); the default scans VASP's layout directly and
+    /// hands anything else to libxml2.
+    public var xmlPath: VasprunXMLPath
 
-    public init(readDOS: Bool = true, readEigenvalues: Bool = true, readProjections: Bool = true, chunkSize: Int = 1 << 20) {
+    public init(
+        readDOS: Bool = true, readEigenvalues: Bool = true, readProjections: Bool = true, chunkSize: Int = 1 << 20,
+        xmlPath: VasprunXMLPath = .auto
+    ) {
         self.readDOS = readDOS
         self.readEigenvalues = readEigenvalues
         self.readProjections = readProjections
         self.chunkSize = chunkSize
+        self.xmlPath = xmlPath
     }
+}
+
+/// The XML reader behind ``Vasprun/read(path:options:progress:)``. Both build the same value through
+/// the same handler; see docs/architecture.md, "The vasprun fast path".
+public enum VasprunXMLPath: Sendable, Hashable {
+    /// The fast scan of VASP's constructs; at the first thing it does not know, the file is read
+    /// again from its first byte by libxml2.
+    case auto
+    /// libxml2's SAX2 parser only (the referee).
+    case libxml2
+    /// The fast scan only: where `.auto` would hand over to libxml2, throws
+    /// ``VASPError/cannotRead(file:reason:)`` with a reason starting "fast path handed over". For
+    /// tests and the differential fuzzer.
+    case fast
 }
 
 /// The content of a VASP `vasprun.xml` (plain or gzip), read by a streaming SAX2 parser.
@@ -331,6 +352,20 @@ extension Vasprun {
         path: String, options: VasprunOptions = VasprunOptions(),
         progress: ((Int, Int) -> Void)? = nil, observer: StoredBytesObserver? = nil
     ) throws -> Vasprun {
+        if options.xmlPath != .libxml2 {
+            // The observer sees the whole file in the fast path's read, also when it hands over: the
+            // re-read below is for libxml2 alone.
+            switch try VasprunFastScanner.read(path: path, options: options, progress: progress, observer: observer) {
+            case .read(let run):
+                return run
+            case .handedOver(let reason):
+                if options.xmlPath == .fast {
+                    throw VASPError.cannotRead(file: path, reason: "fast path handed over: \(reason)")
+                }
+            }
+            let parser = VasprunParser(file: path, options: options)
+            return try parser.run(source: try ByteSource(path: path, chunkSize: options.chunkSize), progress: progress)
+        }
         let source = try ByteSource(path: path, chunkSize: options.chunkSize, observer: observer)
         defer { source.observeRest() }
         let parser = VasprunParser(file: path, options: options)

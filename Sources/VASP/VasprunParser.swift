@@ -119,7 +119,7 @@ final class VasprunParser {
             xmlFreeParserCtxt(ctxt)
             context = nil
         }
-        byteBudget = source.isCompressed ? source.fileSize.multipliedReportingOverflow(by: 12).partialValue : source.fileSize
+        prepare(source: source)
         var buffer = [UInt8](repeating: 0, count: max(options.chunkSize, 1))
         var first = buffer.withUnsafeMutableBufferPointer { source.read(into: $0) }
         let latin1 = declaresLatin1(buffer, count: first)
@@ -155,6 +155,52 @@ final class VasprunParser {
             _ = xmlParseChunk(ctxt, nil, 0, 1)
         }
         return try finish(bytesFed: fed, compressedTruncated: source.truncatedCompression)
+    }
+
+    /// Sets what depends on the source (the bound on announced sizes).
+    func prepare(source: ByteSource) {
+        byteBudget = source.isCompressed ? source.fileSize.multipliedReportingOverflow(by: 12).partialValue : source.fileSize
+    }
+
+    // MARK: - Driven by VasprunFastScanner (the same callbacks libxml2 drives)
+
+    /// The line the fast scanner is at, for warnings (libxml2's own line counter otherwise).
+    @exclusivity(unchecked) var fastLine = 0
+
+    /// An element starts: `localname` NUL-terminated and alive for the parser's life; `attributes`
+    /// in libxml2's SAX2 layout (see ``Attributes``).
+    @inline(__always)
+    func fastStart(_ localname: UnsafePointer<UInt8>, _ nAttributes: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+        start(localname, nAttributes, attributes)
+    }
+
+    /// The innermost element ends, its end tag on `line`.
+    @inline(__always)
+    func fastEnd(line: Int) {
+        fastLine = line
+        end()
+    }
+
+    /// Character data of the innermost element (one piece of it).
+    @inline(__always)
+    func fastCharacters(_ piece: UnsafeBufferPointer<UInt8>) {
+        if feedingRow {
+            activeCollector?._withUnsafeGuaranteedRef { $0.feed(piece) }
+        } else if collecting {
+            text.append(contentsOf: piece)
+        }
+    }
+
+    /// The end of the data. `endedInside` is the line libxml2 reports when the data ends inside an
+    /// element (its "Extra content at the end of the document" at the terminating chunk), nil when
+    /// the document was closed.
+    func fastFinish(bytesFed: Int, compressedTruncated: Bool, endedInsideAtLine line: Int?) throws -> Vasprun {
+        if let line {
+            errorMessage = "the data ends inside an element"
+            endedEarly = true
+            errorLine = line
+        }
+        return try finish(bytesFed: bytesFed, compressedTruncated: compressedTruncated)
     }
 
     /// Hands `count` bytes of `bytes` to libxml2.
@@ -251,7 +297,7 @@ final class VasprunParser {
     }
 
     private var currentLine: Int {
-        guard let context else { return 0 }
+        guard let context else { return fastLine }
         return Int(xmlSAX2GetLineNumber(context))
     }
 
@@ -309,12 +355,17 @@ final class VasprunParser {
         if error.code == Int32(XML_ERR_GT_REQUIRED.rawValue), let tag = error.str1, let open = names.last,
             modes.count > 1, String(cString: tag) == String(cString: open)
         {
-            names.removeLast()
-            modes.removeLast()
-            collecting = false
-            feedingRow = false
+            abandonStart()
         }
         if let context { xmlStopParser(context) }
+    }
+
+    /// Forgets the element just started: its start tag was cut by the end of the data.
+    func abandonStart() {
+        names.removeLast()
+        modes.removeLast()
+        collecting = false
+        feedingRow = false
     }
 
     // MARK: - Start of an element

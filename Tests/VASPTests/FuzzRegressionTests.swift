@@ -31,7 +31,7 @@ enum FuzzReplay {
         let path = path(relative)
         do {
             switch target {
-            case "vasprun":
+            case "vasprun", "vasprun-diff":
                 let run = try Vasprun.read(path: path)
                 _ = (run.finalEnergy, run.convergedElectronic, run.convergedIonic, run.netCharge, run.finalStructure?.formula)
             case "outcar":
