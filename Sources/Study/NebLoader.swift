@@ -307,7 +307,9 @@ enum PymatgenNebJSON {
         var structures: [StructureDocument?]?
 
         enum CodingKeys: String, CodingKey {
-            case module = "@module", className = "@class", r, energies, forces, structures
+            case module = "@module"
+            case className = "@class"
+            case r, energies, forces, structures
         }
 
         init(from decoder: Decoder) throws {

@@ -45,6 +45,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The value as VASP wrote it: an integer, a real, `T`/`F`, a string, or numbers separated by spaces.
     public var description: String {
         switch self {
         case .int(let v): return String(v)
@@ -66,6 +67,7 @@ public struct ParameterList: Sendable, Hashable {
     public private(set) var names: [String] = []
     private var values: [String: ParameterValue] = [:]
 
+    /// An empty list.
     public init() {}
 
     /// The value of `name` (exact, upper-case as VASP writes it), or `nil`.
@@ -110,6 +112,7 @@ public struct EnergyTerms: Sendable, Hashable {
     /// Energy extrapolated to σ → 0 (`e_0_energy`), eV, as written (VASP 5 may write 0.0 here).
     public var energySigma0: Double
 
+    /// The three terms, in eV.
     public init(freeEnergy: Double, energyWithoutEntropy: Double, energySigma0: Double) {
         self.freeEnergy = freeEnergy
         self.energyWithoutEntropy = energyWithoutEntropy
@@ -160,9 +163,13 @@ public struct KpointSet: Sendable, Hashable {
 /// What VASP wrote for the optional KPOINTS_OPT k-point set (VASP 6.3+): its own k-points,
 /// eigenvalues, DOS and projections.
 public struct KpointsOptData: Sendable, Hashable {
+    /// The KPOINTS_OPT k-points and weights (`<kpoints>` of `<eigenvalues_kpoints_opt>`).
     public var kpoints: KpointSet?
+    /// Band energies (eV) and occupations on those k-points.
     public var eigenvalues: BandEigenvalues?
+    /// The DOS computed on those k-points (`<dos_kpoints_opt>`), energies in eV.
     public var dos: DensityOfStates?
+    /// The projections on those k-points (`<projected_kpoints_opt>`).
     public var projected: ProjectedEigenvalues?
 }
 
@@ -181,6 +188,7 @@ public struct VasprunOptions: Sendable, Hashable {
     /// hands anything else to libxml2.
     public var xmlPath: VasprunXMLPath
 
+    /// What to read; by default everything, through the fast path.
     public init(
         readDOS: Bool = true, readEigenvalues: Bool = true, readProjections: Bool = true, chunkSize: Int = 1 << 20,
         xmlPath: VasprunXMLPath = .auto

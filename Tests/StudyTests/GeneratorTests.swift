@@ -59,8 +59,8 @@ import VASP
         let incar = try Incar.read(path: out + "/relax/tfsi/INCAR")
         #expect(incar.int("NELECT") == 92)
         #expect(incar.warnings.isEmpty)
-        let static_ = try Incar.read(path: out + "/static/tfsi/INCAR")
-        #expect(static_.int("NSW") == 0 && static_.int("NEDOS") == 3001)
+        let staticIncar = try Incar.read(path: out + "/static/tfsi/INCAR")
+        #expect(staticIncar.int("NSW") == 0 && staticIncar.int("NEDOS") == 3001)
         let bader = try Incar.read(path: out + "/bader/litfsi/INCAR")
         #expect(bader.bool("LAECHG") == true && bader["NELECT"] == nil)
 

@@ -766,15 +766,15 @@ extension VasprunEdgeCaseTests {
             if full {
                 #expect(run.warnings.isEmpty, sourceLocation: sourceLocation)
             } else {
-                let where_ = state.path.joined(separator: "/")
+                let expectedPath = state.path.joined(separator: "/")
                 let ending = run.warnings.filter { $0.message.hasPrefix("incomplete file") }
                 #expect(ending.count == 1, "cut at \(cut)", sourceLocation: sourceLocation)
                 if let warning = ending.first {
                     #expect(warning.location.byteOffset == cut, sourceLocation: sourceLocation)
-                    #expect(warning.location.context == where_, "cut at \(cut)", sourceLocation: sourceLocation)
+                    #expect(warning.location.context == expectedPath, "cut at \(cut)", sourceLocation: sourceLocation)
                     #expect(
                         warning.message
-                            == "incomplete file (file ends inside <\(where_)>) after \(cut) bytes; "
+                            == "incomplete file (file ends inside <\(expectedPath)>) after \(cut) bytes; "
                             + "kept the header and \(run.ionicSteps.count) complete ionic step(s)",
                         "cut at \(cut)", sourceLocation: sourceLocation)
                 }
