@@ -10,14 +10,14 @@ let package = Package(
         .library(name: "VASP", targets: ["VASP"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Report", targets: ["Report"]),
-        .library(name: "Study", targets: ["Study"]),
+        .library(name: "Study", targets: ["Study"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // SHA-256 of every source file (provenance): BoringSSL's assembly, ~8x the portable Swift one.
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
     ],
     targets: [
         // System libraries (Debian: libxml2-dev, zlib1g-dev, libisal-dev).
@@ -40,7 +40,7 @@ let package = Package(
             name: "Study",
             dependencies: [
                 "Chemistry", "Files", "VASP", "Analysis", .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]),
         // The run lifecycle on SLURM: the scheduler adapter, failure causes and remedies, the journal
         // (SQLite through GRDB), submit/status/resume. Imports Study; only the cascade executable imports it.
@@ -56,7 +56,7 @@ let package = Package(
             name: "cascade",
             dependencies: [
                 "Chemistry", "Files", "VASP", "Analysis", "Study", "Report", "Lifecycle",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         // Release-mode timing executable; never run by `swift test`.
         .executableTarget(name: "VasprunBenchmark", dependencies: ["VASP"], path: "Benchmarks/VasprunBenchmark"),
@@ -77,6 +77,6 @@ let package = Package(
         // End-to-end tests against a real local SLURM (tools/slurm/local-cluster.sh; .ci/run starts it).
         .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "Lifecycle", "Study", "Files", "VASP", "cascade"],
-            exclude: ["fake-vasp"]),
+            exclude: ["fake-vasp"])
     ]
 )

@@ -69,7 +69,8 @@ enum DiffRead {
             case .error(let e): return ["error: " + e]
             }
         }
-        let x = lines(a), y = lines(b)
+        let x = lines(a)
+        let y = lines(b)
         for k in 0..<max(x.count, y.count) where k >= x.count || k >= y.count || x[k] != y[k] {
             return "libxml2 «\(k < x.count ? x[k] : "<none>")» fast «\(k < y.count ? y[k] : "<none>")»"
         }

@@ -20,7 +20,8 @@ import Darwin
 #endif
 
 func usage() -> Never {
-    printError("""
+    printError(
+        """
         usage: ChgcarBenchmark FILE [--repeat N] [--blocks N] [--json]
           --repeat N   read the file N times (default 5); min and median are reported
           --blocks N   read at most N data blocks (default: all)
@@ -115,12 +116,14 @@ print("min         \(formatted(best, "%.4f")) s  (\(formatted(Double(size) / bes
 print("median      \(formatted(median, "%.4f")) s")
 print("peak RSS    \(formatted(Double(peakRSS()) / 1e6, "%.1f")) MB (values kept: \(formatted(Double(v.blocks.count * v.total.count * 8) / 1e6, "%.1f")) MB)")
 for (k, block) in v.blocks.enumerated() {
-    print("block \(k + 1)     sum \(formatted(block.grid.sum, "%.10g"))  mean \(formatted(block.grid.mean, "%.10g"))  "
-        + "value(0,0,0) \(formatted(block.grid[0, 0, 0], "%.11g"))  value(last) \(formatted(block.grid[d.x - 1, d.y - 1, d.z - 1], "%.11g"))")
+    print(
+        "block \(k + 1)     sum \(formatted(block.grid.sum, "%.10g"))  mean \(formatted(block.grid.mean, "%.10g"))  "
+            + "value(0,0,0) \(formatted(block.grid[0, 0, 0], "%.11g"))  value(last) \(formatted(block.grid[d.x - 1, d.y - 1, d.z - 1], "%.11g"))")
 }
 for warning in v.warnings { print("warning     \(warning)") }
 if printJSON {
     let sums = v.blocks.map { formatted($0.grid.sum, "%.17g") }.joined(separator: ",")
-    print("{\"file\":\"\(file)\",\"bytes\":\(size),\"min_s\":\(formatted(best, "%.6f")),\"median_s\":\(formatted(median, "%.6f")),"
-        + "\"peak_rss\":\(peakRSS()),\"block_sums\":[\(sums)]}")
+    print(
+        "{\"file\":\"\(file)\",\"bytes\":\(size),\"min_s\":\(formatted(best, "%.6f")),\"median_s\":\(formatted(median, "%.6f")),"
+            + "\"peak_rss\":\(peakRSS()),\"block_sums\":[\(sums)]}")
 }

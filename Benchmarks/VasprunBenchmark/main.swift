@@ -98,11 +98,15 @@ func currentRSS() -> Int {
     defer { fclose(f) }
     var size = 0
     var resident = 0
-    guard withUnsafeMutablePointer(to: &size, { s in
-        withUnsafeMutablePointer(to: &resident) { r in
-            withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
-        }
-    }) == 2 else { return 0 }
+    guard
+        withUnsafeMutablePointer(
+            to: &size,
+            { s in
+                withUnsafeMutablePointer(to: &resident) { r in
+                    withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
+                }
+            }) == 2
+    else { return 0 }
     return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
@@ -228,7 +232,8 @@ func digest(_ run: Vasprun) -> Digest {
 let size = fileSize(file)
 let baselineRSS = currentRSS()
 print("file: \(file) (\(size) bytes, \(mb(size)))")
-print("options: projected \(options.readProjections), dos \(options.readDOS), eigen \(options.readEigenvalues), chunk \(options.chunkSize) B, repeat \(repeats)")
+print(
+    "options: projected \(options.readProjections), dos \(options.readDOS), eigen \(options.readEigenvalues), chunk \(options.chunkSize) B, repeat \(repeats)")
 
 var times: [Double] = []
 var last: Digest?
@@ -258,7 +263,9 @@ let peak = peakRSS()
 let d = last!
 
 print("")
-print("wall time: min \(formatted(minimum, decimals: 3)) s, median \(formatted(median, decimals: 3)) s over \(repeats) run(s); \(format1(Double(size) / 1e6 / minimum)) MB/s at best")
+print(
+    "wall time: min \(formatted(minimum, decimals: 3)) s, median \(formatted(median, decimals: 3)) s over \(repeats) run(s); \(format1(Double(size) / 1e6 / minimum)) MB/s at best"
+)
 print("peak RSS: \(mb(firstPeak)) after run 1, \(mb(peak)) after all runs (ru_maxrss; baseline before reading \(mb(baselineRSS)))")
 print("arrays kept:")
 print("  projected weights \(d.projectedShape) × 4 B = \(mb(d.projectedBytes))")
@@ -271,7 +278,9 @@ print("  complete \(d.complete), warnings \(d.warnings), ionic steps \(d.steps),
 print("  final energy \(formatted(d.finalEnergy, decimals: 8)) eV, E-fermi \(formatted(d.efermi, decimals: 8)) eV")
 print("  projection sum \(formatted(d.projectionSum, decimals: 4)) (per spin \(d.projectionSumPerSpin.map { formatted($0, decimals: 4) }))")
 print("  eigenvalue sum \(formatted(d.eigenvalueSum, decimals: 4)), occupation sum \(formatted(d.occupationSum, decimals: 4))")
-print("  total DOS sum \(formatted(d.tdosSum, decimals: 4)), partial DOS sum \(formatted(d.pdosSum, decimals: 4)), force sum \(formatted(d.forceSum, decimals: 8))")
+print(
+    "  total DOS sum \(formatted(d.tdosSum, decimals: 4)), partial DOS sum \(formatted(d.pdosSum, decimals: 4)), force sum \(formatted(d.forceSum, decimals: 8))"
+)
 for s in d.spots {
     print("  spot spin \(s.spin) kpoint \(s.kpoint) band \(s.band) ion \(s.ion): \(s.values.map { formatted(Double($0), decimals: 4) }.joined(separator: " "))")
 }

@@ -89,8 +89,10 @@ public func connectedFragments(_ structure: Structure, scale: Double = 1.2) -> [
     let ordered = structure.molecules(scale: scale).sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
     var seen: [String: Int] = [:]
     return ordered.map { atoms in
-        let formula = Structure(lattice: structure.lattice, species: atoms.map { structure.species[$0] },
-            fractionalPositions: atoms.map { structure.fractionalPositions[$0] }).formula
+        let formula = Structure(
+            lattice: structure.lattice, species: atoms.map { structure.species[$0] },
+            fractionalPositions: atoms.map { structure.fractionalPositions[$0] }
+        ).formula
         seen[formula, default: 0] += 1
         let name = seen[formula] == 1 ? formula : "\(formula)#\(seen[formula] ?? 0)"
         return ChargeFragment(name: name, atoms: atoms)
@@ -153,9 +155,12 @@ public func baderCheck(electrons: [Double], reported: Double?, nelect: Double?, 
     switch referenceUsed {
     case .some(true): break
     case .some(false):
-        warnings.append("no AECCAR0 + AECCAR2 reference was used: Bader basins from the valence density alone can be severely inaccurate (run `bader CHGCAR -ref CHGCAR_sum`)")
+        warnings.append(
+            "no AECCAR0 + AECCAR2 reference was used: Bader basins from the valence density alone can be severely inaccurate (run `bader CHGCAR -ref CHGCAR_sum`)"
+        )
     case .none:
-        warnings.append("whether an AECCAR0 + AECCAR2 reference was used is unknown (no AECCAR files next to ACF.dat): without it Bader basins can be severely inaccurate")
+        warnings.append(
+            "whether an AECCAR0 + AECCAR2 reference was used is unknown (no AECCAR files next to ACF.dat): without it Bader basins can be severely inaccurate")
     }
     return BaderCheck(sumOfAtoms: sum, reported: reported, nelect: nelect, warnings: warnings)
 }

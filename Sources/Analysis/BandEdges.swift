@@ -77,7 +77,8 @@ public func isMetal(_ eigenvalues: BandEigenvalues, efermi: Double, tolerance: D
     guard nk > 0, nb > 0, e.count == eigenvalues.spinCount * nk * nb else { return false }
     for s in 0..<eigenvalues.spinCount {
         for b in 0..<nb {
-            var below = false, above = false
+            var below = false
+            var above = false
             for k in 0..<nk {
                 let x = e[(s * nk + k) * nb + b] - efermi
                 if x < -tolerance { below = true }
@@ -95,13 +96,15 @@ public func isMetal(_ eigenvalues: BandEigenvalues, efermi: Double, tolerance: D
 public func totalMagnetization(_ eigenvalues: BandEigenvalues, weights: [Double]) -> Double? {
     guard eigenvalues.spinCount == 2, weights.count == eigenvalues.kpointCount else { return nil }
     let o = eigenvalues.occupations.values
-    let nk = eigenvalues.kpointCount, nb = eigenvalues.bandCount
+    let nk = eigenvalues.kpointCount
+    let nb = eigenvalues.bandCount
     guard o.count == 2 * nk * nb else { return nil }
     let total = weights.reduce(0, +)
     guard total > 0 else { return nil }
     var m = 0.0
     for k in 0..<nk {
-        var up = 0.0, down = 0.0
+        var up = 0.0
+        var down = 0.0
         for b in 0..<nb {
             up += o[k * nb + b]
             down += o[(nk + k) * nb + b]

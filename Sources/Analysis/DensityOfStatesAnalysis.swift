@@ -16,7 +16,10 @@ public enum OrbitalShell: String, Sendable, Hashable, CaseIterable {
     /// `dx2`, `x2-y2`; `f`, `fy3x2`, …; `nil` for anything else.
     public init?(label: String) {
         let l = label.lowercased()
-        if l == "x2-y2" || l == "dx2-y2" { self = .d; return }
+        if l == "x2-y2" || l == "dx2-y2" {
+            self = .d
+            return
+        }
         guard let first = l.first, let shell = OrbitalShell(rawValue: String(first)) else { return nil }
         self = shell
     }
@@ -49,7 +52,9 @@ public struct DOSGap: Sendable, Hashable {
 /// channel's own gap (e.g. the mid-gap of its HOMO and LUMO, ``spinReference(_:spin:)``), never around
 /// the printed E_F, which may lie among the channel's occupied states.
 /// Returns `nil` when the DOS has no points or the channel does not exist.
-public func dosGap(_ dos: DensityOfStates, tolerance: Double = 1e-4, absoluteTolerance: Bool = false, spin: SpinChannel = .summed, separator: Double? = nil) -> DOSGap? {
+public func dosGap(_ dos: DensityOfStates, tolerance: Double = 1e-4, absoluteTolerance: Bool = false, spin: SpinChannel = .summed, separator: Double? = nil)
+    -> DOSGap?
+{
     guard let density = totalDensity(dos, spin: spin), !density.isEmpty else { return nil }
     let energies = dos.energies
     let split = separator ?? dos.efermi
@@ -71,7 +76,8 @@ private func crossing(_ density: [Double], _ energies: [Double], _ i: Int, _ j: 
     guard i >= 0, j < density.count else { return nil }
     let points = [(density[i], energies[i]), (density[j], energies[j])].sorted { $0.0 < $1.0 }
     guard points[0].0 <= threshold, points[1].0 > threshold else { return nil }
-    let (x1, y1) = points[0], (x2, y2) = points[1]
+    let (x1, y1) = points[0]
+    let (x2, y2) = points[1]
     return y1 + (y2 - y1) / (x2 - x1) * (threshold - x1)
 }
 
@@ -151,9 +157,12 @@ public struct BandDescriptors: Sendable, Hashable {
 ///   `get_band_filling` takes no window; with `window == nil` the two agree, with a window this is
 ///   Cascade's extension (the same ratio inside the window).
 /// `density` is on the DOS energy grid. Returns `nil` when fewer than two points are kept or ∫ρ = 0.
-public func bandDescriptors(density: [Double], energies: [Double], efermi: Double, window: ClosedRange<Double>? = nil, spin: SpinChannel = .summed) -> BandDescriptors? {
+public func bandDescriptors(density: [Double], energies: [Double], efermi: Double, window: ClosedRange<Double>? = nil, spin: SpinChannel = .summed)
+    -> BandDescriptors?
+{
     guard density.count == energies.count else { return nil }
-    var e: [Double] = [], rho: [Double] = []
+    var e: [Double] = []
+    var rho: [Double] = []
     for (k, energy) in energies.enumerated() {
         let relative = energy - efermi
         if let window, !window.contains(relative) { continue }

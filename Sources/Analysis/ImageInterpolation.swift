@@ -188,7 +188,8 @@ struct LinearBand {
         if !far.isEmpty {
             let list = far.prefix(8).map { "\(initial.species[$0])\($0) \(imageNumberText(lengths[$0])) Å" }.joined(separator: ", ")
             out.append(
-                "\(far.count) atom(s) move more than \(imageNumberText(options.displacementWarning)) Å between the end points (\(list)\(far.count > 8 ? ", …" : "")): check that both end points list the same atoms in the same order")
+                "\(far.count) atom(s) move more than \(imageNumberText(options.displacementWarning)) Å between the end points (\(list)\(far.count > 8 ? ", …" : "")): check that both end points list the same atoms in the same order"
+            )
         }
         let stuck = lengths.indices.filter { i in
             let m = movable[i]
@@ -262,8 +263,11 @@ struct IDPPBand {
         reciprocal = lattice.reciprocal
         let start = band.start
         let end = zip(band.start, band.displacement).map { $0 + $1 }
-        var a: [Int] = [], b: [Int] = [], shift: [Double] = []
-        var d0: [Double] = [], d1: [Double] = []
+        var a: [Int] = []
+        var b: [Int] = []
+        var shift: [Double] = []
+        var d0: [Double] = []
+        var d1: [Double] = []
         let pairCount = atoms * (atoms - 1) / 2
         a.reserveCapacity(pairCount)
         b.reserveCapacity(pairCount)
@@ -306,7 +310,8 @@ struct IDPPBand {
                                 let base = k * atoms * 3
                                 let tBase = k * pairs
                                 for p in 0..<pairs {
-                                    let ia = base + 3 * pa[p], ib = base + 3 * pb[p]
+                                    let ia = base + 3 * pa[p]
+                                    let ib = base + 3 * pb[p]
                                     let vx = xs[ib] - xs[ia] + sh[3 * p]
                                     let vy = xs[ib + 1] - xs[ia + 1] + sh[3 * p + 1]
                                     let vz = xs[ib + 2] - xs[ia + 2] + sh[3 * p + 2]
@@ -317,7 +322,8 @@ struct IDPPBand {
                                     let d4 = d2 * d2
                                     // dS/dd for ½ d⁻⁴ (d − t)², divided by d for the gradient along v.
                                     let g = (e / d4 - 2 * e * e / (d4 * d)) / d
-                                    let fa = 3 * pa[p], fb = 3 * pb[p]
+                                    let fa = 3 * pa[p]
+                                    let fb = 3 * pb[p]
                                     f[fb] -= g * vx
                                     f[fb + 1] -= g * vy
                                     f[fb + 2] -= g * vz
@@ -340,14 +346,19 @@ struct IDPPBand {
         var f = [Double](repeating: 0, count: n)
         addIDPPForce(image: k, into: &f)
         var tangent = [Double](repeating: 0, count: n)
-        var norm = 0.0, forward = 0.0, backward = 0.0
+        var norm = 0.0
+        var forward = 0.0
+        var backward = 0.0
         x.withUnsafeBufferPointer { xs in
-            let here = k * n, prev = (k - 1) * n, next = (k + 1) * n
+            let here = k * n
+            let prev = (k - 1) * n
+            let next = (k + 1) * n
             for c in 0..<n {
                 let t = xs[next + c] - xs[prev + c]
                 tangent[c] = t
                 norm += t * t
-                let fw = xs[next + c] - xs[here + c], bw = xs[here + c] - xs[prev + c]
+                let fw = xs[next + c] - xs[here + c]
+                let bw = xs[here + c] - xs[prev + c]
                 forward += fw * fw
                 backward += bw * bw
             }
@@ -411,7 +422,9 @@ struct IDPPBand {
         for step in 0..<options.maxIterations {
             let forces = images.map { nebForce(image: $0) }
             if forces.allSatisfy({ largestAtomForce($0) < tolerance }) { return (step, true) }
-            var power = 0.0, vNorm = 0.0, fNorm = 0.0
+            var power = 0.0
+            var vNorm = 0.0
+            var fNorm = 0.0
             for (slot, f) in forces.enumerated() {
                 for c in 0..<n {
                     let v = velocity[slot * n + c]

@@ -96,7 +96,8 @@ public struct CubicSegment: Sendable, Hashable {
     /// Coefficients (a, b, c, d) of E(t) = a + b t + c t² + d t³.
     public var coefficients: (a: Double, b: Double, c: Double, d: Double) {
         let dr = r1 - r0
-        let s0 = slope0 * dr, s1 = slope1 * dr
+        let s0 = slope0 * dr
+        let s1 = slope1 * dr
         return (e0, s0, 3 * (e1 - e0) - 2 * s0 - s1, 2 * (e0 - e1) + s0 + s1)
     }
 
@@ -163,8 +164,10 @@ func clampedSpline(_ x: [Double], _ y: [Double]) -> [CubicSegment] {
     let h = (0..<(n - 1)).map { x[$0 + 1] - x[$0] }
     guard h.allSatisfy({ $0 > 0 }) else { return [] }
     let slope = (0..<(n - 1)).map { (y[$0 + 1] - y[$0]) / h[$0] }
-    var lower = [Double](repeating: 0, count: n), diagonal = [Double](repeating: 0, count: n)
-    var upper = [Double](repeating: 0, count: n), rhs = [Double](repeating: 0, count: n)
+    var lower = [Double](repeating: 0, count: n)
+    var diagonal = [Double](repeating: 0, count: n)
+    var upper = [Double](repeating: 0, count: n)
+    var rhs = [Double](repeating: 0, count: n)
     diagonal[0] = 2 * h[0]
     upper[0] = h[0]
     rhs[0] = 6 * slope[0]
@@ -188,7 +191,8 @@ func clampedSpline(_ x: [Double], _ y: [Double]) -> [CubicSegment] {
 /// Thomas algorithm for a tridiagonal system (`lower[0]` and `upper[n−1]` unused).
 func solveTridiagonal(lower: [Double], diagonal: [Double], upper: [Double], rhs: [Double]) -> [Double] {
     let n = diagonal.count
-    var c = [Double](repeating: 0, count: n), d = [Double](repeating: 0, count: n)
+    var c = [Double](repeating: 0, count: n)
+    var d = [Double](repeating: 0, count: n)
     c[0] = upper[0] / diagonal[0]
     d[0] = rhs[0] / diagonal[0]
     for i in 1..<n {
@@ -221,9 +225,10 @@ public func splineExtrema(_ segments: [CubicSegment], reference: Double = 0) -> 
         for t in quadraticRoots(3 * d, 2 * c, b) where t > 0 && t < 1 {
             let curvature = 6 * d * t + 2 * c
             guard curvature != 0 else { continue }
-            out.append(SplineExtremum(
-                interval: i, t: t, r: s.r0 + t * (s.r1 - s.r0), energy: s.energy(t: t) - reference,
-                kind: curvature < 0 ? .maximum : .minimum))
+            out.append(
+                SplineExtremum(
+                    interval: i, t: t, r: s.r0 + t * (s.r1 - s.r0), energy: s.energy(t: t) - reference,
+                    kind: curvature < 0 ? .maximum : .minimum))
         }
     }
     return out
@@ -249,7 +254,9 @@ func quadraticRoots(_ a: Double, _ b: Double, _ c: Double) -> [Double] {
 /// by the last r. Reproduced because pymatgen's reported barrier is this grid value, not the exact
 /// maximum (e.g. 562.40825 meV at x/r_max = 0.37255 on the corpus band, the exact maximum being 562.40834
 /// meV at 0.37244). Energies in eV, relative to the first node.
-public func pymatgenGridExtrema(_ segments: [CubicSegment], step: Double = 0.01) -> (minima: [(x: Double, energy: Double)], maxima: [(x: Double, energy: Double)]) {
+public func pymatgenGridExtrema(_ segments: [CubicSegment], step: Double = 0.01) -> (
+    minima: [(x: Double, energy: Double)], maxima: [(x: Double, energy: Double)]
+) {
     guard let first = segments.first, let last = segments.last, last.r1 > 0, step > 0 else { return ([], []) }
     var x: [Double] = []
     var k = 0
@@ -258,11 +265,15 @@ public func pymatgenGridExtrema(_ segments: [CubicSegment], step: Double = 0.01)
         k += 1
     }
     let y = x.map { (splineEnergy(segments, at: $0) ?? .nan) - first.e0 }
-    var minima: [(x: Double, energy: Double)] = [], maxima: [(x: Double, energy: Double)] = []
+    var minima: [(x: Double, energy: Double)] = []
+    var maxima: [(x: Double, energy: Double)] = []
     guard x.count >= 3 else { return ([], []) }
     for i in 1..<(x.count - 1) {
-        if y[i] < y[i - 1] && y[i] < y[i + 1] { minima.append((x[i] / last.r1, y[i])) }
-        else if y[i] > y[i - 1] && y[i] > y[i + 1] { maxima.append((x[i] / last.r1, y[i])) }
+        if y[i] < y[i - 1] && y[i] < y[i + 1] {
+            minima.append((x[i] / last.r1, y[i]))
+        } else if y[i] > y[i - 1] && y[i] > y[i + 1] {
+            maxima.append((x[i] / last.r1, y[i]))
+        }
     }
     return (minima, maxima)
 }
@@ -381,7 +392,8 @@ public func climbingImageCheck(_ images: [NebImage], ediffg: Double?, climbing: 
     }
     if let climber { notes.append("climbing image: \(images[climber].label) (the highest intermediate image)") }
     var threshold: Double?
-    var unconverged: [String] = [], missing: [String] = []
+    var unconverged: [String] = []
+    var missing: [String] = []
     if let ediffg, ediffg < 0 {
         threshold = -ediffg
         for i in intermediate {
@@ -465,10 +477,14 @@ public func analyzeNeb(_ images: [NebImage], coordinates given: [Double]? = nil,
     if !missing.isEmpty {
         notes.append("no energy for image(s) \(missing.joined(separator: ", "))")
         if let reference, reference > 0 {
-            notes.append("energies are relative to image \(images[reference].label), the first image that has one; the end point \(images[0].label) has no energy, so no barrier from the true initial state can be given")
+            notes.append(
+                "energies are relative to image \(images[reference].label), the first image that has one; the end point \(images[0].label) has no energy, so no barrier from the true initial state can be given"
+            )
         }
         if let last = withEnergy.last, last < images.count - 1 {
-            notes.append("the end point \(images[images.count - 1].label) has no energy: the reverse barrier and reaction energy are relative to image \(images[last].label)")
+            notes.append(
+                "the end point \(images[images.count - 1].label) has no energy: the reverse barrier and reaction energy are relative to image \(images[last].label)"
+            )
         }
     }
     let coinciding = coordinates.map(coincidingImagePairs) ?? []
@@ -502,7 +518,9 @@ public func analyzeNeb(_ images: [NebImage], coordinates given: [Double]? = nil,
     let degenerate = coinciding.filter { $0 > first && $0 <= last }
     guard degenerate.isEmpty else {
         let list = degenerate.map { "\(images[$0 - 1].label) and \(images[$0].label) (Δr = \(coordinates[$0] - coordinates[$0 - 1]) Å)" }
-        notes.append("degenerate band: images \(list.joined(separator: ", ")) coincide; no spline is fitted (an interval of zero length has no slope dE/dr): barriers from the images only")
+        notes.append(
+            "degenerate band: images \(list.joined(separator: ", ")) coincide; no spline is fitted (an interval of zero length has no slope dE/dr): barriers from the images only"
+        )
         result.notes = notes
         return result
     }
@@ -539,7 +557,9 @@ private func pathCoordinates(_ images: [NebImage], notes: inout [String]) -> [Do
     }
     for k in 1..<structures.count {
         guard let (atom, d) = largestDisplacement(structures[k - 1], structures[k]), d > 2 else { continue }
-        notes.append("atom \(atom + 1) moves \((d * 100).rounded() / 100) Å between images \(images[k - 1].label) and \(images[k].label): check that both list the atoms in the same order")
+        notes.append(
+            "atom \(atom + 1) moves \((d * 100).rounded() / 100) Å between images \(images[k - 1].label) and \(images[k].label): check that both list the atoms in the same order"
+        )
     }
     return r
 }

@@ -186,7 +186,9 @@ func pairHistogram(
     let reach = rMax * SIMD3(rec.a.length, rec.b.length, rec.c.length)
     let r2 = rMax * rMax
     let bins = counts.count - 1
-    let la = lattice.a, lb = lattice.b, lc = lattice.c
+    let la = lattice.a
+    let lb = lattice.b
+    let lc = lattice.c
     let positions = t.fractionalPositions
     let base = frame * t.atomCount * 3
     func position(_ atom: Int) -> SIMD3<Double> {

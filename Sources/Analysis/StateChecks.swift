@@ -39,8 +39,9 @@ public func bondDeclarationViolations(_ structure: Structure, broken: [[Int]], f
             let d = structure.distance(i, j)
             let limit = scale * (ri + rj)
             if (d <= limit) != wantBonded {
-                violations.append(BondDeclarationViolation(
-                    declared: label, i: i, j: j, speciesI: structure.species[i], speciesJ: structure.species[j], distance: d, limit: limit))
+                violations.append(
+                    BondDeclarationViolation(
+                        declared: label, i: i, j: j, speciesI: structure.species[i], speciesJ: structure.species[j], distance: d, limit: limit))
             }
         }
     }
@@ -96,7 +97,8 @@ public func superpositionDeviation(_ a: [SIMD3<Double>], _ b: [SIMD3<Double>]) -
     let n = Double(a.count)
     let ca = a.reduce(SIMD3<Double>(repeating: 0), +) / n
     let cb = b.reduce(SIMD3<Double>(repeating: 0), +) / n
-    let x = a.map { $0 - ca }, y = b.map { $0 - cb }
+    let x = a.map { $0 - ca }
+    let y = b.map { $0 - cb }
     // Correlation matrix S = Σ y xᵀ, then Horn's symmetric 4×4 matrix whose top eigenvector is the rotation.
     var s = [[Double]](repeating: [0, 0, 0], count: 3)
     for (p, q) in zip(y, x) {
@@ -107,15 +109,20 @@ public func superpositionDeviation(_ a: [SIMD3<Double>], _ b: [SIMD3<Double>]) -
         [xx + yy + zz, yz - zy, zx - xz, xy - yx],
         [yz - zy, xx - yy - zz, xy + yx, zx + xz],
         [zx - xz, xy + yx, -xx + yy - zz, yz + zy],
-        [xy - yx, zx + xz, yz + zy, -xx - yy + zz],
+        [xy - yx, zx + xz, yz + zy, -xx - yy + zz]
     ]
     let q = largestEigenvector(k)
     let rotated = y.map { rotate($0, by: q) }
-    var sum = 0.0, maximum = 0.0, index = 0
+    var sum = 0.0
+    var maximum = 0.0
+    var index = 0
     for (i, (p, r)) in zip(x, rotated).enumerated() {
         let d2 = ((p - r) * (p - r)).sum()
         sum += d2
-        if d2.squareRoot() > maximum { maximum = d2.squareRoot(); index = i }
+        if d2.squareRoot() > maximum {
+            maximum = d2.squareRoot()
+            index = i
+        }
     }
     return FrozenAtomDeviation(rmsd: (sum / n).squareRoot(), maximum: maximum, index: index)
 }
@@ -141,19 +148,23 @@ private func largestEigenvector(_ matrix: [[Double]]) -> [Double] {
             for q in (p + 1)..<4 where abs(a[p][q]) > 1e-300 {
                 let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
                 let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
-                let c = 1 / (t * t + 1).squareRoot(), s = t * c
+                let c = 1 / (t * t + 1).squareRoot()
+                let s = t * c
                 for k in 0..<4 {
-                    let akp = a[k][p], akq = a[k][q]
+                    let akp = a[k][p]
+                    let akq = a[k][q]
                     a[k][p] = c * akp - s * akq
                     a[k][q] = s * akp + c * akq
                 }
                 for k in 0..<4 {
-                    let apk = a[p][k], aqk = a[q][k]
+                    let apk = a[p][k]
+                    let aqk = a[q][k]
                     a[p][k] = c * apk - s * aqk
                     a[q][k] = s * apk + c * aqk
                 }
                 for k in 0..<4 {
-                    let vkp = v[k][p], vkq = v[k][q]
+                    let vkp = v[k][p]
+                    let vkq = v[k][q]
                     v[k][p] = c * vkp - s * vkq
                     v[k][q] = s * vkp + c * vkq
                 }

@@ -319,8 +319,12 @@ public func interpolate(_ grid: VolumetricGrid, at f: SIMD3<Double>) -> Double {
     let g = wrapped * n
     let lower = g.rounded(.down)
     let t = g - lower
-    let i0 = Int(lower.x) % d.x, j0 = Int(lower.y) % d.y, k0 = Int(lower.z) % d.z
-    let i1 = (i0 + 1) % d.x, j1 = (j0 + 1) % d.y, k1 = (k0 + 1) % d.z
+    let i0 = Int(lower.x) % d.x
+    let j0 = Int(lower.y) % d.y
+    let k0 = Int(lower.z) % d.z
+    let i1 = (i0 + 1) % d.x
+    let j1 = (j0 + 1) % d.y
+    let k1 = (k0 + 1) % d.z
     return grid.values.withUnsafeBufferPointer { v -> Double in
         func at(_ i: Int, _ j: Int, _ k: Int) -> Double { v[i + d.x * (j + d.y * k)] }
         let c00 = at(i0, j0, k0) * (1 - t.x) + at(i1, j0, k0) * t.x

@@ -197,7 +197,7 @@ public struct Element: Sendable, Hashable {
         Element(100, "Fm", "Fermium", 257, fallbackCovalentRadius),
         Element(101, "Md", "Mendelevium", 258, fallbackCovalentRadius),
         Element(102, "No", "Nobelium", 259, fallbackCovalentRadius),
-        Element(103, "Lr", "Lawrencium", 262, fallbackCovalentRadius),
+        Element(103, "Lr", "Lawrencium", 262, fallbackCovalentRadius)
     ]
 }
 

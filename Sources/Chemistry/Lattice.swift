@@ -47,7 +47,9 @@ public struct Lattice: Sendable, Hashable, Codable {
             lengths.x.isFinite, lengths.y.isFinite, lengths.z.isFinite
         else { return nil }
         let radians = angles * (Double.pi / 180)
-        let cosA = cos(radians.x), cosB = cos(radians.y), cosG = cos(radians.z)
+        let cosA = cos(radians.x)
+        let cosB = cos(radians.y)
+        let cosG = cos(radians.z)
         let sinG = sin(radians.z)
         guard sinG > 1e-12 else { return nil }
         let cx = cosB

@@ -149,7 +149,9 @@ struct NeighborSearch {
         let df = fj - fi
         guard let range = Lattice.imageRange(fractional: df, reach: reach) else { return }
         let base = lattice.cartesian(df)
-        let a = lattice.a, b = lattice.b, c = lattice.c
+        let a = lattice.a
+        let b = lattice.b
+        let c = lattice.c
         for n1 in range.lower.x...range.upper.x {
             let v1 = base + Double(n1) * a
             for n2 in range.lower.y...range.upper.y {
@@ -158,9 +160,10 @@ struct NeighborSearch {
                     let v = v2 + Double(n3) * c
                     let d2 = v.lengthSquared
                     guard d2 <= cutoffSquared else { continue }
-                    body(Neighbor(
-                        i: i, j: j, distance: d2.squareRoot(),
-                        image: SIMD3(Int32(n1), Int32(n2), Int32(n3)), vector: v))
+                    body(
+                        Neighbor(
+                            i: i, j: j, distance: d2.squareRoot(),
+                            image: SIMD3(Int32(n1), Int32(n2), Int32(n3)), vector: v))
                 }
             }
         }

@@ -94,7 +94,8 @@ public final class ByteSource {
             let first = Array(input[0..<n])
             input = []
             inputEnd = 0
-            let engine: Inflater = inflate == .isal
+            let engine: Inflater =
+                inflate == .isal
                 ? IsalInflater(handle: f, chunkSize: self.chunkSize, first: first)
                 : ZlibInflater(handle: f, chunkSize: self.chunkSize, first: first)
             // The inflater reads the rest of the file: from now on it shows the observer what it reads.
@@ -405,7 +406,10 @@ final class ZlibInflater: Inflater {
         stream = z_stream()
         // 15 + 32: zlib or gzip header, detected automatically.
         inflating = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
-        if !inflating { corrupt = true; finished = true }
+        if !inflating {
+            corrupt = true
+            finished = true
+        }
     }
 
     override func inflate(into out: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
@@ -493,12 +497,15 @@ final class InflatePipe: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
         let context = Unmanaged.passRetained(self).toOpaque()
-        running = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let pipe = Unmanaged<InflatePipe>.fromOpaque(context).takeRetainedValue()
-            pipe.produce()
-            return nil
-        }, context) == 0
+        running =
+            pthread_create(
+                &thread, nil,
+                { context in
+                    guard let context else { return nil }
+                    let pipe = Unmanaged<InflatePipe>.fromOpaque(context).takeRetainedValue()
+                    pipe.produce()
+                    return nil
+                }, context) == 0
         if !running {
             // No thread: inflate on the caller's thread, chunk by chunk, through the same two slots.
             Unmanaged<InflatePipe>.fromOpaque(context).release()

@@ -1,7 +1,7 @@
+import Files
 import Foundation
 import Study
 import VASP
-import Files
 
 /// The numbered attempt folders inside a calculation (`attempt-1/`, `attempt-2/`, …): each holds the
 /// inputs and outputs of one earlier run and `cascade-remedy.txt`, what `cascade resume` changed after
@@ -68,12 +68,14 @@ enum Attempts {
         let earlier = previousRemedies(in: folder).filter { $0.remedy == remedy.name }
         if earlier.count >= remedy.maximumTries {
             let times = remedy.maximumTries == 1 ? "once" : "\(remedy.maximumTries) times"
-            action.giveUp = "\(cause.summary) again after \"\(remedy.name)\" (\(earlier.map(\.attempt).joined(separator: ", "))); that remedy is tried \(times): look at the run by hand"
+            action.giveUp =
+                "\(cause.summary) again after \"\(remedy.name)\" (\(earlier.map(\.attempt).joined(separator: ", "))); that remedy is tried \(times): look at the run by hand"
             return action
         }
         let edited = IncarEditor.apply(remedy.incar, to: incar)
         if !remedy.incar.isEmpty, edited.changes.allSatisfy({ ($0.old ?? "").caseInsensitiveCompare($0.value) == .orderedSame }) {
-            action.giveUp = "\(cause.summary), and the INCAR already has \(remedy.incar.map { "\($0.tag) = \($0.value)" }.joined(separator: ", ")): look at the run by hand"
+            action.giveUp =
+                "\(cause.summary), and the INCAR already has \(remedy.incar.map { "\($0.tag) = \($0.value)" }.joined(separator: ", ")): look at the run by hand"
             return action
         }
         action.remedy = remedy
@@ -96,10 +98,14 @@ enum Attempts {
             let unguarded = stageInLines(script)
             let guarded = script.split(separator: "\n").contains { ContinuedRun.isGuarded(Substring($0.trimmingCharacters(in: .whitespaces))) }
             if guarded || !unguarded.isEmpty {
-                action.notes.append("writes \(ContinuedRun.marker): job.sh skips its stage-in (\(row.isNeb ? "the images are not interpolated again" : "the parent's CONTCAR is not copied again")) while it exists")
+                action.notes.append(
+                    "writes \(ContinuedRun.marker): job.sh skips its stage-in (\(row.isNeb ? "the images are not interpolated again" : "the parent's CONTCAR is not copied again")) while it exists"
+                )
             }
             if !unguarded.isEmpty {
-                action.notes.append("job.sh was written before that guard: \(unguarded.count == 1 ? "its line" : "its lines") \(unguarded.map { "`\($0)`" }.joined(separator: ", ")) \(unguarded.count == 1 ? "is" : "are") wrapped in `if [ -e \(ContinuedRun.marker) ]` (the old job.sh kept in attempt-\(n)/)")
+                action.notes.append(
+                    "job.sh was written before that guard: \(unguarded.count == 1 ? "its line" : "its lines") \(unguarded.map { "`\($0)`" }.joined(separator: ", ")) \(unguarded.count == 1 ? "is" : "are") wrapped in `if [ -e \(ContinuedRun.marker) ]` (the old job.sh kept in attempt-\(n)/)"
+                )
             }
         }
         return action
@@ -180,7 +186,7 @@ enum Attempts {
             "cause: \(action.cause.rawValue)",
             "evidence: \(action.evidence.replacingOccurrences(of: "\n", with: " "))",
             "remedy: \(remedy.name)",
-            "continue from CONTCAR: \(remedy.continueFromContcar ? "yes" : "no")",
+            "continue from CONTCAR: \(remedy.continueFromContcar ? "yes" : "no")"
         ]
         lines += remedy.incar.map { "set: \($0.tag) = \($0.value)" }
         lines.append("time: \(ISO8601DateFormatter().string(from: Date()))")
@@ -206,7 +212,8 @@ enum Attempts {
             interruptionPoint("after-first-move")
         }
         if record.continueFromContcar {
-            let pairs: [(String, String)] = neb
+            let pairs: [(String, String)] =
+                neb
                 ? innerImages(folder).map { ("\(attempt)/\($0)/CONTCAR", "\(folder)/\($0)/POSCAR") }
                 : [("\(attempt)/CONTCAR", "\(folder)/POSCAR")]
             let continued = pairs.filter { nonEmpty($0.0) }
@@ -233,7 +240,8 @@ enum Attempts {
     /// copied into the attempt folder before), so the job starts from the continued POSCARs.
     static func markContinued(folder: String, attempt: String, from: [String]) throws {
         let name = (attempt as NSString).lastPathComponent
-        let text = "# Written by `cascade resume`: the POSCARs here continue \(name) (from \(from.map { String($0.dropFirst(folder.count + 1)) }.joined(separator: ", "))).\n# While this file exists, job.sh does not stage its starting structures in again; delete it to start afresh.\n"
+        let text =
+            "# Written by `cascade resume`: the POSCARs here continue \(name) (from \(from.map { String($0.dropFirst(folder.count + 1)) }.joined(separator: ", "))).\n# While this file exists, job.sh does not stage its starting structures in again; delete it to start afresh.\n"
         try AtomicFile.write(Array(text.utf8), to: "\(folder)/\(ContinuedRun.marker)", force: true)
         let jobPath = "\(folder)/job.sh"
         guard let script = try? String(contentsOfFile: jobPath, encoding: .utf8) else { return }

@@ -69,7 +69,7 @@ public enum FailureDiagnosis {
         (.walltime, ["DUE TO TIME LIMIT"]),
         (.nodeFailure, ["DUE TO NODE FAILURE"]),
         (.cancelled, ["CANCELLED AT"]),
-        (.subspaceMatrix, ["Sub-Space-Matrix is not hermitian"]),
+        (.subspaceMatrix, ["Sub-Space-Matrix is not hermitian"])
     ]
 
     /// The cause from SLURM's final state alone, when it names one.

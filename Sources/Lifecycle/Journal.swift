@@ -62,19 +62,20 @@ public final class Journal: @unchecked Sendable {
         // The schema, created in an immediate transaction: several processes opening a new journal at
         // once wait for each other (a migrator's deferred read-then-write would fail with SQLITE_BUSY).
         try write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS submission (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, job_id TEXT NOT NULL,
-                    submitted_at DOUBLE NOT NULL, inputs_hash TEXT NOT NULL, after_ok TEXT NOT NULL, attempt INTEGER NOT NULL);
-                CREATE INDEX IF NOT EXISTS submission_calculation ON submission(calculation);
-                CREATE TABLE IF NOT EXISTS remedy (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, attempt INTEGER NOT NULL,
-                    cause TEXT NOT NULL, remedy TEXT NOT NULL, applied_at DOUBLE NOT NULL);
-                CREATE INDEX IF NOT EXISTS remedy_calculation ON remedy(calculation);
-                CREATE TABLE IF NOT EXISTS status_cache (
-                    calculation TEXT PRIMARY KEY, files_key TEXT NOT NULL, report TEXT NOT NULL, stored_at DOUBLE NOT NULL);
-                PRAGMA user_version = 2;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS submission (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, job_id TEXT NOT NULL,
+                        submitted_at DOUBLE NOT NULL, inputs_hash TEXT NOT NULL, after_ok TEXT NOT NULL, attempt INTEGER NOT NULL);
+                    CREATE INDEX IF NOT EXISTS submission_calculation ON submission(calculation);
+                    CREATE TABLE IF NOT EXISTS remedy (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, calculation TEXT NOT NULL, attempt INTEGER NOT NULL,
+                        cause TEXT NOT NULL, remedy TEXT NOT NULL, applied_at DOUBLE NOT NULL);
+                    CREATE INDEX IF NOT EXISTS remedy_calculation ON remedy(calculation);
+                    CREATE TABLE IF NOT EXISTS status_cache (
+                        calculation TEXT PRIMARY KEY, files_key TEXT NOT NULL, report TEXT NOT NULL, stored_at DOUBLE NOT NULL);
+                    PRAGMA user_version = 2;
+                    """)
         }
     }
 

@@ -38,8 +38,10 @@ public struct Remedy: Sendable, Hashable {
             .success(Remedy(cause: cause, name: name, incar: [], continueFromContcar: true, maximumTries: tries))
         }
         func setting(_ name: String, _ changes: [(String, String)], continueFromContcar: Bool = true) -> Result<Remedy, GiveUp> {
-            .success(Remedy(cause: cause, name: name, incar: changes.map { IncarChange(tag: $0.0, value: $0.1) },
-                continueFromContcar: continueFromContcar, maximumTries: 1))
+            .success(
+                Remedy(
+                    cause: cause, name: name, incar: changes.map { IncarChange(tag: $0.0, value: $0.1) },
+                    continueFromContcar: continueFromContcar, maximumTries: 1))
         }
         switch cause {
         case .walltime, .ionicNotConverged, .killed, .cancelled, .nodeFailure:
@@ -62,9 +64,15 @@ public struct Remedy: Sendable, Hashable {
         case .posmap:
             return .failure(GiveUp(reason: "ions are too close to each other (POSMAP): the structure must be fixed by hand; no INCAR change helps"))
         case .outOfMemory:
-            return .failure(GiveUp(reason: "out of memory: ask for more memory or nodes in job.sh (#SBATCH --mem, --nodes) or lower KPAR; Cascade does not guess the cluster's memory"))
+            return .failure(
+                GiveUp(
+                    reason:
+                        "out of memory: ask for more memory or nodes in job.sh (#SBATCH --mem, --nodes) or lower KPAR; Cascade does not guess the cluster's memory"
+                ))
         case .noOutput:
-            return .failure(GiveUp(reason: "the job left no VASP output: its script failed before VASP started (read slurm-<id>.out); fix the cause and run `cascade submit`"))
+            return .failure(
+                GiveUp(
+                    reason: "the job left no VASP output: its script failed before VASP started (read slurm-<id>.out); fix the cause and run `cascade submit`"))
         }
     }
 
@@ -162,7 +170,7 @@ enum RunFiles {
     static let outputs: Set<String> = [
         "OUTCAR", "OSZICAR", "vasprun.xml", "CONTCAR", "XDATCAR", "EIGENVAL", "DOSCAR", "PROCAR", "CHG", "CHGCAR",
         "WAVECAR", "IBZKPT", "PCDAT", "REPORT", "vaspout.h5", "AECCAR0", "AECCAR1", "AECCAR2", "ELFCAR", "LOCPOT",
-        "ACF.dat", "BCF.dat", "AVF.dat", "vasp.out", "std_err.txt", "WAVEDER", "PARCHG",
+        "ACF.dat", "BCF.dat", "AVF.dat", "vasp.out", "std_err.txt", "WAVEDER", "PARCHG"
     ]
 
     static func isOutput(_ name: String) -> Bool {

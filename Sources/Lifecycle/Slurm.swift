@@ -16,7 +16,8 @@ public enum SchedulerError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notFound(let command, let path):
             let name = command.split(separator: " ").first.map(String.init) ?? command
-            return "\(name) not found: SLURM's commands are not on this PATH (\(path)); run Cascade on the cluster's login node, or load SLURM (module load slurm)"
+            return
+                "\(name) not found: SLURM's commands are not on this PATH (\(path)); run Cascade on the cluster's login node, or load SLURM (module load slurm)"
         case .failed(let command, let status, let stderr):
             return "`\(command)` failed (exit \(status)): \(stderr.isEmpty ? "no message" : stderr)"
         case .timedOut(let command, let seconds):
@@ -47,7 +48,10 @@ public struct SlurmJob: Sendable, Hashable {
     public var timeLimit: String
 
     /// A job as squeue or scontrol reported it; fields SLURM did not give stay empty.
-    public init(id: String, name: String = "", state: String, reason: String = "", dependency: String = "", workDir: String = "", elapsed: String = "", timeLimit: String = "") {
+    public init(
+        id: String, name: String = "", state: String, reason: String = "", dependency: String = "", workDir: String = "", elapsed: String = "",
+        timeLimit: String = ""
+    ) {
         self.id = id
         self.name = name
         self.state = state
@@ -118,9 +122,10 @@ public struct Slurm: Sendable {
             guard f.count >= 8, !f[0].isEmpty else {
                 throw SchedulerError.badAnswer(command: command, answer: String(line), expected: "8 fields separated by |")
             }
-            jobs.append(SlurmJob(
-                id: f[0], name: f[1], state: f[2], reason: f[3], dependency: f[4] == "(null)" ? "" : f[4],
-                workDir: f[7], elapsed: f[5], timeLimit: f[6]))
+            jobs.append(
+                SlurmJob(
+                    id: f[0], name: f[1], state: f[2], reason: f[3], dependency: f[4] == "(null)" ? "" : f[4],
+                    workDir: f[7], elapsed: f[5], timeLimit: f[6]))
         }
         return jobs
     }

@@ -136,7 +136,10 @@ public struct StudyLifecycle: Sendable {
         return DiskLook(report: report, parsed: key != nil, fromCache: false, store: store)
     }
 
-    func look(_ entry: CalculationEntry, disk: RunFolderReport, submission: Journal.Submission?, byID: [String: SlurmJob], byFolder: [String: SlurmJob], answered: Bool, parents: [String: CalculationRun]) -> CalculationRun {
+    func look(
+        _ entry: CalculationEntry, disk: RunFolderReport, submission: Journal.Submission?, byID: [String: SlurmJob], byFolder: [String: SlurmJob],
+        answered: Bool, parents: [String: CalculationRun]
+    ) -> CalculationRun {
         let dir = folder(entry.name)
         var jobID = submission?.jobID
         var job = jobID.flatMap { byID[$0] }
@@ -150,7 +153,9 @@ public struct StudyLifecycle: Sendable {
         var run = CalculationRun(
             name: entry.name, folder: dir, isNeb: entry.neb != nil, state: .generated, detail: "", jobID: jobID, job: job, disk: disk,
             cause: nil, blockedBy: nil, generated: FileManager.default.fileExists(atPath: "\(dir)/job.sh"), attempts: Attempts.count(in: dir))
-        let failedParent = entry.dependencies.first { parents[$0].map { [.failed, .timeout, .cancelled, .unconverged, .blocked, .notGenerated].contains($0.state) } ?? false }
+        let failedParent = entry.dependencies.first {
+            parents[$0].map { [.failed, .timeout, .cancelled, .unconverged, .blocked, .notGenerated].contains($0.state) } ?? false
+        }
 
         if let job, job.isActive {
             if job.state == "PENDING" {
@@ -158,7 +163,9 @@ public struct StudyLifecycle: Sendable {
                     run.state = .blocked
                     let parent = failedParent ?? parentName(ofDependency: job.dependency, parents: parents)
                     run.blockedBy = parent
-                    run.detail = "job \(job.id) can never start (DependencyNeverSatisfied: \(job.dependency))" + (parent.map { "; \($0) \(parents[$0]?.state.rawValue ?? "failed")" } ?? "")
+                    run.detail =
+                        "job \(job.id) can never start (DependencyNeverSatisfied: \(job.dependency))"
+                        + (parent.map { "; \($0) \(parents[$0]?.state.rawValue ?? "failed")" } ?? "")
                 } else {
                     run.state = .pending
                     run.detail = "job \(job.id) pending (\(job.reason.isEmpty ? "None" : job.reason))" + (job.dependency.isEmpty ? "" : " \(job.dependency)")
@@ -288,15 +295,16 @@ public struct StudyLifecycle: Sendable {
             let selected = only.isEmpty || only.contains { fnmatch($0, entry.name, 0) == 0 }
             let isFresh = fresh.contains(entry.name)
             if !isFresh {
-                let why: String? = switch row.state {
-                case .converged: "converged"
-                case .pending, .running: "queued (job \(row.jobID ?? "?"))"
-                case .blocked where row.job?.isActive ?? false: "blocked in the queue (job \(row.jobID ?? "?")): run `cascade resume`"
-                case .notGenerated: "not generated"
-                case .failed, .timeout, .unconverged: "\(row.state.rawValue): run `cascade resume`"
-                case .cancelled where row.disk.hasOutputs: "cancelled while running: run `cascade resume`"
-                default: nil
-                }
+                let why: String? =
+                    switch row.state {
+                    case .converged: "converged"
+                    case .pending, .running: "queued (job \(row.jobID ?? "?"))"
+                    case .blocked where row.job?.isActive ?? false: "blocked in the queue (job \(row.jobID ?? "?")): run `cascade resume`"
+                    case .notGenerated: "not generated"
+                    case .failed, .timeout, .unconverged: "\(row.state.rawValue): run `cascade resume`"
+                    case .cancelled where row.disk.hasOutputs: "cancelled while running: run `cascade resume`"
+                    default: nil
+                    }
                 if let why {
                     if selected && row.state != .converged { report.skipped.append("\(entry.name): \(why)") }
                     continue
@@ -312,7 +320,10 @@ public struct StudyLifecycle: Sendable {
                     waitsInVain = "\(parent) was not submitted"
                 } else if let p = rows[parent] {
                     if p.state == .converged { continue }
-                    if p.isQueued, let id = p.jobID { after.append(id); continue }
+                    if p.isQueued, let id = p.jobID {
+                        after.append(id)
+                        continue
+                    }
                     waitsInVain = "\(parent) is \(p.state.rawValue)"
                 }
             }
@@ -327,9 +338,10 @@ public struct StudyLifecycle: Sendable {
                 let id = try slurm.submit(script: "job.sh", folder: row.folder, afterOK: after)
                 submission.jobID = id
                 newIDs[entry.name] = id
-                try journal?.record(Journal.Submission(
-                    calculation: entry.name, jobID: id, time: clock(), inputsHash: Attempts.inputsHash(folder: row.folder),
-                    afterOK: after, attempt: row.attempts + 1))
+                try journal?.record(
+                    Journal.Submission(
+                        calculation: entry.name, jobID: id, time: clock(), inputsHash: Attempts.inputsHash(folder: row.folder),
+                        afterOK: after, attempt: row.attempts + 1))
             }
             report.submitted.append(submission)
         }
@@ -385,10 +397,12 @@ public struct StudyLifecycle: Sendable {
         if !dryRun {
             for entry in manifest.calculations {
                 if let done = try Attempts.completeInterrupted(folder: folder(entry.name), isNeb: entry.neb != nil) {
-                    completed.append("\(entry.name): completed the remedy interrupted in attempt-\(done.attempt)" + (done.record.remedy.map { " (\($0))" } ?? ""))
-                    try journal?.record(Journal.RemedyRecord(
-                        calculation: entry.name, attempt: done.attempt, cause: done.record.cause ?? "unknown",
-                        remedy: done.record.remedy ?? "unknown", time: clock()))
+                    completed.append(
+                        "\(entry.name): completed the remedy interrupted in attempt-\(done.attempt)" + (done.record.remedy.map { " (\($0))" } ?? ""))
+                    try journal?.record(
+                        Journal.RemedyRecord(
+                            calculation: entry.name, attempt: done.attempt, cause: done.record.cause ?? "unknown",
+                            remedy: done.record.remedy ?? "unknown", time: clock()))
                 }
             }
         }
@@ -401,8 +415,9 @@ public struct StudyLifecycle: Sendable {
             var action = try Attempts.plan(row: row, cause: cause)
             if action.giveUp == nil, !dryRun, let remedy = action.remedy {
                 try Attempts.apply(&action, row: row)
-                try journal?.record(Journal.RemedyRecord(
-                    calculation: row.name, attempt: row.attempts + 1, cause: cause.rawValue, remedy: remedy.name, time: clock()))
+                try journal?.record(
+                    Journal.RemedyRecord(
+                        calculation: row.name, attempt: row.attempts + 1, cause: cause.rawValue, remedy: remedy.name, time: clock()))
             }
             if action.giveUp == nil { fresh.insert(row.name) }
             actions.append(action)

@@ -1,5 +1,5 @@
-import Chemistry
 import Analysis
+import Chemistry
 
 /// Tables and JSON of a Bader analysis. The reader's numbers are passed in as plain values (Report does
 /// not import VASP).
@@ -65,14 +65,16 @@ public enum BaderReport {
     /// Per fragment: atoms, Σ N, Σ ZVAL, Σ q, reference charge, transferred = q − q_ref.
     public static func fragmentTable(_ fragments: [FragmentCharge], title: String? = "Fragments") -> Table {
         let hasValence = fragments.contains { $0.valence != nil }
-        var columns = [TableColumn(key: "fragment", title: "fragment"), TableColumn(key: "atoms", title: "atoms"),
-            TableColumn(key: "charge", title: "Σ N", unit: "e", decimals: 4)]
+        var columns = [
+            TableColumn(key: "fragment", title: "fragment"), TableColumn(key: "atoms", title: "atoms"),
+            TableColumn(key: "charge", title: "Σ N", unit: "e", decimals: 4)
+        ]
         if hasValence {
             columns += [
                 TableColumn(key: "zval", title: "Σ ZVAL", unit: "e", decimals: 2),
                 TableColumn(key: "net_charge", title: "Σ q", unit: "|e|", decimals: 4),
                 TableColumn(key: "reference_charge", title: "q_ref", unit: "|e|", decimals: 2),
-                TableColumn(key: "transferred", title: "q − q_ref", unit: "|e|", decimals: 4),
+                TableColumn(key: "transferred", title: "q − q_ref", unit: "|e|", decimals: 4)
             ]
         }
         var table = Table(title: title, columns: columns)
@@ -83,7 +85,8 @@ public enum BaderReport {
         }
         var notes = hasValence ? ["q − q_ref > 0: the fragment gave electrons away; < 0: it gained them"] : ["Σ q needs ZVAL: give --vasprun"]
         if fragments.count == 2, let t = chargeTransfer(from: fragments[0], to: fragments[1]) {
-            notes.append("electrons from \(fragments[0].fragment.name) to \(fragments[1].fragment.name): \(ReportNumber.format(t, decimals: 4)) e ((t_A − t_B)/2)")
+            notes.append(
+                "electrons from \(fragments[0].fragment.name) to \(fragments[1].fragment.name): \(ReportNumber.format(t, decimals: 4)) e ((t_A − t_B)/2)")
         }
         table.notes = notes
         return table
@@ -115,23 +118,40 @@ public enum BaderReport {
             ("schema_version", .int(1)),
             ("file", .string(file)),
             ("program", .string(program)),
-            ("atoms", .array(rows.map { r in
-                .object([("index", .int(r.index)), ("element", r.element.map(JSONValue.string) ?? .null), ("charge", .finite(r.electrons)),
-                    ("zval", .finite(r.valence)), ("net_charge", .finite(r.netCharge)), ("atomic_vol", .finite(r.volume)),
-                    ("min_dist", .finite(r.minimumDistance))])
-            })),
+            (
+                "atoms",
+                .array(
+                    rows.map { r in
+                        .object([
+                            ("index", .int(r.index)), ("element", r.element.map(JSONValue.string) ?? .null), ("charge", .finite(r.electrons)),
+                            ("zval", .finite(r.valence)), ("net_charge", .finite(r.netCharge)), ("atomic_vol", .finite(r.volume)),
+                            ("min_dist", .finite(r.minimumDistance))
+                        ])
+                    })
+            ),
             ("footer", .object(footer.map { ($0.0, JSONValue.finite($0.1)) })),
             ("sum_charge", .finite(check.sumOfAtoms)),
             ("nelect", .finite(check.nelect)),
-            ("fragments", .array(fragments.map { f in
-                .object([("name", .string(f.fragment.name)), ("atoms", .array(f.fragment.atoms.map { .int($0 + 1) })),
-                    ("charge", .finite(f.electrons)), ("zval", .finite(f.valence)), ("net_charge", .finite(f.netCharge)),
-                    ("reference_charge", .finite(f.fragment.referenceCharge)), ("transferred", .finite(f.transferred))])
-            })),
+            (
+                "fragments",
+                .array(
+                    fragments.map { f in
+                        .object([
+                            ("name", .string(f.fragment.name)), ("atoms", .array(f.fragment.atoms.map { .int($0 + 1) })),
+                            ("charge", .finite(f.electrons)), ("zval", .finite(f.valence)), ("net_charge", .finite(f.netCharge)),
+                            ("reference_charge", .finite(f.fragment.referenceCharge)), ("transferred", .finite(f.transferred))
+                        ])
+                    })
+            ),
             ("checks", .array(check.warnings.map(JSONValue.string))),
             ("warnings", .array(warnings.map(JSONValue.string))),
-            ("units", .object([("charge", .string("electrons N (ACF CHARGE)")), ("net_charge", .string("|e|, q = ZVAL − N")),
-                ("atoms", .string("1-based"))])),
+            (
+                "units",
+                .object([
+                    ("charge", .string("electrons N (ACF CHARGE)")), ("net_charge", .string("|e|, q = ZVAL − N")),
+                    ("atoms", .string("1-based"))
+                ])
+            )
         ])
     }
 }

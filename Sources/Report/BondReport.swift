@@ -11,11 +11,12 @@ public enum BondReport {
         columns.append(TableColumn(key: "status", title: "status"))
         var table = Table(title: title, columns: columns)
         for t in traces {
-            let status = t.broken ? "broken" : (t.formed ? "formed" : (t.bonded.allSatisfy { $0 } ? "bonded" : (t.bonded.contains(true) ? "changes" : "not bonded")))
+            let status =
+                t.broken ? "broken" : (t.formed ? "formed" : (t.bonded.allSatisfy { $0 } ? "bonded" : (t.bonded.contains(true) ? "changes" : "not bonded")))
             table.append([.text(t.label)] + t.lengths.map(TableCell.number) + [.number(t.change), .text(status)])
         }
         table.notes = [
-            "minimum-image distances; bonded when d ≤ \(ReportNumber.shortest(scale)) × (r_cov,i + r_cov,j) (Cordero et al. 2008); atoms numbered from 1",
+            "minimum-image distances; bonded when d ≤ \(ReportNumber.shortest(scale)) × (r_cov,i + r_cov,j) (Cordero et al. 2008); atoms numbered from 1"
         ]
         return table
     }
@@ -26,14 +27,18 @@ public enum BondReport {
             ("schema_version", .int(1)),
             ("states", .array(states.map(JSONValue.string))),
             ("scale", .finite(scale)),
-            ("bonds", .array(traces.map { t in
-                .object([
-                    ("bond", .string(t.label)), ("i", .int(t.i + 1)), ("j", .int(t.j + 1)),
-                    ("lengths", .array(t.lengths.map(JSONValue.finite))), ("bonded", .array(t.bonded.map(JSONValue.bool))),
-                    ("change", .finite(t.change)), ("broken", .bool(t.broken)), ("formed", .bool(t.formed)),
-                ])
-            })),
-            ("units", .object([("lengths", .string("Å")), ("i", .string("1-based"))])),
+            (
+                "bonds",
+                .array(
+                    traces.map { t in
+                        .object([
+                            ("bond", .string(t.label)), ("i", .int(t.i + 1)), ("j", .int(t.j + 1)),
+                            ("lengths", .array(t.lengths.map(JSONValue.finite))), ("bonded", .array(t.bonded.map(JSONValue.bool))),
+                            ("change", .finite(t.change)), ("broken", .bool(t.broken)), ("formed", .bool(t.formed))
+                        ])
+                    })
+            ),
+            ("units", .object([("lengths", .string("Å")), ("i", .string("1-based"))]))
         ])
     }
 }

@@ -4,13 +4,15 @@ import Analysis
 public enum EnergeticsReport {
     /// The terms of an adsorption energy, the result, and the guard's findings.
     public static func adsorptionTable(_ a: AdsorptionEnergy) -> Table {
-        var table = Table(title: a.formula, columns: [
-            TableColumn(key: "role", title: "term"),
-            TableColumn(key: "label", title: "name"),
-            TableColumn(key: "multiplicity", title: "×"),
-            TableColumn(key: "energy", title: "E(σ→0)", unit: "eV", decimals: 6),
-            TableColumn(key: "source", title: "source"),
-        ])
+        var table = Table(
+            title: a.formula,
+            columns: [
+                TableColumn(key: "role", title: "term"),
+                TableColumn(key: "label", title: "name"),
+                TableColumn(key: "multiplicity", title: "×"),
+                TableColumn(key: "energy", title: "E(σ→0)", unit: "eV", decimals: 6),
+                TableColumn(key: "source", title: "source")
+            ])
         func add(_ role: String, _ t: EnergyTerm, _ m: Double) {
             table.append([.text(role), .text(t.label), .text(ReportNumber.shortest(m)), .number(t.energy), .text(t.source.description)])
         }
@@ -30,7 +32,7 @@ public enum EnergeticsReport {
     public static func adsorptionJSON(_ a: AdsorptionEnergy, warnings: [String] = []) -> JSONValue {
         func term(_ role: String, _ t: EnergyTerm, _ m: Double) -> JSONValue {
             var members: [(String, JSONValue)] = [
-                ("role", .string(role)), ("label", .string(t.label)), ("multiplicity", .finite(m)), ("energy", .finite(t.energy)),
+                ("role", .string(role)), ("label", .string(t.label)), ("multiplicity", .finite(m)), ("energy", .finite(t.energy))
             ]
             switch t.source {
             case .calculation(let file, let rule):
@@ -45,10 +47,13 @@ public enum EnergeticsReport {
             ("schema_version", .int(1)),
             ("adsorption_energy", .finite(a.value)),
             ("formula", .string(a.formula)),
-            ("terms", .array([term("complex", a.complex, 1), term("host", a.host, a.hostMultiplicity), term("adsorbate", a.adsorbate, a.adsorbateMultiplicity)])),
+            (
+                "terms",
+                .array([term("complex", a.complex, 1), term("host", a.host, a.hostMultiplicity), term("adsorbate", a.adsorbate, a.adsorbateMultiplicity)])
+            ),
             ("issues", .array(a.issues.map { .object([("setting", .string($0.setting)), ("message", .string($0.message))]) })),
             ("warnings", .array(warnings.map(JSONValue.string))),
-            ("units", .object([("energy", .string("eV, E(sigma->0)"))])),
+            ("units", .object([("energy", .string("eV, E(sigma->0)"))]))
         ])
     }
 
@@ -72,9 +77,13 @@ public enum EnergeticsReport {
             }
             table.append(row)
         }
-        table.notes = (letters ? zip(heads, c.catalysts).map { "\($0): \($1)" } : []) + c.catalysts.indices.compactMap { k in
-            c.rateDetermining[k].map { "\(heads[k]): rate-determining step \(c.rateDeterminingNames[k] ?? "?") (\($0.rule), \(ReportNumber.format($0.value, decimals: 3)) eV)" }
-        }
+        table.notes =
+            (letters ? zip(heads, c.catalysts).map { "\($0): \($1)" } : [])
+            + c.catalysts.indices.compactMap { k in
+                c.rateDetermining[k].map {
+                    "\(heads[k]): rate-determining step \(c.rateDeterminingNames[k] ?? "?") (\($0.rule), \(ReportNumber.format($0.value, decimals: 3)) eV)"
+                }
+            }
         return table
     }
 

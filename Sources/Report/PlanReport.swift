@@ -13,7 +13,7 @@ public enum PlanReport {
         var table = Table(columns: [
             column("folder"), column("set"), column("system"), column("atoms", right: true), column("charge", right: true),
             column("2S+1", right: true), column("NELECT", right: true), column("ISPIN", right: true), column("k-points"),
-            column("images"), column("after"),
+            column("images"), column("after")
         ])
         table.headerRule = false
         for c in plan.calculations {
@@ -22,7 +22,7 @@ public enum PlanReport {
                 .integer(c.atoms), .text(c.charge > 0 ? "+\(c.charge)" : "\(c.charge)"), .integer(c.multiplicity),
                 .text(c.nelect.map { ReportNumber.rounded($0, decimals: 3) } ?? "?"), .integer(c.ispin),
                 .text(kpoints(c.kpointChoice)), .text(images(c)),
-                .text(c.dependencies.isEmpty ? "-" : c.dependencies.joined(separator: ", ")),
+                .text(c.dependencies.isEmpty ? "-" : c.dependencies.joined(separator: ", "))
             ])
         }
         return table.render(.text) + "\n" + plan.summary() + "\n"
@@ -49,13 +49,18 @@ public enum PlanReport {
     /// (`--force`), image folders left over, and how to submit. No trailing newline.
     public static func written(_ report: GenerationReport) -> String {
         let n = report.folders.count
-        var lines = ["wrote \(n) calculation folder\(n == 1 ? "" : "s") (\(report.files) files) and \(report.submitScript), which submits \(n == 1 ? "it" : "these \(n)")"]
+        var lines = [
+            "wrote \(n) calculation folder\(n == 1 ? "" : "s") (\(report.files) files) and \(report.submitScript), which submits \(n == 1 ? "it" : "these \(n)")"
+        ]
         if report.potcarSpecs > 0 {
-            lines.append("POTCAR not written in \(report.potcarSpecs) folder(s): POTCAR.spec lists the labels (no POTCAR library; pass --potcars or set VASP_PP_PATH)")
+            lines.append(
+                "POTCAR not written in \(report.potcarSpecs) folder(s): POTCAR.spec lists the labels (no POTCAR library; pass --potcars or set VASP_PP_PATH)")
         }
         if report.potcars > 0 { lines.append("POTCAR assembled from the library in \(report.potcars) folder(s)") }
         if !report.backups.isEmpty {
-            lines.append("replaced \(report.backups.count) file(s) changed by hand (--force); each is kept: \(report.backups.prefix(5).joined(separator: ", "))\(report.backups.count > 5 ? ", …" : "")")
+            lines.append(
+                "replaced \(report.backups.count) file(s) changed by hand (--force); each is kept: \(report.backups.prefix(5).joined(separator: ", "))\(report.backups.count > 5 ? ", …" : "")"
+            )
         }
         for stale in report.staleImageFolders {
             lines.append("warning: \(stale) is left from an earlier generation with more images (not deleted; VASP ignores it)")

@@ -354,7 +354,9 @@ struct SVGRenderer {
 
     init(plot: SVGPlot, headroom: Double = 0) {
         self.plot = plot
-        titleLine = plot.title.map { SVGRenderer.wrap($0, width: Int((plot.width - 20) / (Self.titleSize * SVGText.characterWidth)), maximumLines: 1).first ?? $0 }
+        titleLine = plot.title.map {
+            SVGRenderer.wrap($0, width: Int((plot.width - 20) / (Self.titleSize * SVGText.characterWidth)), maximumLines: 1).first ?? $0
+        }
         var xs: [Double] = []
         var ys: [Double] = []
         var y2s: [Double] = []
@@ -404,9 +406,10 @@ struct SVGRenderer {
         let widest2 = probe2?.ticks.map { Double(ReportNumber.displayWidth($0.label)) * Self.tickSize * SVGText.characterWidth }.max() ?? 0
         right = plot.width - (plot.secondaryY == nil ? 28 : max(78, 34 + widest2))
         top = plot.title == nil ? 24 : 48
-        let lines = plot.footnote.map {
-            SVGRenderer.wrap($0, width: Int((plot.width - left - 10) / (Self.footnoteSize * SVGText.characterWidth)), maximumLines: 2)
-        } ?? []
+        let lines =
+            plot.footnote.map {
+                SVGRenderer.wrap($0, width: Int((plot.width - left - 10) / (Self.footnoteSize * SVGText.characterWidth)), maximumLines: 2)
+            } ?? []
         footnoteLines = lines
         let bottom = plot.height - (lines.isEmpty ? 58 : 72 + 15 * Double(lines.count - 1))
         let top = self.top
@@ -417,7 +420,9 @@ struct SVGRenderer {
         var assigned: [String] = []
         var next = 0
         for s in plot.series {
-            if let c = s.color { assigned.append(c) } else {
+            if let c = s.color {
+                assigned.append(c)
+            } else {
                 assigned.append(SVGPlot.palette[next % SVGPlot.palette.count])
                 next += 1
             }
@@ -462,8 +467,10 @@ struct SVGRenderer {
         l.data = dataLines()
         l.dots = dataDots()
         func fixed(_ text: String, x: Double, y: Double, size: Double, anchor: SVGText.Anchor, attributes: String = "") {
-            l.texts.append(SVGText(text: text, box: SVGText.box(text, x: x, y: y, size: size, anchor: anchor),
-                element: textElement(text, x: x, y: y, size: size, anchor: anchor, attributes: attributes), role: .fixed))
+            l.texts.append(
+                SVGText(
+                    text: text, box: SVGText.box(text, x: x, y: y, size: size, anchor: anchor),
+                    element: textElement(text, x: x, y: y, size: size, anchor: anchor, attributes: attributes), role: .fixed))
         }
         if let titleLine { fixed(titleLine, x: plot.width / 2, y: 28, size: Self.titleSize, anchor: .middle, attributes: " font-weight=\"bold\"") }
         for t in xScale.ticks { fixed(t.label, x: xScale.pixel(t.value), y: bottom + 20, size: Self.tickSize, anchor: .middle, attributes: " fill=\"#222\"") }
@@ -474,13 +481,21 @@ struct SVGRenderer {
         fixed(plot.x.title, x: (left + right) / 2, y: bottom + 44, size: Self.axisTitleSize, anchor: .middle)
         let cy = (top + bottom) / 2
         let half = Double(ReportNumber.displayWidth(plot.y.title)) * Self.axisTitleSize * SVGText.characterWidth / 2
-        l.texts.append(SVGText(text: plot.y.title, box: SVGBox(x0: 18 - 0.8 * Self.axisTitleSize, y0: cy - half, x1: 18 + 0.25 * Self.axisTitleSize, y1: cy + half),
-            element: "<text x=\"18\" y=\"\(n(cy))\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 \(n(cy)))\">\(xml(plot.y.title))</text>\n", role: .fixed))
+        l.texts.append(
+            SVGText(
+                text: plot.y.title, box: SVGBox(x0: 18 - 0.8 * Self.axisTitleSize, y0: cy - half, x1: 18 + 0.25 * Self.axisTitleSize, y1: cy + half),
+                element:
+                    "<text x=\"18\" y=\"\(n(cy))\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 \(n(cy)))\">\(xml(plot.y.title))</text>\n",
+                role: .fixed))
         if let y2 = plot.secondaryY {
             let x2 = plot.width - 16
             let half2 = Double(ReportNumber.displayWidth(y2.title)) * Self.axisTitleSize * SVGText.characterWidth / 2
-            l.texts.append(SVGText(text: y2.title, box: SVGBox(x0: x2 - 0.25 * Self.axisTitleSize, y0: cy - half2, x1: x2 + 0.8 * Self.axisTitleSize, y1: cy + half2),
-                element: "<text x=\"\(n(x2))\" y=\"\(n(cy))\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(90 \(n(x2)) \(n(cy)))\">\(xml(y2.title))</text>\n", role: .fixed))
+            l.texts.append(
+                SVGText(
+                    text: y2.title, box: SVGBox(x0: x2 - 0.25 * Self.axisTitleSize, y0: cy - half2, x1: x2 + 0.8 * Self.axisTitleSize, y1: cy + half2),
+                    element:
+                        "<text x=\"\(n(x2))\" y=\"\(n(cy))\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(90 \(n(x2)) \(n(cy)))\">\(xml(y2.title))</text>\n",
+                    role: .fixed))
         }
         for (k, line) in footnoteLines.enumerated() {
             fixed(line, x: left, y: bottom + 64 + 15 * Double(k), size: Self.footnoteSize, anchor: .start, attributes: " fill=\"#444\"")
@@ -511,8 +526,11 @@ struct SVGRenderer {
         }
         guard let best else { return }
         l.collisions += best.conflicts
-        l.texts.append(SVGText(text: label.text, box: best.box,
-            element: textElement(label.text, x: best.c.x, y: best.c.y, size: label.size, anchor: best.c.anchor, attributes: label.attributes), role: .label))
+        l.texts.append(
+            SVGText(
+                text: label.text, box: best.box,
+                element: textElement(label.text, x: best.c.x, y: best.c.y, size: label.size, anchor: best.c.anchor, attributes: label.attributes), role: .label)
+        )
     }
 
     /// Places around a point: above, below, right, left, then the diagonals, then farther out.
@@ -521,7 +539,7 @@ struct SVGRenderer {
         for d in [gap, gap + 10, gap + 22] {
             out += [
                 (px, py - d, .middle), (px, py + d + 9, .middle), (px + d, py + 4, .start), (px - d, py + 4, .end),
-                (px + d - 2, py - d + 2, .start), (px - d + 2, py - d + 2, .end), (px + d - 2, py + d + 7, .start), (px - d + 2, py + d + 7, .end),
+                (px + d - 2, py - d + 2, .start), (px - d + 2, py - d + 2, .end), (px + d - 2, py + d + 7, .start), (px - d + 2, py + d + 7, .end)
             ]
         }
         return out
@@ -534,7 +552,8 @@ struct SVGRenderer {
         for a in plot.annotations {
             switch a {
             case .marker(let x, let y, let label?, let side):
-                let px = xScale.pixel(x), py = scale(side).pixel(y)
+                let px = xScale.pixel(x)
+                let py = scale(side).pixel(y)
                 let first: [(x: Double, y: Double, anchor: SVGText.Anchor)] = [(px + 8, py - 8, .start), (px - 8, py - 8, .end)]
                 out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#222\"", candidates: first + Self.around(px, py, gap: 10)))
             default: break
@@ -546,9 +565,12 @@ struct SVGRenderer {
             let count = min(s.x.count, s.y.count)
             for i in 0..<max(0, count - 1) where i < states.count && i < texts.count && !texts[i].isEmpty {
                 guard let top = states[i], top.isFinite, s.x[i].isFinite, s.x[i + 1].isFinite else { continue }
-                let xm = (xScale.pixel(s.x[i] + w / 2) + xScale.pixel(s.x[i + 1] - w / 2)) / 2, yt = ys.pixel(top)
-                out.append(Label(text: texts[i], size: Self.labelSize, attributes: " fill=\"\(xml(colors[k]))\"",
-                    candidates: [(xm, yt - 6, .middle)] + Self.around(xm, yt, gap: 8)))
+                let xm = (xScale.pixel(s.x[i] + w / 2) + xScale.pixel(s.x[i + 1] - w / 2)) / 2
+                let yt = ys.pixel(top)
+                out.append(
+                    Label(
+                        text: texts[i], size: Self.labelSize, attributes: " fill=\"\(xml(colors[k]))\"",
+                        candidates: [(xm, yt - 6, .middle)] + Self.around(xm, yt, gap: 8)))
             }
         }
         for a in plot.annotations {
@@ -556,18 +578,24 @@ struct SVGRenderer {
             case .verticalLine(let x, let label?, _):
                 let px = xScale.pixel(x)
                 let rows = stride(from: top + 14, through: bottom - 4, by: 16).map { $0 }
-                out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#333\"",
-                    candidates: rows.flatMap { [(px + 4, $0, SVGText.Anchor.start), (px - 4, $0, SVGText.Anchor.end)] }))
+                out.append(
+                    Label(
+                        text: label, size: Self.labelSize, attributes: " fill=\"#333\"",
+                        candidates: rows.flatMap { [(px + 4, $0, SVGText.Anchor.start), (px - 4, $0, SVGText.Anchor.end)] }))
             case .horizontalLine(let y, let label?, _, let side):
                 let py = scale(side).pixel(y)
-                out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#333\"",
-                    candidates: [(right - 4, py - 5, .end), (right - 4, py + 14, .end), (left + 4, py - 5, .start), (left + 4, py + 14, .start)]))
+                out.append(
+                    Label(
+                        text: label, size: Self.labelSize, attributes: " fill=\"#333\"",
+                        candidates: [(right - 4, py - 5, .end), (right - 4, py + 14, .end), (left + 4, py - 5, .start), (left + 4, py + 14, .start)]))
             case .band(let from, let to, let label?):
-                let x0 = xScale.pixel(min(from, to)), x1 = xScale.pixel(max(from, to))
+                let x0 = xScale.pixel(min(from, to))
+                let x1 = xScale.pixel(max(from, to))
                 let rows = stride(from: top + 16, through: bottom - 4, by: 16).map { $0 }
                 out.append(Label(text: label, size: Self.labelSize, attributes: " fill=\"#444\"", candidates: rows.map { ((x0 + x1) / 2, $0, .middle) }))
             case .text(let x, let y, let text, let side):
-                let px = xScale.pixel(x), py = scale(side).pixel(y)
+                let px = xScale.pixel(x)
+                let py = scale(side).pixel(y)
                 out.append(Label(text: text, size: Self.labelSize, attributes: " fill=\"#222\"", candidates: [(px, py, .middle)] + Self.around(px, py, gap: 8)))
             default: break
             }
@@ -576,7 +604,8 @@ struct SVGRenderer {
             guard let texts = s.labels else { continue }
             let ys = scale(s.axis)
             for (i, (x, y)) in zip(s.x, s.y).enumerated() where i < texts.count && x.isFinite && y.isFinite && !texts[i].isEmpty {
-                let px = xScale.pixel(x), py = ys.pixel(y)
+                let px = xScale.pixel(x)
+                let py = ys.pixel(y)
                 out.append(Label(text: texts[i], size: Self.labelSize, attributes: " fill=\"\(xml(colors[k]))\"", candidates: Self.around(px, py, gap: 8)))
             }
         }
@@ -606,7 +635,8 @@ struct SVGRenderer {
         if free == nil { l.collisions += 1 }
         let b = box(free ?? plot.legend)
         l.legend = b
-        var out = "<g font-size=\"13\">\n<rect x=\"\(n(b.x0))\" y=\"\(n(b.y0))\" width=\"\(n(boxWidth))\" height=\"\(n(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
+        var out =
+            "<g font-size=\"13\">\n<rect x=\"\(n(b.x0))\" y=\"\(n(b.y0))\" width=\"\(n(boxWidth))\" height=\"\(n(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
         for (row, (k, s)) in entries.enumerated() {
             let cy = b.y0 + 4 + rowHeight * (Double(row) + 0.5)
             let color = xml(colors[k])
@@ -614,10 +644,12 @@ struct SVGRenderer {
                 out += "<circle cx=\"\(n(b.x0 + 19))\" cy=\"\(n(cy))\" r=\"3.5\" fill=\"\(color)\"/>"
             } else {
                 let dash = s.dashed ? " stroke-dasharray=\"7 4\"" : ""
-                out += "<line x1=\"\(n(b.x0 + 8))\" y1=\"\(n(cy))\" x2=\"\(n(b.x0 + 30))\" y2=\"\(n(cy))\" stroke=\"\(color)\" stroke-width=\"\(n(max(s.lineWidth, 2)))\"\(dash)/>"
+                out +=
+                    "<line x1=\"\(n(b.x0 + 8))\" y1=\"\(n(cy))\" x2=\"\(n(b.x0 + 30))\" y2=\"\(n(cy))\" stroke=\"\(color)\" stroke-width=\"\(n(max(s.lineWidth, 2)))\"\(dash)/>"
             }
             out += "<text x=\"\(n(b.x0 + 36))\" y=\"\(n(cy + 4.5))\">\(xml(s.name))</text>\n"
-            l.texts.append(SVGText(text: s.name, box: SVGText.box(s.name, x: b.x0 + 36, y: cy + 4.5, size: Self.legendSize, anchor: .start), element: "", role: .legend))
+            l.texts.append(
+                SVGText(text: s.name, box: SVGText.box(s.name, x: b.x0 + 36, y: cy + 4.5, size: Self.legendSize, anchor: .start), element: "", role: .legend))
         }
         l.legendElements = out + "</g>\n"
     }
@@ -631,7 +663,9 @@ struct SVGRenderer {
         func add(_ points: [(Double, Double)]) {
             var run: [(Double, Double)] = []
             for p in points {
-                if p.0.isFinite && p.1.isFinite && frame.inset(-1).contains(p.0, p.1) { run.append(p) } else {
+                if p.0.isFinite && p.1.isFinite && frame.inset(-1).contains(p.0, p.1) {
+                    run.append(p)
+                } else {
                     if !run.isEmpty { lines.append(run) }
                     run = []
                 }
@@ -657,7 +691,8 @@ struct SVGRenderer {
             case .levels(let w), .profile(let w, _, _):
                 var previous: (Double, Double)?
                 for k in 0..<count where s.x[k].isFinite && s.y[k].isFinite {
-                    let a = (xScale.pixel(s.x[k] - w / 2), px[k].1), b = (xScale.pixel(s.x[k] + w / 2), px[k].1)
+                    let a = (xScale.pixel(s.x[k] - w / 2), px[k].1)
+                    let b = (xScale.pixel(s.x[k] + w / 2), px[k].1)
                     add([a, b])
                     if let previous { add(bump(from: previous, to: a, series: s, index: k - 1)) }
                     previous = b
@@ -670,12 +705,16 @@ struct SVGRenderer {
     /// The connector between two levels: the transition-state curve when known, else a straight line.
     func bump(from a: (Double, Double), to b: (Double, Double), series s: SVGPlot.Series, index k: Int) -> [(Double, Double)] {
         guard case .profile(_, let states, _) = s.style, k >= 0, k < states.count, let top = states[k], top.isFinite else { return [a, b] }
-        let xm = (a.0 + b.0) / 2, yt = scale(s.axis).pixel(top)
+        let xm = (a.0 + b.0) / 2
+        let yt = scale(s.axis).pixel(top)
         func bezier(_ p0: (Double, Double), _ p1: (Double, Double), _ p2: (Double, Double), _ p3: (Double, Double)) -> [(Double, Double)] {
             (0...16).map { i in
-                let t = Double(i) / 16, u = 1 - t
-                return (u * u * u * p0.0 + 3 * u * u * t * p1.0 + 3 * u * t * t * p2.0 + t * t * t * p3.0,
-                    u * u * u * p0.1 + 3 * u * u * t * p1.1 + 3 * u * t * t * p2.1 + t * t * t * p3.1)
+                let t = Double(i) / 16
+                let u = 1 - t
+                return (
+                    u * u * u * p0.0 + 3 * u * u * t * p1.0 + 3 * u * t * t * p2.0 + t * t * t * p3.0,
+                    u * u * u * p0.1 + 3 * u * u * t * p1.1 + 3 * u * t * t * p2.1 + t * t * t * p3.1
+                )
             }
         }
         return bezier(a, (a.0 + 0.6 * (xm - a.0), a.1), (xm - 0.6 * (xm - a.0), yt), (xm, yt))
@@ -700,7 +739,8 @@ struct SVGRenderer {
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(plot.width))\" height=\"\(n(plot.height))\" "
         out += "viewBox=\"0 0 \(n(plot.width)) \(n(plot.height))\" font-family=\"Helvetica, Arial, sans-serif\">\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(n(plot.width))\" height=\"\(n(plot.height))\" fill=\"white\"/>\n"
-        out += "<defs><clipPath id=\"plot-area\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\"/></clipPath></defs>\n"
+        out +=
+            "<defs><clipPath id=\"plot-area\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\"/></clipPath></defs>\n"
         out += grid()
         out += bands()
         out += "<g clip-path=\"url(#plot-area)\">\n"
@@ -723,10 +763,15 @@ struct SVGRenderer {
 
     /// The frame and the tick marks (their labels are texts of the layout).
     func axes() -> String {
-        var out = "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.2\"/>\n"
+        var out =
+            "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.2\"/>\n"
         out += "<g stroke=\"#222\">\n"
-        for t in xScale.ticks { out += "<line x1=\"\(n(xScale.pixel(t.value)))\" y1=\"\(n(bottom))\" x2=\"\(n(xScale.pixel(t.value)))\" y2=\"\(n(bottom + 5))\"/>\n" }
-        for t in yScale.ticks { out += "<line x1=\"\(n(left - 5))\" y1=\"\(n(yScale.pixel(t.value)))\" x2=\"\(n(left))\" y2=\"\(n(yScale.pixel(t.value)))\"/>\n" }
+        for t in xScale.ticks {
+            out += "<line x1=\"\(n(xScale.pixel(t.value)))\" y1=\"\(n(bottom))\" x2=\"\(n(xScale.pixel(t.value)))\" y2=\"\(n(bottom + 5))\"/>\n"
+        }
+        for t in yScale.ticks {
+            out += "<line x1=\"\(n(left - 5))\" y1=\"\(n(yScale.pixel(t.value)))\" x2=\"\(n(left))\" y2=\"\(n(yScale.pixel(t.value)))\"/>\n"
+        }
         if let y2 = y2Scale {
             for t in y2.ticks { out += "<line x1=\"\(n(right))\" y1=\"\(n(y2.pixel(t.value)))\" x2=\"\(n(right + 5))\" y2=\"\(n(y2.pixel(t.value)))\"/>\n" }
         }
@@ -750,7 +795,8 @@ struct SVGRenderer {
         }
         switch s.style {
         case .line, .lineAndMarkers:
-            out += "<path d=\"\(path(points, ys: ys, steps: false))\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(s.lineWidth))\" stroke-linejoin=\"round\"\(dash)/>\n"
+            out +=
+                "<path d=\"\(path(points, ys: ys, steps: false))\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(s.lineWidth))\" stroke-linejoin=\"round\"\(dash)/>\n"
         case .steps:
             out += "<path d=\"\(path(points, ys: ys, steps: true))\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(s.lineWidth))\"\(dash)/>\n"
         case .levels(let w):
@@ -773,8 +819,12 @@ struct SVGRenderer {
         var d = ""
         var pen = false
         for (x, y) in points {
-            guard x.isFinite, y.isFinite else { pen = false; continue }
-            let px = n(xScale.pixel(x)), py = n(ys.pixel(y))
+            guard x.isFinite, y.isFinite else {
+                pen = false
+                continue
+            }
+            let px = n(xScale.pixel(x))
+            let py = n(ys.pixel(y))
             if !pen {
                 d += (d.isEmpty ? "" : " ") + "M\(px) \(py)"
                 pen = true
@@ -818,9 +868,12 @@ struct SVGRenderer {
         var out = ""
         var previous: (Double, Double)?
         for (x, y) in points where x.isFinite && y.isFinite {
-            let x0 = xScale.pixel(x - width / 2), x1 = xScale.pixel(x + width / 2), py = ys.pixel(y)
+            let x0 = xScale.pixel(x - width / 2)
+            let x1 = xScale.pixel(x + width / 2)
+            let py = ys.pixel(y)
             if let (px, pyPrev) = previous {
-                out += "<line x1=\"\(n(px))\" y1=\"\(n(pyPrev))\" x2=\"\(n(x0))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
+                out +=
+                    "<line x1=\"\(n(px))\" y1=\"\(n(pyPrev))\" x2=\"\(n(x0))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
             }
             out += "<line x1=\"\(n(x0))\" y1=\"\(n(py))\" x2=\"\(n(x1))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth, 3)))\"/>\n"
             previous = (x1, py)
@@ -834,15 +887,21 @@ struct SVGRenderer {
         var out = ""
         for (k, (x, y)) in points.enumerated() where x.isFinite && y.isFinite {
             let py = ys.pixel(y)
-            out += "<line x1=\"\(n(xScale.pixel(x - width / 2)))\" y1=\"\(n(py))\" x2=\"\(n(xScale.pixel(x + width / 2)))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth, 3)))\"/>\n"
+            out +=
+                "<line x1=\"\(n(xScale.pixel(x - width / 2)))\" y1=\"\(n(py))\" x2=\"\(n(xScale.pixel(x + width / 2)))\" y2=\"\(n(py))\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth, 3)))\"/>\n"
             guard k + 1 < points.count, points[k + 1].0.isFinite, points[k + 1].1.isFinite else { continue }
-            let xa = xScale.pixel(x + width / 2), xb = xScale.pixel(points[k + 1].0 - width / 2), yb = ys.pixel(points[k + 1].1)
+            let xa = xScale.pixel(x + width / 2)
+            let xb = xScale.pixel(points[k + 1].0 - width / 2)
+            let yb = ys.pixel(points[k + 1].1)
             guard k < transitionStates.count, let top = transitionStates[k], top.isFinite else {
-                out += "<line x1=\"\(n(xa))\" y1=\"\(n(py))\" x2=\"\(n(xb))\" y2=\"\(n(yb))\" stroke=\"\(xml(color))\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
+                out +=
+                    "<line x1=\"\(n(xa))\" y1=\"\(n(py))\" x2=\"\(n(xb))\" y2=\"\(n(yb))\" stroke=\"\(xml(color))\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
                 continue
             }
-            let xm = (xa + xb) / 2, yt = ys.pixel(top)
-            let d = "M\(n(xa)) \(n(py)) C\(n(xa + 0.6 * (xm - xa))) \(n(py)) \(n(xm - 0.6 * (xm - xa))) \(n(yt)) \(n(xm)) \(n(yt))"
+            let xm = (xa + xb) / 2
+            let yt = ys.pixel(top)
+            let d =
+                "M\(n(xa)) \(n(py)) C\(n(xa + 0.6 * (xm - xa))) \(n(py)) \(n(xm - 0.6 * (xm - xa))) \(n(yt)) \(n(xm)) \(n(yt))"
                 + " C\(n(xm + 0.6 * (xb - xm))) \(n(yt)) \(n(xb - 0.6 * (xb - xm))) \(n(yb)) \(n(xb)) \(n(yb))"
             out += "<path class=\"transition-state\" d=\"\(d)\" fill=\"none\" stroke=\"\(xml(color))\" stroke-width=\"\(n(max(lineWidth * 0.75, 1.5)))\"/>\n"
         }
@@ -854,7 +913,8 @@ struct SVGRenderer {
     func bands() -> String {
         var out = ""
         for case .band(let from, let to, _) in plot.annotations {
-            let x0 = xScale.pixel(min(from, to)), x1 = xScale.pixel(max(from, to))
+            let x0 = xScale.pixel(min(from, to))
+            let x1 = xScale.pixel(max(from, to))
             out += "<rect x=\"\(n(x0))\" y=\"\(n(top))\" width=\"\(n(x1 - x0))\" height=\"\(n(bottom - top))\" fill=\"#888\" fill-opacity=\"0.15\"/>\n"
         }
         return out
@@ -867,10 +927,12 @@ struct SVGRenderer {
             switch a {
             case .verticalLine(let x, _, let dashed):
                 let px = n(xScale.pixel(x))
-                out += "<line x1=\"\(px)\" y1=\"\(n(top))\" x2=\"\(px)\" y2=\"\(n(bottom))\" stroke=\"#555\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
+                out +=
+                    "<line x1=\"\(px)\" y1=\"\(n(top))\" x2=\"\(px)\" y2=\"\(n(bottom))\" stroke=\"#555\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
             case .horizontalLine(let y, _, let dashed, let side):
                 let py = n(scale(side).pixel(y))
-                out += "<line x1=\"\(n(left))\" y1=\"\(py)\" x2=\"\(n(right))\" y2=\"\(py)\" stroke=\"#555\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
+                out +=
+                    "<line x1=\"\(n(left))\" y1=\"\(py)\" x2=\"\(n(right))\" y2=\"\(py)\" stroke=\"#555\" stroke-width=\"1.2\"\(dashed ? " stroke-dasharray=\"5 4\"" : "")/>\n"
             case .marker(let x, let y, _, let side):
                 out += "<circle cx=\"\(n(xScale.pixel(x)))\" cy=\"\(n(scale(side).pixel(y)))\" r=\"5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.5\"/>\n"
             case .text, .band:
@@ -948,7 +1010,10 @@ struct AxisScale {
         } else {
             low = finite.min() ?? 0
             high = finite.max() ?? 1
-            if axis.includesZero { low = min(low, 0); high = max(high, 0) }
+            if axis.includesZero {
+                low = min(low, 0)
+                high = max(high, 0)
+            }
             if high - low <= 0 {
                 let pad = low == 0 ? 1 : abs(low) * 0.1
                 low -= pad

@@ -152,12 +152,22 @@ public struct Table: Sendable, Hashable {
     public func json() -> JSONValue {
         var members: [(String, JSONValue)] = []
         members.append(("title", title.map(JSONValue.string) ?? .null))
-        members.append(("columns", .array(columns.map { c in
-            .object([("key", .string(c.key)), ("title", .string(c.title)), ("unit", c.unit.map(JSONValue.string) ?? .null)])
-        })))
-        members.append(("rows", .array(rows.map { row in
-            .object(zip(columns, row).map { ($0.key, Self.jsonCell($1)) })
-        })))
+        members.append(
+            (
+                "columns",
+                .array(
+                    columns.map { c in
+                        .object([("key", .string(c.key)), ("title", .string(c.title)), ("unit", c.unit.map(JSONValue.string) ?? .null)])
+                    })
+            ))
+        members.append(
+            (
+                "rows",
+                .array(
+                    rows.map { row in
+                        .object(zip(columns, row).map { ($0.key, Self.jsonCell($1)) })
+                    })
+            ))
         members.append(("notes", .array(notes.map(JSONValue.string))))
         let footnotes = footnotes
         if !footnotes.isEmpty { members.append(("footnotes", .array(footnotes.map(JSONValue.string)))) }
@@ -294,10 +304,11 @@ public struct Table: Sendable, Hashable {
         out += columns.map { ReportNumber.texEscape($0.header) }.joined(separator: " & ") + " \\\\\n\\midrule\n"
         let numbers = footnoteNumbers
         for row in rows {
-            out += zip(row, columns).map { c, column -> String in
-                if case .empty = c { return "--" }
-                return ReportNumber.texEscape(display(c, column, numbers))
-            }.joined(separator: " & ") + " \\\\\n"
+            out +=
+                zip(row, columns).map { c, column -> String in
+                    if case .empty = c { return "--" }
+                    return ReportNumber.texEscape(display(c, column, numbers))
+                }.joined(separator: " & ") + " \\\\\n"
         }
         out += "\\bottomrule\n\\end{tabular}\n"
         for note in footnoteLines + notes { out += "% " + note.replacingAll("\n", with: " ") + "\n" }

@@ -49,14 +49,16 @@ public enum TabulationReport {
     /// other than a plain `converged` as a numbered note (paths relative to the calculation's folder, so
     /// that calculations with the same reason share one note).
     public static func statusTable(_ t: StudyTabulationResult) -> Table {
-        var table = Table(title: "Calculations in \(t.runs) (\(t.study))", columns: [
-            TableColumn(key: "calculation", title: "calculation"),
-            TableColumn(key: "kind", title: "kind"),
-            TableColumn(key: "status", title: "status"),
-            TableColumn(key: "final_energy", title: "E(σ→0)", unit: "eV", decimals: 6),
-            TableColumn(key: "vasp_version", title: "VASP"),
-            TableColumn(key: "output", title: "output"),
-        ])
+        var table = Table(
+            title: "Calculations in \(t.runs) (\(t.study))",
+            columns: [
+                TableColumn(key: "calculation", title: "calculation"),
+                TableColumn(key: "kind", title: "kind"),
+                TableColumn(key: "status", title: "status"),
+                TableColumn(key: "final_energy", title: "E(σ→0)", unit: "eV", decimals: 6),
+                TableColumn(key: "vasp_version", title: "VASP"),
+                TableColumn(key: "output", title: "output")
+            ])
         // N↑ − N↓ only when some run is spin-polarised: the moment a free-spin state settled on.
         let magnetic = t.statuses.contains { $0.magnetization != nil }
         if magnetic { table.columns.insert(TableColumn(key: "magnetization", title: "M", unit: "μB", decimals: 3), at: 4) }
@@ -67,7 +69,7 @@ public enum TabulationReport {
             let state: TableCell = plain || reason.isEmpty ? .text(s.state.rawValue) : .noted(.text(s.state.rawValue), note: reason)
             var row: [TableCell] = [
                 .text(s.name), .text(s.isNeb ? "neb (\(max(s.images.count - 2, 0)) images)" : "single"), state,
-                cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, output.map(TableCell.text) ?? .empty,
+                cell(s.finalEnergy), s.vaspVersion.map(TableCell.text) ?? .empty, output.map(TableCell.text) ?? .empty
             ]
             if magnetic { row.insert(s.magnetization.map(TableCell.number) ?? .empty, at: 4) }
             table.append(row)
@@ -83,12 +85,14 @@ public enum TabulationReport {
     public static func energyTable(_ energies: [TabulatedEnergy]) -> Table { energyTable(energies, Reasons()) }
 
     static func energyTable(_ energies: [TabulatedEnergy], _ r: Reasons) -> Table {
-        var table = Table(title: "Energies E = E(complex) − Σ E(parts) (E(σ→0))", columns: [
-            TableColumn(key: "name", title: "quantity"),
-            TableColumn(key: "source", title: "source"),
-            TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
-            TableColumn(key: "formula", title: "terms"),
-        ])
+        var table = Table(
+            title: "Energies E = E(complex) − Σ E(parts) (E(σ→0))",
+            columns: [
+                TableColumn(key: "name", title: "quantity"),
+                TableColumn(key: "source", title: "source"),
+                TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
+                TableColumn(key: "formula", title: "terms")
+            ])
         for e in energies {
             let formula = e.terms.map { term in
                 let c = abs(term.coefficient) == 1 ? "" : "\(ReportNumber.shortest(abs(term.coefficient)))·"
@@ -106,13 +110,15 @@ public enum TabulationReport {
     public static func nebTable(_ nebs: [TabulatedNeb]) -> Table { nebTable(nebs, Reasons()) }
 
     static func nebTable(_ nebs: [TabulatedNeb], _ r: Reasons) -> Table {
-        var table = Table(title: "NEB barriers (relative to image 00, the initial state)", columns: [
-            TableColumn(key: "calculation", title: "NEB"),
-            TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
-            TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
-            TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
-            TableColumn(key: "band_fit", title: "fit over available images (force / energy-only)"),
-        ])
+        var table = Table(
+            title: "NEB barriers (relative to image 00, the initial state)",
+            columns: [
+                TableColumn(key: "calculation", title: "NEB"),
+                TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
+                TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
+                TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
+                TableColumn(key: "band_fit", title: "fit over available images (force / energy-only)")
+            ])
         var notes: [String] = []
         for n in nebs {
             var band = ""
@@ -124,13 +130,14 @@ public enum TabulationReport {
             let said = r.neb(n)
             table.append([
                 .text(n.calculation), r.value(n.barrierForceFit, reason: said.reason), r.value(n.barrierEnergyFit, reason: said.reason),
-                r.value(n.reactionEnergy, reason: said.reason), .text(band),
+                r.value(n.reactionEnergy, reason: said.reason), .text(band)
             ])
             notes += said.notes.map { "\(n.calculation): \($0)" }
         }
-        table.notes = [
-            "force fit: VTST cubic Hermite from energies and tangential forces (nebspline.pl); energy-only: pymatgen's clamped spline (exact maximum)",
-        ] + notes
+        table.notes =
+            [
+                "force fit: VTST cubic Hermite from energies and tangential forces (nebspline.pl); energy-only: pymatgen's clamped spline (exact maximum)"
+            ] + notes
         return table
     }
 
@@ -138,13 +145,15 @@ public enum TabulationReport {
     public static func pathwayTable(_ p: TabulatedPathway) -> Table { pathwayTable(p, Reasons()) }
 
     static func pathwayTable(_ p: TabulatedPathway, _ r: Reasons) -> Table {
-        var table = Table(title: "Pathway \(p.name)" + (p.source.map { " (\($0))" } ?? ""), columns: [
-            TableColumn(key: "step", title: "step"),
-            TableColumn(key: "calculation", title: "NEB"),
-            TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
-            TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
-            TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4),
-        ])
+        var table = Table(
+            title: "Pathway \(p.name)" + (p.source.map { " (\($0))" } ?? ""),
+            columns: [
+                TableColumn(key: "step", title: "step"),
+                TableColumn(key: "calculation", title: "NEB"),
+                TableColumn(key: "reaction_energy", title: "ΔE", unit: "eV", decimals: 4),
+                TableColumn(key: "barrier_force_fit", title: "E‡ force fit", unit: "eV", decimals: 4),
+                TableColumn(key: "barrier_energy_fit", title: "E‡ energy-only", unit: "eV", decimals: 4)
+            ])
         for s in p.steps {
             // The NEB table gives the reason; here only the cause and where to read it.
             let reason = s.reasons.joined(separator: "; ")
@@ -184,7 +193,8 @@ public enum TabulationReport {
         var unavailable: [String] = []
         for (name, why) in zip(b.calculations, b.unavailable) where b.rows.isEmpty {
             guard let why else { continue }
-            let cause = Reasons.cause(of: why), short = r.short(why)
+            let cause = Reasons.cause(of: why)
+            let short = r.short(why)
             unavailable.append("\(name): n/a (\(cause))" + (short == "\(name) is \(cause)" ? "" : " — \(short)"))
         }
         table.notes = b.notes + unavailable
@@ -206,7 +216,8 @@ public enum TabulationReport {
             row += f.groups.indices.map { g in r.value(f.transfer[k][g], reason: why) }
             table.append(row)
         }
-        table.notes = ["q = Σ (ZVAL − N) over the fragment (positive = electrons lost); Δq = q − q(first calculation with charges)"]
+        table.notes =
+            ["q = Σ (ZVAL − N) over the fragment (positive = electrons lost); Δq = q − q(first calculation with charges)"]
             + (f.atoms.allSatisfy(\.isEmpty) ? [] : zip(f.groups, f.atoms).map { "\($0): \($1.count) atoms" }) + f.warnings.map { "warning: " + $0 }
         return table
     }
@@ -221,7 +232,7 @@ public enum TabulationReport {
             TableColumn(key: "calculation", title: "calculation"),
             TableColumn(key: "efermi", title: "E_F", unit: "eV", decimals: 3),
             TableColumn(key: "band_gap", title: "gap eig.", unit: "eV", decimals: 3),
-            TableColumn(key: "dos_gap", title: "gap DOS", unit: "eV", decimals: 3),
+            TableColumn(key: "dos_gap", title: "gap DOS", unit: "eV", decimals: 3)
         ]
         for label in e.selections {
             columns.append(TableColumn(key: "band_center_\(label)", title: "ε_\(o) \(label)", unit: "eV", decimals: 3))
@@ -247,7 +258,7 @@ public enum TabulationReport {
         let window = e.window.map { "[\(ReportNumber.shortest($0.lowerBound)), \(ReportNumber.shortest($0.upperBound))] eV around E_F" } ?? "the whole DOS grid"
         table.notes = [
             "gap eig.: from the eigenvalues (pymatgen eigenvalue_band_properties); gap DOS: pymatgen Dos.get_gap, tolerance 1e-4 × mean DOS",
-            "band centre ε, width W and filling f of the \(o) states, both spins summed, over \(window) (pymatgen get_band_center/width/filling; Hammer–Nørskov)",
+            "band centre ε, width W and filling f of the \(o) states, both spins summed, over \(window) (pymatgen get_band_center/width/filling; Hammer–Nørskov)"
         ]
         return table
     }
@@ -262,7 +273,7 @@ public enum TabulationReport {
             TableColumn(key: "spin", title: "spin"),
             TableColumn(key: "reference", title: "E_ref,σ", unit: "eV", decimals: 3),
             TableColumn(key: "band_gap", title: "gap (eigenvalues)", unit: "eV", decimals: 4),
-            TableColumn(key: "dos_gap", title: "gap (DOS)", unit: "eV", decimals: 3),
+            TableColumn(key: "dos_gap", title: "gap (DOS)", unit: "eV", decimals: 3)
         ]
         for label in e.selections {
             columns.append(TableColumn(key: "band_center_\(label)", title: "ε_\(o) − E_ref,σ \(label)", unit: "eV", decimals: 3))
@@ -272,14 +283,16 @@ public enum TabulationReport {
         for state in e.states {
             for c in state.channels {
                 var row: [TableCell] = [
-                    .text(state.calculation), .text(c.spin == .up ? "↑" : "↓"), valueOrNA(c.reference), valueOrNA(c.bandEdges?.gap), valueOrNA(c.dosGap?.gap),
+                    .text(state.calculation), .text(c.spin == .up ? "↑" : "↓"), valueOrNA(c.reference), valueOrNA(c.bandEdges?.gap), valueOrNA(c.dosGap?.gap)
                 ]
                 row += e.selections.indices.map { k in valueOrNA(k < c.bands.count ? c.bands[k]?.center : nil) }
                 row.append(.text(state.fixedMoment ? "fixed" : "free"))
                 table.append(row)
             }
         }
-        table.notes = ["E_ref,σ = (HOMO_σ + LUMO_σ)/2 of the channel's own eigenvalues: with NUPDOWN fixed VASP prints one channel's Fermi level, so each channel is measured from its own mid-gap"]
+        table.notes = [
+            "E_ref,σ = (HOMO_σ + LUMO_σ)/2 of the channel's own eigenvalues: with NUPDOWN fixed VASP prints one channel's Fermi level, so each channel is measured from its own mid-gap"
+        ]
         return table
     }
 
@@ -290,19 +303,21 @@ public enum TabulationReport {
     public static func densityDifferenceTable(_ list: [TabulatedDensityDifference]) -> Table { densityDifferenceTable(list, Reasons()) }
 
     static func densityDifferenceTable(_ list: [TabulatedDensityDifference], _ r: Reasons) -> Table {
-        var table = Table(title: "Differential charge densities Δρ = ρ(complex) − Σ ρ(parts)", columns: [
-            TableColumn(key: "name", title: "quantity"),
-            TableColumn(key: "source", title: "source"),
-            TableColumn(key: "delta_electrons", title: "ΔN = ∫Δρ", unit: "e", decimals: 6),
-            TableColumn(key: "delta_electrons_expected", title: "N(AB) − ΣN(parts)", unit: "e", decimals: 6),
-            TableColumn(key: "delta_rho_min", title: "Δρ min", unit: "e/Å³", decimals: 6),
-            TableColumn(key: "delta_rho_max", title: "Δρ max", unit: "e/Å³", decimals: 6),
-            TableColumn(key: "delta_q_min", title: "ΔQ min", unit: "e", decimals: 5),
-            TableColumn(key: "delta_q_min_at", title: "at", unit: "Å", decimals: 3),
-            TableColumn(key: "delta_q_max", title: "ΔQ max", unit: "e", decimals: 5),
-            TableColumn(key: "delta_q_max_at", title: "at", unit: "Å", decimals: 3),
-            TableColumn(key: "grid", title: "grid, axis"),
-        ])
+        var table = Table(
+            title: "Differential charge densities Δρ = ρ(complex) − Σ ρ(parts)",
+            columns: [
+                TableColumn(key: "name", title: "quantity"),
+                TableColumn(key: "source", title: "source"),
+                TableColumn(key: "delta_electrons", title: "ΔN = ∫Δρ", unit: "e", decimals: 6),
+                TableColumn(key: "delta_electrons_expected", title: "N(AB) − ΣN(parts)", unit: "e", decimals: 6),
+                TableColumn(key: "delta_rho_min", title: "Δρ min", unit: "e/Å³", decimals: 6),
+                TableColumn(key: "delta_rho_max", title: "Δρ max", unit: "e/Å³", decimals: 6),
+                TableColumn(key: "delta_q_min", title: "ΔQ min", unit: "e", decimals: 5),
+                TableColumn(key: "delta_q_min_at", title: "at", unit: "Å", decimals: 3),
+                TableColumn(key: "delta_q_max", title: "ΔQ max", unit: "e", decimals: 5),
+                TableColumn(key: "delta_q_max_at", title: "at", unit: "Å", decimals: 3),
+                TableColumn(key: "grid", title: "grid, axis")
+            ])
         for d in list {
             let s = d.summary
             func value(_ x: Double?) -> TableCell { r.value(x, reason: d.reason) }
@@ -310,12 +325,13 @@ public enum TabulationReport {
             table.append([
                 .text(d.name), d.source.map(TableCell.text) ?? .empty, value(s?.netCharge), value(s?.expectedNetCharge),
                 value(s?.minimum.value), value(s?.maximum.value), value(s?.displacementMinimum.value), value(s?.displacementMinimum.height),
-                value(s?.displacementMaximum.value), value(s?.displacementMaximum.height), .text(grid),
+                value(s?.displacementMaximum.value), value(s?.displacementMaximum.height), .text(grid)
             ])
         }
-        table.notes = [
-            "Δρ > 0: electrons accumulate when the parts form the complex; ΔQ(z) = ∫ Δρ below z (from plane 0), > 0: electrons moved from above z to below it",
-        ] + list.map { d in "\(d.name): Δρ = ρ(\(d.complex)) − " + d.parts.map { "ρ(\($0))" }.joined(separator: " − ") }
+        table.notes =
+            [
+                "Δρ > 0: electrons accumulate when the parts form the complex; ΔQ(z) = ∫ Δρ below z (from plane 0), > 0: electrons moved from above z to below it"
+            ] + list.map { d in "\(d.name): Δρ = ρ(\(d.complex)) − " + d.parts.map { "ρ(\($0))" }.joined(separator: " − ") }
             + list.flatMap { d in d.notes.map { "\(d.name): \($0)" } }
         return table
     }
@@ -339,34 +355,47 @@ public enum TabulationReport {
             ("electronic", .array(t.electronic.map(electronicJSON))),
             ("density_differences", .array(t.densityDifferences.map(densityDifferenceJSON))),
             ("warnings", .array(t.warnings.map(JSONValue.string))),
-            ("units", .object([("energy", .string("eV, E(sigma->0)")), ("length", .string("Å")), ("charge", .string("|e|")), ("force", .string("eV/Å"))])),
+            ("units", .object([("energy", .string("eV, E(sigma->0)")), ("length", .string("Å")), ("charge", .string("|e|")), ("force", .string("eV/Å"))]))
         ])
     }
 
     static func provenanceJSON(_ p: Provenance) -> JSONValue {
         .object([
-            ("files", .array(p.files.map { f in
-                .object([("path", .string(f.path)), ("sha256", f.sha256.map(JSONValue.string) ?? .null), ("vasp_version", f.vaspVersion.map(JSONValue.string) ?? .null)])
-            })),
+            (
+                "files",
+                .array(
+                    p.files.map { f in
+                        .object([
+                            ("path", .string(f.path)), ("sha256", f.sha256.map(JSONValue.string) ?? .null),
+                            ("vasp_version", f.vaspVersion.map(JSONValue.string) ?? .null)
+                        ])
+                    })
+            ),
             ("vasp_versions", .array(p.vaspVersions.map(JSONValue.string))),
-            ("rule", .string(p.rule)),
+            ("rule", .string(p.rule))
         ])
     }
 
     static func statusJSON(_ s: CalculationStatus) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("name", .string(s.name)), ("folder", .string(s.folder)), ("kind", .string(s.isNeb ? "neb" : "single")),
-            ("status", .string(s.state.rawValue)), ("reason", .string(s.reason)), ("final_energy", .finite(s.finalEnergy)), ("magnetization", .finite(s.magnetization)),
+            ("status", .string(s.state.rawValue)), ("reason", .string(s.reason)), ("final_energy", .finite(s.finalEnergy)),
+            ("magnetization", .finite(s.magnetization)),
             ("vasp_version", s.vaspVersion.map(JSONValue.string) ?? .null),
-            ("files", .array(s.files.map { .object([("path", .string($0.path)), ("sha256", $0.sha256.map(JSONValue.string) ?? .null)]) })),
+            ("files", .array(s.files.map { .object([("path", .string($0.path)), ("sha256", $0.sha256.map(JSONValue.string) ?? .null)]) }))
         ]
         if s.isNeb {
-            members.append(("images", .array(s.images.map { i in
-                .object([
-                    ("label", .string(i.label)), ("status", .string(i.state.rawValue)), ("reason", .string(i.reason)),
-                    ("final_energy", .finite(i.energy)), ("max_force", .finite(i.maxForce)),
-                ])
-            })))
+            members.append(
+                (
+                    "images",
+                    .array(
+                        s.images.map { i in
+                            .object([
+                                ("label", .string(i.label)), ("status", .string(i.state.rawValue)), ("reason", .string(i.reason)),
+                                ("final_energy", .finite(i.energy)), ("max_force", .finite(i.maxForce))
+                            ])
+                        })
+                ))
         }
         return .object(members)
     }
@@ -375,9 +404,15 @@ public enum TabulationReport {
         .object([
             ("name", .string(e.name)), ("source", e.source.map(JSONValue.string) ?? .null),
             ("energy", .finite(e.value)), ("available", .bool(e.value != nil)), ("reason", e.reason.map(JSONValue.string) ?? .null),
-            ("terms", .array(e.terms.map { .object([("calculation", .string($0.calculation)), ("coefficient", .finite($0.coefficient)), ("final_energy", .finite($0.energy))]) })),
+            (
+                "terms",
+                .array(
+                    e.terms.map {
+                        .object([("calculation", .string($0.calculation)), ("coefficient", .finite($0.coefficient)), ("final_energy", .finite($0.energy))])
+                    })
+            ),
             ("issues", .array(e.issues.map(JSONValue.string))),
-            ("provenance", provenanceJSON(e.provenance)),
+            ("provenance", provenanceJSON(e.provenance))
         ])
     }
 
@@ -388,7 +423,7 @@ public enum TabulationReport {
             ("reaction_energy", .finite(n.reactionEnergy)), ("reason", n.reason.map(JSONValue.string) ?? .null),
             ("notes", .array(n.notes.map(JSONValue.string))),
             ("band", n.analysis.map { NebReport.json($0, source: n.calculation, energyFiles: n.energyFiles) } ?? .null),
-            ("provenance", provenanceJSON(n.provenance)),
+            ("provenance", provenanceJSON(n.provenance))
         ])
     }
 
@@ -397,18 +432,26 @@ public enum TabulationReport {
         let profile = p.pathway.profile
         return .object([
             ("name", .string(p.name)), ("source", p.source.map(JSONValue.string) ?? .null),
-            ("steps", .array(p.steps.map { s in
-                .object([
-                    ("step", .string(s.name)), ("calculation", .string(s.calculation)), ("reaction_energy", .finite(s.reactionEnergy)),
-                    ("barrier_force_fit", .finite(s.barrierForceFit)), ("barrier_energy_fit", .finite(s.barrierEnergyFit)), ("barrier", .finite(s.barrier)),
-                    ("reasons", .array(s.reasons.map(JSONValue.string))), ("provenance", provenanceJSON(s.provenance)),
-                ])
-            })),
+            (
+                "steps",
+                .array(
+                    p.steps.map { s in
+                        .object([
+                            ("step", .string(s.name)), ("calculation", .string(s.calculation)), ("reaction_energy", .finite(s.reactionEnergy)),
+                            ("barrier_force_fit", .finite(s.barrierForceFit)), ("barrier_energy_fit", .finite(s.barrierEnergyFit)),
+                            ("barrier", .finite(s.barrier)),
+                            ("reasons", .array(s.reasons.map(JSONValue.string))), ("provenance", provenanceJSON(s.provenance))
+                        ])
+                    })
+            ),
             ("levels", .array(profile.levels.map(JSONValue.finite))),
             ("transition_states", .array(profile.transitionStates.map(JSONValue.finite))),
-            ("rate_determining_step", rds.map { r in
-                .object([("step", .string(p.steps[r.index].name)), ("index", .int(r.index)), ("value", .finite(r.value)), ("rule", .string(r.rule))])
-            } ?? .null),
+            (
+                "rate_determining_step",
+                rds.map { r in
+                    .object([("step", .string(p.steps[r.index].name)), ("index", .int(r.index)), ("value", .finite(r.value)), ("rule", .string(r.rule))])
+                } ?? .null
+            )
         ])
     }
 
@@ -416,16 +459,20 @@ public enum TabulationReport {
         .object([
             ("name", .string(b.name)), ("source", b.source.map(JSONValue.string) ?? .null),
             ("calculations", .array(b.calculations.map(JSONValue.string))), ("matching", .string(b.matching)),
-            ("bonds", .array(b.rows.map { r in
-                .object([
-                    ("bond", .string(r.label)), ("lengths", .array(r.lengths.map(JSONValue.finite))),
-                    ("broken", r.broken.map(JSONValue.bool) ?? .null), ("formed", r.formed.map(JSONValue.bool) ?? .null),
-                    ("bonded", .array(r.bonded.map { $0.map(JSONValue.bool) ?? .null })),
-                ])
-            })),
+            (
+                "bonds",
+                .array(
+                    b.rows.map { r in
+                        .object([
+                            ("bond", .string(r.label)), ("lengths", .array(r.lengths.map(JSONValue.finite))),
+                            ("broken", r.broken.map(JSONValue.bool) ?? .null), ("formed", r.formed.map(JSONValue.bool) ?? .null),
+                            ("bonded", .array(r.bonded.map { $0.map(JSONValue.bool) ?? .null }))
+                        ])
+                    })
+            ),
             ("unavailable", .array(b.unavailable.map { $0.map(JSONValue.string) ?? .null })),
             ("notes", .array(b.notes.map(JSONValue.string))),
-            ("provenance", provenanceJSON(b.provenance)),
+            ("provenance", provenanceJSON(b.provenance))
         ])
     }
 
@@ -438,46 +485,78 @@ public enum TabulationReport {
         .object([
             ("name", .string(e.name)), ("source", e.source.map(JSONValue.string) ?? .null), ("orbital", .string(e.orbital)),
             ("window", e.window.map { .array([.finite($0.lowerBound), .finite($0.upperBound)]) } ?? .null),
-            ("states", .array(e.states.map { s in
-                .object([
-                    ("calculation", .string(s.calculation)), ("efermi", .finite(s.efermi)),
-                    ("band_gap", s.bandEdges.map { g in
-                        .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm)), ("direct", .bool(g.isDirect))])
-                    } ?? .null),
-                    ("dos_gap", s.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) } ?? .null),
-                    ("bands", .array(s.bands.map { b in
-                        .object([("selection", .string(b.label)), ("summed", bandJSON(b.summed)), ("up", bandJSON(b.up)), ("down", bandJSON(b.down))])
-                    })),
-                    ("metal", .bool(s.metal)), ("fixed_moment", .bool(s.fixedMoment)),
-                    ("spin_channels", .array(s.channels.map { c in
+            (
+                "states",
+                .array(
+                    e.states.map { s in
                         .object([
-                            ("spin", .string(c.spin.rawValue)), ("reference", .finite(c.reference)),
-                            ("band_gap", c.bandEdges.map { g in
-                                .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm)), ("direct", .bool(g.isDirect))])
-                            } ?? .null),
-                            ("dos_gap", c.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) } ?? .null),
-                            ("bands", .array(c.bands.map(bandJSON))),
+                            ("calculation", .string(s.calculation)), ("efermi", .finite(s.efermi)),
+                            (
+                                "band_gap",
+                                s.bandEdges.map { g in
+                                    .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm)), ("direct", .bool(g.isDirect))])
+                                } ?? .null
+                            ),
+                            ("dos_gap", s.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) } ?? .null),
+                            (
+                                "bands",
+                                .array(
+                                    s.bands.map { b in
+                                        .object([
+                                            ("selection", .string(b.label)), ("summed", bandJSON(b.summed)), ("up", bandJSON(b.up)), ("down", bandJSON(b.down))
+                                        ])
+                                    })
+                            ),
+                            ("metal", .bool(s.metal)), ("fixed_moment", .bool(s.fixedMoment)),
+                            (
+                                "spin_channels",
+                                .array(
+                                    s.channels.map { c in
+                                        .object([
+                                            ("spin", .string(c.spin.rawValue)), ("reference", .finite(c.reference)),
+                                            (
+                                                "band_gap",
+                                                c.bandEdges.map { g in
+                                                    .object([
+                                                        ("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm)), ("direct", .bool(g.isDirect))
+                                                    ])
+                                                } ?? .null
+                                            ),
+                                            (
+                                                "dos_gap",
+                                                c.dosGap.map { g in .object([("gap", .finite(g.gap)), ("cbm", .finite(g.cbm)), ("vbm", .finite(g.vbm))]) }
+                                                    ?? .null
+                                            ),
+                                            ("bands", .array(c.bands.map(bandJSON)))
+                                        ])
+                                    })
+                            ),
+                            ("reason", s.reason.map(JSONValue.string) ?? .null), ("notes", .array(s.notes.map(JSONValue.string))),
+                            ("provenance", provenanceJSON(s.provenance))
                         ])
-                    })),
-                    ("reason", s.reason.map(JSONValue.string) ?? .null), ("notes", .array(s.notes.map(JSONValue.string))),
-                    ("provenance", provenanceJSON(s.provenance)),
-                ])
-            })),
+                    })
+            )
         ])
     }
 
     static func extremumJSON(_ e: VolumetricExtremum?, height: Bool) -> JSONValue {
         guard let e else { return .null }
-        var members: [(String, JSONValue)] = [("value", .finite(e.value)), ("fractional", .array([e.fractional.x, e.fractional.y, e.fractional.z].map(JSONValue.finite)))]
+        var members: [(String, JSONValue)] = [
+            ("value", .finite(e.value)), ("fractional", .array([e.fractional.x, e.fractional.y, e.fractional.z].map(JSONValue.finite)))
+        ]
         if height { members.append(("height", .finite(e.height))) }
         return .object(members)
     }
 
     static func densityDifferenceJSON(_ d: TabulatedDensityDifference) -> JSONValue {
         let s = d.summary
-        let electrons: JSONValue = s.map { s in
-            .array(zip([d.complex] + d.parts, [s.electronsWhole] + s.electronsParts).map { .object([("calculation", .string($0)), ("electrons", .finite($1))]) })
-        } ?? .null
+        let electrons: JSONValue =
+            s.map { s in
+                .array(
+                    zip([d.complex] + d.parts, [s.electronsWhole] + s.electronsParts).map {
+                        .object([("calculation", .string($0)), ("electrons", .finite($1))])
+                    })
+            } ?? .null
         return .object([
             ("name", .string(d.name)), ("source", d.source.map(JSONValue.string) ?? .null),
             ("complex", .string(d.complex)), ("parts", .array(d.parts.map(JSONValue.string))), ("axis", .string(axisNames[d.axis])),
@@ -490,7 +569,7 @@ public enum TabulationReport {
             ("delta_q_min", extremumJSON(s?.displacementMinimum, height: true)), ("delta_q_max", extremumJSON(s?.displacementMaximum, height: true)),
             ("plot", s != nil ? .string(d.plotFile) : .null), ("chgcar_diff", d.written.map(JSONValue.string) ?? .null),
             ("notes", .array(d.notes.map(JSONValue.string))),
-            ("provenance", provenanceJSON(d.provenance)),
+            ("provenance", provenanceJSON(d.provenance))
         ])
     }
 
@@ -498,20 +577,31 @@ public enum TabulationReport {
         .object([
             ("name", .string(f.name)), ("source", f.source.map(JSONValue.string) ?? .null),
             ("groups", .array(zip(f.groups, f.atoms).map { .object([("name", .string($0)), ("atoms", .array($1.map { .int($0 + 1) }))]) })),
-            ("states", .array(f.calculations.indices.map { k in
-                .object([
-                    ("calculation", .string(f.calculations[k])),
-                    ("charges", f.charges[k].map { row in
-                        .array(row.map { c in
-                            .object([("fragment", .string(c.fragment.name)), ("charge", .finite(c.electrons)), ("zval", .finite(c.valence)), ("net_charge", .finite(c.netCharge))])
-                        })
-                    } ?? .null),
-                    ("transfer", .array(f.transfer[k].map(JSONValue.finite))),
-                    ("reason", f.unavailable[k].map(JSONValue.string) ?? .null),
-                ])
-            })),
+            (
+                "states",
+                .array(
+                    f.calculations.indices.map { k in
+                        .object([
+                            ("calculation", .string(f.calculations[k])),
+                            (
+                                "charges",
+                                f.charges[k].map { row in
+                                    .array(
+                                        row.map { c in
+                                            .object([
+                                                ("fragment", .string(c.fragment.name)), ("charge", .finite(c.electrons)), ("zval", .finite(c.valence)),
+                                                ("net_charge", .finite(c.netCharge))
+                                            ])
+                                        })
+                                } ?? .null
+                            ),
+                            ("transfer", .array(f.transfer[k].map(JSONValue.finite))),
+                            ("reason", f.unavailable[k].map(JSONValue.string) ?? .null)
+                        ])
+                    })
+            ),
             ("warnings", .array(f.warnings.map(JSONValue.string))),
-            ("provenance", provenanceJSON(f.provenance)),
+            ("provenance", provenanceJSON(f.provenance))
         ])
     }
 
@@ -529,9 +619,10 @@ public enum TabulationReport {
             guard known.count >= 2 else { continue }
             let states = Array(profile.transitionStates.prefix(known.count - 1))
             let labels = p.steps.prefix(known.count - 1).map { s in s.barrier.map { "E‡ " + ReportNumber.format($0, decimals: 2) } ?? "" }
-            series.append(.init(
-                p.name, x: known.indices.map(Double.init), y: known, style: .profile(width: 0.5, transitionStates: states, transitionLabels: labels),
-                lineWidth: 3))
+            series.append(
+                .init(
+                    p.name, x: known.indices.map(Double.init), y: known, style: .profile(width: 0.5, transitionStates: states, transitionLabels: labels),
+                    lineWidth: 3))
         }
         guard !series.isEmpty else { return nil }
         let longest = pathways.max { $0.steps.count < $1.steps.count }
@@ -593,7 +684,8 @@ public enum TabulationReport {
             guard let s = d.summary else { continue }
             // One line: a wrapped footnote would run into the x-axis title.
             let footnote = "Δρ = ρ(complex) − Σ ρ(parts) > 0: electron accumulation; ΔQ(z) from plane 0"
-            let plot = VolumetricReport.planarPlot(s.profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density \(d.name)", footnote: footnote)
+            let plot = VolumetricReport.planarPlot(
+                s.profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density \(d.name)", footnote: footnote)
             out.append((d.plotFile, plot.svg()))
         }
         return out
@@ -683,14 +775,16 @@ struct Reasons {
         guard let a = n.analysis, !a.missingEnergies.isEmpty, let last = a.images.last?.label else { return (reason, notes) }
         let name = n.calculation
         let missing = a.missingEnergies.joined(separator: ", ")
-        let fitted = a.fittedImages.map { range in
-            " (the table shows the fit over images \(a.images[range.lowerBound].label)…\(a.images[range.upperBound].label), relative to \(a.images[range.lowerBound].label))"
-        } ?? ""
+        let fitted =
+            a.fittedImages.map { range in
+                " (the table shows the fit over images \(a.images[range.lowerBound].label)…\(a.images[range.upperBound].label), relative to \(a.images[range.lowerBound].label))"
+            } ?? ""
         let said = [
             "the band \(name) has no energy for image(s) \(missing): no barrier from the initial state" + fitted,
-            "an end point of \(name) has no energy: no ΔE",
+            "an end point of \(name) has no energy: no ΔE"
         ]
-        let noBarrier = reason.contains(said[0]), noDeltaE = reason.contains(said[1])
+        let noBarrier = reason.contains(said[0])
+        let noDeltaE = reason.contains(said[1])
         guard noBarrier || noDeltaE else { return (reason, notes) }
         var rest = reason
         for part in said { rest = rest.replacing("; " + part, with: "").replacing(part + "; ", with: "").replacing(part, with: "") }
@@ -702,7 +796,8 @@ struct Reasons {
             if let label = a.missingEnergies.first(where: { note.hasPrefix("image \($0) has no energy and ") }) {
                 why[label] = String(note.dropFirst("image \(label) has no energy and ".count))
             } else if note == "no energy for image(s) \(missing)" || note.hasPrefix("energies are relative to image ")
-                || note.hasPrefix("the end point \(last) has no energy") || note == "fewer than two images have an energy: no barrier" {
+                || note.hasPrefix("the end point \(last) has no energy") || note == "fewer than two images have an energy: no barrier"
+            {
                 continue
             } else {
                 kept.append(note)
@@ -711,9 +806,11 @@ struct Reasons {
         // Without a barrier all missing images matter; with one, only the end points (ΔE).
         let labels = noBarrier ? a.missingEnergies : a.missingEnergies.filter { $0 == a.images.first?.label || $0 == last }
         let images = labels.map { label in why[label].map { "\(label) (\($0))" } ?? label }.joined(separator: ", ")
-        let shown = noBarrier ? a.fittedImages.map { range in
-            "; the last column fits images \(a.images[range.lowerBound].label)…\(a.images[range.upperBound].label), relative to \(a.images[range.lowerBound].label)"
-        } ?? "" : ""
+        let shown =
+            noBarrier
+            ? a.fittedImages.map { range in
+                "; the last column fits images \(a.images[range.lowerBound].label)…\(a.images[range.upperBound].label), relative to \(a.images[range.lowerBound].label)"
+            } ?? "" : ""
         let lost = [noBarrier ? "no barrier from the initial state" : nil, noDeltaE ? "no ΔE" : nil].compactMap { $0 }.joined(separator: ", ")
         let summary = "no energy for image(s) \(images): \(lost)" + shown
         return (rest.isEmpty ? summary : rest + "; " + summary, kept)

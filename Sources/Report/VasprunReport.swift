@@ -38,7 +38,7 @@ public enum VasprunReport {
             ("band_gap", bandGap(run)),
             ("dos", run.dos.map(dos) ?? .null),
             ("eigenvalues", run.eigenvalues.map(eigenvalues) ?? .null),
-            ("projected", run.projected.map(projected) ?? .null),
+            ("projected", run.projected.map(projected) ?? .null)
         ]
         return .object(members)
     }
@@ -77,7 +77,7 @@ public enum VasprunReport {
             ("e_wo_entrp", .finite(step.energyWithoutEntropy)),
             ("e_0_energy", .finite(step.energySigma0)),
             ("scf_steps", .int(step.scfSteps)),
-            ("max_force", .finite(step.maxForce)),
+            ("max_force", .finite(step.maxForce))
         ])
     }
 
@@ -85,7 +85,7 @@ public enum VasprunReport {
         .object([
             ("lattice", .array(s.lattice.rows.map { .array($0.map { JSONValue.finite($0) }) })),
             ("species", .array(s.species.map(JSONValue.string))),
-            ("frac_coords", .array(s.fractionalPositions.map { .array([.finite($0.x), .finite($0.y), .finite($0.z)]) })),
+            ("frac_coords", .array(s.fractionalPositions.map { .array([.finite($0.x), .finite($0.y), .finite($0.z)]) }))
         ])
     }
 
@@ -93,15 +93,23 @@ public enum VasprunReport {
         guard let eigen = run.eigenvalues, let edges = bandEdges(eigen) else { return .null }
         var members: [(String, JSONValue)] = [
             ("gap", .finite(edges.gap)), ("cbm", .finite(edges.cbm)), ("vbm", .finite(edges.vbm)),
-            ("direct", .bool(edges.isDirect)),
+            ("direct", .bool(edges.isDirect))
         ]
         if let efermi = run.efermi { members.append(("metal", .bool(isMetal(eigen, efermi: efermi)))) }
         if eigen.spinCount == 2 {
-            members.append(("per_spin", .array((0..<2).map { s in
-                bandEdges(eigen, spin: s).map { e in
-                    .object([("spin", .string(s == 0 ? "up" : "down")), ("gap", .finite(e.gap)), ("cbm", .finite(e.cbm)), ("vbm", .finite(e.vbm)), ("direct", .bool(e.isDirect))])
-                } ?? .null
-            })))
+            members.append(
+                (
+                    "per_spin",
+                    .array(
+                        (0..<2).map { s in
+                            bandEdges(eigen, spin: s).map { e in
+                                .object([
+                                    ("spin", .string(s == 0 ? "up" : "down")), ("gap", .finite(e.gap)), ("cbm", .finite(e.cbm)), ("vbm", .finite(e.vbm)),
+                                    ("direct", .bool(e.isDirect))
+                                ])
+                            } ?? .null
+                        })
+                ))
         }
         return .object(members)
     }
@@ -126,7 +134,7 @@ public enum VasprunReport {
             ("densities_sum", .object(sums)),
             ("orbitals", .array(orbitals.map(JSONValue.string))),
             ("n_pdos_sites", .int(d.partial?.shape[0] ?? 0)),
-            ("noncollinear", .bool(d.isNoncollinear)),
+            ("noncollinear", .bool(d.isNoncollinear))
         ])
     }
 
@@ -141,7 +149,7 @@ public enum VasprunReport {
             ("spins", .array(spinLabels(components == 4 ? 1 : components))),
             ("kpoints", .int(shape[1])), ("bands", .int(shape[2])), ("ions", .int(shape[3])),
             ("orbitals", .int(shape[4])),
-            ("magnetization_components", .int(components == 4 ? 3 : 0)),
+            ("magnetization_components", .int(components == 4 ? 3 : 0))
         ])
     }
 

@@ -22,7 +22,7 @@ public enum VolumetricReport {
     public static func planarTable(_ p: PlanarProfile, quantity: Quantity, title: String? = nil, notes: [String] = []) -> Table {
         var columns = [
             TableColumn(key: "position", title: "z", unit: "Å", decimals: 4),
-            TableColumn(key: "fractional", title: "f", decimals: 5),
+            TableColumn(key: "fractional", title: "f", decimals: 5)
         ]
         switch quantity {
         case .charge(let symbol):
@@ -30,7 +30,7 @@ public enum VolumetricReport {
                 TableColumn(key: "average", title: "⟨\(symbol)·V⟩", unit: "e", decimals: 8),
                 TableColumn(key: "density", title: "\(symbol)̄", unit: "e/Å³", decimals: 8),
                 TableColumn(key: "linear_density", title: "λ", unit: "e/Å", decimals: 8),
-                TableColumn(key: "cumulative_charge", title: symbol.hasPrefix("Δ") ? "ΔQ" : "Q", unit: "e", decimals: 6),
+                TableColumn(key: "cumulative_charge", title: symbol.hasPrefix("Δ") ? "ΔQ" : "Q", unit: "e", decimals: 6)
             ]
         case .potential:
             columns.append(TableColumn(key: "average", title: "V̄", unit: "eV", decimals: 6))
@@ -60,7 +60,7 @@ public enum VolumetricReport {
             plot.secondaryY = .init(q, unit: "e", includesZero: true)
             plot.series = [
                 .init("λ(z)", x: p.position, y: p.linearDensity, fill: .toZero),
-                .init("\(q)(z)", x: p.position, y: p.cumulativeCharge, dashed: true, axis: .right),
+                .init("\(q)(z)", x: p.position, y: p.cumulativeCharge, dashed: true, axis: .right)
             ]
             plot.annotations = [.horizontalLine(y: 0, label: nil)]
         case .potential:
@@ -80,8 +80,10 @@ public enum VolumetricReport {
     public static func summaryTable(title: String?, rows: [(String, Double, String)], notes: [String] = []) -> Table {
         var table = Table(
             title: title,
-            columns: [TableColumn(key: "quantity", title: "quantity"), TableColumn(key: "value", title: "value", decimals: 8),
-                      TableColumn(key: "unit", title: "unit")],
+            columns: [
+                TableColumn(key: "quantity", title: "quantity"), TableColumn(key: "value", title: "value", decimals: 8),
+                TableColumn(key: "unit", title: "unit")
+            ],
             notes: notes)
         for (name, value, unit) in rows { table.append([.text(name), .number(value), .text(unit)]) }
         return table
@@ -94,7 +96,7 @@ public enum VolumetricReport {
             columns: [
                 TableColumn(key: "r", title: "r", unit: "Å", decimals: 4),
                 TableColumn(key: "g", title: "g(r)", decimals: 6),
-                TableColumn(key: "n", title: "n(r)", decimals: 6),
+                TableColumn(key: "n", title: "n(r)", decimals: 6)
             ],
             notes: notes)
         for k in rdf.r.indices { table.append([.number(rdf.r[k]), .number(rdf.g[k]), .number(rdf.coordination[k])]) }
@@ -110,7 +112,7 @@ public enum VolumetricReport {
             secondaryY: .init("n(r)", includesZero: true),
             series: [
                 .init("g(r)", x: rdf.r, y: rdf.g),
-                .init("n(r)", x: rdf.upperEdge, y: rdf.coordination, dashed: true, axis: .right),
+                .init("n(r)", x: rdf.upperEdge, y: rdf.coordination, dashed: true, axis: .right)
             ],
             annotations: [.horizontalLine(y: 1, label: nil)],
             legend: .topLeft, footnote: footnote)
@@ -124,7 +126,7 @@ public enum VolumetricReport {
                 TableColumn(key: "position", title: "z", unit: "Å", decimals: 4),
                 TableColumn(key: "number_density", title: "density", unit: "Å⁻³", decimals: 6),
                 TableColumn(key: "count", title: "atoms per frame", decimals: 5),
-                TableColumn(key: "cumulative_count", title: "cumulative", decimals: 5),
+                TableColumn(key: "cumulative_count", title: "cumulative", decimals: 5)
             ],
             notes: notes)
         for k in p.position.indices {

@@ -1,6 +1,6 @@
 import Analysis
-import VASP
 import Files
+import VASP
 
 /// A Bader result found on disk: ACF.dat, and BCF.dat when it sits next to it.
 public struct LoadedBader: Sendable {
@@ -47,7 +47,9 @@ public enum BaderLoader {
                 let perAtom = table.electronsPerAtom(atomCount: acf.atoms.count)
                 let off = acf.atoms.indices.filter { abs(perAtom[$0] - acf.atoms[$0].electrons) > 1e-3 }
                 if !off.isEmpty {
-                    warnings.append("\(bcfPath): the Bader volumes of atom(s) \(off.prefix(5).map { String($0 + 1) }.joined(separator: ", ")) do not add up to their ACF.dat charge (not the same run?)")
+                    warnings.append(
+                        "\(bcfPath): the Bader volumes of atom(s) \(off.prefix(5).map { String($0 + 1) }.joined(separator: ", ")) do not add up to their ACF.dat charge (not the same run?)"
+                    )
                 }
             } catch {
                 warnings.append("\(bcfPath) could not be read: \(error)")

@@ -1,7 +1,7 @@
 import Analysis
 import Chemistry
-import VASP
 import Files
+import VASP
 
 /// What one finished (or half-finished) calculation provides to the analyses: its E(σ→0), settings,
 /// structure, ZVAL and NELECT — from `vasprun.xml` (through ``RunLoader``) or, when that is missing, cut
@@ -185,7 +185,10 @@ extension CalculationLoader {
                 return (s, input)
             }
             if name.contains(".xml") {
-                guard let s = try Vasprun.read(path: input, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false)).finalStructure else {
+                guard
+                    let s = try Vasprun.read(path: input, options: VasprunOptions(readDOS: false, readEigenvalues: false, readProjections: false))
+                        .finalStructure
+                else {
                     throw StudyError.cannotRead(file: input, reason: "the vasprun.xml has no structure")
                 }
                 return (s, input)

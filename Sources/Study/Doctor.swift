@@ -1,3 +1,4 @@
+import Files
 import VASP
 
 #if canImport(Glibc)
@@ -5,7 +6,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// One thing `cascade doctor` found: what is fine, what deserves a look, what must be fixed.
 public struct DoctorFinding: Sendable, Hashable {
@@ -165,22 +165,28 @@ public enum StudyDoctor {
         do {
             sets = try InputSetLibrary.load(folder: manifest.inputSetsFolder, names: names)
         } catch {
-            section.findings.append(DoctorFinding(.problem, "\(error)",
-                fix: "each calculation's 'set:' names a file <set>.yaml in input_sets (\(manifest.inputSetsFolder)); keys in docs/input-sets.md"))
+            section.findings.append(
+                DoctorFinding(
+                    .problem, "\(error)",
+                    fix: "each calculation's 'set:' names a file <set>.yaml in input_sets (\(manifest.inputSetsFolder)); keys in docs/input-sets.md"))
             return nil
         }
         if let index = manifest.indexFile {
             do {
                 _ = try StructureIndex.load(path: index)
             } catch {
-                section.findings.append(DoctorFinding(.problem, "\(error)",
-                    fix: "'index:' is relative to the structures folder (\(manifest.structuresFolder)); its format is in docs/study-manifest.md"))
+                section.findings.append(
+                    DoctorFinding(
+                        .problem, "\(error)",
+                        fix: "'index:' is relative to the structures folder (\(manifest.structuresFolder)); its format is in docs/study-manifest.md"))
                 return nil
             }
         }
         let setList = names.map { sets.path(of: $0) }.joined(separator: ", ")
-        section.findings.append(DoctorFinding(.ok,
-            "\(path): study \(manifest.study), \(manifest.systems.count) systems, \(manifest.calculations.count) calculations"))
+        section.findings.append(
+            DoctorFinding(
+                .ok,
+                "\(path): study \(manifest.study), \(manifest.systems.count) systems, \(manifest.calculations.count) calculations"))
         section.findings.append(DoctorFinding(.ok, "input sets read: \(setList)"))
         if let index = manifest.indexFile { section.findings.append(DoctorFinding(.ok, "structure index read: \(index)")) }
         return (manifest, sets)
@@ -204,12 +210,18 @@ public enum StudyDoctor {
                 let poscar = try Poscar.read(path: path)
                 read += 1
                 for warning in poscar.warnings {
-                    findings.append(DoctorFinding(.warning, "system \(entry.name): \(warning)",
-                        fix: "check \(path); generate reads it the same way"))
+                    findings.append(
+                        DoctorFinding(
+                            .warning, "system \(entry.name): \(warning)",
+                            fix: "check \(path); generate reads it the same way"))
                 }
             } catch {
-                findings.append(DoctorFinding(.problem, "system \(entry.name) (\(entry.location)): \(error)",
-                    fix: "correct 'file: \(entry.file)' of system \(entry.name) (relative to the structures folder \(manifest.structuresFolder)) or put a POSCAR there"))
+                findings.append(
+                    DoctorFinding(
+                        .problem, "system \(entry.name) (\(entry.location)): \(error)",
+                        fix:
+                            "correct 'file: \(entry.file)' of system \(entry.name) (relative to the structures folder \(manifest.structuresFolder)) or put a POSCAR there"
+                    ))
             }
         }
         findings.insert(DoctorFinding(.ok, "\(read) of \(manifest.systems.count) structure files read (in \(manifest.structuresFolder))"), at: 0)
@@ -239,8 +251,10 @@ public enum StudyDoctor {
                 do {
                     template = try JobTemplate.load(path: path)
                 } catch {
-                    findings.append(DoctorFinding(.problem, "\(error)",
-                        fix: "correct 'template:' under job: (relative to the file that names it) or remove it to use the built-in SLURM template"))
+                    findings.append(
+                        DoctorFinding(
+                            .problem, "\(error)",
+                            fix: "correct 'template:' under job: (relative to the file that names it) or remove it to use the built-in SLURM template"))
                     continue
                 }
             } else {
@@ -284,8 +298,10 @@ public enum StudyDoctor {
             DoctorFinding(.problem, $0, fix: "cascade generate \(manifest.file) --dry-run shows the plan around it; docs/study-manifest.md")
         }
         if errors.count > shown {
-            findings.append(DoctorFinding(.problem, "… and \(errors.count - shown) more errors",
-                fix: "cascade generate \(manifest.file) --dry-run lists them all"))
+            findings.append(
+                DoctorFinding(
+                    .problem, "… and \(errors.count - shown) more errors",
+                    fix: "cascade generate \(manifest.file) --dry-run lists them all"))
         }
         return (findings, labels, plan)
     }
@@ -300,8 +316,10 @@ enum TemplateCheck {
         let name = template.file == "built-in" ? "the built-in SLURM template" : template.file
         let lines = template.text.split(separator: "\n", omittingEmptySubsequences: false)
         if !(lines.first?.hasPrefix("#!") ?? false) {
-            findings.append(DoctorFinding(.problem, "\(template.file):1: the first line is not '#!/bin/bash' (or another #! interpreter)",
-                fix: "start \(template.file) with #!/bin/bash: sbatch refuses a script without it"))
+            findings.append(
+                DoctorFinding(
+                    .problem, "\(template.file):1: the first line is not '#!/bin/bash' (or another #! interpreter)",
+                    fix: "start \(template.file) with #!/bin/bash: sbatch refuses a script without it"))
         }
         // Placeholders without a value for some calculation, each with the first line using it.
         var missing: [(name: String, line: Int, calculations: [String])] = []
@@ -320,44 +338,65 @@ enum TemplateCheck {
             }
         }
         for item in missing {
-            let who = item.calculations.count == uses.count ? "every calculation" : item.calculations.prefix(3).joined(separator: ", ")
-                + (item.calculations.count > 3 ? " and \(item.calculations.count - 3) more" : "")
-            findings.append(DoctorFinding(.problem, "\(template.file):\(item.line): {{\(item.name)}} has no value (for \(who))",
-                fix: "set '\(item.name): …' under job: in the manifest, or remove {{\(item.name)}} from \(template.file)"))
+            let who =
+                item.calculations.count == uses.count
+                ? "every calculation"
+                : item.calculations.prefix(3).joined(separator: ", ")
+                    + (item.calculations.count > 3 ? " and \(item.calculations.count - 3) more" : "")
+            findings.append(
+                DoctorFinding(
+                    .problem, "\(template.file):\(item.line): {{\(item.name)}} has no value (for \(who))",
+                    fix: "set '\(item.name): …' under job: in the manifest, or remove {{\(item.name)}} from \(template.file)"))
         }
         for (number, line) in lines.enumerated() {
             for token in malformedTokens(in: line) {
-                findings.append(DoctorFinding(.warning, "\(template.file):\(number + 1): '\(token)' is not a placeholder and is written as is",
-                    fix: "placeholder names are letters, digits and '_' with no blanks, e.g. {{ntasks_per_node}}"))
+                findings.append(
+                    DoctorFinding(
+                        .warning, "\(template.file):\(number + 1): '\(token)' is not a placeholder and is written as is",
+                        fix: "placeholder names are letters, digits and '_' with no blanks, e.g. {{ntasks_per_node}}"))
             }
         }
-        if let first = uses.first, let line = lateDirective(lines, values: JobScript.values(
-            settings: first.1, study: study, calculation: first.0.name, set: first.0.set, system: first.0.system ?? first.0.name,
-            stageIn: [], gammaOnly: false))
+        if let first = uses.first,
+            let line = lateDirective(
+                lines,
+                values: JobScript.values(
+                    settings: first.1, study: study, calculation: first.0.name, set: first.0.set, system: first.0.system ?? first.0.name,
+                    stageIn: [], gammaOnly: false))
         {
-            findings.append(DoctorFinding(.problem, "\(template.file):\(line): this #SBATCH line comes after the first command, and sbatch ignores it",
-                fix: "move every #SBATCH line above the first command (sbatch reads options only up to there)"))
+            findings.append(
+                DoctorFinding(
+                    .problem, "\(template.file):\(line): this #SBATCH line comes after the first command, and sbatch ignores it",
+                    fix: "move every #SBATCH line above the first command (sbatch reads options only up to there)"))
         }
         let used = Set(template.placeholders)
         if !used.contains("vasp_command") {
-            findings.append(DoctorFinding(.problem, "\(template.file): no {{vasp_command}}: the job would never start VASP",
-                fix: "add a line {{vasp_command}} (srun vasp_std, or vasp_gam for Γ-only k-points; set by 'vasp:' and 'vasp_gamma:' under job:)"))
+            findings.append(
+                DoctorFinding(
+                    .problem, "\(template.file): no {{vasp_command}}: the job would never start VASP",
+                    fix: "add a line {{vasp_command}} (srun vasp_std, or vasp_gam for Γ-only k-points; set by 'vasp:' and 'vasp_gamma:' under job:)"))
         }
         let staged = uses.filter { $0.0.from != nil || $0.0.neb != nil }.map(\.0.name)
         if !used.contains("stage_in"), !staged.isEmpty {
-            findings.append(DoctorFinding(.problem,
-                "\(template.file): no {{stage_in}}, but \(staged.count) calculation\(staged.count == 1 ? "" : "s") (\(staged.prefix(3).joined(separator: ", "))\(staged.count > 3 ? ", …" : "")) start from another one's CONTCAR",
-                fix: "add a line {{stage_in}} before {{vasp_command}}: it copies the relaxed structure in at run time"))
+            findings.append(
+                DoctorFinding(
+                    .problem,
+                    "\(template.file): no {{stage_in}}, but \(staged.count) calculation\(staged.count == 1 ? "" : "s") (\(staged.prefix(3).joined(separator: ", "))\(staged.count > 3 ? ", …" : "")) start from another one's CONTCAR",
+                    fix: "add a line {{stage_in}} before {{vasp_command}}: it copies the relaxed structure in at run time"))
         }
         let bader = uses.filter { use in use.1["bader"] != nil || use.0.set == "bader" }.map(\.0.name)
         if !used.contains("post_process"), !bader.isEmpty {
-            findings.append(DoctorFinding(.warning,
-                "\(template.file): no {{post_process}}: \(bader.count) Bader calculation\(bader.count == 1 ? "" : "s") (\(bader.prefix(3).joined(separator: ", "))\(bader.count > 3 ? ", …" : "")) would stop after VASP, without chgsum and bader (no ACF.dat for tabulate)",
-                fix: "add a line {{post_process}} after {{vasp_command}}"))
+            findings.append(
+                DoctorFinding(
+                    .warning,
+                    "\(template.file): no {{post_process}}: \(bader.count) Bader calculation\(bader.count == 1 ? "" : "s") (\(bader.prefix(3).joined(separator: ", "))\(bader.count > 3 ? ", …" : "")) would stop after VASP, without chgsum and bader (no ACF.dat for tabulate)",
+                    fix: "add a line {{post_process}} after {{vasp_command}}"))
         }
         if findings.allSatisfy({ $0.severity != .problem }) {
-            findings.insert(DoctorFinding(.ok,
-                "\(name): \(used.count) placeholder\(used.count == 1 ? "" : "s"), each with a value, for \(uses.count) calculation\(uses.count == 1 ? "" : "s")"), at: 0)
+            findings.insert(
+                DoctorFinding(
+                    .ok,
+                    "\(name): \(used.count) placeholder\(used.count == 1 ? "" : "s"), each with a value, for \(uses.count) calculation\(uses.count == 1 ? "" : "s")"
+                ), at: 0)
         }
         return findings
     }
@@ -418,8 +457,11 @@ enum PotcarCheck {
         let layout = library.layout == .ase ? "ASE layout (potpaw_PBE*/<label>/POTCAR)" : "pymatgen layout (POT_GGA_PAW_PBE*/POTCAR.<label>)"
         findings.append(DoctorFinding(.ok, "\(source): \(layout), PBE \(library.version ?? "unversioned")"))
         for warning in family.warnings {
-            findings.append(DoctorFinding(.warning, warning.message,
-                fix: library.layout == .ase ? "set VASP_PP_VERSION to the version you mean (e.g. 54)" : "set PMG_DEFAULT_FUNCTIONAL to the version you mean (e.g. PBE_54)"))
+            findings.append(
+                DoctorFinding(
+                    .warning, warning.message,
+                    fix: library.layout == .ase
+                        ? "set VASP_PP_VERSION to the version you mean (e.g. 54)" : "set PMG_DEFAULT_FUNCTIONAL to the version you mean (e.g. PBE_54)"))
         }
         guard let labels else {
             findings.append(DoctorFinding(.note, "the study's POTCAR labels were not checked: the manifest could not be read"))
@@ -435,15 +477,19 @@ enum PotcarCheck {
             do {
                 return (try Generator.potcarLibrary(at: folder), "--potcars \(folder)")
             } catch {
-                findings.append(DoctorFinding(.problem, "\(error)",
-                    fix: "pass --potcars the folder that holds potpaw_PBE[.54|.64]/ (ASE layout) or POT_GGA_PAW_PBE[_54]/ (pymatgen layout)"))
+                findings.append(
+                    DoctorFinding(
+                        .problem, "\(error)",
+                        fix: "pass --potcars the folder that holds potpaw_PBE[.54|.64]/ (ASE layout) or POT_GGA_PAW_PBE[_54]/ (pymatgen layout)"))
                 return nil
             }
         }
         guard let library = PotcarLibrary.fromEnvironment(environment) else {
-            findings.append(DoctorFinding(.problem,
-                "no POTCAR library: neither VASP_PP_PATH nor PMG_VASP_PSP_DIR is set (cascade generate would write POTCAR.spec label lists, not POTCARs)",
-                fix: setupFix))
+            findings.append(
+                DoctorFinding(
+                    .problem,
+                    "no POTCAR library: neither VASP_PP_PATH nor PMG_VASP_PSP_DIR is set (cascade generate would write POTCAR.spec label lists, not POTCARs)",
+                    fix: setupFix))
             return nil
         }
         let both = !(environment["VASP_PP_PATH"] ?? "").isEmpty && !(environment["PMG_VASP_PSP_DIR"] ?? "").isEmpty
@@ -472,7 +518,8 @@ enum PotcarCheck {
         if let other = try? Generator.potcarLibrary(at: root) {
             if other.layout != library.layout {
                 let right = other.layout == .ase ? "VASP_PP_PATH" : "PMG_VASP_PSP_DIR"
-                return "\(root) has \(other.layout == .ase ? "ASE's" : "pymatgen's") layout: set \(right)=\(root) instead of \(variable), or pass --potcars \(root)"
+                return
+                    "\(root) has \(other.layout == .ase ? "ASE's" : "pymatgen's") layout: set \(right)=\(root) instead of \(variable), or pass --potcars \(root)"
             }
             if library.version != nil {
                 let knob = library.layout == .ase ? "VASP_PP_VERSION" : "PMG_DEFAULT_FUNCTIONAL"
@@ -504,20 +551,27 @@ enum PotcarCheck {
                 let potcar = try Potcar.assemble(labels: [label], library: library)
                 resolved.append(label)
                 for warning in potcar.warnings where warning.location.context == label {
-                    findings.append(DoctorFinding(.warning, "\(label): \(warning.message) (\(warning.location.file))",
-                        fix: "replace \(warning.location.file) with the \(label) POTCAR"))
+                    findings.append(
+                        DoctorFinding(
+                            .warning, "\(label): \(warning.message) (\(warning.location.file))",
+                            fix: "replace \(warning.location.file) with the \(label) POTCAR"))
                 }
             } catch VASPError.cannotRead(_, let reason), FileError.cannotRead(_, let reason) {
                 let element = PotcarSingle(label: label).element
                 let present = alternatives(to: label, library: library)
-                let choice = present.isEmpty
+                let choice =
+                    present.isEmpty
                     ? "choose a label the library has with 'potcars: {\(element): LABEL}' in the manifest"
                     : "choose one the library has (\(present.joined(separator: ", "))) with 'potcars: {\(element): \(present[0])}' in the manifest"
-                findings.append(DoctorFinding(.problem, "\(label) does not resolve: \(reason)",
-                    fix: "add \(label) to the library, or \(choice)"))
+                findings.append(
+                    DoctorFinding(
+                        .problem, "\(label) does not resolve: \(reason)",
+                        fix: "add \(label) to the library, or \(choice)"))
             } catch {
-                findings.append(DoctorFinding(.problem, "\(label): \(error)",
-                    fix: "replace the library's \(label) POTCAR with an intact copy (it needs TITEL and ZVAL lines)"))
+                findings.append(
+                    DoctorFinding(
+                        .problem, "\(label): \(error)",
+                        fix: "replace the library's \(label) POTCAR with an intact copy (it needs TITEL and ZVAL lines)"))
             }
         }
         let count = "\(resolved.count) of \(labels.count) labels of the study resolve"

@@ -1,10 +1,11 @@
+import Files
+import VASP
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import VASP
-import Files
 
 /// How ``Generator`` puts each generated file on disk: `write(bytes, path, mode)` must write the whole
 /// file or throw, and must never leave a partial file at `path`. `mode` is the permission bits of a

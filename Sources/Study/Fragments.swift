@@ -15,7 +15,10 @@ enum FragmentResolver {
             var atoms: [Int] = []
             if let list = group.atoms {
                 let bad = list.filter { $0 >= structure.count }
-                if !bad.isEmpty { errors.append("fragment \(group.name): atom indices \(bad.prefix(5).map(String.init).joined(separator: ", ")) beyond the \(structure.count) atoms") }
+                if !bad.isEmpty {
+                    errors.append(
+                        "fragment \(group.name): atom indices \(bad.prefix(5).map(String.init).joined(separator: ", ")) beyond the \(structure.count) atoms")
+                }
                 atoms = list.filter { $0 < structure.count }
             } else if let elements = group.contains {
                 atoms = molecules.filter { m in m.contains { elements.contains(structure.species[$0]) } }.flatMap { $0 }.sorted()

@@ -165,7 +165,8 @@ public struct GenerationPlan: Sendable {
         let bySet = order.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
         let images = calculations.compactMap(\.intermediateImages).reduce(0, +)
         let imageText = images > 0 ? ", \(images) NEB images" : ""
-        return "\(calculations.count) calculation folder\(calculations.count == 1 ? "" : "s") (\(bySet)\(imageText)) for \(outputFolder)/; POTCAR: \(potcarSource)"
+        return
+            "\(calculations.count) calculation folder\(calculations.count == 1 ? "" : "s") (\(bySet)\(imageText)) for \(outputFolder)/; POTCAR: \(potcarSource)"
     }
 }
 

@@ -1,9 +1,10 @@
+import Files
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// What `cascade generate` wrote last time in an output folder: one `SHA-256<TAB>path` line per file in
 /// `<out>/.cascade/generated.tsv`. Before replacing a file, generation compares it with this record: a
@@ -52,8 +53,10 @@ struct GenerationRecord {
     static func lineDiff(old: [UInt8], new: [UInt8]) -> String {
         let a = String(decoding: old, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let b = String(decoding: new, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let inB = Set(b), inA = Set(a)
-        let removed = a.filter { !inB.contains($0) }, added = b.filter { !inA.contains($0) }
+        let inB = Set(b)
+        let inA = Set(a)
+        let removed = a.filter { !inB.contains($0) }
+        let added = b.filter { !inA.contains($0) }
         var lines = removed.prefix(8).map { "    - yours: \($0)" } + added.prefix(8).map { "    + new:   \($0)" }
         if removed.count > 8 || added.count > 8 { lines.append("    … (\(removed.count) line(s) only in yours, \(added.count) only in the new file)") }
         if lines.isEmpty { lines.append("    (same lines, in another order or with other line ends)") }

@@ -1,11 +1,12 @@
+import Chemistry
+import Files
+import VASP
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Chemistry
-import VASP
-import Files
 
 /// What ``Generator/write(_:force:writer:)`` wrote.
 public struct GenerationReport: Sendable, Hashable {
@@ -147,7 +148,8 @@ public enum Generator {
         var out: [PlannedFile] = []
         for calc in plan.calculations { out += try files(calc, root: plan.outputFolder, report: &report) }
         let jobs = plan.calculations.map { SubmitScript.Job(folder: $0.name, dependencies: $0.dependencies) }
-        out.append(PlannedFile(path: submitScriptName(plan), bytes: Array(SubmitScript.render(study: plan.study, jobs: jobs).utf8), mode: 0o755, calculation: nil))
+        out.append(
+            PlannedFile(path: submitScriptName(plan), bytes: Array(SubmitScript.render(study: plan.study, jobs: jobs).utf8), mode: 0o755, calculation: nil))
         return out
     }
 
@@ -177,7 +179,9 @@ public enum Generator {
             for (k, image) in path.images.enumerated() {
                 let role = k == 0 ? "initial state" : k == last ? "final state" : "image \(k) of \(last - 1) (\(method.rawValue))"
                 let relative = name + "/" + imageName(k) + "/POSCAR"
-                add(try poscarText(Poscar(comment: "\(name) \(imageName(k)): \(role)", structure: image), order: order, path: folder(relative, in: root)), relative)
+                add(
+                    try poscarText(Poscar(comment: "\(name) \(imageName(k)): \(role)", structure: image), order: order, path: folder(relative, in: root)),
+                    relative)
             }
             for k in (last + 1)..<100 where FileSystem.isDirectory(dir + "/" + imageName(k)) {
                 report.staleImageFolders.append(name + "/" + imageName(k))
@@ -243,7 +247,8 @@ extension Generator {
         if pmg.contains(where: { FileSystem.isDirectory("\(trimmed)/\($0)") }) {
             return PotcarLibrary(layout: .pymatgen, root: trimmed)
         }
-        throw StudyError.cannotRead(file: folder,
+        throw StudyError.cannotRead(
+            file: folder,
             reason: "no PBE POTCAR family here: expected potpaw_PBE[.54|.64]/ (ASE layout) or POT_GGA_PAW_PBE[_54]/ (pymatgen layout)")
     }
 }

@@ -1,5 +1,6 @@
 import Analysis
 import Chemistry
+import Files
 import VASP
 
 #if canImport(Glibc)
@@ -7,7 +8,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// The checks `cascade generate` runs before writing anything. Each returns the problems it found as
 /// messages (empty = fine); the plan turns them into errors or warnings. See `docs/study-manifest.md`.
@@ -69,7 +69,9 @@ public enum Guards {
         let electronsOdd = Int(nelect) % 2 != 0
         let unpairedOdd = (multiplicity - 1) % 2 != 0
         guard electronsOdd != unpairedOdd else { return [] }
-        return ["\(Int(nelect)) electrons cannot have multiplicity \(multiplicity) (2S + 1): \(electronsOdd ? "an odd count needs an even multiplicity" : "an even count needs an odd multiplicity")"]
+        return [
+            "\(Int(nelect)) electrons cannot have multiplicity \(multiplicity) (2S + 1): \(electronsOdd ? "an odd count needs an even multiplicity" : "an even count needs an odd multiplicity")"
+        ]
     }
 
     /// VTST optimisers (IOPT > 0) need VASP's own optimiser off: IBRION = 3 and POTIM = 0.
@@ -78,7 +80,9 @@ public enum Guards {
         let ibrion = incar.int("IBRION")
         let potim = incar.double("POTIM")
         guard ibrion != 3 || potim != 0 else { return [] }
-        return ["IOPT = \(iopt) (a VTST optimiser) needs IBRION = 3 and POTIM = 0; found IBRION = \(ibrion.map(String.init) ?? "unset"), POTIM = \(potim.map(GuardNumber.text) ?? "unset")"]
+        return [
+            "IOPT = \(iopt) (a VTST optimiser) needs IBRION = 3 and POTIM = 0; found IBRION = \(ibrion.map(String.init) ?? "unset"), POTIM = \(potim.map(GuardNumber.text) ?? "unset")"
+        ]
     }
 
     /// The tetrahedron method (ISMEAR = −5) needs at least 4 k-points.
@@ -127,7 +131,9 @@ public enum Guards {
         let thin = axes.filter { (0..<3).contains($0) && v[$0] < minimum }
         guard !thin.isEmpty else { return [] }
         let list = thin.map { "\(names[$0]) \(GuardNumber.text(v[$0])) Å" }.joined(separator: ", ")
-        return ["vacuum below \(GuardNumber.text(minimum)) Å along the slab normal (\(list)): the slab interacts with its images; pass --vacuum to widen the cell along the normal only"]
+        return [
+            "vacuum below \(GuardNumber.text(minimum)) Å along the slab normal (\(list)): the slab interacts with its images; pass --vacuum to widen the cell along the normal only"
+        ]
     }
 
     /// VASP runs NEB with IMAGES groups of cores: the core count must be a multiple of IMAGES.

@@ -1,7 +1,7 @@
 import Analysis
 import Chemistry
-import VASP
 import Files
+import VASP
 
 /// A named set of VASP inputs, `templates/<name>.yaml` (reference: `docs/input-sets.md`).
 ///
@@ -158,7 +158,7 @@ private struct InputSetFile: Decodable {
 
     static let keys = [
         "name", "description", "extends", "incar", "magmom", "nupdown", "kpoints", "lreal_auto_above",
-        "charged_molecule", "potcars", "hubbard_u", "images", "interpolation", "job",
+        "charged_molecule", "potcars", "hubbard_u", "images", "interpolation", "job"
     ]
 
     init(from decoder: Decoder) throws {
@@ -299,14 +299,18 @@ extension InputSet {
                 }
                 // A set that chose its default (`magmom: {default: 0}`) said so; VASP's 1 μB is worth a note.
                 if !unnamed.isEmpty && defaultMoment == InputSet.vaspDefaultMoment {
-                    result.notes.append("MAGMOM: \(unnamed.joined(separator: ", ")) named by neither the set, the system nor the calculation: 1 μB each (VASP's default; set magmom: {default: …} to choose)")
+                    result.notes.append(
+                        "MAGMOM: \(unnamed.joined(separator: ", ")) named by neither the set, the system nor the calculation: 1 μB each (VASP's default; set magmom: {default: …} to choose)"
+                    )
                 }
             }
             switch context.spin ?? spin {
             case .multiplicity: derived.append(("NUPDOWN", .int(context.multiplicity - 1)))
             case .free:
                 if context.spin == .free && spin == .multiplicity {
-                    result.notes.append("spin free for this system: no NUPDOWN (the set fixes it); 2S+1 = \(context.multiplicity) is the intended state, used only in the parity check (MAGMOM comes from the element moments)")
+                    result.notes.append(
+                        "spin free for this system: no NUPDOWN (the set fixes it); 2S+1 = \(context.multiplicity) is the intended state, used only in the parity check (MAGMOM comes from the element moments)"
+                    )
                 }
             }
         } else if context.multiplicity != 1 {
@@ -327,7 +331,8 @@ extension InputSet {
         if context.charge != 0 && context.kind == .molecule {
             derived += chargedMoleculeTags(structure)
             if !chargedMolecule.entries.isEmpty {
-                result.notes.append("charged molecule in a box: \(chargedMolecule.entries.compactMap { $0.value == nil ? nil : $0.tag }.joined(separator: ", ")) set")
+                result.notes.append(
+                    "charged molecule in a box: \(chargedMolecule.entries.compactMap { $0.value == nil ? nil : $0.tag }.joined(separator: ", ")) set")
             }
         }
         if let normal = context.slabNormal, context.kind == .slab {
@@ -369,7 +374,9 @@ extension InputSet {
         case .molecule:
             guard mesh.divisions != SIMD3(1, 1, 1) || mesh.centering != .gamma || mesh.shift != .zero else { return k }
             if chosen {
-                warnings.append("kind molecule with the k-point mesh \(text(mesh)): a molecule in a box needs Γ only (then vasp_gam); the mesh is kept because the system or calculation chose it")
+                warnings.append(
+                    "kind molecule with the k-point mesh \(text(mesh)): a molecule in a box needs Γ only (then vasp_gam); the mesh is kept because the system or calculation chose it"
+                )
                 return k
             }
             if explicit { notes.append("molecule: Γ only (the set's \(text(mesh)) replaced), run with the Γ-only executable") }
@@ -383,7 +390,8 @@ extension InputSet {
             if explicit { notes.append("slab: one k-point division along its normal \(["a", "b", "c"][normal]) (\(before) → \(text(mesh)))") }
             k.mode = .mesh(mesh)
             let divisions = [mesh.divisions.x, mesh.divisions.y, mesh.divisions.z].map(String.init).joined(separator: "x")
-            k.comment = "\(mesh.centering == .gamma ? "Gamma-centred" : "Monkhorst-Pack") \(divisions) mesh, 1 along the slab normal \(["a", "b", "c"][normal]) (\(k.comment))"
+            k.comment =
+                "\(mesh.centering == .gamma ? "Gamma-centred" : "Monkhorst-Pack") \(divisions) mesh, 1 along the slab normal \(["a", "b", "c"][normal]) (\(k.comment))"
             return k
         case .bulk:
             return k
@@ -429,7 +437,7 @@ extension InputSet {
             ("LDAUL", .ints(ls)),
             ("LDAUU", .doubles(speciesOrder.map { u[$0]?.u ?? 0 })),
             ("LDAUJ", .doubles(speciesOrder.map { u[$0]?.j ?? 0 })),
-            ("LMAXMIX", .int(maxL >= 3 ? 6 : 4)),
+            ("LMAXMIX", .int(maxL >= 3 ? 6 : 4))
         ]
     }
 

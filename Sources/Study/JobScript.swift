@@ -1,6 +1,6 @@
 import Chemistry
-import VASP
 import Files
+import VASP
 
 /// A job-script template: text with `{{name}}` placeholders (`templates/slurm.sh` is the default,
 /// identical to ``standardText``).
@@ -78,8 +78,10 @@ public struct JobTemplate: Sendable, Hashable {
                 continue
             }
             for name in names where values[name] == nil {
-                throw StudyError.invalid(ManifestLocation(file: file, line: number + 1),
-                    "the job template uses {{\(name)}}, which has no value: set it under 'job:' in the manifest (known: \(values.keys.sorted().joined(separator: ", ")))")
+                throw StudyError.invalid(
+                    ManifestLocation(file: file, line: number + 1),
+                    "the job template uses {{\(name)}}, which has no value: set it under 'job:' in the manifest (known: \(values.keys.sorted().joined(separator: ", ")))"
+                )
             }
             let allEmpty = names.allSatisfy { (values[$0] ?? "").isEmpty }
             let bare = JobTemplate.trimmed(JobTemplate.removingPlaceholders(line)).isEmpty
@@ -143,7 +145,7 @@ enum JobScript {
     /// Default placeholder values, below the manifest's, the set's and the calculation's `job:`.
     static let defaults: [(String, String)] = [
         ("nodes", "1"), ("ntasks_per_node", "32"), ("time", "24:00:00"), ("partition", ""), ("account", ""),
-        ("output", "slurm-%j.out"), ("vasp", "srun vasp_std"), ("vasp_gamma", "srun vasp_gam"),
+        ("output", "slurm-%j.out"), ("vasp", "srun vasp_std"), ("vasp_gamma", "srun vasp_gam")
     ]
 
     /// The placeholder values of one calculation.
@@ -154,7 +156,8 @@ enum JobScript {
         var values: [String: String] = [:]
         for (k, v) in defaults { values[k] = v }
         for (k, v) in settings.values { values[k] = v }
-        values["job_name"] = values["job_name"].flatMap { $0.isEmpty ? nil : $0 }
+        values["job_name"] =
+            values["job_name"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(study)-\(calculation.replacingAll("/", with: "-"))"
         values["study"] = study
         values["calculation"] = calculation
@@ -172,7 +175,7 @@ enum JobScript {
     static func cascadeCheck(_ cascade: String) -> [String] {
         [
             "CASCADE=\"${CASCADE:-\(cascade)}\"",
-            "command -v \"$CASCADE\" >/dev/null 2>&1 || { echo \"cascade: '$CASCADE' is not on this node: copy the self-contained binary (docs/running.md) and set job: cascade: PATH in the manifest\" >&2; exit 1; }",
+            "command -v \"$CASCADE\" >/dev/null 2>&1 || { echo \"cascade: '$CASCADE' is not on this node: copy the self-contained binary (docs/running.md) and set job: cascade: PATH in the manifest\" >&2; exit 1; }"
         ]
     }
 
@@ -186,7 +189,7 @@ enum JobScript {
             "for f in CHGCAR AECCAR0 AECCAR2; do test -s \"$f\" || { echo \"cascade: VASP wrote no $f (LCHARG, LAECHG): no Bader analysis\" >&2; exit 1; }; done",
             "\"$CASCADE\" chgsum AECCAR0 AECCAR2 --out CHGCAR_sum --force",
             "\"$BADER\" CHGCAR -ref CHGCAR_sum",
-            "test -s ACF.dat || { echo \"cascade: bader wrote no ACF.dat\" >&2; exit 1; }",
+            "test -s ACF.dat || { echo \"cascade: bader wrote no ACF.dat\" >&2; exit 1; }"
         ]
     }
 
@@ -199,20 +202,22 @@ enum JobScript {
     static func fragmentStageIn(from source: String, sourceName: String, atoms: [Int], cascade: String) -> [String] {
         cascadeCheck(cascade) + [
             requireContcar(source, sourceName: sourceName),
-            "\"$CASCADE\" fragment \(source)/CONTCAR --atoms \(AtomRanges.text(atoms)) --out POSCAR --force",
+            "\"$CASCADE\" fragment \(source)/CONTCAR --atoms \(AtomRanges.text(atoms)) --out POSCAR --force"
         ]
     }
 
     /// An NEB's stage-in: the images interpolated between the relaxed CONTCARs of both end points into
     /// 00 … NN/POSCAR (`cascade images`), and the end points' OUTCARs into 00 and NN for their energies.
-    static func nebStageIn(initial: String, final: String, names: (String, String), intermediate: Int, method: InterpolationMethod, cascade: String) -> [String] {
+    static func nebStageIn(initial: String, final: String, names: (String, String), intermediate: Int, method: InterpolationMethod, cascade: String) -> [String]
+    {
         let last = Generator.imageName(intermediate + 1)
         return cascadeCheck(cascade) + [
             requireContcar(initial, sourceName: names.0),
             requireContcar(final, sourceName: names.1),
-            ContinuedRun.guarded("\"$CASCADE\" images \(initial)/CONTCAR \(final)/CONTCAR --images \(intermediate) --method \(method.rawValue) --out . --force"),
+            ContinuedRun.guarded(
+                "\"$CASCADE\" images \(initial)/CONTCAR \(final)/CONTCAR --images \(intermediate) --method \(method.rawValue) --out . --force"),
             "cp \(initial)/OUTCAR 00/OUTCAR",
-            "cp \(final)/OUTCAR \(last)/OUTCAR",
+            "cp \(final)/OUTCAR \(last)/OUTCAR"
         ]
     }
 
@@ -223,7 +228,7 @@ enum JobScript {
         var lines = [
             "test -s \(source)/CONTCAR || { echo \"cascade: \(source)/CONTCAR is missing or empty: run \(sourceName) first\" >&2; exit 1; }",
             // The calculation's own POSCAR is skipped once `resume` continued it; NEB end points are not.
-            target == "POSCAR" ? ContinuedRun.guarded("cp \(source)/CONTCAR \(target)") : "cp \(source)/CONTCAR \(target)",
+            target == "POSCAR" ? ContinuedRun.guarded("cp \(source)/CONTCAR \(target)") : "cp \(source)/CONTCAR \(target)"
         ]
         if outcar {
             let folder = target.hasSuffix("/POSCAR") ? String(target.dropLast(7)) : "."
@@ -377,7 +382,7 @@ public enum SubmitScript {
             "    fi",
             "    (cd \"$folder\" && sbatch --parsable $dependency job.sh) | cut -d';' -f1",
             "}",
-            "",
+            ""
         ]
         for (index, job) in jobs.enumerated() {
             let name = "job\(index + 1)"
@@ -389,7 +394,9 @@ public enum SubmitScript {
             }
             let arguments = ([quoted(job.folder)] + waits.map { "\"$\($0)\"" }).joined(separator: " ")
             lines.append("\(name)=$(submit \(arguments))")
-            lines.append("echo \"\(job.folder): job $\(name)\(waits.isEmpty ? "" : " (after \(job.dependencies.filter { variable[$0] != nil }.joined(separator: ", ")))")\"")
+            lines.append(
+                "echo \"\(job.folder): job $\(name)\(waits.isEmpty ? "" : " (after \(job.dependencies.filter { variable[$0] != nil }.joined(separator: ", ")))")\""
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

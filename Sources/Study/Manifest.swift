@@ -1,6 +1,6 @@
 import Analysis
-import VASP
 import Files
+import VASP
 
 /// A study manifest: the systems of a study, the calculations to run on them and the quantities to
 /// tabulate from them. Decoded from YAML with Yams; the reference of every key is
@@ -109,7 +109,8 @@ extension StudyManifest: Decodable {
         }
         for calc in calculations {
             if let system = calc.system, seen[system] == nil {
-                throw StudyError.invalid(calc.location,
+                throw StudyError.invalid(
+                    calc.location,
                     "calculation '\(calc.name)' names system '\(system)', which is not among the systems: \(systems.map(\.name).joined(separator: ", "))")
             }
             let referenced = calc.dependencies
@@ -186,7 +187,7 @@ public struct SystemEntry: Sendable, Hashable, Decodable {
     public var location: ManifestLocation
 
     static let keys = [
-        "name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "spin", "broken", "formed", "incar", "kpoints", "description",
+        "name", "file", "index", "charge", "multiplicity", "fixed", "magmom", "kind", "spin", "broken", "formed", "incar", "kpoints", "description"
     ]
 
     /// Reads one `systems:` entry; an unknown key, a bad name, a multiplicity below 1 or an unknown `kind` is an error naming the key.
@@ -384,7 +385,7 @@ struct CalculationTemplate: Decodable {
 
     static let keys = [
         "name", "set", "system", "systems", "from", "after", "incar", "magmom", "kpoints", "potcars", "job",
-        "initial", "final", "images", "interpolation", "fragment_of", "fragment",
+        "initial", "final", "images", "interpolation", "fragment_of", "fragment"
     ]
 
     init(from decoder: Decoder) throws {
@@ -455,9 +456,10 @@ struct CalculationTemplate: Decodable {
     static func isFolderName(_ name: String) -> Bool {
         guard !name.hasPrefix("/") else { return false }
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-        return !parts.isEmpty && parts.allSatisfy { part in
-            part != "." && part != ".." && StudyManifest.isName(String(part))
-        }
+        return !parts.isEmpty
+            && parts.allSatisfy { part in
+                part != "." && part != ".." && StudyManifest.isName(String(part))
+            }
     }
 
     func expanded() -> [CalculationEntry] {

@@ -1,5 +1,6 @@
 import Analysis
 import Chemistry
+import Files
 import VASP
 
 #if canImport(FoundationEssentials)
@@ -13,7 +14,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// One image of a band as loaded from its folder, with where each number came from.
 public struct LoadedNebImage: Sendable {
@@ -147,13 +147,17 @@ public enum NebLoader {
         var labels = numbered
         if numbered.first.flatMap({ Int($0) }) != 0 {
             // Images only (01…): the end points are start/ and end/ when present.
-            if let start { labels.insert(start, at: 0) } else if !numbered.isEmpty {
+            if let start {
+                labels.insert(start, at: 0)
+            } else if !numbered.isEmpty {
                 warnings.append("no end-point folder 00 (nor start/ or initial/): the band begins at image \(numbered[0])")
             }
             if let end { labels.append(end) }
         }
         guard labels.count >= 2 else {
-            throw StudyError.cannotRead(file: base, reason: "expected image folders 00, 01, … (or start/, end/), found \(names.isEmpty ? "none" : names.sorted().joined(separator: ", "))")
+            throw StudyError.cannotRead(
+                file: base,
+                reason: "expected image folders 00, 01, … (or start/, end/), found \(names.isEmpty ? "none" : names.sorted().joined(separator: ", "))")
         }
         var images = labels.map { loadImage(folder: "\(base)/\($0)", label: $0, parsed: parsed[$0] ?? ParsedOutputs(), hashes: &hashes) }
         substituteEndPoint(&images, index: 0, alternative: start.map { "\(base)/\($0)" }, warnings: &warnings, hashes: &hashes)
@@ -195,7 +199,9 @@ public enum NebLoader {
             if let failure = parsed.outcarFailure {
                 warnings.append("\(outcarPath): \(failure)")
             } else {
-                do { outcar = try hashes.reading(outcarPath) { try Outcar.read(path: outcarPath, observer: $0) } } catch { warnings.append("\(outcarPath): \(error)") }
+                do { outcar = try hashes.reading(outcarPath) { try Outcar.read(path: outcarPath, observer: $0) } } catch {
+                    warnings.append("\(outcarPath): \(error)")
+                }
             }
         }
         let vasprunPath = RunLoader.vasprunPath(for: folder)
@@ -400,9 +406,10 @@ extension EndPointSource {
             return EndPointSource(name: input, calculation: nil, problem: "\(input) is \(probe.state.rawValue): \(probe.reason)")
         }
         do {
-            let calc = try probe.vasprun.map {
-                CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
-            } ?? CalculationLoader.load(input)
+            let calc =
+                try probe.vasprun.map {
+                    CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
+                } ?? CalculationLoader.load(input)
             return EndPointSource(name: input, calculation: calc)
         } catch {
             return EndPointSource(name: input, calculation: nil, problem: "\(error)")

@@ -1,5 +1,6 @@
 import Analysis
 import Chemistry
+import Files
 import VASP
 
 #if canImport(Glibc)
@@ -7,7 +8,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 extension GenerationPlan {
     /// Computes the plan of `manifest`: reads the structure index, the input sets, the structures and
@@ -116,7 +116,9 @@ struct Planner {
         guard !options.only.isEmpty else { return ordered }
         let chosen = ordered.filter { c in options.only.contains { fnmatch($0, c.name, 0) == 0 } }
         if chosen.isEmpty {
-            errors.append("--only \(options.only.joined(separator: " ")) matches no calculation (names: \(manifest.calculations.prefix(6).map(\.name).joined(separator: ", "))…)")
+            errors.append(
+                "--only \(options.only.joined(separator: " ")) matches no calculation (names: \(manifest.calculations.prefix(6).map(\.name).joined(separator: ", "))…)"
+            )
         }
         return chosen
     }
@@ -152,7 +154,9 @@ struct Planner {
             case .bulk:
                 for m in members { systems[m] = raw[m] }
                 if options.vacuum != nil {
-                    notes.append("--vacuum leaves \(members.joined(separator: ", ")) as they are: kind bulk is periodic along a, b and c, and no periodic direction is re-boxed")
+                    notes.append(
+                        "--vacuum leaves \(members.joined(separator: ", ")) as they are: kind bulk is periodic along a, b and c, and no periodic direction is re-boxed"
+                    )
                 }
             }
         }
@@ -165,13 +169,15 @@ struct Planner {
         let sameCell = structures.allSatisfy { Planner.sameLattice($0.lattice, structures[0].lattice) }
         var vacuum = options.vacuum
         if vacuum == nil && !sameCell {
-            let thinnest = structures.map { s -> Double in
-                let v = MoleculeBox.vacuumWidths(of: s)
-                return min(v.x, v.y, v.z)
-            }.min() ?? 0
+            let thinnest =
+                structures.map { s -> Double in
+                    let v = MoleculeBox.vacuumWidths(of: s)
+                    return min(v.x, v.y, v.z)
+                }.min() ?? 0
             vacuum = (thinnest * 10).rounded(.down) / 10
             warnings.append(
-                "the NEB-linked systems \(members.joined(separator: ", ")) come in different boxes: re-boxed together with \(PlanText.number(vacuum ?? 0)) Å vacuum (the thinnest of theirs); pass --vacuum to choose")
+                "the NEB-linked systems \(members.joined(separator: ", ")) come in different boxes: re-boxed together with \(PlanText.number(vacuum ?? 0)) Å vacuum (the thinnest of theirs); pass --vacuum to choose"
+            )
         }
         guard let v = vacuum else {
             for m in members { systems[m] = raw[m] }
@@ -184,7 +190,9 @@ struct Planner {
         }
         if options.vacuum != nil {
             let edges = boxed.first.map { $0.lattice.lengths } ?? .zero
-            notes.append("re-boxed \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum: box \(PlanText.number((edges.x * 100).rounded() / 100)) × \(PlanText.number((edges.y * 100).rounded() / 100)) × \(PlanText.number((edges.z * 100).rounded() / 100)) Å")
+            notes.append(
+                "re-boxed \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum: box \(PlanText.number((edges.x * 100).rounded() / 100)) × \(PlanText.number((edges.y * 100).rounded() / 100)) × \(PlanText.number((edges.z * 100).rounded() / 100)) Å"
+            )
         }
     }
 
@@ -203,7 +211,9 @@ struct Planner {
         }
         let axis = ["a", "b", "c"][normal]
         let edge = boxed.first.map { $0.lattice.lengths[normal] } ?? 0
-        notes.append("re-boxed the slab\(members.count == 1 ? "" : "s") \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum along the normal \(axis) only (|\(axis)| = \(PlanText.number((edge * 100).rounded() / 100)) Å; the in-plane cell is kept)")
+        notes.append(
+            "re-boxed the slab\(members.count == 1 ? "" : "s") \(members.joined(separator: ", ")) to \(PlanText.number(v)) Å vacuum along the normal \(axis) only (|\(axis)| = \(PlanText.number((edge * 100).rounded() / 100)) Å; the in-plane cell is kept)"
+        )
     }
 
     /// Reads one system's structure and settles its charge, multiplicity, fixed atoms and moments.
@@ -223,11 +233,15 @@ struct Planner {
         }
         for w in poscar.warnings { warnings.append("system \(entry.name): \(w)") }
         guard let charge = entry.charge ?? indexed.entry?.charge else {
-            errors.append("system \(entry.name) (\(entry.location)): no charge: state 'charge:' in the manifest or give the structure an entry in \(index?.file ?? "a structure index (index:)")")
+            errors.append(
+                "system \(entry.name) (\(entry.location)): no charge: state 'charge:' in the manifest or give the structure an entry in \(index?.file ?? "a structure index (index:)")"
+            )
             return nil
         }
         guard let multiplicity = entry.multiplicity ?? indexed.entry?.multiplicity else {
-            errors.append("system \(entry.name) (\(entry.location)): no multiplicity: state 'multiplicity:' in the manifest or give the structure an entry in \(index?.file ?? "a structure index (index:)")")
+            errors.append(
+                "system \(entry.name) (\(entry.location)): no multiplicity: state 'multiplicity:' in the manifest or give the structure an entry in \(index?.file ?? "a structure index (index:)")"
+            )
             return nil
         }
         var structure = poscar.structure
@@ -249,12 +263,16 @@ struct Planner {
         if entry.kind == .slab, case .slab(let normal) = periodicity {
             slabNormal = normal
             let axis = ["a", "b", "c"][normal]
-            notes.append("system \(entry.name): slab, normal \(axis): IDIPOL = \(normal + 1), LDIPOL = .TRUE., DIPOL at its centre of mass; one k-point division along \(axis); --vacuum changes \(axis) only")
+            notes.append(
+                "system \(entry.name): slab, normal \(axis): IDIPOL = \(normal + 1), LDIPOL = .TRUE., DIPOL at its centre of mass; one k-point division along \(axis); --vacuum changes \(axis) only"
+            )
         }
         let fixed = entry.fixed ?? indexed.entry?.fixed ?? []
         let outside = fixed.filter { $0 >= structure.count }
         if !outside.isEmpty {
-            errors.append("system \(entry.name): fixed atom indices \(outside.prefix(5).map(String.init).joined(separator: ", ")) beyond its \(structure.count) atoms (indices are 0-based)")
+            errors.append(
+                "system \(entry.name): fixed atom indices \(outside.prefix(5).map(String.init).joined(separator: ", ")) beyond its \(structure.count) atoms (indices are 0-based)"
+            )
             return nil
         }
         if !fixed.isEmpty {
@@ -262,7 +280,9 @@ struct Planner {
             if let flags = structure.selectiveDynamics, case let fromFile = flags.indices.filter({ flags[$0] != .free }),
                 !fromFile.isEmpty, Set(fromFile) != Set(fixed)
             {
-                notes.append("system \(entry.name): fixed atoms from two sources merged: \(entry.file)'s Selective dynamics (\(AtomRanges.text(fromFile))) and the \(entry.fixed != nil ? "manifest" : "index") (\(AtomRanges.text(fixed)))")
+                notes.append(
+                    "system \(entry.name): fixed atoms from two sources merged: \(entry.file)'s Selective dynamics (\(AtomRanges.text(fromFile))) and the \(entry.fixed != nil ? "manifest" : "index") (\(AtomRanges.text(fixed)))"
+                )
             }
             var flags = structure.selectiveDynamics ?? Array(repeating: .free, count: structure.count)
             for i in fixed { flags[i] = .fixed }
@@ -272,7 +292,9 @@ struct Planner {
         let permutation = Planner.grouping(structure.species)
         if permutation != Array(0..<structure.count) {
             structure = Planner.permuted(structure, permutation)
-            warnings.append("system \(entry.name): atoms regrouped by species when written (\(entry.file) repeats a species block); atom indices in its CONTCAR differ from the file's")
+            warnings.append(
+                "system \(entry.name): atoms regrouped by species when written (\(entry.file) repeats a species block); atom indices in its CONTCAR differ from the file's"
+            )
         }
         var magmom = indexed.entry?.magmom ?? [:]
         magmom.merge(entry.magmom ?? [:]) { _, new in new }
@@ -299,7 +321,8 @@ struct Planner {
         case (.molecule, _):
             text += " (re-boxing it as a molecule, --vacuum, would cut the periodic structure into a cluster)"
         case (.slab, .obliqueSlab):
-            text = "\(declared), but the structure is \(found.description): rebuild the cell with the slab in the plane of two lattice vectors, or set `kind: bulk`"
+            text =
+                "\(declared), but the structure is \(found.description): rebuild the cell with the slab in the plane of two lattice vectors, or set `kind: bulk`"
         default: break
         }
         return text
@@ -403,8 +426,9 @@ struct Planner {
     /// system could not be read or its NEB images not made.
     mutating func setup(_ calc: CalculationEntry, set: InputSet, messages: inout Messages) -> Setup? {
         if let neb = calc.neb {
-            guard let (geometry, system, label) = nebGeometry(
-                calc, neb, set: set, errors: &messages.errors, warnings: &messages.warnings, notes: &messages.notes)
+            guard
+                let (geometry, system, label) = nebGeometry(
+                    calc, neb, set: set, errors: &messages.errors, warnings: &messages.warnings, notes: &messages.notes)
             else { return nil }
             guard case .neb(let path, _) = geometry else { return nil }
             let last = path.images.count - 1
@@ -462,7 +486,8 @@ struct Planner {
             charge: Double(system.charge))
         if fragment.species.sorted() != system.structure.species.sorted() {
             messages.errors.append(
-                "fragment of \(cut.source) (\(cut.selection.description)) is \(fragment.formula) (\(fragment.count) atoms) but its system \(system.entry.name) is \(system.structure.formula) (\(system.structure.count) atoms): choose the atoms of that system")
+                "fragment of \(cut.source) (\(cut.selection.description)) is \(fragment.formula) (\(fragment.count) atoms) but its system \(system.entry.name) is \(system.structure.formula) (\(system.structure.count) atoms): choose the atoms of that system"
+            )
             return nil
         }
         if Planner.grouping(fragment.species) != Array(0..<fragment.count) {
@@ -471,7 +496,9 @@ struct Planner {
         }
         var resolved = system
         resolved.structure = fragment
-        messages.notes.append("frozen fragment: \(fragment.count) atoms (\(cut.selection.description)) cut from \(cut.source) in its cell; job.sh cuts them from its relaxed CONTCAR at run time")
+        messages.notes.append(
+            "frozen fragment: \(fragment.count) atoms (\(cut.selection.description)) cut from \(cut.source) in its cell; job.sh cuts them from its relaxed CONTCAR at run time"
+        )
         let stageIn = JobScript.fragmentStageIn(
             from: PathText.relative(cut.source, from: calc.name), sourceName: cut.source, atoms: atoms, cascade: settings["cascade"] ?? "cascade")
         return Setup(geometry: .single(fragment), system: resolved, label: system.entry.name, stageIn: stageIn, nebImages: nil)
@@ -597,9 +624,12 @@ struct Planner {
         let freeSpin = (initial.spin ?? set.spin) == .free && (final.spin ?? set.spin) == .free
         if initial.charge != final.charge || (initial.multiplicity != final.multiplicity && !freeSpin) {
             errors.append(
-                "the end points differ in charge or multiplicity (\(a): \(initial.charge), \(initial.multiplicity); \(b): \(final.charge), \(final.multiplicity)): NEB images share one electron count and spin state")
+                "the end points differ in charge or multiplicity (\(a): \(initial.charge), \(initial.multiplicity); \(b): \(final.charge), \(final.multiplicity)): NEB images share one electron count and spin state"
+            )
         } else if initial.multiplicity != final.multiplicity {
-            notes.append("the end points start from different spin states (2S+1 = \(initial.multiplicity), \(final.multiplicity)); the band runs with the spin free (no NUPDOWN), MAGMOM from \(a)")
+            notes.append(
+                "the end points start from different spin states (2S+1 = \(initial.multiplicity), \(final.multiplicity)); the band runs with the spin free (no NUPDOWN), MAGMOM from \(a)"
+            )
         }
         var start = initial.structure
         var end = final.structure
@@ -613,15 +643,19 @@ struct Planner {
             relaxed.append(neb.final)
         }
         if relaxed.count == 2 {
-            notes.append("images interpolated between the relaxed end points (CONTCAR of \(neb.initial) and \(neb.final)); job.sh interpolates them again from those CONTCARs at run time")
+            notes.append(
+                "images interpolated between the relaxed end points (CONTCAR of \(neb.initial) and \(neb.final)); job.sh interpolates them again from those CONTCARs at run time"
+            )
         } else {
             notes.append(
-                "the images written now are a preview between the starting structures of \(a) and \(b): job.sh replaces them at run time by images interpolated between the relaxed CONTCARs (cascade images), so the band never starts from unrelaxed end points")
+                "the images written now are a preview between the starting structures of \(a) and \(b): job.sh replaces them at run time by images interpolated between the relaxed CONTCARs (cascade images), so the band never starts from unrelaxed end points"
+            )
         }
         let images = neb.images ?? set.images ?? 5
         let method = neb.interpolation ?? set.interpolation ?? .idpp
         do {
-            let path = method == .idpp
+            let path =
+                method == .idpp
                 ? try idppImages(from: start, to: end, intermediate: images)
                 : try linearImages(from: start, to: end, intermediate: images)
             warnings += path.warnings
@@ -681,7 +715,9 @@ struct Planner {
                 let rows = [whole.lattice.a - s.lattice.a, whole.lattice.b - s.lattice.b, whole.lattice.c - s.lattice.c]
                 let difference = rows.map { max(abs($0.x), abs($0.y), abs($0.z)) }.max() ?? 0
                 if difference > 1e-4 {
-                    errors.append("\(label): the cell of \(part) differs from the cell of \(d.complex) by up to \(GuardNumber.text(difference)) Å; Δρ needs one cell for all (build the structures in a common box)")
+                    errors.append(
+                        "\(label): the cell of \(part) differs from the cell of \(d.complex) by up to \(GuardNumber.text(difference)) Å; Δρ needs one cell for all (build the structures in a common box)"
+                    )
                 }
             }
         }
@@ -697,7 +733,9 @@ struct Planner {
         }
         let coarse = incars.filter { ["l", "m", "h"].contains($0.1.string("PREC")?.lowercased().first.map(String.init) ?? "n") && $0.1["NGXF"] == nil }
         if !coarse.isEmpty {
-            warnings.append("\(label): PREC = \(coarse[0].1.string("PREC") ?? "") sets the fine grid from ENAUG (the largest EAUG of each system's POTCARs): pin NGXF/NGYF/NGZF so that \(names.joined(separator: ", ")) share one grid")
+            warnings.append(
+                "\(label): PREC = \(coarse[0].1.string("PREC") ?? "") sets the fine grid from ENAUG (the largest EAUG of each system's POTCARs): pin NGXF/NGYF/NGZF so that \(names.joined(separator: ", ")) share one grid"
+            )
         }
     }
 
@@ -741,14 +779,18 @@ struct Planner {
         guard let encut = incar.double("ENCUT") else { return [] }
         let largest = potcar.singles.compactMap { s in s.enmax.map { (s.label, $0) } }.max { $0.1 < $1.1 }
         guard let (label, enmax) = largest, encut < enmax else { return [] }
-        return ["ENCUT = \(PlanText.number(encut)) eV is below the largest ENMAX of its POTCARs (\(label) \(PlanText.number(enmax)) eV): raise ENCUT to at least \(PlanText.number(enmax)) eV (and use the same value in every term of an energy)"]
+        return [
+            "ENCUT = \(PlanText.number(encut)) eV is below the largest ENMAX of its POTCARs (\(label) \(PlanText.number(enmax)) eV): raise ENCUT to at least \(PlanText.number(enmax)) eV (and use the same value in every term of an energy)"
+        ]
     }
 
     /// The INCAR tags that change a total energy: a difference of energies is meaningful only when its
     /// terms agree on them. Smearing, k-points, the dipole correction, NUPDOWN/MAGMOM are not among them.
     /// LREAL is: real-space projection shifts the total energy by up to ~1 meV per atom, which cancels
     /// only when every term uses the same projection.
-    static let energyTags = ["ENCUT", "PREC", "GGA", "METAGGA", "IVDW", "LASPH", "LREAL", "LDAU", "LDAUTYPE", "LDAUU", "LDAUJ", "LHFCALC", "HFSCREEN", "AEXX", "ISPIN"]
+    static let energyTags = [
+        "ENCUT", "PREC", "GGA", "METAGGA", "IVDW", "LASPH", "LREAL", "LDAU", "LDAUTYPE", "LDAUU", "LDAUJ", "LHFCALC", "HFSCREEN", "AEXX", "ISPIN"
+    ]
 
     /// VASP's value of an energy tag that is not written (where "default" would hide an equality).
     static let energyTagDefaults = ["LREAL": ".FALSE."]
@@ -817,7 +859,8 @@ struct Planner {
             for calc in f.calculations {
                 guard let (other, _) = structure(of: calc) else { continue }
                 if other.species != s.species {
-                    errors.append("\(label): \(calc) lists other atoms than the reference \(reference): fragments by reference need the same atoms in the same order")
+                    errors.append(
+                        "\(label): \(calc) lists other atoms than the reference \(reference): fragments by reference need the same atoms in the same order")
                 }
             }
         }

@@ -29,10 +29,12 @@ enum RefereeChecks {
                     let d = superpositionDeviation(complex.positions, f.positions)
                 else { continue }
                 let what = "\(energy.name): the \(f.species.count) frozen atoms of \(part) and \(energy.complex)"
-                findings.append(d.maximum <= QuantityContext.frozenAtomTolerance
-                    ? DoctorFinding(.ok, "\(what) coincide (largest deviation \(GuardNumber.text(d.maximum)) Å after superposition)")
-                    : DoctorFinding(.problem, "\(what) differ by up to \(GuardNumber.text(d.maximum)) Å after superposition (RMSD \(GuardNumber.text(d.rmsd)) Å)",
-                        fix: "build both from one frozen framework (the energy would carry the strain of atoms that cannot relax)"))
+                findings.append(
+                    d.maximum <= QuantityContext.frozenAtomTolerance
+                        ? DoctorFinding(.ok, "\(what) coincide (largest deviation \(GuardNumber.text(d.maximum)) Å after superposition)")
+                        : DoctorFinding(
+                            .problem, "\(what) differ by up to \(GuardNumber.text(d.maximum)) Å after superposition (RMSD \(GuardNumber.text(d.rmsd)) Å)",
+                            fix: "build both from one frozen framework (the energy would carry the strain of atoms that cannot relax)"))
             }
         }
         return findings
@@ -51,18 +53,30 @@ enum RefereeChecks {
                 let geometrySource = manifest.calculation(named: d.complex).flatMap { $0.from ?? $0.name }
                 let partEntry = manifest.calculation(named: part)
                 let cut = partEntry?.fragmentOf?.source
-                let frozenByHand = cut == nil && partEntry?.from == nil && manifest.calculation(named: d.complex)?.from == nil
+                let frozenByHand =
+                    cut == nil && partEntry?.from == nil && manifest.calculation(named: d.complex)?.from == nil
                     && !moving.contains(part) && !moving.contains(d.complex)
                 if worst.distance <= QuantityContext.frozenPositionTolerance && (cut == geometrySource || frozenByHand) {
-                    findings.append(DoctorFinding(.ok,
-                        "\(d.name): \(part) sits where \(d.complex) has its atoms" + (cut.map { " (a frozen fragment of \($0), cut from its CONTCAR at run time)" } ?? "")))
+                    findings.append(
+                        DoctorFinding(
+                            .ok,
+                            "\(d.name): \(part) sits where \(d.complex) has its atoms"
+                                + (cut.map { " (a frozen fragment of \($0), cut from its CONTCAR at run time)" } ?? "")))
                 } else {
-                    let distance = worst.distance.isFinite ? "atom \(worst.species)\(worst.atom) \(GuardNumber.text(worst.distance)) Å away" : "atom \(worst.species)\(worst.atom) absent"
-                    let why = worst.distance > QuantityContext.frozenPositionTolerance ? distance
+                    let distance =
+                        worst.distance.isFinite
+                        ? "atom \(worst.species)\(worst.atom) \(GuardNumber.text(worst.distance)) Å away" : "atom \(worst.species)\(worst.atom) absent"
+                    let why =
+                        worst.distance > QuantityContext.frozenPositionTolerance
+                        ? distance
                         : cut.map { "cut from \($0), not from \(geometrySource ?? "?")" } ?? "its atoms or the complex's move before the density is written"
-                    findings.append(DoctorFinding(.problem,
-                        "\(d.name): \(part) is not a frozen fragment of \(d.complex) (\(why))",
-                        fix: "make \(part) a single point with fragment_of: \(geometrySource ?? d.complex) and fragment: {contains: [..]} (docs/study-manifest.md)"))
+                    findings.append(
+                        DoctorFinding(
+                            .problem,
+                            "\(d.name): \(part) is not a frozen fragment of \(d.complex) (\(why))",
+                            fix:
+                                "make \(part) a single point with fragment_of: \(geometrySource ?? d.complex) and fragment: {contains: [..]} (docs/study-manifest.md)"
+                        ))
                 }
             }
         }
@@ -83,10 +97,13 @@ enum RefereeChecks {
             if violations.isEmpty && unknown.isEmpty {
                 findings.append(DoctorFinding(.ok, "\(system): its \(count) declared bond change\(count == 1 ? "" : "s") hold in the starting structure"))
             } else {
-                let text = violations.map { "\($0.speciesI)\($0.i)–\($0.speciesJ)\($0.j) declared \($0.declared) at \(GuardNumber.text($0.distance)) Å" }
+                let text =
+                    violations.map { "\($0.speciesI)\($0.i)–\($0.speciesJ)\($0.j) declared \($0.declared) at \(GuardNumber.text($0.distance)) Å" }
                     + unknown.map { "pair \($0) names no two atoms with covalent radii" }
-                findings.append(DoctorFinding(.problem, "\(system): " + text.joined(separator: "; "),
-                    fix: "fix the structure or its broken:/formed: pairs (0-based, file order) in the index"))
+                findings.append(
+                    DoctorFinding(
+                        .problem, "\(system): " + text.joined(separator: "; "),
+                        fix: "fix the structure or its broken:/formed: pairs (0-based, file order) in the index"))
             }
         }
         return findings
@@ -98,17 +115,31 @@ enum RefereeChecks {
         guard !charged.isEmpty else { return [] }
         let missing = charged.filter { $0.incar["IDIPOL"] == nil }
         if missing.isEmpty {
-            return [DoctorFinding(.ok, "\(charged.count) charged calculation\(charged.count == 1 ? "" : "s"): each gets IDIPOL/LDIPOL (monopole and dipole correction about its centre of mass)")]
+            return [
+                DoctorFinding(
+                    .ok,
+                    "\(charged.count) charged calculation\(charged.count == 1 ? "" : "s"): each gets IDIPOL/LDIPOL (monopole and dipole correction about its centre of mass)"
+                )
+            ]
         }
-        return [DoctorFinding(.warning, "\(missing.count) charged calculation\(missing.count == 1 ? "" : "s") without IDIPOL: \(missing.prefix(4).map(\.name).joined(separator: ", "))",
-            fix: "give the input set a charged_molecule block (docs/input-sets.md) or compare only equal charges")]
+        return [
+            DoctorFinding(
+                .warning,
+                "\(missing.count) charged calculation\(missing.count == 1 ? "" : "s") without IDIPOL: \(missing.prefix(4).map(\.name).joined(separator: ", "))",
+                fix: "give the input set a charged_molecule block (docs/input-sets.md) or compare only equal charges")
+        ]
     }
 
     /// Which spin-polarised calculations leave the moment free (no NUPDOWN).
     static func freeSpin(_ plan: GenerationPlan, manifest: StudyManifest) -> [DoctorFinding] {
         let free = plan.calculations.filter { $0.incar.int("ISPIN") == 2 && $0.incar["NUPDOWN"] == nil }
         guard !free.isEmpty else { return [] }
-        return [DoctorFinding(.note, "\(free.count) spin-polarised calculation\(free.count == 1 ? "" : "s") with the moment free (no NUPDOWN; tabulate reports the moment reached): \(free.prefix(5).map(\.name).joined(separator: ", "))\(free.count > 5 ? ", …" : "")")]
+        return [
+            DoctorFinding(
+                .note,
+                "\(free.count) spin-polarised calculation\(free.count == 1 ? "" : "s") with the moment free (no NUPDOWN; tabulate reports the moment reached): \(free.prefix(5).map(\.name).joined(separator: ", "))\(free.count > 5 ? ", …" : "")"
+            )
+        ]
     }
 
     /// The atoms frozen in all three directions, with species and Cartesian positions; `nil` below three.

@@ -1,6 +1,6 @@
 import Chemistry
-import VASP
 import Files
+import VASP
 
 /// What a user names for the volumetric and trajectory commands (`chgdiff`, `chgsum`, `planar`, `rdf`,
 /// `profile`): a file, or a run folder holding it. Part of ``RunLoader``, the one place where a folder

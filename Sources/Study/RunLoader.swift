@@ -1,5 +1,5 @@
-import VASP
 import Files
+import VASP
 
 /// Turns what a user names (a run folder, a vasprun.xml or .gz) into the file to read. The one place
 /// where a folder gets its meaning, used by every command (DESIGN.md, "Study's run loader").

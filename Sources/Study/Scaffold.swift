@@ -1,3 +1,4 @@
+import Files
 import VASP
 
 #if canImport(Glibc)
@@ -5,7 +6,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// What ``StudyScaffold/create(from:into:)`` wrote.
 public struct ScaffoldReport: Sendable, Hashable {
@@ -76,7 +76,7 @@ public enum StudyScaffold {
             nextCommands: [
                 "cascade doctor \(newManifest)",
                 "cascade generate \(newManifest) --dry-run",
-                "cascade generate \(newManifest) --out \(target)/runs",
+                "cascade generate \(newManifest) --out \(target)/runs"
             ])
     }
 
@@ -96,8 +96,11 @@ public enum StudyScaffold {
         let entries = FileSystem.names(in: folder)
         guard entries.isEmpty else {
             let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
-            throw StudyError.cannotWrite(file: folder,
-                reason: "the folder is not empty (\(entries.count) entr\(entries.count == 1 ? "y" : "ies"): \(shown)); cascade init writes only into a new or empty folder")
+            throw StudyError.cannotWrite(
+                file: folder,
+                reason:
+                    "the folder is not empty (\(entries.count) entr\(entries.count == 1 ? "y" : "ies"): \(shown)); cascade init writes only into a new or empty folder"
+            )
         }
     }
 
@@ -112,7 +115,8 @@ public enum StudyScaffold {
         for system in manifest.systems {
             let relative = PathText.normalize(system.file)
             guard !relative.hasPrefix("/"), !relative.hasPrefix("..") else {
-                throw StudyError.invalid(system.location,
+                throw StudyError.invalid(
+                    system.location,
                     "cannot copy system \(system.name): its file \(system.file) is outside the structures folder \(manifest.structuresFolder)")
             }
             add(PathText.resolve(relative, against: manifest.structuresFolder), "structures/" + relative)
@@ -130,7 +134,8 @@ public enum StudyScaffold {
             guard let set = sets.set(named: name), let template = set.job.template, template != manifest.jobTemplate else { continue }
             let relative = PathText.relative(template, from: manifest.inputSetsFolder)
             guard !relative.hasPrefix(".."), !relative.hasPrefix("/") else {
-                throw StudyError.invalid(ManifestLocation(file: set.file),
+                throw StudyError.invalid(
+                    ManifestLocation(file: set.file),
                     "cannot copy input set \(name): its job template \(template) is outside the input-set folder")
             }
             add(template, "templates/" + relative)
@@ -138,7 +143,8 @@ public enum StudyScaffold {
         if let template = manifest.jobTemplate { add(template, "templates/" + PathText.baseName(template)) }
         for calc in manifest.calculations {
             if let template = calc.job.template, template != manifest.jobTemplate {
-                throw StudyError.invalid(calc.location,
+                throw StudyError.invalid(
+                    calc.location,
                     "cannot copy calculation \(calc.name): it names its own job template (\(template)); give it under the manifest's job: instead")
             }
         }
@@ -199,7 +205,8 @@ enum ManifestRewriter {
         let oldValueStart = rest.firstIndex(where: { $0 != " " }) ?? rest.endIndex
         let afterValue = rest[oldValueStart...]
         guard !(afterValue.first.map { "[{\"'|>".contains($0) } ?? false) else {
-            throw StudyError.invalid(ManifestLocation(file: file, line: number),
+            throw StudyError.invalid(
+                ManifestLocation(file: file, line: number),
                 "cannot rewrite '\(key):' for the copy: write its value as a plain path")
         }
         let comment = afterValue.range(of: " #").map { String(afterValue[$0.lowerBound...]) } ?? ""
@@ -210,4 +217,3 @@ enum ManifestRewriter {
         return head + String(repeating: " ", count: padding) + comment
     }
 }
-

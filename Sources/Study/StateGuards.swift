@@ -1,7 +1,7 @@
 import Analysis
 import Chemistry
-import VASP
 import Files
+import VASP
 
 /// What the manifest and its structure index say a system is: the species in the order `generate`
 /// writes them, its fixed atoms, and the bond changes it declares.
@@ -40,13 +40,19 @@ enum StateGuards {
         if let poscar { expected.append(("\(folder)/POSCAR", poscar.structure.species)) }
         if let species = facts?.species { expected.append(("the manifest's system", species)) }
         for (source, species) in expected where species != found {
-            return (.mismatch, "\(calc.file) holds \(Structure.formula(found)) (\(found.count) atoms) but \(source) is \(Structure.formula(species)) (\(species.count) atoms)"
-                + (Set(found) == Set(species) && found.count == species.count ? " in another order" : "") + ": an output from another calculation?")
+            return (
+                .mismatch,
+                "\(calc.file) holds \(Structure.formula(found)) (\(found.count) atoms) but \(source) is \(Structure.formula(species)) (\(species.count) atoms)"
+                    + (Set(found) == Set(species) && found.count == species.count ? " in another order" : "") + ": an output from another calculation?"
+            )
         }
         guard let changes = facts?.bondChanges else { return nil }
         let (violations, unknown) = bondDeclarationViolations(structure, broken: changes.broken, formed: changes.formed)
         if !unknown.isEmpty {
-            return (.collapsed, "declared bond pairs \(unknown.map { "\($0)" }.joined(separator: ", ")) name no pair of atoms with covalent radii among the \(structure.count): the declaration cannot be checked")
+            return (
+                .collapsed,
+                "declared bond pairs \(unknown.map { "\($0)" }.joined(separator: ", ")) name no pair of atoms with covalent radii among the \(structure.count): the declaration cannot be checked"
+            )
         }
         guard !violations.isEmpty else { return nil }
         let text = violations.map { v in

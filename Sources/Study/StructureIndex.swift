@@ -1,4 +1,5 @@
 import Files
+
 /// The index of a study's structures (`structures/structures.yaml`): per structure file, its
 /// charge, spin multiplicity, fixed atoms and initial moments, so that manifests need not repeat them.
 ///

@@ -52,10 +52,12 @@ public enum StudyError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the plan has \(errors.count) error\(errors.count == 1 ? "" : "s"); nothing was written:\n"
                 + errors.map { "  " + $0 }.joined(separator: "\n")
         case .editedByHand(let files):
-            return "\(files.count) file\(files.count == 1 ? " was" : "s were") changed since Cascade wrote \(files.count == 1 ? "it" : "them") (or not written by Cascade); nothing was written (pass --force to replace them: each is kept as FILE.~N~):\n"
+            return
+                "\(files.count) file\(files.count == 1 ? " was" : "s were") changed since Cascade wrote \(files.count == 1 ? "it" : "them") (or not written by Cascade); nothing was written (pass --force to replace them: each is kept as FILE.~N~):\n"
                 + files.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n")
         case .outputsPresent(let folders):
-            return "\(folders.count) folder\(folders.count == 1 ? " holds" : "s hold") VASP outputs; nothing was written (pass --force to rewrite their inputs; outputs are never deleted):\n"
+            return
+                "\(folders.count) folder\(folders.count == 1 ? " holds" : "s hold") VASP outputs; nothing was written (pass --force to rewrite their inputs; outputs are never deleted):\n"
                 + folders.map { "  " + $0 }.joined(separator: "\n")
         }
     }

@@ -1,7 +1,7 @@
 import Analysis
 import Chemistry
-import VASP
 import Files
+import VASP
 
 // `cascade tabulate`'s density differences (manifest `density_differences`, seed Fig. 2c): Δρ from the
 // CHGCARs of three (or more) converged calculations, evaluated one definition at a time so that only

@@ -1,9 +1,9 @@
 import Analysis
 import Chemistry
 import Dispatch
+import Files
 import Synchronization
 import VASP
-import Files
 
 /// `cascade tabulate`: the status of every calculation of a manifest in a runs folder, then every
 /// quantity the manifest names (energies, pathways, bonds, fragments, electronic, density differences), each number with its provenance
@@ -26,7 +26,8 @@ public enum StudyTabulation {
         let facts = SystemFacts.resolve(manifest)
         let withDOS = Set(manifest.quantities.electronic.flatMap(\.calculations))
         let loaded = loadAll(manifest.calculations, root: root, facts: facts, withDOS: withDOS, options: options, progress: progress)
-        let context = QuantityContext(manifest: manifest, runs: Dictionary(uniqueKeysWithValues: loaded.map { ($0.entry.name, $0) }), root: root, options: options)
+        let context = QuantityContext(
+            manifest: manifest, runs: Dictionary(uniqueKeysWithValues: loaded.map { ($0.entry.name, $0) }), root: root, options: options)
         let energies = manifest.quantities.energies.map { context.energy($0) }
         var nebNames: [String] = []
         for p in manifest.quantities.pathways { for s in p.steps where !nebNames.contains(s) { nebNames.append(s) } }
@@ -86,7 +87,8 @@ public enum StudyTabulation {
     }
 
     static func loadAll(
-        _ entries: [CalculationEntry], root: String, facts: [String: SystemFacts] = [:], withDOS: Set<String> = [], options: TabulationOptions, progress: Progress?
+        _ entries: [CalculationEntry], root: String, facts: [String: SystemFacts] = [:], withDOS: Set<String> = [], options: TabulationOptions,
+        progress: Progress?
     )
         -> [LoadedRun]
     {
@@ -113,7 +115,8 @@ public enum StudyTabulation {
         let probe = RunStatus.probe(folder: folder, readDOS: readDOS, options: options, hashes: &hashes)
         var run = LoadedRun(
             entry: entry,
-            status: CalculationStatus(name: entry.name, folder: folder, isNeb: false, state: probe.state, reason: probe.reason,
+            status: CalculationStatus(
+                name: entry.name, folder: folder, isNeb: false, state: probe.state, reason: probe.reason,
                 finalEnergy: probe.energy, vaspVersion: probe.vaspVersion),
             calculation: nil, vasprun: nil, band: nil, hashes: [:], warnings: [])
         run.status.magnetization = probe.magnetization
@@ -122,9 +125,10 @@ public enum StudyTabulation {
         do {
             // A complete vasprun.xml is what CalculationLoader.load would pick: reuse the status read; else
             // the loader's choice, from what the status look parsed (or failed to).
-            let calc = try probe.vasprun.map {
-                CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
-            } ?? CalculationLoader.load(folder: folder, parsed: probe.parsed, hashes: &hashes)
+            let calc =
+                try probe.vasprun.map {
+                    CalculationLoader.fromVasprun($0, path: RunLoader.vasprunPath(for: folder), input: folder, warnings: [])
+                } ?? CalculationLoader.load(folder: folder, parsed: probe.parsed, hashes: &hashes)
             run.calculation = calc
             // A run that is not converged feeds no number, and the status table already says why.
             if probe.state == .converged { run.warnings += calc.warnings }
@@ -152,7 +156,8 @@ public enum StudyTabulation {
         let version = probe.version
         var run = LoadedRun(
             entry: entry,
-            status: CalculationStatus(name: entry.name, folder: folder, isNeb: true, state: probe.state, reason: probe.reason, vaspVersion: version, images: probe.images),
+            status: CalculationStatus(
+                name: entry.name, folder: folder, isNeb: true, state: probe.state, reason: probe.reason, vaspVersion: version, images: probe.images),
             calculation: nil, vasprun: nil, band: nil, hashes: [:], warnings: [])
         guard !probe.images.isEmpty else { return run }
         do {
@@ -240,7 +245,8 @@ struct QuantityContext {
             files: files, rule: "E = E(\(d.complex)) − Σ E(parts); each E: " + (rules.isEmpty ? CalculationLoader.vasprunRule : rules.joined(separator: " / ")))
         if reasons.isEmpty { reasons += frozenAtomMismatches(complex: d.complex, parts: order, calcs: calcs) }
         guard reasons.isEmpty, let complex = calcs[d.complex]?.energyTerm(label: d.complex) else {
-            return TabulatedEnergy(name: d.name, source: d.source, terms: terms, value: nil, reason: reasons.joined(separator: "; "), issues: [], provenance: provenance)
+            return TabulatedEnergy(
+                name: d.name, source: d.source, terms: terms, value: nil, reason: reasons.joined(separator: "; "), issues: [], provenance: provenance)
         }
         let reactants = order.compactMap { name in calcs[name]?.energyTerm(label: name).map { (coefficient: -(coefficient[name] ?? -1), term: $0) } }
         let result = reactionEnergy(reactants: reactants, products: [(1, complex)])
@@ -287,12 +293,14 @@ struct QuantityContext {
 
     func neb(_ name: String) -> TabulatedNeb {
         guard let run = runs[name], let entry = run.entry.neb else {
-            return TabulatedNeb(calculation: name, analysis: nil, energyFiles: [], barrierForceFit: nil, barrierEnergyFit: nil, reactionEnergy: nil,
+            return TabulatedNeb(
+                calculation: name, analysis: nil, energyFiles: [], barrierForceFit: nil, barrierEnergyFit: nil, reactionEnergy: nil,
                 reason: "\(name) is not an NEB calculation", notes: [], provenance: Provenance(files: [], rule: Self.nebRule))
         }
         var notes: [String] = []
         var files = run.status.files
-        let initial = usable(entry.initial), final = usable(entry.final)
+        let initial = usable(entry.initial)
+        let final = usable(entry.final)
         guard var band = run.band else {
             // No band: ΔE from the end-point calculations alone.
             var dE: Double?
@@ -304,7 +312,8 @@ struct QuantityContext {
             } else {
                 for case .failure(let why) in [initial, final] { reasons.append(why.reason) }
             }
-            return TabulatedNeb(calculation: name, analysis: nil, energyFiles: [], barrierForceFit: nil, barrierEnergyFit: nil, reactionEnergy: dE,
+            return TabulatedNeb(
+                calculation: name, analysis: nil, energyFiles: [], barrierForceFit: nil, barrierEnergyFit: nil, reactionEnergy: dE,
                 reason: reasons.joined(separator: "; "), notes: notes, provenance: Provenance(files: files, rule: Self.nebRule))
         }
         // End points without output take the energy (and structure) of the relaxation named as the end point.
@@ -324,21 +333,25 @@ struct QuantityContext {
         let ends = (band.images.first?.image.energy, band.images.last?.image.energy)
         let reactionEnergy: Double? = ends.0.flatMap { a in ends.1.map { $0 - a } }
         var reasons: [String] = []
-        var barrierForce: Double?, barrierEnergy: Double?
+        var barrierForce: Double?
+        var barrierEnergy: Double?
         if run.status.state != .converged {
             reasons.append("\(name) is \(run.status.state.rawValue): \(run.status.reason)")
         } else if !whole {
             reasons.append(
                 "the band \(name) has no energy for image(s) \(analysis.missingEnergies.joined(separator: ", ")): no barrier from the initial state"
-                    + (analysis.fittedImages.map { " (the table shows the fit over images \(band.images[$0.lowerBound].image.label)…\(band.images[$0.upperBound].image.label), relative to \(band.images[$0.lowerBound].image.label))" } ?? ""))
+                    + (analysis.fittedImages.map {
+                        " (the table shows the fit over images \(band.images[$0.lowerBound].image.label)…\(band.images[$0.upperBound].image.label), relative to \(band.images[$0.lowerBound].image.label))"
+                    } ?? ""))
         } else {
             barrierForce = analysis.forceFit?.barrierForward
             barrierEnergy = analysis.energyFit?.barrierForward
             if barrierForce == nil { reasons.append("no force-based fit: \(analysis.notes.last ?? "tangential forces missing")") }
             if barrierEnergy == nil {
-                reasons.append(analysis.coordinates == nil
-                    ? "no energy-only fit: no path coordinate (structures missing)"
-                    : "no energy-only fit: the path coordinate does not increase between every pair of images (two images coincide)")
+                reasons.append(
+                    analysis.coordinates == nil
+                        ? "no energy-only fit: no path coordinate (structures missing)"
+                        : "no energy-only fit: the path coordinate does not increase between every pair of images (two images coincide)")
             }
         }
         // An end-point relaxation that is not the state it claims (collapsed) or not the calculation's
@@ -397,10 +410,14 @@ struct QuantityContext {
             files: d.calculations.compactMap(sourceFile),
             rule: "minimum-image distances in the final structures; pairs: "
                 + (d.pairs != nil ? "the listed atom pairs" : "") + (d.pairs != nil && d.elements != nil ? " and " : "")
-                + (d.elements.map { "every \($0.joined(separator: "–")) pair " + (d.within.map { "within \(GuardNumber.text($0)) Å" } ?? "within 1.2 × (r_cov,i + r_cov,j) (Cordero et al. 2008)") } ?? ""))
+                + (d.elements.map {
+                    "every \($0.joined(separator: "–")) pair "
+                        + (d.within.map { "within \(GuardNumber.text($0)) Å" } ?? "within 1.2 × (r_cov,i + r_cov,j) (Cordero et al. 2008)")
+                } ?? ""))
         let available = structures.compactMap { $0 }
         guard let first = available.first else {
-            return TabulatedBondSet(name: d.name, source: d.source, calculations: d.calculations, rows: [], matching: "atom pairs",
+            return TabulatedBondSet(
+                name: d.name, source: d.source, calculations: d.calculations, rows: [], matching: "atom pairs",
                 unavailable: unavailable, notes: ["no calculation of the set is available"], provenance: provenance)
         }
         if available.allSatisfy({ $0.species == first.species }) {
@@ -433,9 +450,12 @@ struct QuantityContext {
             return TabulatedBond(
                 label: t.label, lengths: lengths, broken: endsPresent ? t.broken : nil, formed: endsPresent ? t.formed : nil, bonded: bonded)
         }
-        var notes = ["the calculations hold the same atoms in the same order: each bond is the same atom pair in every column; broken/formed compare the first and last calculation (bonded: d ≤ 1.2 × (r_cov,i + r_cov,j))"]
+        var notes = [
+            "the calculations hold the same atoms in the same order: each bond is the same atom pair in every column; broken/formed compare the first and last calculation (bonded: d ≤ 1.2 × (r_cov,i + r_cov,j))"
+        ]
         if !endsPresent { notes.append("the first or last calculation is unavailable: broken/formed not given") }
-        return TabulatedBondSet(name: d.name, source: d.source, calculations: d.calculations, rows: rows, matching: "atom pairs",
+        return TabulatedBondSet(
+            name: d.name, source: d.source, calculations: d.calculations, rows: rows, matching: "atom pairs",
             unavailable: unavailable, notes: notes, provenance: provenance)
     }
 
@@ -450,8 +470,11 @@ struct QuantityContext {
         }
         var notes = ["the calculations hold different atoms: in each column the bonds are sorted by length and matched by rank (broken/formed cannot be told)"]
         let counts = zip(d.calculations, lists).compactMap { name, l in l.map { "\(name) \($0.count)" } }
-        if Set(lists.compactMap { $0?.count }).count > 1 { notes.append("the number of bonds differs: \(counts.joined(separator: ", ")) — a bond broke or formed") }
-        return TabulatedBondSet(name: d.name, source: d.source, calculations: d.calculations, rows: rows, matching: "rank of length",
+        if Set(lists.compactMap { $0?.count }).count > 1 {
+            notes.append("the number of bonds differs: \(counts.joined(separator: ", ")) — a bond broke or formed")
+        }
+        return TabulatedBondSet(
+            name: d.name, source: d.source, calculations: d.calculations, rows: rows, matching: "rank of length",
             unavailable: unavailable, notes: notes, provenance: provenance)
     }
 
@@ -504,9 +527,10 @@ struct QuantityContext {
             unavailable: unavailable, transfer: transfer, warnings: warnings,
             provenance: Provenance(
                 files: uniqueFiles(files),
-                rule: "q = Σ (ZVAL − N) over the fragment's atoms (N: Bader ACF.dat CHARGE, Henkelman; ZVAL: vasprun.xml <atominfo> or OUTCAR); Δq = q − q(\(firstName)); fragments resolved on \(d.reference.map { "the starting structure (POSCAR) of \($0)" } ?? "each calculation's final structure")"))
+                rule:
+                    "q = Σ (ZVAL − N) over the fragment's atoms (N: Bader ACF.dat CHARGE, Henkelman; ZVAL: vasprun.xml <atominfo> or OUTCAR); Δq = q − q(\(firstName)); fragments resolved on \(d.reference.map { "the starting structure (POSCAR) of \($0)" } ?? "each calculation's final structure")"
+            ))
     }
-
 
     typealias FragmentOutcome = (charges: [FragmentCharge], atoms: [[Int]], notes: [String], files: [SourceFile])
 
@@ -559,7 +583,8 @@ struct QuantityContext {
     func electronicState(_ name: String, definition d: ElectronicDefinition, shell: OrbitalShell, window: ClosedRange<Double>?) -> TabulatedElectronicState {
         let provenance = Provenance(files: [sourceFile(name)].compactMap { $0 }, rule: Self.electronicRule)
         func unavailable(_ reason: String) -> TabulatedElectronicState {
-            TabulatedElectronicState(calculation: name, efermi: nil, bandEdges: nil, dosGap: nil, bands: [], dos: nil, reason: reason, notes: [], provenance: provenance)
+            TabulatedElectronicState(
+                calculation: name, efermi: nil, bandEdges: nil, dosGap: nil, bands: [], dos: nil, reason: reason, notes: [], provenance: provenance)
         }
         if case .failure(let why) = usable(name) { return unavailable(why.reason) }
         guard let folder = runs[name]?.status.folder else { return unavailable("\(name) is not a calculation of the manifest") }
@@ -586,8 +611,9 @@ struct QuantityContext {
                 continue
             }
             let found = bandDescriptors(dos, atoms: atoms, shell: shell, window: window)
-            bands.append(TabulatedBand(
-                label: label, summed: found.first { $0.spin == .summed }, up: found.first { $0.spin == .up }, down: found.first { $0.spin == .down }))
+            bands.append(
+                TabulatedBand(
+                    label: label, summed: found.first { $0.spin == .summed }, up: found.first { $0.spin == .up }, down: found.first { $0.spin == .down }))
         }
         var state = TabulatedElectronicState(
             calculation: name, efermi: dos.efermi, bandEdges: run.eigenvalues.flatMap { bandEdges($0) }, dosGap: dosGap(dos), bands: bands, dos: dos,
@@ -598,7 +624,9 @@ struct QuantityContext {
         state.fixedMoment = (run.parameters["NUPDOWN"]?.double ?? -1) >= 0
         state.channels = Self.spinChannels(dos, eigenvalues: eigen, selections: selections.map(\.1), shell: shell, window: window)
         if state.fixedMoment {
-            state.notes.append("NUPDOWN is fixed: VASP's E_F is one channel's; the gap, DOS gap and band centres per spin channel (each from its own mid-gap) are the ones to quote; the summed numbers are relative to VASP's E_F")
+            state.notes.append(
+                "NUPDOWN is fixed: VASP's E_F is one channel's; the gap, DOS gap and band centres per spin channel (each from its own mid-gap) are the ones to quote; the summed numbers are relative to VASP's E_F"
+            )
         }
         return state
     }

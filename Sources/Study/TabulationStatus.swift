@@ -1,4 +1,5 @@
 import Analysis
+import Files
 import VASP
 
 #if canImport(Glibc)
@@ -6,7 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// What `cascade tabulate` is asked besides the manifest and the runs folder.
 public struct TabulationOptions: Sendable, Hashable {
@@ -96,7 +96,8 @@ enum RunStatus {
         if FileSystem.exists(vasprunPath) {
             do {
                 let v = try hashes.reading(vasprunPath) { observer in
-                    try Vasprun.read(path: vasprunPath, options: VasprunOptions(readDOS: readDOS, readEigenvalues: true, readProjections: false), observer: observer)
+                    try Vasprun.read(
+                        path: vasprunPath, options: VasprunOptions(readDOS: readDOS, readEigenvalues: true, readProjections: false), observer: observer)
                 }
                 var probe = fromVasprun(v, path: vasprunPath, age: age, nebImage: nebImage, options: options)
                 probe.outputs = outputs
@@ -146,10 +147,12 @@ enum RunStatus {
     }
 
     static func fromVasprun(_ v: Vasprun, path: String, age: Double?, nebImage: Bool, options: TabulationOptions) -> RunProbe {
-        var probe = RunProbe(state: .converged, reason: "", vaspVersion: v.vaspVersion, energy: v.finalEnergy,
+        var probe = RunProbe(
+            state: .converged, reason: "", vaspVersion: v.vaspVersion, energy: v.finalEnergy,
             maxForce: v.ionicSteps.last?.maxForce, outputs: [])
         probe.ionicSteps = v.ionicSteps.count
-        if let early = cutShort(probe, complete: v.complete, what: "\(path) ends after \(v.ionicSteps.count) complete ionic step(s)",
+        if let early = cutShort(
+            probe, complete: v.complete, what: "\(path) ends after \(v.ionicSteps.count) complete ionic step(s)",
             path: path, age: age, options: options)
         {
             return early
@@ -190,10 +193,12 @@ enum RunStatus {
     }
 
     static func fromOutcar(_ o: Outcar, path: String, age: Double?, nebImage: Bool, options: TabulationOptions) -> RunProbe {
-        var probe = RunProbe(state: .converged, reason: "", vaspVersion: o.vaspVersion, energy: o.finalEnergy,
+        var probe = RunProbe(
+            state: .converged, reason: "", vaspVersion: o.vaspVersion, energy: o.finalEnergy,
             maxForce: o.ionicSteps.last?.nebMaxForce ?? o.ionicSteps.last?.maxForce, outputs: [])
         probe.ionicSteps = o.ionicSteps.count
-        if let early = cutShort(probe, complete: o.complete,
+        if let early = cutShort(
+            probe, complete: o.complete,
             what: "\(path) has no closing timing section; \(o.ionicSteps.count) complete ionic step(s)", path: path, age: age, options: options)
         {
             return early
@@ -259,7 +264,8 @@ enum RunStatus {
             .filter { $0.count >= 2 && $0.allSatisfy(\.isNumber) && FileSystem.isDirectory("\(folder)/\($0)") }
             .sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
         guard labels.count >= 3 else {
-            return BandProbe(.missing, "no image folders 00 … NN in \(folder) (found \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))", [], nil, [:])
+            return BandProbe(
+                .missing, "no image folders 00 … NN in \(folder) (found \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))", [], nil, [:])
         }
         var images: [ImageStatus] = []
         var counted: [(String, RunProbe)] = []
@@ -271,7 +277,9 @@ enum RunStatus {
             parsed[label] = p.parsed
             version = version ?? p.vaspVersion
             if isEnd && p.outputs.isEmpty {
-                images.append(ImageStatus(label: label, state: .missing, reason: "end point without output: its energy comes from the calculation named as the NEB's end point"))
+                images.append(
+                    ImageStatus(
+                        label: label, state: .missing, reason: "end point without output: its energy comes from the calculation named as the NEB's end point"))
                 continue
             }
             images.append(ImageStatus(label: label, state: p.state, reason: p.reason, energy: p.energy, maxForce: p.maxForce))
@@ -279,7 +287,8 @@ enum RunStatus {
         }
         let intermediate = images.dropFirst().dropLast()
         guard intermediate.contains(where: { $0.state != .missing }) else {
-            return BandProbe(.missing, "no output in the intermediate images \(intermediate.map(\.label).joined(separator: ", ")) of \(folder)", images, version, parsed)
+            return BandProbe(
+                .missing, "no output in the intermediate images \(intermediate.map(\.label).joined(separator: ", ")) of \(folder)", images, version, parsed)
         }
         guard let worst = counted.map(\.1.state).min() else { return BandProbe(.missing, "no output in \(folder)", images, version, parsed) }
         let offenders = counted.filter { $0.1.state == worst }

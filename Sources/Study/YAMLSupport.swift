@@ -1,8 +1,8 @@
 import Analysis
 import Chemistry
+import Files
 import VASP
 import Yams
-import Files
 
 /// Decoding of Cascade's YAML files (manifest, input sets, structure index) with Yams, with every
 /// error turned into a ``StudyError/invalid(_:_:)`` that names the file, line and column (from
@@ -179,9 +179,10 @@ extension Decoder {
             throw invalid("expected a mapping for \(what) (key: value) with the keys: \(known.joined(separator: ", "))")
         }
         for key in container.allKeys where !known.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: codingPath + [key],
-                debugDescription: "unknown key '\(key.stringValue)' in \(what); expected one of: \(known.joined(separator: ", "))"))
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: codingPath + [key],
+                    debugDescription: "unknown key '\(key.stringValue)' in \(what); expected one of: \(known.joined(separator: ", "))"))
         }
     }
 
@@ -326,19 +327,30 @@ struct KpointsSpec: Decodable, Sendable, Hashable {
         let given = [gamma != nil, mp != nil, length != nil, density != nil, spacing != nil].filter { $0 }.count
         guard given == 1 else {
             throw decoder.invalid(
-                "expected exactly one of gamma: [n1, n2, n3], monkhorst_pack: [n1, n2, n3], length: Rk (Å), density: k-points per reciprocal atom, spacing: Δk (Å⁻¹); with shift: [s1, s2, s3] for gamma and monkhorst_pack")
+                "expected exactly one of gamma: [n1, n2, n3], monkhorst_pack: [n1, n2, n3], length: Rk (Å), density: k-points per reciprocal atom, spacing: Δk (Å⁻¹); with shift: [s1, s2, s3] for gamma and monkhorst_pack"
+            )
         }
         guard shift.count == 3 else { throw decoder.invalid("expected three numbers", key: "shift") }
         for (key, value) in [("length", length), ("density", density), ("spacing", spacing)] {
             guard let value else { continue }
             guard value > 0, value.isFinite else {
-                throw decoder.invalid("expected a positive number (\(key == "length" ? "Å" : key == "density" ? "k-points per reciprocal atom" : "Å⁻¹"))", key: key)
+                throw decoder.invalid(
+                    "expected a positive number (\(key == "length" ? "Å" : key == "density" ? "k-points per reciprocal atom" : "Å⁻¹"))", key: key)
             }
             guard shiftGiven == nil else { throw decoder.invalid("shift applies to gamma and monkhorst_pack meshes only", key: "shift") }
         }
-        if let length { rule = .length(length); return }
-        if let density { rule = .density(density); return }
-        if let spacing { rule = .spacing(spacing); return }
+        if let length {
+            rule = .length(length)
+            return
+        }
+        if let density {
+            rule = .density(density)
+            return
+        }
+        if let spacing {
+            rule = .spacing(spacing)
+            return
+        }
         let divisions = gamma ?? mp ?? []
         let key = gamma != nil ? "gamma" : "monkhorst_pack"
         guard divisions.count == 3, divisions.allSatisfy({ $0 >= 1 }) else {
@@ -455,4 +467,3 @@ struct JobSettings: Decodable, Sendable, Hashable {
         hasher.combine(template)
     }
 }
-

@@ -1,4 +1,5 @@
 import Files
+
 /// Which Bader program wrote a table, detected from its header line.
 public enum BaderProgram: String, Sendable, Hashable {
     /// The Henkelman group's `bader` (Tang, Sanville, Henkelman, J. Phys.: Condens. Matter 21, 084204
@@ -223,16 +224,18 @@ extension BaderACF {
             else {
                 throw table.lines.malformed(row.line, "expected X, Y, Z and CHARGE in this row, found \(table.lines.quoted(row.line))")
             }
-            atoms.append(BaderAtom(
-                index: row.index, position: SIMD3(x, y, z), electrons: n, spin: row.spin,
-                minimumDistance: row.value("MIN DIST") ?? row.value("DISTANCE"),
-                volume: row.value("ATOMIC VOL") ?? row.value("VOLUME"), error: row.value("ERROR")))
+            atoms.append(
+                BaderAtom(
+                    index: row.index, position: SIMD3(x, y, z), electrons: n, spin: row.spin,
+                    minimumDistance: row.value("MIN DIST") ?? row.value("DISTANCE"),
+                    volume: row.value("ATOMIC VOL") ?? row.value("VOLUME"), error: row.value("ERROR")))
         }
         var warnings = table.warnings
         if table.footer.isEmpty {
-            warnings.append(ReadWarning(
-                table.lines.location(max(table.lines.count - 1, 0)),
-                "no footer (VACUUM CHARGE / NUMBER OF ELECTRONS): the file may be cut short; the electron count cannot be checked"))
+            warnings.append(
+                ReadWarning(
+                    table.lines.location(max(table.lines.count - 1, 0)),
+                    "no footer (VACUUM CHARGE / NUMBER OF ELECTRONS): the file may be cut short; the electron count cannot be checked"))
         }
         return BaderACF(
             file: file, program: table.program, columns: table.columns, atoms: atoms, footer: table.footer,
@@ -258,9 +261,10 @@ extension BaderBCF {
             guard let atom else {
                 throw table.lines.malformed(row.line, "expected the ATOM column (or an `Atom: N` separator before the row)")
             }
-            volumes.append(BaderVolume(
-                index: row.index, position: SIMD3(x, y, z), electrons: n, atom: atom,
-                distance: row.value("DISTANCE"), volume: row.value("VOLUME"), spin: row.spin))
+            volumes.append(
+                BaderVolume(
+                    index: row.index, position: SIMD3(x, y, z), electrons: n, atom: atom,
+                    distance: row.value("DISTANCE"), volume: row.value("VOLUME"), spin: row.spin))
         }
         return BaderBCF(file: file, program: table.program, columns: table.columns, volumes: volumes, warnings: table.warnings)
     }
@@ -427,7 +431,8 @@ private struct BaderTableParser {
         }
         guard values.count == columns.count else {
             throw lines.malformed(
-                index, "expected \(columns.count) values (\(columns.joined(separator: ", "))) after the atom number, found \(values.count) in \(lines.quoted(index))")
+                index,
+                "expected \(columns.count) values (\(columns.joined(separator: ", "))) after the atom number, found \(values.count) in \(lines.quoted(index))")
         }
         return Row(line: index, index: number, values: Dictionary(uniqueKeysWithValues: zip(columns, values)), spin: [], atom: nil)
     }

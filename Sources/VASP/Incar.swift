@@ -1,4 +1,5 @@
 import Files
+
 /// A VASP INCAR: tags and typed values in file order.
 ///
 /// Reading (see `docs/formats-inputs.md`):
@@ -175,8 +176,10 @@ extension Incar {
         for statement in IncarStatement.split(text) {
             guard let (tag, value) = try statement.parse(file: file, warnings: &incar.warnings) else { continue }
             if let earlier = firstLine[tag] {
-                incar.warnings.append(ReadWarning(SourceLocation(file: file, line: statement.line, context: tag),
-                    "\(tag) is set again; VASP reads the first value (line \(earlier)), which was kept"))
+                incar.warnings.append(
+                    ReadWarning(
+                        SourceLocation(file: file, line: statement.line, context: tag),
+                        "\(tag) is set again; VASP reads the first value (line \(earlier)), which was kept"))
                 continue
             }
             firstLine[tag] = statement.line
@@ -209,8 +212,10 @@ struct IncarStatement {
         let trimmed = InputLines.trim(text)
         if trimmed.isEmpty { return nil }
         guard let equals = trimmed.firstIndex(of: "=") else {
-            warnings.append(ReadWarning(SourceLocation(file: file, line: line),
-                "ignored text without '=' (not a TAG = value statement): \(InputLines.quote(Substring(trimmed)))"))
+            warnings.append(
+                ReadWarning(
+                    SourceLocation(file: file, line: line),
+                    "ignored text without '=' (not a TAG = value statement): \(InputLines.quote(Substring(trimmed)))"))
             return nil
         }
         let rawTag = InputLines.trim(trimmed[..<equals])
@@ -261,7 +266,10 @@ struct IncarCutter {
 
     private mutating func newline() {
         defer { line += 1 }
-        if inQuote { current.append("\n"); return }
+        if inQuote {
+            current.append("\n")
+            return
+        }
         inComment = false
         let trimmed = InputLines.trim(current)
         if trimmed.hasSuffix("\\") {
@@ -296,7 +304,10 @@ struct IncarValueParser {
 
     /// One typed word.
     enum Word: Equatable {
-        case int(Int), double(Double), bool(Bool), other
+        case int(Int)
+        case double(Double)
+        case bool(Bool)
+        case other
     }
 
     func parse(_ value: String) throws -> Incar.Value {
@@ -342,7 +353,8 @@ struct IncarValueParser {
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         let rest = token[token.index(after: star)...]
         guard let count = Int(digits), count >= 1, count <= Self.maximumRepeat else {
-            throw VASPError.malformed(location,
+            throw VASPError.malformed(
+                location,
                 "expected a repeat count from 1 to \(Self.maximumRepeat) in '\(token)'")
         }
         guard !rest.isEmpty else { throw VASPError.malformed(location, "expected a value after '\(digits)*'") }

@@ -1,4 +1,5 @@
 import Files
+
 /// A VASP KPOINTS file: how the Brillouin zone is sampled.
 ///
 /// Reading (see `docs/formats-inputs.md`): line 1 is a comment, line 2 the number of k-points, line 3
@@ -189,7 +190,8 @@ private struct KpointsParser {
     /// The lower-cased first letter of line `index`.
     func styleLetter(_ index: Int) throws -> Character {
         guard let first = lines.firstCharacter(index), first.isLetter else {
-            throw lines.malformed(index,
+            throw lines.malformed(
+                index,
                 "expected the style ('Gamma', 'Monkhorst-Pack', 'Auto', 'Line-mode', 'Reciprocal' or 'Cartesian'), found \(lines.quoted(index))")
         }
         return Character(first.lowercased())
@@ -216,8 +218,10 @@ private struct KpointsParser {
             }
             return .automatic(length: values[0])
         case "c", "k", "r":
-            throw lines.malformed(2,
-                "expected 'Gamma', 'Monkhorst-Pack' or 'Auto' for an automatic mesh; meshes from generating basis vectors (\(lines.quoted(2))) are not supported")
+            throw lines.malformed(
+                2,
+                "expected 'Gamma', 'Monkhorst-Pack' or 'Auto' for an automatic mesh; meshes from generating basis vectors (\(lines.quoted(2))) are not supported"
+            )
         default:
             throw lines.malformed(2, "expected 'Gamma', 'Monkhorst-Pack' or 'Auto' for an automatic mesh, found \(lines.quoted(2))")
         }
@@ -284,7 +288,8 @@ private struct KpointsParser {
             throw lines.malformed(start, "expected line-mode end points, found the end of the file")
         }
         guard ends.count % 2 == 0 else {
-            throw lines.malformed(ends[ends.count - 1].1,
+            throw lines.malformed(
+                ends[ends.count - 1].1,
                 "expected line-mode end points in pairs (start and end of each segment), found \(ends.count) points")
         }
         return stride(from: 0, to: ends.count, by: 2).map { Kpoints.Segment(ends[$0].0, ends[$0 + 1].0) }

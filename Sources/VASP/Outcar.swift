@@ -405,8 +405,11 @@ private struct OutcarParser {
             return (sum, acc.1 || o)
         }
         guard overflow || total > bytesSeen else { return }
-        outcar.warnings.append(ReadWarning(location(ionsPerTypeLine, "ions per type"),
-            "`ions per type` declares \(overflow ? "more than \(Int.max)" : String(total)) atoms, more than the \(bytesSeen) bytes of the file can describe; ignored"))
+        outcar.warnings.append(
+            ReadWarning(
+                location(ionsPerTypeLine, "ions per type"),
+                "`ions per type` declares \(overflow ? "more than \(Int.max)" : String(total)) atoms, more than the \(bytesSeen) bytes of the file can describe; ignored"
+            ))
         outcar.ionsPerType = []
     }
 
@@ -427,7 +430,8 @@ private struct OutcarParser {
 
     mutating func consume(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
         bytesSeen += line.count + 1
-        if case .none = block {} else {
+        if case .none = block {
+        } else {
             if continueBlock(line, number: number) { return }
         }
         let i = LineBytes.firstNonBlank(line)
@@ -554,8 +558,14 @@ private struct OutcarParser {
             let words = LineBytes.text(line, from: eq + 1).split(separator: " ")
             return .some(words.first.flatMap { Int($0) })
         }
-        if outcar.ibrion == nil, let v = firstInt("IBRION") { outcar.ibrion = v; return }
-        if outcar.ispin == nil, let v = firstInt("ISPIN") { outcar.ispin = v; return }
+        if outcar.ibrion == nil, let v = firstInt("IBRION") {
+            outcar.ibrion = v
+            return
+        }
+        if outcar.ispin == nil, let v = firstInt("ISPIN") {
+            outcar.ispin = v
+            return
+        }
         if outcar.ivdw == nil, let v = firstInt("IVDW") { outcar.ivdw = v }
     }
 
@@ -628,8 +638,9 @@ private struct OutcarParser {
     mutating func startOrbitalTable(_ line: UnsafeBufferPointer<UInt8>, _ i: Int, _ number: Int) {
         let kinds: [(StaticString, Int)] = [("magnetization (x)", 1), ("magnetization (y)", 2), ("magnetization (z)", 3)]
         for (text, kind) in kinds where LineBytes.has(line, text, at: i) {
-            guard LineBytes.firstNonBlank(UnsafeBufferPointer(rebasing: line[(i + text.utf8CodeUnitCount)...]))
-                == line.count - i - text.utf8CodeUnitCount
+            guard
+                LineBytes.firstNonBlank(UnsafeBufferPointer(rebasing: line[(i + text.utf8CodeUnitCount)...]))
+                    == line.count - i - text.utf8CodeUnitCount
             else { return }
             block = .orbitalTable(kind: kind, labels: [], rows: [])
             blockStart = number
@@ -751,14 +762,17 @@ private struct OutcarParser {
             outcar.warnings.append(ReadWarning(location(0), "the gzip stream ends early; the data read before that point is kept"))
         }
         if !outcar.complete {
-            outcar.warnings.append(ReadWarning(
-                SourceLocation(file: outcar.file),
-                "incomplete file: no `General timing and accounting` section (job killed or still running); \(outcar.ionicSteps.count) complete ionic step(s) kept"))
+            outcar.warnings.append(
+                ReadWarning(
+                    SourceLocation(file: outcar.file),
+                    "incomplete file: no `General timing and accounting` section (job killed or still running); \(outcar.ionicSteps.count) complete ionic step(s) kept"
+                ))
         }
         if !overflowLines.isEmpty {
             let shown = overflowLines.prefix(5).map(String.init).joined(separator: ", ")
-            outcar.warnings.append(ReadWarning(
-                location(overflowLines[0]), "\(overflowLines.count) line(s) with `****` overflowed fields (read as NaN): lines \(shown)"))
+            outcar.warnings.append(
+                ReadWarning(
+                    location(overflowLines[0]), "\(overflowLines.count) line(s) with `****` overflowed fields (read as NaN): lines \(shown)"))
         }
         return outcar
     }
@@ -785,13 +799,15 @@ private struct OutcarParser {
             steps.append(step)
         }
         if let last = energyBlocks.last, last.sigma0 == nil {
-            outcar.warnings.append(ReadWarning(
-                SourceLocation(file: outcar.file),
-                "the last energy block has no `energy(sigma->0)` line (cut short); that step is not kept"))
+            outcar.warnings.append(
+                ReadWarning(
+                    SourceLocation(file: outcar.file),
+                    "the last energy block has no `energy(sigma->0)` line (cut short); that step is not kept"))
         } else if forceBlocks.count > steps.count {
-            outcar.warnings.append(ReadWarning(
-                SourceLocation(file: outcar.file),
-                "a force table without its energy block (the last ionic step is incomplete); it is not kept"))
+            outcar.warnings.append(
+                ReadWarning(
+                    SourceLocation(file: outcar.file),
+                    "a force table without its energy block (the last ionic step is incomplete); it is not kept"))
         }
         outcar.ionicSteps = steps
     }

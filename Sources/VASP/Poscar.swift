@@ -1,11 +1,11 @@
 import Chemistry
+import Files
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// A VASP POSCAR or CONTCAR: a comment line and a structure.
 ///
@@ -189,7 +189,8 @@ private struct PoscarParser {
                 values.allSatisfy({ $0 >= 0 && $0 <= Self.maximumCount })
             else {
                 let more = (expected ?? 0) - counts.count
-                let what = counts.isEmpty
+                let what =
+                    counts.isEmpty
                     ? "atom counts (non-negative integers\(perSpecies.isEmpty ? "" : ", " + perSpecies))"
                     : "\(more) more atom count\(more == 1 ? "" : "s")\(names)"
                 throw lines.malformed(index, "expected \(what), found \(lines.quoted(index))")
@@ -206,8 +207,10 @@ private struct PoscarParser {
     mutating func resolveSpecies(_ symbols: [String], counts: [Int], comment: String, countsLine: Int) throws -> [String] {
         if !symbols.isEmpty {
             if let givenSpecies, givenSpecies != symbols {
-                warnings.append(ReadWarning(lines.location(5),
-                    "the file names species \(symbols.joined(separator: " ")); the given species \(givenSpecies.joined(separator: " ")) were not used"))
+                warnings.append(
+                    ReadWarning(
+                        lines.location(5),
+                        "the file names species \(symbols.joined(separator: " ")); the given species \(givenSpecies.joined(separator: " ")) were not used"))
             }
             return symbols
         }
@@ -215,12 +218,16 @@ private struct PoscarParser {
             return givenSpecies
         }
         if let fromComment = PoscarSymbols.fromComment(comment, count: counts.count) {
-            warnings.append(ReadWarning(lines.location(0),
-                "VASP 4 file without a species line: species \(fromComment.joined(separator: " ")) taken from the comment line; pass species: to override"))
+            warnings.append(
+                ReadWarning(
+                    lines.location(0),
+                    "VASP 4 file without a species line: species \(fromComment.joined(separator: " ")) taken from the comment line; pass species: to override"))
             return fromComment
         }
-        throw lines.malformed(countsLine,
-            "expected a species line before the atom counts (VASP 4 file): pass species: (e.g. from the POTCAR) or name the \(counts.count) species in the comment line")
+        throw lines.malformed(
+            countsLine,
+            "expected a species line before the atom counts (VASP 4 file): pass species: (e.g. from the POTCAR) or name the \(counts.count) species in the comment line"
+        )
     }
 
     // MARK: Mode and positions
@@ -260,7 +267,8 @@ private struct PoscarParser {
         let words = lines.words(index)
         let values = words.dropFirst(word).prefix(3).compactMap(PoscarSymbols.logical)
         guard values.count == 3 else {
-            throw lines.malformed(index,
+            throw lines.malformed(
+                index,
                 "expected three selective-dynamics flags (T or F) after the position of atom \(atom + 1), found \(lines.quoted(index))")
         }
         return MovableAxes(values[0], values[1], values[2])
@@ -357,7 +365,8 @@ extension Poscar {
         let order = speciesOrder ?? firstAppearance(structure.species)
         let missing = firstAppearance(structure.species).filter { !order.contains($0) }
         guard missing.isEmpty else {
-            throw VASPError.cannotWrite(file: "POSCAR",
+            throw VASPError.cannotWrite(
+                file: "POSCAR",
                 reason: "species \(missing.joined(separator: " ")) missing from the species order \(order.joined(separator: " "))")
         }
         return render(permutation: Self.grouping(structure.species, order: order))

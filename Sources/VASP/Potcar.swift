@@ -1,9 +1,10 @@
+import Files
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// Where the user keeps the (licensed) VASP PBE POTCAR files. Cascade never ships, prints or embeds
 /// POTCAR content: it reads only the labels, `TITEL` and `ZVAL`, and copies the files into run folders.
@@ -92,17 +93,20 @@ public struct PotcarLibrary: Sendable, Hashable, CustomStringConvertible {
     func resolveFamily() throws -> (folder: String, warning: String?) {
         let candidates = familyCandidates()
         guard let found = candidates.first(where: { FileProbe.isDirectory(root + "/" + $0) }) else {
-            throw VASPError.cannotRead(file: root,
+            throw VASPError.cannotRead(
+                file: root,
                 reason: "no PBE POTCAR folder in \(description): looked for \(candidates.joined(separator: ", "))")
         }
-        let warning = version == nil && found != candidates[0]
+        let warning =
+            version == nil && found != candidates[0]
             ? "\(candidates[0]) not found in \(root); using \(found)" : nil
         return (root + "/" + found, warning)
     }
 
     /// Paths to try for `label` inside the family folder.
     func fileCandidates(label: String, family: String) -> [String] {
-        let bases = layout == .ase
+        let bases =
+            layout == .ase
             ? ["\(family)/\(label)/POTCAR"]
             : ["\(family)/POTCAR.\(label)", "\(family)/\(label)/POTCAR"]
         return bases.flatMap { [$0, $0 + ".gz"] }
@@ -196,8 +200,10 @@ extension Potcar {
         for label in labels {
             let single = try loadSingle(label: label, family: family, library: library)
             if let titel = single.titel, titelLabel(titel) != label {
-                warnings.append(ReadWarning(SourceLocation(file: single.path ?? family, context: label),
-                    "the POTCAR found for \(label) is labelled \(titelLabel(titel)) in its TITEL"))
+                warnings.append(
+                    ReadWarning(
+                        SourceLocation(file: single.path ?? family, context: label),
+                        "the POTCAR found for \(label) is labelled \(titelLabel(titel)) in its TITEL"))
             }
             singles.append(single)
         }
@@ -208,12 +214,18 @@ extension Potcar {
     public static func fromBuiltinTable(labels: [String]) -> Potcar {
         let singles = labels.map { PotcarSingle(label: $0, zval: builtinZval(label: $0)) }
         let location = SourceLocation(file: "POTCAR.spec")
-        var warnings = [ReadWarning(location,
-            "no POTCAR library (set VASP_PP_PATH or PMG_VASP_PSP_DIR): ZVAL of \(labels.joined(separator: " ")) taken from Cascade's built-in table of standard PBE values, not from POTCAR files")]
+        var warnings = [
+            ReadWarning(
+                location,
+                "no POTCAR library (set VASP_PP_PATH or PMG_VASP_PSP_DIR): ZVAL of \(labels.joined(separator: " ")) taken from Cascade's built-in table of standard PBE values, not from POTCAR files"
+            )
+        ]
         let unknown = singles.filter { $0.zval == nil }.map(\.label)
         if !unknown.isEmpty {
-            warnings.append(ReadWarning(location,
-                "no ZVAL known for \(unknown.joined(separator: " ")): the electron count cannot be computed without a POTCAR library"))
+            warnings.append(
+                ReadWarning(
+                    location,
+                    "no ZVAL known for \(unknown.joined(separator: " ")): the electron count cannot be computed without a POTCAR library"))
         }
         return Potcar(singles: singles, warnings: warnings)
     }
@@ -221,12 +233,14 @@ extension Potcar {
     private static func loadSingle(label: String, family: String, library: PotcarLibrary) throws -> PotcarSingle {
         let candidates = library.fileCandidates(label: label, family: family)
         guard let path = candidates.first(where: FileProbe.isFile) else {
-            throw VASPError.cannotRead(file: candidates[0],
+            throw VASPError.cannotRead(
+                file: candidates[0],
                 reason: "no POTCAR for \(label) in \(library.description); looked for \(candidates.joined(separator: ", "))")
         }
         let parsed = try parse(text: ByteSource.text(of: path), file: path)
         guard parsed.singles.count == 1, var single = parsed.singles.first else {
-            throw VASPError.malformed(SourceLocation(file: path, context: label),
+            throw VASPError.malformed(
+                SourceLocation(file: path, context: label),
                 "expected one pseudopotential in the file, found \(parsed.singles.count)")
         }
         single.label = label
@@ -316,7 +330,8 @@ private struct PotcarHeader {
     func finish(_ lines: InputLines, number: Int) throws -> PotcarSingle {
         guard let titel, let zval else {
             let missing = [titel == nil ? "TITEL" : nil, zval == nil ? "ZVAL" : nil].compactMap { $0 }
-            throw lines.malformed(start,
+            throw lines.malformed(
+                start,
                 "expected \(missing.joined(separator: " and ")) in the header of pseudopotential \(number) (which starts here)")
         }
         return PotcarSingle(label: Potcar.titelLabel(titel), titel: titel, zval: zval, enmax: enmax)
@@ -355,7 +370,8 @@ extension Potcar {
     /// - Throws: as ``writePotcar(to:force:)``, before anything is written.
     public func potcarBytes(for path: String) throws -> [UInt8] {
         guard isFromLibrary else {
-            throw VASPError.cannotWrite(file: path,
+            throw VASPError.cannotWrite(
+                file: path,
                 reason: "no POTCAR library for \(labels.joined(separator: " ")) (set VASP_PP_PATH or PMG_VASP_PSP_DIR); write POTCAR.spec instead")
         }
         var bytes: [UInt8] = []
@@ -418,7 +434,7 @@ extension Potcar {
         "Pd": 10, "Ag": 11, "Cd": 12, "In": 3, "In_d": 13, "Sn": 4, "Sn_d": 14, "Sb": 5, "Te": 6, "I": 7, "Xe": 8,
         "Cs_sv": 9, "Ba_sv": 10, "La": 11, "Ce": 12, "Hf": 4, "Hf_pv": 10, "Ta": 5, "Ta_pv": 11,
         "W": 6, "W_pv": 12, "Re": 7, "Re_pv": 13, "Os": 8, "Os_pv": 14, "Ir": 9, "Pt": 10, "Au": 11, "Hg": 12,
-        "Tl": 3, "Tl_d": 13, "Pb": 4, "Pb_d": 14, "Bi": 5, "Bi_d": 15,
+        "Tl": 3, "Tl_d": 13, "Pb": 4, "Pb_d": 14, "Bi": 5, "Bi_d": 15
     ]
 
     private static let recommendedLabels: [String: String] = [
@@ -430,7 +446,7 @@ extension Potcar {
         "Nb": "Nb_pv", "Mo": "Mo_pv", "Tc": "Tc_pv", "Ru": "Ru_pv", "Rh": "Rh_pv", "Pd": "Pd", "Ag": "Ag",
         "Cd": "Cd", "In": "In_d", "Sn": "Sn_d", "Sb": "Sb", "Te": "Te", "I": "I", "Cs": "Cs_sv", "Ba": "Ba_sv",
         "La": "La", "Ce": "Ce", "Hf": "Hf_pv", "Ta": "Ta_pv", "W": "W_pv", "Re": "Re_pv", "Os": "Os_pv",
-        "Ir": "Ir", "Pt": "Pt", "Au": "Au", "Hg": "Hg", "Tl": "Tl_d", "Pb": "Pb_d",
+        "Ir": "Ir", "Pt": "Pt", "Au": "Au", "Hg": "Hg", "Tl": "Tl_d", "Pb": "Pb_d"
     ]
 }
 

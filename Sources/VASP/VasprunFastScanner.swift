@@ -1,9 +1,10 @@
+import Files
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// The vasprun.xml fast path: a scan of the few XML constructs VASP writes, straight from the bytes
 /// ``ByteSource`` gives, driving the same ``VasprunParser`` callbacks libxml2's SAX2 pass drives.
@@ -249,7 +250,8 @@ final class VasprunFastScanner {
             let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let newline = Self.equalBytes(x, 0x0A)
             let control = ~(((x & Self.low7) &+ (Self.ones &* 0x60)) | x) & Self.high
-            let special = (control & ~newline & ~Self.equalBytes(x, 0x09)) | (x & Self.high)
+            let special =
+                (control & ~newline & ~Self.equalBytes(x, 0x09)) | (x & Self.high)
                 | Self.equalBytes(x, 0x3C) | Self.equalBytes(x, 0x26) | Self.equalBytes(x, 0x5D)
             if special == 0 {
                 lines &+= newline.nonzeroBitCount

@@ -254,7 +254,8 @@ final class VasprunParser {
             throw VASPError.malformed(SourceLocation(file: file), "not a vasprun.xml: \(what)")
         }
         guard sawModeling else {
-            let reason = errorMessage.map { "not a vasprun.xml (XML error: \($0))" }
+            let reason =
+                errorMessage.map { "not a vasprun.xml (XML error: \($0))" }
                 ?? "not a vasprun.xml: no <modeling> element"
             throw VASPError.malformed(SourceLocation(file: file, line: errorLine > 0 ? errorLine : nil), reason)
         }
@@ -269,7 +270,8 @@ final class VasprunParser {
                 warn(line: nil, path: path, "gzip stream ends early after \(bytesFed) decompressed bytes")
             }
             salvagePartialStep()
-            let what = endedEarly || errorMessage == nil
+            let what =
+                endedEarly || errorMessage == nil
                 ? "file ends inside <\(path)>" : "XML error: \(errorMessage ?? "")"
             result.warnings.append(
                 ReadWarning(
@@ -415,12 +417,18 @@ final class VasprunParser {
     private func childMode(parent: Mode, name: String, attributes: Attributes) -> Mode {
         switch parent {
         case .root:
-            if name == "modeling" { sawModeling = true; return .modeling }
+            if name == "modeling" {
+                sawModeling = true
+                return .modeling
+            }
             return .ignore
         case .modeling:
             return modelingChild(name, attributes)
         case .generator, .incar, .parameters, .separator, .responseSeparator:
-            if name == "i" || name == "v" { beginLeaf(attributes, vector: name == "v"); return .parameterLeaf }
+            if name == "i" || name == "v" {
+                beginLeaf(attributes, vector: name == "v")
+                return .parameterLeaf
+            }
             if name == "separator" && parent != .generator && parent != .incar {
                 let response = parent == .responseSeparator || attributes["name"]?.trimmingCharacters() == "response functions"
                 return response ? .responseSeparator : .separator
@@ -433,23 +441,39 @@ final class VasprunParser {
             }
             if name == "varray" {
                 switch attributes["name"] {
-                case "kpointlist": vectorTarget = []; return .kpointList
-                case "weights": vectorTarget = []; return .kpointWeights
+                case "kpointlist":
+                    vectorTarget = []
+                    return .kpointList
+                case "weights":
+                    vectorTarget = []
+                    return .kpointWeights
                 default: return .ignore
                 }
             }
             return .ignore
         case .kpointsGeneration:
-            if name == "v" || name == "i" { beginLeaf(attributes); return .kpointsGenerationLeaf }
+            if name == "v" || name == "i" {
+                beginLeaf(attributes)
+                return .kpointsGenerationLeaf
+            }
             return .ignore
         case .kpointList, .kpointWeights, .basis, .positions, .forces, .stress:
-            if name == "v" { beginText(); return .vectorRow }
+            if name == "v" {
+                beginText()
+                return .vectorRow
+            }
             return .ignore
         case .selective:
-            if name == "v" { beginText(); return .selectiveRow }
+            if name == "v" {
+                beginText()
+                return .selectiveRow
+            }
             return .ignore
         case .atominfo:
-            if name == "atoms" { beginLeaf(attributes); return .scalarLeaf }
+            if name == "atoms" {
+                beginLeaf(attributes)
+                return .scalarLeaf
+            }
             if name == "array" {
                 switch attributes["name"] {
                 case "atoms": return .atomsArray
@@ -460,23 +484,36 @@ final class VasprunParser {
             return .ignore
         case .atomsArray, .atomtypesArray:
             if name == "set" { return parent }
-            if name == "rc" { cells = []; return parent == .atomsArray ? .atomsRow : .atomtypesRow }
+            if name == "rc" {
+                cells = []
+                return parent == .atomsArray ? .atomsRow : .atomtypesRow
+            }
             return .ignore
         case .atomsRow, .atomtypesRow:
-            if name == "c" { beginText(); return .cell }
+            if name == "c" {
+                beginText()
+                return .cell
+            }
             return .ignore
         case .structure:
             if name == "crystal" { return .crystal }
             if name == "varray" {
                 switch attributes["name"] {
-                case "positions": vectorTarget = []; return .positions
-                case "selective": selectiveFlags = []; return .selective
+                case "positions":
+                    vectorTarget = []
+                    return .positions
+                case "selective":
+                    selectiveFlags = []
+                    return .selective
                 default: return .ignore
                 }
             }
             return .ignore
         case .crystal:
-            if name == "varray", attributes["name"] == "basis" { vectorTarget = []; return .basis }
+            if name == "varray", attributes["name"] == "basis" {
+                vectorTarget = []
+                return .basis
+            }
             return .ignore
         case .calculation:
             return calculationChild(name, attributes)
@@ -484,10 +521,16 @@ final class VasprunParser {
             if name == "energy" { return beginEnergy(.scstepEnergy) }
             return .ignore
         case .scstepEnergy, .calcEnergy:
-            if name == "i" { beginLeaf(attributes); return .energyLeaf }
+            if name == "i" {
+                beginLeaf(attributes)
+                return .energyLeaf
+            }
             return .ignore
         case .eigenvalues:
-            if name == "array" { collector = ArrayCollector(role: .eigenvalues); return .array }
+            if name == "array" {
+                collector = ArrayCollector(role: .eigenvalues)
+                return .array
+            }
             return .ignore
         case .eigenvaluesKpointsOpt:
             if name == "kpoints" {
@@ -507,12 +550,18 @@ final class VasprunParser {
             if name == "eigenvalues", parent == .projectedKpointsOpt, options.readEigenvalues { return .eigenvalues }
             return .ignore
         case .dos:
-            if name == "i", attributes["name"] == "efermi" { beginLeaf(attributes); return .scalarLeaf }
+            if name == "i", attributes["name"] == "efermi" {
+                beginLeaf(attributes)
+                return .scalarLeaf
+            }
             if name == "total" { return .dosTotal }
             if name == "partial" { return .dosPartial }
             return .ignore
         case .dosTotal:
-            if name == "array" { collector = ArrayCollector(role: .dosTotal); return .array }
+            if name == "array" {
+                collector = ArrayCollector(role: .dosTotal)
+                return .array
+            }
             return .ignore
         case .dosPartial:
             if name == "array" {
@@ -522,9 +571,18 @@ final class VasprunParser {
             }
             return .ignore
         case .array, .arraySet:
-            if name == "set" { collector?.openSet(); return .arraySet }
-            if name == "field" { beginText(); return .arrayField }
-            if name == "r" { beginRow(); return .arrayRow }
+            if name == "set" {
+                collector?.openSet()
+                return .arraySet
+            }
+            if name == "field" {
+                beginText()
+                return .arrayField
+            }
+            if name == "r" {
+                beginRow()
+                return .arrayRow
+            }
             return .ignore
         default:
             return .ignore
@@ -567,8 +625,12 @@ final class VasprunParser {
     /// `<varray name="forces">` or `"stress"` of an ionic step (inside `<calculation>` or an MLFF step).
     private func stepVarray(_ attributes: Attributes) -> Mode {
         switch attributes["name"] {
-        case "forces": vectorTarget = []; return .forces
-        case "stress": vectorTarget = []; return .stress
+        case "forces":
+            vectorTarget = []
+            return .forces
+        case "stress":
+            vectorTarget = []
+            return .stress
         default: return .ignore
         }
     }

@@ -1,11 +1,11 @@
 import Chemistry
+import Files
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// A VASP volumetric-data file: CHGCAR, CHG, AECCAR0/1/2, ELFCAR, LOCPOT or PARCHG.
 ///
@@ -37,8 +37,14 @@ import Files
 public struct Volumetric: Sendable {
     /// Which file this is; decides the units and the meaning of the blocks, not how it is parsed.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case chgcar = "CHGCAR", chg = "CHG", aeccar0 = "AECCAR0", aeccar1 = "AECCAR1", aeccar2 = "AECCAR2"
-        case elfcar = "ELFCAR", locpot = "LOCPOT", parchg = "PARCHG"
+        case chgcar = "CHGCAR"
+        case chg = "CHG"
+        case aeccar0 = "AECCAR0"
+        case aeccar1 = "AECCAR1"
+        case aeccar2 = "AECCAR2"
+        case elfcar = "ELFCAR"
+        case locpot = "LOCPOT"
+        case parchg = "PARCHG"
         /// A file whose name says nothing; treated like a charge file.
         case unknown
 
@@ -396,11 +402,15 @@ struct VolumetricReader {
         }
         // More than 3 per atom has its own warning (``warnAboutExtraNumbers``): a wrong grid line.
         guard count > 0, count <= 3 * atoms else { return }
-        let what = count == atoms || count == 3 * atoms
+        let what =
+            count == atoms || count == 3 * atoms
             ? "the per-atom moments VASP writes before a magnetisation block"
             : "VASP writes numbers there only before a further block"
-        warnings.append(ReadWarning(SourceLocation(file: file, line: trailingStartLine.map { $0 + (firstLine ?? 0) }),
-            "\(count) number(s) follow the last block (block \(blocks)) but no grid line does (\(what)): the file looks cut before its next block; only \(blocks) block(s) were read"))
+        warnings.append(
+            ReadWarning(
+                SourceLocation(file: file, line: trailingStartLine.map { $0 + (firstLine ?? 0) }),
+                "\(count) number(s) follow the last block (block \(blocks)) but no grid line does (\(what)): the file looks cut before its next block; only \(blocks) block(s) were read"
+            ))
     }
 
     // MARK: Header
@@ -412,9 +422,11 @@ struct VolumetricReader {
         while true {
             guard let (line, _) = try bytes.readLine(file: file) else {
                 if lines.isEmpty {
-                    throw VASPError.malformed(SourceLocation(file: file, line: 1), "expected a volumetric file (POSCAR-style header, grid line, data), found an empty file")
+                    throw VASPError.malformed(
+                        SourceLocation(file: file, line: 1), "expected a volumetric file (POSCAR-style header, grid line, data), found an empty file")
                 }
-                throw VASPError.malformed(SourceLocation(file: file, line: lines.count + 1),
+                throw VASPError.malformed(
+                    SourceLocation(file: file, line: lines.count + 1),
                     "expected the atom positions, a blank line and the grid line 'NGX NGY NGZ', found the end of the file")
             }
             if !lines.isEmpty && InputLines.trim(line).isEmpty { break }
@@ -450,7 +462,8 @@ struct VolumetricReader {
             }
             return (dimensions, number)
         }
-        throw VASPError.malformed(SourceLocation(file: file, line: bytes.line),
+        throw VASPError.malformed(
+            SourceLocation(file: file, line: bytes.line),
             "expected the grid line 'NGX NGY NGZ' after the header, found the end of the file")
     }
 
@@ -475,8 +488,10 @@ struct VolumetricReader {
         let (needed, o1) = count.multipliedReportingOverflow(by: 2)
         let available = bytes.maximumRemainingBytes(ratio: Self.maximumCompressionRatio)
         if o1 || needed - 1 > available {
-            throw malformed(gridLine,
-                "the grid \(Self.text(dimensions)) declares \(count) values, which need at least \(o1 ? Int.max : needed - 1) bytes, but at most \(available) bytes remain in the file")
+            throw malformed(
+                gridLine,
+                "the grid \(Self.text(dimensions)) declares \(count) values, which need at least \(o1 ? Int.max : needed - 1) bytes, but at most \(available) bytes remain in the file"
+            )
         }
         let layout = bytes.detectLayout()
         let startLine = bytes.line
@@ -504,7 +519,8 @@ struct VolumetricReader {
         } else {
             what = "the end of the file"
         }
-        return .malformed(SourceLocation(file: file, line: bytes.line),
+        return .malformed(
+            SourceLocation(file: file, line: bytes.line),
             "data block \(block) (grid \(Self.text(dimensions)), from line \(startLine)) is short: expected \(expected) values, found \(found) before \(what)")
     }
 
@@ -531,8 +547,10 @@ struct VolumetricReader {
             }
             let (values, tally) = NumberScanner.doubles(in: line)
             if tally.invalid > 0 && !trimmed.isEmpty {
-                warnings.append(ReadWarning(SourceLocation(file: file, line: number),
-                    "unexpected line \(InputLines.quote(Substring(line))) after a data block; kept verbatim"))
+                warnings.append(
+                    ReadWarning(
+                        SourceLocation(file: file, line: number),
+                        "unexpected line \(InputLines.quote(Substring(line))) after a data block; kept verbatim"))
             }
             if tally.invalid == 0 {
                 if firstExtraLine == nil && !values.isEmpty { firstExtraLine = number }
@@ -550,8 +568,11 @@ struct VolumetricReader {
     /// noncollinear run) suggest a wrong grid line.
     mutating func warnAboutExtraNumbers(_ count: Int, _ line: Int?, atoms: Int) {
         guard let line, count > 3 * atoms else { return }
-        warnings.append(ReadWarning(SourceLocation(file: file, line: line),
-            "\(count) numbers between data blocks were kept verbatim (VASP writes at most 3 per atom there, \(3 * atoms) for \(atoms) atoms); check the grid lines"))
+        warnings.append(
+            ReadWarning(
+                SourceLocation(file: file, line: line),
+                "\(count) numbers between data blocks were kept verbatim (VASP writes at most 3 per atom there, \(3 * atoms) for \(atoms) atoms); check the grid lines"
+            ))
     }
 
     /// The value lines of one `augmentation occupancies i n` section, verbatim.
@@ -564,12 +585,16 @@ struct VolumetricReader {
         var found = 0
         while found < n {
             guard let (valueLine, number) = try bytes.readLine(file: file) else {
-                throw VASPError.malformed(SourceLocation(file: file, line: bytes.line),
+                throw VASPError.malformed(
+                    SourceLocation(file: file, line: bytes.line),
                     "augmentation occupancies of atom \(atom) (line \(line)): expected \(n) values, found \(found) before the end of the file")
             }
             let (values, tally) = NumberScanner.doubles(in: valueLine)
             guard tally.invalid == 0, !values.isEmpty else {
-                throw malformed(number, "augmentation occupancies of atom \(atom) (line \(line)): expected \(n) values, found \(found) before \(InputLines.quote(Substring(valueLine)))")
+                throw malformed(
+                    number,
+                    "augmentation occupancies of atom \(atom) (line \(line)): expected \(n) values, found \(found) before \(InputLines.quote(Substring(valueLine)))"
+                )
             }
             found += values.count
             text += valueLine + "\n"
@@ -700,10 +725,18 @@ enum VolumetricWriter {
         }
         var n = 3 + digits
         let magnitude = abs(exponent)
-        if magnitude < 100 { p[n] = 0x45; n += 1 }
-        p[n] = exponent < 0 ? 0x2D : 0x2B; n += 1
-        if magnitude >= 100 { p[n] = UInt8(0x30 + magnitude / 100 % 10); n += 1 }
-        p[n] = UInt8(0x30 + (magnitude / 10) % 10); n += 1
+        if magnitude < 100 {
+            p[n] = 0x45
+            n += 1
+        }
+        p[n] = exponent < 0 ? 0x2D : 0x2B
+        n += 1
+        if magnitude >= 100 {
+            p[n] = UInt8(0x30 + magnitude / 100 % 10)
+            n += 1
+        }
+        p[n] = UInt8(0x30 + (magnitude / 10) % 10)
+        n += 1
         p[n] = UInt8(0x30 + magnitude % 10)
     }
 
@@ -721,7 +754,8 @@ enum VolumetricWriter {
         let mantissa = UInt128(x.significandBitPattern | (x.isNormal ? 1 << 52 : 0))
         let shift = -(Int(x.exponent) - 52)
         var exponent = Int(log10(x).rounded(.down)) + 1
-        let low = powersOfTen[digits - 1], high = powersOfTen[digits]
+        let low = powersOfTen[digits - 1]
+        let high = powersOfTen[digits]
         for _ in 0..<3 {
             let s = digits - exponent
             guard x.isNormal, s >= 0, s <= 22, shift > 0, shift < 127 else { break }

@@ -146,7 +146,8 @@ struct XdatcarReader {
         guard !counts.isEmpty, counts.count == countWords.count, counts.allSatisfy({ $0 >= 0 && $0 <= 100_000_000 }),
             symbols.isEmpty || counts.count == symbols.count
         else {
-            let expected = symbols.isEmpty ? "atom counts (non-negative integers)" : "\(symbols.count) atom counts (one per species: \(symbols.joined(separator: " ")))"
+            let expected =
+                symbols.isEmpty ? "atom counts (non-negative integers)" : "\(symbols.count) atom counts (one per species: \(symbols.joined(separator: " ")))"
             throw malformed(number, "expected \(expected), found \(InputLines.quote(Substring(text)))")
         }
         guard counts.reduce(0, +) > 0 else { throw malformed(number, "expected at least one atom, found counts \(InputLines.quote(Substring(text)))") }
@@ -169,18 +170,23 @@ struct XdatcarReader {
         let available = bytes.maximumRemainingBytes(ratio: VolumetricReader.maximumCompressionRatio)
         let (needed, overflow) = atoms.multipliedReportingOverflow(by: 6)
         guard overflow || needed > available else { return }
-        throw malformed(line,
-            "the counts declare \(atoms) atoms, whose positions need at least \(overflow ? Int.max : needed) bytes per frame, but at most \(available) bytes remain in the file")
+        throw malformed(
+            line,
+            "the counts declare \(atoms) atoms, whose positions need at least \(overflow ? Int.max : needed) bytes per frame, but at most \(available) bytes remain in the file"
+        )
     }
 
     mutating func resolveSpecies(comment: String, counts: [Int], givenSpecies: [String]?, countsLine: Int) throws -> [String] {
         if let givenSpecies, givenSpecies.count == counts.count { return givenSpecies }
         if let fromComment = PoscarSymbols.fromComment(InputLines.trim(comment), count: counts.count) {
-            warnings.append(ReadWarning(SourceLocation(file: file, line: 1),
-                "no species line: species \(fromComment.joined(separator: " ")) taken from the comment line; pass species: to override"))
+            warnings.append(
+                ReadWarning(
+                    SourceLocation(file: file, line: 1),
+                    "no species line: species \(fromComment.joined(separator: " ")) taken from the comment line; pass species: to override"))
             return fromComment
         }
-        throw malformed(countsLine,
+        throw malformed(
+            countsLine,
             "expected a species line before the atom counts: pass species: (e.g. from the POTCAR) or name the \(counts.count) species in the comment line")
     }
 
@@ -204,11 +210,15 @@ struct XdatcarReader {
     static func scale(_ text: String, line: Int, file: String) throws -> PoscarScale {
         let (values, tally) = NumberScanner.doubles(in: text)
         guard tally.invalid == 0, values.allSatisfy({ $0.isFinite }) else {
-            throw VASPError.malformed(SourceLocation(file: file, line: line), "expected the scaling factor (one number, or three positive numbers), found \(InputLines.quote(Substring(text)))")
+            throw VASPError.malformed(
+                SourceLocation(file: file, line: line),
+                "expected the scaling factor (one number, or three positive numbers), found \(InputLines.quote(Substring(text)))")
         }
         if values.count == 1, values[0] != 0 { return values[0] > 0 ? .uniform(values[0]) : .volume(-values[0]) }
         if values.count == 3, values.allSatisfy({ $0 > 0 }) { return .perAxis(SIMD3(values[0], values[1], values[2])) }
-        throw VASPError.malformed(SourceLocation(file: file, line: line), "expected the scaling factor (one number, or three positive numbers), found \(InputLines.quote(Substring(text)))")
+        throw VASPError.malformed(
+            SourceLocation(file: file, line: line),
+            "expected the scaling factor (one number, or three positive numbers), found \(InputLines.quote(Substring(text)))")
     }
 
     static func scaledLattice(_ rows: [SIMD3<Double>], _ scale: PoscarScale, line: Int, file: String) throws -> Lattice {
@@ -255,16 +265,22 @@ struct XdatcarReader {
         var coordinates = [Double](repeating: 0, count: 3 * atoms)
         while true {
             if let end = selection.end, index >= end { return }
-            guard let (start, startLine, startText) = try bytes.withNextLine(file: file, { bytes, number in
-                let kind = Self.frameStart(bytes)
-                if case .header = kind { return (kind, number, String(decoding: bytes, as: UTF8.self)) }
-                return (kind, number, "")
-            }) else { return }
+            guard
+                let (start, startLine, startText) = try bytes.withNextLine(
+                    file: file,
+                    { bytes, number in
+                        let kind = Self.frameStart(bytes)
+                        if case .header = kind { return (kind, number, String(decoding: bytes, as: UTF8.self)) }
+                        return (kind, number, "")
+                    })
+            else { return }
             var cartesian = false
             var number: Int?
             switch start {
             case .direct(let n): number = n
-            case .cartesian(let n): number = n; cartesian = true
+            case .cartesian(let n):
+                number = n
+                cartesian = true
             case .blank:
                 break  // a VASP 4 separator (or blank lines at the end of the file)
             case .header:
@@ -277,12 +293,16 @@ struct XdatcarReader {
                 }
                 switch next {
                 case .direct(let n): number = n
-                case .cartesian(let n): number = n; cartesian = true
+                case .cartesian(let n):
+                    number = n
+                    cartesian = true
                 case .blank: break
                 case .header:
                     if bytes.endedInsideLine {
-                        warnings.append(ReadWarning(SourceLocation(file: file, line: nextLine),
-                            "the file ends inside line \(nextLine), after the header that starts on line \(startLine); the partial frame was dropped"))
+                        warnings.append(
+                            ReadWarning(
+                                SourceLocation(file: file, line: nextLine),
+                                "the file ends inside line \(nextLine), after the header that starts on line \(startLine); the partial frame was dropped"))
                         return
                     }
                     throw malformed(nextLine, "expected 'Direct configuration=' after the header that starts on line \(startLine), found another line")
@@ -295,7 +315,9 @@ struct XdatcarReader {
                 if cartesian {
                     for a in 0..<atoms {
                         let f = lattice.fractional(SIMD3(coordinates[3 * a], coordinates[3 * a + 1], coordinates[3 * a + 2]))
-                        coordinates[3 * a] = f.x; coordinates[3 * a + 1] = f.y; coordinates[3 * a + 2] = f.z
+                        coordinates[3 * a] = f.x
+                        coordinates[3 * a + 1] = f.y
+                        coordinates[3 * a + 2] = f.z
                     }
                 }
                 try trajectory.append(flat: coordinates, lattice: lattice, number: number ?? (index + 1))
@@ -315,7 +337,9 @@ struct XdatcarReader {
             return nil
         }
         guard header.species == expected else {
-            throw malformed(line, "expected the atoms of the first header (\(Self.formula(expected))) in the header that starts here, found \(Self.formula(header.species))")
+            throw malformed(
+                line, "expected the atoms of the first header (\(Self.formula(expected))) in the header that starts here, found \(Self.formula(header.species))"
+            )
         }
         return header
     }
@@ -348,16 +372,20 @@ struct XdatcarReader {
             }
             guard let (number, ok, skipped, found, shape) = line else {
                 if atom > 0 {
-                    warnings.append(ReadWarning(SourceLocation(file: file, line: bytes.line),
-                        "the last frame (\(frame + 1)) has \(atom) of \(atoms) positions: the file ends there, the partial frame was dropped"))
+                    warnings.append(
+                        ReadWarning(
+                            SourceLocation(file: file, line: bytes.line),
+                            "the last frame (\(frame + 1)) has \(atom) of \(atoms) positions: the file ends there, the partial frame was dropped"))
                 }
                 return false
             }
             // A last line without a line end that is blank, not a position, or shorter than the
             // position lines before it (a number or the symbol after it cut short): the file was cut there.
             if bytes.endedInsideLine && (skipped || !ok || lastPositionShape.map { $0 != shape } ?? false) {
-                warnings.append(ReadWarning(SourceLocation(file: file, line: number),
-                    "the last frame (\(frame + 1)) has \(atom) of \(atoms) positions: the file ends inside line \(number), the partial frame was dropped"))
+                warnings.append(
+                    ReadWarning(
+                        SourceLocation(file: file, line: number),
+                        "the last frame (\(frame + 1)) has \(atom) of \(atoms) positions: the file ends inside line \(number), the partial frame was dropped"))
                 return false
             }
             if skipped { continue }

@@ -1,9 +1,9 @@
 import Analysis
 import ArgumentParser
+import Files
 import Report
 import Study
 import VASP
-import Files
 
 /// `cascade adsorption`: E_ads = E(AB) − m·E(A) − k·E(B) with the consistency guard.
 struct Adsorption: CascadeCommand {

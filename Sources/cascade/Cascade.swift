@@ -35,6 +35,6 @@ struct Cascade: ParsableCommand {
             CommandGroup(name: "Single-purpose analyses", subcommands: [Dos.self, Bader.self, Neb.self, Bonds.self, Adsorption.self]),
             CommandGroup(name: "Charge densities and trajectories", subcommands: [Chgdiff.self, Chgsum.self, Planar.self, Rdf.self, Profile.self]),
             CommandGroup(name: "Setup", subcommands: [Doctor.self, Init.self]),
-            CommandGroup(name: "On the compute node (job scripts call these)", subcommands: [Images.self, Fragment.self]),
+            CommandGroup(name: "On the compute node (job scripts call these)", subcommands: [Images.self, Fragment.self])
         ])
 }

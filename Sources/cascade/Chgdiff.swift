@@ -75,21 +75,28 @@ struct Chgdiff: CascadeCommand {
         let comment = "Delta rho = " + ([files[0]] + files.dropFirst()).joined(separator: " - ") + " (cascade chgdiff)"
         let result = Volumetric(kind: .chgcar, comment: comment, structure: whole.structure, grids: [diff])
         try result.write(to: out, force: force)
-        let sign = "Δρ = ρ(\(files[0])) − " + files.dropFirst().map { "ρ(\($0))" }.joined(separator: " − ")
+        let sign =
+            "Δρ = ρ(\(files[0])) − " + files.dropFirst().map { "ρ(\($0))" }.joined(separator: " − ")
             + ": positive where electrons accumulate; written to \(out) as Δρ·V_cell (CHGCAR convention, no augmentation)"
         var rows: [(String, Double, String)] = zip(files, [summary.electronsWhole] + summary.electronsParts).map { ("electrons in \($0)", $1, "e") }
         rows.append(("net Δρ (AB − parts)", summary.netCharge, "e"))
         rows.append(("largest Δρ", summary.maximum.value, "e/Å³"))
         rows.append(("smallest Δρ", summary.minimum.value, "e/Å³"))
         guard let planar else {
-            print(VolumetricCLI.render(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]), format: output.format), terminator: "")
+            print(
+                VolumetricCLI.render(VolumetricReport.summaryTable(title: "Differential charge density", rows: rows, notes: [sign]), format: output.format),
+                terminator: "")
             return
         }
         let profile = summary.profile
         let notes = [sign] + rows.map { "\($0.0): \($0.1) \($0.2)" }
-        print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes), format: output.format), terminator: "")
+        print(
+            VolumetricCLI.render(
+                VolumetricReport.planarTable(profile, quantity: .charge(symbol: "Δρ"), title: "Planar Δρ along \(planar)", notes: notes), format: output.format),
+            terminator: "")
         if let plot {
-            let svg = VolumetricReport.planarPlot(profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density", footnote: "Δρ = ρ(AB) − Σρ(parts) > 0: electron accumulation")
+            let svg = VolumetricReport.planarPlot(
+                profile, quantity: .charge(symbol: "Δρ"), title: "Differential charge density", footnote: "Δρ = ρ(AB) − Σρ(parts) > 0: electron accumulation")
             try VolumetricCLI.write(svg.svg(), to: plot, force: force)
         }
     }

@@ -56,8 +56,10 @@ struct Chgsum: CascadeCommand {
         try result.write(to: out, force: force)
         let table = VolumetricReport.summaryTable(
             title: "AECCAR0 + AECCAR2",
-            rows: [("electrons in \(aeccar0)", core.total.mean, "e"), ("electrons in \(aeccar2)", valence.total.mean, "e"),
-                   ("electrons in the sum", sum.mean, "e")],
+            rows: [
+                ("electrons in \(aeccar0)", core.total.mean, "e"), ("electrons in \(aeccar2)", valence.total.mean, "e"),
+                ("electrons in the sum", sum.mean, "e")
+            ],
             notes: ["written to \(out) as ρ·V_cell (CHGCAR convention): the reference density for bader -ref"])
         print(VolumetricCLI.render(table, format: output.format), terminator: "")
     }

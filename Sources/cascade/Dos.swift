@@ -81,16 +81,18 @@ struct Dos: CascadeCommand {
         }
         let shell = OrbitalShell(rawValue: orbital) ?? .d
         let range = try window.map(AnalysisCLI.window)
-        let groups = try selections(run.atoms, shell: shell).map { s in (selection: s, bands: bandDescriptors(dos, atoms: s.atoms, shell: shell, window: range)) }
+        let groups = try selections(run.atoms, shell: shell).map { s in (selection: s, bands: bandDescriptors(dos, atoms: s.atoms, shell: shell, window: range))
+        }
         var notes: [String] = []
         if dos.partial == nil { notes.append("no projected DOS in this file (LORBIT not set): band descriptors need it") }
         let empty = groups.filter { $0.bands.isEmpty }.map(\.selection.label)
         if !empty.isEmpty, dos.partial != nil { notes.append("no \(shell.rawValue) states (∫ρ = 0) for: \(empty.joined(separator: ", "))") }
         let channels: [SpinChannel] = dos.spinCount == 2 ? [.summed, .up, .down] : [.summed]
         // A channel's gap is searched around its own mid-gap: with NUPDOWN fixed, VASP's E_F is one channel's.
-        let separators: [SpinChannel: Double] = run.eigenvalues.map { e in
-            e.spinCount == 2 ? [.up: spinReference(e, spin: 0), .down: spinReference(e, spin: 1)].compactMapValues { $0 } : [:]
-        } ?? [:]
+        let separators: [SpinChannel: Double] =
+            run.eigenvalues.map { e in
+                e.spinCount == 2 ? [.up: spinReference(e, spin: 0), .down: spinReference(e, spin: 1)].compactMapValues { $0 } : [:]
+            } ?? [:]
         let gaps = channels.compactMap { c in
             dosGap(dos, tolerance: tolerance, absoluteTolerance: absoluteTolerance, spin: c, separator: separators[c]).map { (c, $0) }
         }
@@ -100,7 +102,7 @@ struct Dos: CascadeCommand {
         let path = RunLoader.vasprunPath(for: file)
         let tables = [
             DosReport.bandTable(groups.filter { !$0.bands.isEmpty }, efermi: dos.efermi, window: range, notes: ["file: \(path)"] + notes),
-            DosReport.gapTable(gaps, tolerance: tolerance, absolute: absoluteTolerance),
+            DosReport.gapTable(gaps, tolerance: tolerance, absolute: absoluteTolerance)
         ]
         let json = DosReport.json(
             file: path, efermi: dos.efermi, gaps: gaps, tolerance: tolerance, absolute: absoluteTolerance,
@@ -123,7 +125,9 @@ struct Dos: CascadeCommand {
         }
         if let element {
             let atoms = Analysis.atoms(ofElement: element, species: species)
-            guard !atoms.isEmpty else { throw ValidationError("--element: no \(element) atom in the run (elements: \(species.uniqueInOrder().joined(separator: ", ")))") }
+            guard !atoms.isEmpty else {
+                throw ValidationError("--element: no \(element) atom in the run (elements: \(species.uniqueInOrder().joined(separator: ", ")))")
+            }
             return [DosReport.Selection(label: "\(element) (\(atoms.count) atom\(atoms.count == 1 ? "" : "s"))", atoms: atoms, shell: shell)]
         }
         return species.uniqueInOrder().map { e in

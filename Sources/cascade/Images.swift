@@ -1,10 +1,10 @@
 import Analysis
 import ArgumentParser
 import Chemistry
+import Files
 import Report
 import Study
 import VASP
-import Files
 
 /// `cascade images`: NEB images between two structures, written as 00 … NN/POSCAR.
 struct Images: CascadeCommand {
@@ -53,7 +53,8 @@ struct Images: CascadeCommand {
         let a = try Poscar.read(path: initial)
         let b = try Poscar.read(path: final)
         for w in a.warnings + b.warnings { printError("warning: \(w)") }
-        let path = method == "idpp"
+        let path =
+            method == "idpp"
             ? try idppImages(from: a.structure, to: b.structure, intermediate: images)
             : try linearImages(from: a.structure, to: b.structure, intermediate: images)
         for w in path.warnings { printError("warning: \(w)") }
@@ -67,7 +68,9 @@ struct Images: CascadeCommand {
             written.append(target)
         }
         let largest = path.displacements.max() ?? 0
-        print("wrote \(written.count) images (\(method)) to \(folder)/00 … \(Generator.imageName(images + 1)); largest atom displacement \(ReportNumber.format(largest, decimals: 3)) Å")
+        print(
+            "wrote \(written.count) images (\(method)) to \(folder)/00 … \(Generator.imageName(images + 1)); largest atom displacement \(ReportNumber.format(largest, decimals: 3)) Å"
+        )
     }
 }
 

@@ -1,10 +1,10 @@
 import ArgumentParser
+import Files
 import Foundation
 import Lifecycle
 import Report
 import Study
 import VASP
-import Files
 
 /// What `submit`, `status` and `resume` share: the manifest and the run tree, found as `generate` and
 /// `tabulate` find them (STUDY defaults to the bundled study, --runs to ./<study name>/).
@@ -176,7 +176,7 @@ enum StatusTable {
                 TableColumn(key: "energy", title: "E", unit: "eV", decimals: 4),
                 TableColumn(key: "max_force", title: "max F", unit: "eV/Å", decimals: 3),
                 TableColumn(key: "cause", title: "cause"),
-                TableColumn(key: "detail", title: "detail"),
+                TableColumn(key: "detail", title: "detail")
             ])
         for c in s.calculations {
             let showNumbers = c.disk.hasOutputs
@@ -187,7 +187,7 @@ enum StatusTable {
                 showNumbers ? (c.disk.energy.map(TableCell.number) ?? .empty) : .empty,
                 showNumbers ? (c.disk.maxForce.map(TableCell.number) ?? .empty) : .empty,
                 c.cause.map { .text($0.rawValue) } ?? (c.blockedBy.map { .text("parent \($0)") } ?? .empty),
-                .text(c.detail),
+                .text(c.detail)
             ])
         }
         let counts = RunState.allCases.compactMap { st -> String? in
@@ -245,7 +245,9 @@ struct Resume: CascadeCommand {
             print("  remedy: \(remedy.name)")
             if let attempt = a.attemptFolder {
                 let rel = attempt.hasPrefix(life.runs + "/") ? String(attempt.dropFirst(life.runs.count + 1)) : attempt
-                print("  \(dryRun ? "would keep" : "kept") the previous run in \(rel)/ (\(a.moved.count) output file\(a.moved.count == 1 ? "" : "s") moved, inputs copied)")
+                print(
+                    "  \(dryRun ? "would keep" : "kept") the previous run in \(rel)/ (\(a.moved.count) output file\(a.moved.count == 1 ? "" : "s") moved, inputs copied)"
+                )
             }
             if let from = a.poscarFrom { print("  POSCAR ← \(from)") }
             for note in a.notes { print("  note: \(note)") }

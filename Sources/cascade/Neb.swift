@@ -50,7 +50,11 @@ struct Neb: CascadeCommand {
     @Argument(help: "The NEB folder (images 00 … NN) or a pymatgen NEBAnalysis .json.")
     var dir: String
 
-    @Option(name: .long, help: "The relaxation that image 00 comes from (run folder, vasprun.xml or OUTCAR): its energy and structure stand in when 00 has no output, as `tabulate` does with the manifest's initial:.")
+    @Option(
+        name: .long,
+        help:
+            "The relaxation that image 00 comes from (run folder, vasprun.xml or OUTCAR): its energy and structure stand in when 00 has no output, as `tabulate` does with the manifest's initial:."
+    )
     var initial: String?
 
     @Option(name: .long, help: "The relaxation that the last image comes from, likewise (the manifest's final:).")
@@ -85,7 +89,7 @@ struct Neb: CascadeCommand {
         let files = band.images.map { $0.energyFile ?? "" }
         let tables = [
             NebReport.imageTable(analysis, energyFiles: files, title: "NEB band \(dir)"),
-            NebReport.barrierTable(analysis),
+            NebReport.barrierTable(analysis)
         ]
         AnalysisCLI.emit(tables, json: NebReport.json(analysis, source: dir, energyFiles: files, warnings: band.warnings), format: output.format)
         AnalysisCLI.printLines(band.warnings, prefix: "warning: ")

@@ -70,10 +70,11 @@ struct Planar: CascadeCommand {
         let n = grid.dimensions[profile.axis]
         let notes = [
             "\(data.kind.rawValue) \(file): \(VolumetricCLI.spinDescription(data)); block \(index + 1) (\(role.label(for: data.kind))), grid \(grid.dimensions.x)×\(grid.dimensions.y)×\(grid.dimensions.z)",
-            "cell height along \(axis) \(profile.cellHeight) Å; grid spacing \(profile.gridSpacing) Å (height / \(n) planes)",
+            "cell height along \(axis) \(profile.cellHeight) Å; grid spacing \(profile.gridSpacing) Å (height / \(n) planes)"
         ]
         let title = "Planar average along \(axis) of \(VolumetricCLI.baseName(file))" + (index == 0 ? "" : " (\(role.label(for: data.kind)))")
-        print(VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes), format: output.format), terminator: "")
+        print(
+            VolumetricCLI.render(VolumetricReport.planarTable(profile, quantity: quantity, title: title, notes: notes), format: output.format), terminator: "")
         if let plot {
             try VolumetricCLI.write(VolumetricReport.planarPlot(profile, quantity: quantity, title: title).svg(), to: plot, force: force)
         }

@@ -85,7 +85,7 @@ struct Profile: CascadeCommand {
             loaded.trajectory, group: atoms, axis: VolumetricCLI.axis(axis), bins: bins, origin: profileOrigin())
         let notes = [
             "\(loaded.source) \(loaded.path): \(p.frames.count) frame(s), \(p.groupCount) atoms of \(atoms)",
-            "heights along the normal to the other two lattice vectors, from \(origin); plane spacing \(p.planeSpacing) Å, bin \(p.binWidth) Å",
+            "heights along the normal to the other two lattice vectors, from \(origin); plane spacing \(p.planeSpacing) Å, bin \(p.binWidth) Å"
         ]
         print(VolumetricCLI.render(VolumetricReport.profileTable(p, group: atoms.description, notes: notes), format: output.format), terminator: "")
         if let plot {

@@ -78,7 +78,7 @@ struct Rdf: CascadeCommand {
         let label = "\(centers)–\(neighbors)"
         let notes = [
             "\(loaded.source) \(loaded.path): \(rdf.frames.count) frame(s), \(rdf.centerCount) centre and \(rdf.neighborCount) neighbour atoms",
-            "g(r): ASE get_rdf normalisation (N_B/V = \(rdf.meanNeighborDensity) Å⁻³); n(r): mean number of \(neighbors) atoms within r of a \(centers) atom",
+            "g(r): ASE get_rdf normalisation (N_B/V = \(rdf.meanNeighborDensity) Å⁻³); n(r): mean number of \(neighbors) atoms within r of a \(centers) atom"
         ]
         print(VolumetricCLI.render(VolumetricReport.rdfTable(rdf, pair: label, notes: notes), format: output.format), terminator: "")
         if let plot {

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import Files
 import Report
 import Study
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The files compiled into `cascade` (Study's ``BundledResources``: the bundled studies, their input
 /// sets, job template and structures, and the example vasprun.xml), unpacked on first use into the

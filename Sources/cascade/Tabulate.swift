@@ -1,4 +1,5 @@
 import ArgumentParser
+import Files
 import Report
 import Study
 import Synchronization
@@ -9,7 +10,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 /// `cascade tabulate`: status of every calculation of a study, then every quantity its manifest names.
 struct Tabulate: CascadeCommand {

@@ -1,9 +1,9 @@
-import ArgumentParser
 import Analysis
+import ArgumentParser
 import Chemistry
+import Files
 import Report
 import VASP
-import Files
 
 /// Options and helpers shared by `chgdiff`, `chgsum`, `planar`, `rdf` and `profile`.
 enum VolumetricCLI {

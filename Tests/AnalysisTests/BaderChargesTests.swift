@@ -1,7 +1,7 @@
 import Analysis
 import Chemistry
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 /// Bader net charges, fragments and checks, on the corpus ACF.dat files and small hand-made cases.
@@ -56,7 +56,8 @@ import VASP
 
     @Test func fragmentErrors() {
         #expect(throws: FragmentError.overlapping(atom: 1, fragments: ["a", "b"])) {
-            try fragmentCharges(electrons: [1, 1, 1], valence: nil, fragments: [ChargeFragment(name: "a", atoms: [0, 1]), ChargeFragment(name: "b", atoms: [1])])
+            try fragmentCharges(
+                electrons: [1, 1, 1], valence: nil, fragments: [ChargeFragment(name: "a", atoms: [0, 1]), ChargeFragment(name: "b", atoms: [1])])
         }
         #expect(throws: FragmentError.atomOutOfRange(fragment: "a", atom: 5, atomCount: 3)) {
             try fragmentCharges(electrons: [1, 1, 1], valence: nil, fragments: [ChargeFragment(name: "a", atoms: [5])])

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 /// `bandEdges` on every corpus run equals pymatgen's `eigenvalue_band_properties` (1e-4 eV).

@@ -34,10 +34,12 @@ func bandEigenvalues(_ levels: [[[(Double, Double)]]]) -> BandEigenvalues {
     }
 
     @Test func directGap() throws {
-        let e = bandEigenvalues([[
-            [(-3, 1), (-1, 1), (2, 0)],
-            [(-2.5, 1), (-0.5, 1), (1.5, 0)],
-        ]])
+        let e = bandEigenvalues([
+            [
+                [(-3, 1), (-1, 1), (2, 0)],
+                [(-2.5, 1), (-0.5, 1), (1.5, 0)]
+            ]
+        ])
         let edges = try #require(bandEdges(e))
         #expect(edges.vbm == -0.5)
         #expect(edges.cbm == 1.5)
@@ -48,11 +50,13 @@ func bandEigenvalues(_ levels: [[[(Double, Double)]]]) -> BandEigenvalues {
     }
 
     @Test func indirectGap() throws {
-        let e = bandEigenvalues([[
-            [(-3, 1), (-0.25, 1), (2, 0)],
-            [(-2.5, 1), (-0.5, 1), (1.25, 0)],
-            [(-2.75, 1), (-0.75, 1), (1.75, 0)],
-        ]])
+        let e = bandEigenvalues([
+            [
+                [(-3, 1), (-0.25, 1), (2, 0)],
+                [(-2.5, 1), (-0.5, 1), (1.25, 0)],
+                [(-2.75, 1), (-0.75, 1), (1.75, 0)]
+            ]
+        ])
         let edges = try #require(bandEdges(e))
         #expect(edges.vbm == -0.25)
         #expect(edges.cbm == 1.25)
@@ -80,10 +84,12 @@ func bandEigenvalues(_ levels: [[[(Double, Double)]]]) -> BandEigenvalues {
 
     /// A metal: an empty state below an occupied one; the gap is clamped at 0.
     @Test func metalHasZeroGap() throws {
-        let e = bandEigenvalues([[
-            [(-2, 1), (0.3, 0.6), (1.0, 0)],
-            [(-1, 1), (0.1, 0.0), (2.0, 0)],
-        ]])
+        let e = bandEigenvalues([
+            [
+                [(-2, 1), (0.3, 0.6), (1.0, 0)],
+                [(-1, 1), (0.1, 0.0), (2.0, 0)]
+            ]
+        ])
         let edges = try #require(bandEdges(e))
         #expect(edges.vbm == 0.3)
         #expect(edges.cbm == 0.1)
@@ -95,7 +101,7 @@ func bandEigenvalues(_ levels: [[[(Double, Double)]]]) -> BandEigenvalues {
     @Test func spinChannelsAreCombined() throws {
         let e = bandEigenvalues([
             [[(-1, 1), (0.5, 1), (2, 0)]],
-            [[(-1.5, 1), (0, 1), (1.25, 0)]],
+            [[(-1.5, 1), (0, 1), (1.25, 0)]]
         ])
         let edges = try #require(bandEdges(e))
         #expect(edges.vbm == 0.5)

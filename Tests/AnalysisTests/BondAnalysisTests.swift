@@ -1,7 +1,7 @@
 import Analysis
 import Chemistry
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 /// Bond tables between states (seed Table S1 shape) and along a band.
@@ -11,7 +11,7 @@ import VASP
     static func state(after: Bool, split: Bool = false) -> Structure {
         let lengths = after ? [1.363, 1.351, 1.350] : [1.343, 1.344, 1.346]
         let directions: [SIMD3<Double>] = [
-            SIMD3(1, 0, 0), SIMD3(-0.5, 0.8660254037844386, 0), SIMD3(-0.5, -0.8660254037844386, 0),
+            SIMD3(1, 0, 0), SIMD3(-0.5, 0.8660254037844386, 0), SIMD3(-0.5, -0.8660254037844386, 0)
         ]
         var positions = [SIMD3<Double>(6, 6, 6)]
         for (d, l) in zip(directions, lengths) { positions.append(SIMD3(6, 6, 6) + l * d) }

@@ -1,8 +1,8 @@
 import Analysis
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 /// DOS gap and d-band descriptors against pymatgen on the corpus: every `d_band` entry of the vasprun
@@ -34,9 +34,10 @@ import VASP
                     let window = entry["erange_m10_p5"] as? [String: Any], let center = full["band_center"] as? Double,
                     let windowCenter = window["band_center"] as? Double
                 else { continue }
-                out.append(Case(
-                    file: String(relative.dropLast(5)), element: element, center: center, width: full["band_width"] as? Double,
-                    filling: full["band_filling"] as? Double, windowCenter: windowCenter, windowWidth: window["band_width"] as? Double))
+                out.append(
+                    Case(
+                        file: String(relative.dropLast(5)), element: element, center: center, width: full["band_width"] as? Double,
+                        filling: full["band_filling"] as? Double, windowCenter: windowCenter, windowWidth: window["band_width"] as? Double))
             }
         }
         return out.sorted { ($0.file, $0.element) < ($1.file, $1.element) }
@@ -73,7 +74,7 @@ import VASP
         let expected: [(SpinChannel, Double, Double, Double)] = [
             (.summed, -0.8531120230562371, 5.049590268355818, 0.5961122632284291),
             (.up, -4.89361867531779, 2.451398323547853, 0.993765014460619),
-            (.down, 3.2996536868902204, 3.39176954175125, 0.18741136210292103),
+            (.down, 3.2996536868902204, 3.39176954175125, 0.18741136210292103)
         ]
         for (spin, center, width, filling) in expected {
             let d = try #require(all.first { $0.spin == spin })

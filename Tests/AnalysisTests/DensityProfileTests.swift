@@ -1,7 +1,7 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 @testable import Analysis

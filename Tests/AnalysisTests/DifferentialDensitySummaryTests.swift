@@ -1,7 +1,7 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 @testable import Analysis
@@ -47,7 +47,8 @@ import VASP
         guard Corpus.available else { return }
         let files = ["CHGCAR.gz", "AECCAR0.gz", "AECCAR2.gz"].map { "volumetric/atomate_Si_static/\($0)" }
         let grids = try files.map { try Volumetric.read(path: Corpus.path($0), maxBlocks: 1).total }
-        let (_, s) = try differentialDensityAnalysis(whole: grids[0], parts: Array(grids.dropFirst()), wholeLabel: files[0], partLabels: Array(files.dropFirst()), axis: 2)
+        let (_, s) = try differentialDensityAnalysis(
+            whole: grids[0], parts: Array(grids.dropFirst()), wholeLabel: files[0], partLabels: Array(files.dropFirst()), axis: 2)
         let refs = try files.map { try Corpus.reference($0 + ".json") }
         let totals = refs.map { $0["total_sum_over_ngrid"] as? Double ?? .nan }
         #expect(abs(s.netCharge - (totals[0] - totals[1] - totals[2])) < 1e-8)

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 /// Adsorption energetics on `adsorption/atomate_Ir_H` (corpus-ref `atomate_Ir_H.json`: E(AB) − 4·E(slab) =
@@ -42,10 +42,12 @@ import VASP
     @Test func guardFlagsEverySetting() {
         let a = EnergyTerm(
             label: "AB", energy: -10, source: .calculation(file: "ab", rule: "r"),
-            settings: CalculationSettings(encut: 400, potcarTitles: ["PAW_PBE Fe 06Sep2000", "PAW_PBE O 08Apr2002"], ivdw: 12, vaspVersion: "6.3.0", functional: "PE", netCharge: -1))
+            settings: CalculationSettings(
+                encut: 400, potcarTitles: ["PAW_PBE Fe 06Sep2000", "PAW_PBE O 08Apr2002"], ivdw: 12, vaspVersion: "6.3.0", functional: "PE", netCharge: -1))
         let b = EnergyTerm(
             label: "A", energy: -8, source: .calculation(file: "a", rule: "r"),
-            settings: CalculationSettings(encut: 520, potcarTitles: ["PAW_PBE Fe_pv 06Sep2000"], ivdw: nil, vaspVersion: "5.4.4", functional: "PE", netCharge: 0))
+            settings: CalculationSettings(
+                encut: 520, potcarTitles: ["PAW_PBE Fe_pv 06Sep2000"], ivdw: nil, vaspVersion: "5.4.4", functional: "PE", netCharge: 0))
         let c = EnergyTerm(
             label: "B", energy: -1, source: .calculation(file: "b", rule: "r"),
             settings: CalculationSettings(encut: 400, potcarTitles: ["PAW_PBE O 08Apr2002"], ivdw: 12, vaspVersion: "6.3.0", functional: "PE", netCharge: 0))

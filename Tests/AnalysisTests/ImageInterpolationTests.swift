@@ -13,7 +13,8 @@ private func boxed(_ species: [String], _ positions: [SIMD3<Double>], edge: Doub
 private func rotated(_ r: SIMD3<Double>, degrees: Double, about centre: SIMD3<Double>) -> SIMD3<Double> {
     let t = degrees * Double.pi / 180
     let d = r - centre
-    let c = cos(t), s = sin(t)
+    let c = cos(t)
+    let s = sin(t)
     return centre + SIMD3(c * d.x - s * d.y, s * d.x + c * d.y, d.z)
 }
 
@@ -116,7 +117,7 @@ private func separation(_ a: Structure, _ b: Structure) -> Double {
             [SIMD3(6.01453, 5.8532, 6), SIMD3(6.79127, 6.48303, 6), SIMD3(5.12233, 6.15978, 6)],
             [SIMD3(6.075, 5.86176, 6), SIMD3(6.57451, 6.72808, 6), SIMD3(5.13219, 5.82831, 6)],
             [SIMD3(6.11421, 5.90626, 6), SIMD3(6.27065, 6.89395, 6), SIMD3(5.2458, 5.53767, 6)],
-            [SIMD3(6.10046, 5.96458, 6), SIMD3(5.90146, 6.9446, 6), SIMD3(5.41583, 5.31551, 6)],
+            [SIMD3(6.10046, 5.96458, 6), SIMD3(5.90146, 6.9446, 6), SIMD3(5.41583, 5.31551, 6)]
         ]
         for k in 1...5 {
             for i in 0..<3 {
@@ -129,7 +130,8 @@ private func separation(_ a: Structure, _ b: Structure) -> Double {
 
     @Test func idppHoldsFixedAtoms() throws {
         // A CF3 group turning about the C–S axis above two fixed atoms of a "surface".
-        let s = SIMD3(6.0, 6, 6), c = SIMD3(6.0, 6, 7.8)
+        let s = SIMD3(6.0, 6, 6)
+        let c = SIMD3(6.0, 6, 7.8)
         let fs = [SIMD3(1.3, 0, 0.45), SIMD3(-0.65, 1.126, 0.45), SIMD3(-0.65, -1.126, 0.45)].map { c + $0 }
         let base = [SIMD3(6.0, 6, 3.5), SIMD3(7.5, 6, 3.5)]
         let species = ["S", "C", "F", "F", "F", "Fe", "Fe"]
@@ -154,10 +156,12 @@ private func separation(_ a: Structure, _ b: Structure) -> Double {
         let turned = boxed(["O", "H", "H"], inside.cartesianPositions.map { rotated($0, degrees: 90, about: SIMD3(5, 5, 5)) }, edge: 10)
         let shift = SIMD3(4.7, 0, 0)
         let move: (Structure) -> Structure = { s in
-            Structure(lattice: s.lattice, species: s.species, cartesianPositions: s.cartesianPositions.map { r in
-                let x = r + shift
-                return SIMD3(x.x - 10 * (x.x / 10).rounded(.down), x.y, x.z)
-            })
+            Structure(
+                lattice: s.lattice, species: s.species,
+                cartesianPositions: s.cartesianPositions.map { r in
+                    let x = r + shift
+                    return SIMD3(x.x - 10 * (x.x / 10).rounded(.down), x.y, x.z)
+                })
         }
         let plain = try idppImages(from: inside, to: turned, intermediate: 3)
         let straddling = try idppImages(from: move(inside), to: move(turned), intermediate: 3)

@@ -63,7 +63,8 @@ import Testing
         let boxed = MoleculeBox.reboxed([Self.molecule, moved], vacuum: 10)
         #expect(boxed[0].lattice == boxed[1].lattice)
         #expect(abs(boxed[0].lattice.lengths.x - 15) < 1e-9)  // extent 5 Å over both states
-        let a = boxed[0].cartesianPositions, b = boxed[1].cartesianPositions
+        let a = boxed[0].cartesianPositions
+        let b = boxed[1].cartesianPositions
         #expect((a[0] - b[0]).length < 1e-12)
         #expect(abs((b[1] - a[1]).x - 3) < 1e-9)
         #expect(abs(MoleculeBox.vacuumWidths(of: boxed[1]).x - 10) < 1e-9)
@@ -71,7 +72,8 @@ import Testing
 
     @Test func centreOfMass() {
         let c = MoleculeBox.centreOfMass(Self.molecule)
-        let mO = 15.9994, mH = 1.00794
+        let mO = 15.9994
+        let mH = 1.00794
         #expect(abs(c.y - (7 * mO + 2 * 7.5 * mH) / (mO + 2 * mH)) < 1e-9)
         #expect(abs(c.x - 6) < 1e-9)
     }

@@ -1,8 +1,8 @@
 import Analysis
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// NEB analysis against the corpus references: pymatgen's energy-only spline and the VTST force-based
 /// Hermite (`../shared/tools/neb_hermite_ref.py`) on `neb/pymatgen_neb2`, pymatgen and ASE on the
@@ -128,7 +128,8 @@ import TestSupport
         // VTST Hermite with the OUTCARs' `NEB: … REAL` forces on ASE's path (OUTCAR positions).
         let ase = try #require(try Corpus.reference("neb/aiida-vasp_NH3_inversion.json")["ase_force_fit_images_01_03"] as? [String: Any])
         let path = try #require(ase["path"] as? [Double])
-        let fit = try #require(NebSplineFit(method: "force-hermite", segments: forceHermiteSpline(r: path, energies: energies, tangentForces: [0.00532, -0.000001, -0.007243])))
+        let fit = try #require(
+            NebSplineFit(method: "force-hermite", segments: forceHermiteSpline(r: path, energies: energies, tangentForces: [0.00532, -0.000001, -0.007243])))
         #expect(abs(fit.barrierForward - (ase["barrier_fit_forward"] as? Double ?? .nan)) < 1e-9)
     }
 
@@ -136,7 +137,7 @@ import TestSupport
         let images = [
             NebImage(label: "00"), NebImage(label: "01", energy: -19.49550593, tangentForce: 0.00532),
             NebImage(label: "02", energy: -19.27978461, tangentForce: -0.000001),
-            NebImage(label: "03", energy: -19.4955073, tangentForce: -0.007243), NebImage(label: "04"),
+            NebImage(label: "03", energy: -19.4955073, tangentForce: -0.007243), NebImage(label: "04")
         ]
         let result = analyzeNeb(images, coordinates: [0, 0.4, 0.8, 1.2, 1.6], ediffg: -0.03, climbing: true)
         #expect(result.referenceImage == 1)
@@ -163,7 +164,7 @@ import TestSupport
     @Test func climbingImageChecks() {
         let images = [
             NebImage(label: "00", energy: 0), NebImage(label: "01", energy: 0.3, maxForce: 0.02),
-            NebImage(label: "02", energy: 0.5, tangentForce: 0.001, maxForce: 0.04), NebImage(label: "03", energy: -0.1),
+            NebImage(label: "02", energy: 0.5, tangentForce: 0.001, maxForce: 0.04), NebImage(label: "03", energy: -0.1)
         ]
         let ok = climbingImageCheck(images, ediffg: -0.05, climbing: true)
         #expect(ok.passed)

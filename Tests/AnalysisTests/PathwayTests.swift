@@ -3,17 +3,21 @@ import Testing
 
 /// Pathways: energy profile, rate-determining step and the side-by-side comparison (seed Fig. 2f / Table S2 shape).
 @Suite struct PathwayTests {
-    static let mof = Pathway(catalyst: "MOF", steps: [
-        PathwayStep(name: "N–S cleavage", reactionEnergy: -0.4, barrier: 0.9),
-        PathwayStep(name: "CF3 release", reactionEnergy: 0.2, barrier: 1.1),
-        PathwayStep(name: "CF2 + F", reactionEnergy: -0.3, barrier: 0.7),
-        PathwayStep(name: "LiF", reactionEnergy: -1.5, barrier: 0.2),
-    ])
-    static let copc = Pathway(catalyst: "CoPc", steps: [
-        PathwayStep(name: "N–S cleavage", reactionEnergy: -0.6, barrier: 0.6),
-        PathwayStep(name: "CF3 release", reactionEnergy: 0.1, barrier: nil),
-        PathwayStep(name: "CF2 + F", reactionEnergy: 0.8, barrier: 0.5),
-    ])
+    static let mof = Pathway(
+        catalyst: "MOF",
+        steps: [
+            PathwayStep(name: "N–S cleavage", reactionEnergy: -0.4, barrier: 0.9),
+            PathwayStep(name: "CF3 release", reactionEnergy: 0.2, barrier: 1.1),
+            PathwayStep(name: "CF2 + F", reactionEnergy: -0.3, barrier: 0.7),
+            PathwayStep(name: "LiF", reactionEnergy: -1.5, barrier: 0.2)
+        ])
+    static let copc = Pathway(
+        catalyst: "CoPc",
+        steps: [
+            PathwayStep(name: "N–S cleavage", reactionEnergy: -0.6, barrier: 0.6),
+            PathwayStep(name: "CF3 release", reactionEnergy: 0.1, barrier: nil),
+            PathwayStep(name: "CF2 + F", reactionEnergy: 0.8, barrier: 0.5)
+        ])
 
     @Test func profileLevelsAndTransitionStates() {
         let (levels, ts) = Self.mof.profile

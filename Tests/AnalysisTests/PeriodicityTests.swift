@@ -65,7 +65,7 @@ import Testing
             (slab.lattice, 36, 1000, SIMD3(4, 4, 1)), (slab.lattice, 36, 3000, SIMD3(6, 6, 1)),
             (slab.lattice, 38, 1000, SIMD3(4, 4, 1)),
             (ortho, 2, 64, SIMD3(4, 3, 2)), (ortho, 2, 500, SIMD3(9, 6, 4)),
-            (ortho, 2, 1000, SIMD3(12, 8, 5)), (ortho, 2, 3000, SIMD3(17, 11, 7)),
+            (ortho, 2, 1000, SIMD3(12, 8, 5)), (ortho, 2, 3000, SIMD3(17, 11, 7))
         ]
         for (lattice, atoms, kppa, expected) in cases {
             #expect(KpointDensity.perReciprocalAtom(kppa, lattice: lattice, atoms: atoms) == expected, "\(kppa) on \(lattice.lengths)")

@@ -1,7 +1,7 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 @testable import Analysis
@@ -38,7 +38,8 @@ import VASP
         let rdf = try radialDistribution(t, centers: .species(["Fe"]), neighbors: .species(["O"]), rMax: 4.5, bins: 90)
         var integral = 0.0
         for k in rdf.g.indices {
-            let lo = Double(k) * rdf.binWidth, hi = lo + rdf.binWidth
+            let lo = Double(k) * rdf.binWidth
+            let hi = lo + rdf.binWidth
             integral += rdf.meanNeighborDensity * rdf.g[k] * 4 / 3 * Double.pi * (hi * hi * hi - lo * lo * lo)
             #expect(abs(integral - rdf.coordination[k]) < 1e-9)
         }
@@ -90,8 +91,9 @@ import VASP
         #expect(throws: TrajectoryAnalysisError.self) {
             try radialDistribution(t, centers: .species(["Li"]), neighbors: .species(["O"]), rMax: 0, bins: 10)
         }
-        #expect(TrajectoryAnalysisError.emptySelection(role: "neighbour", selection: "F", available: ["Li", "O"]).description
-            == "the neighbour selection 'F' matches no atom (species present: Li, O)")
+        #expect(
+            TrajectoryAnalysisError.emptySelection(role: "neighbour", selection: "F", available: ["Li", "O"]).description
+                == "the neighbour selection 'F' matches no atom (species present: Li, O)")
     }
 
     @Test func atomSelectionParsing() {

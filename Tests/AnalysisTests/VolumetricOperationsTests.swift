@@ -1,7 +1,7 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 @testable import Analysis
@@ -18,7 +18,7 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
         "volumetric/atomate_Si_static/AECCAR0.gz", "volumetric/atomate_Si_static/AECCAR2.gz",
         "volumetric/atomate_Si_static/CHGCAR.gz", "volumetric/pymatgen/CHGCAR.nospin.gz",
         "volumetric/pymatgen/CHGCAR.spin.gz", "volumetric/pymatgen/ELFCAR.gz", "volumetric/pymatgen/LOCPOT.gz",
-        "volumetric/pymatgen/LOCPOT.vasp642.gz",
+        "volumetric/pymatgen/LOCPOT.vasp642.gz"
     ]
 
     @Test func corpusPresentOnCI() {
@@ -82,7 +82,7 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
         let v = try Volumetric.read(path: Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), maxBlocks: 1)
         let cases: [(SIMD3<Double>, Double)] = [
             (SIMD3(0.1, 0.2, 0.3), 0.7546651033685599), (SIMD3(0.5, 0.5, 0.5), 1.0714819973),
-            (SIMD3(-0.13, 1.27, 0.999), 0.9367136715042812), (SIMD3(0, 0, 0), 0.44143837606),
+            (SIMD3(-0.13, 1.27, 0.999), 0.9367136715042812), (SIMD3(0, 0, 0), 0.44143837606)
         ]
         for (f, expected) in cases {
             #expect(abs(interpolate(v.total, at: f) - expected) <= 1e-13 * expected, "at \(f)")
@@ -139,7 +139,10 @@ func volumetricTestGrid(_ d: SIMD3<Int>, edge: Double = 4, _ f: (Int, Int, Int) 
             try differentialDensity(whole: a, parts: [b], wholeLabel: "AB", partLabels: ["B"])
         }
         let message = VolumetricError.gridMismatch(label: "B", found: SIMD3(2, 2, 3), reference: "AB", expected: SIMD3(2, 2, 2)).description
-        #expect(message == "the grid of B is 2×2×3, the grid of AB is 2×2×2: the operation needs identical grids (run every calculation with the same cell, ENCUT/PREC and NGXF/NGYF/NGZF)")
+        #expect(
+            message
+                == "the grid of B is 2×2×3, the grid of AB is 2×2×2: the operation needs identical grids (run every calculation with the same cell, ENCUT/PREC and NGXF/NGYF/NGZF)"
+        )
         let c = volumetricTestGrid(SIMD3(2, 2, 2), edge: 4.001) { _, _, _ in 1 }
         #expect(throws: VolumetricError.self) { try chargeSum(aeccar0: a, aeccar2: c) }
         do {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade adsorption` end to end on adsorption/atomate_Ir_H (reference E(AB) − 4·E(slab) per H site).
 @Suite struct AdsorptionCommandTests {
@@ -11,7 +11,7 @@ import TestSupport
         guard Corpus.available else { return }
         let result = try CascadeProcess.run([
             "adsorption", "--complex", Corpus.path("\(Self.set)/\(run)/outputs"), "--host", Corpus.path("\(Self.set)/2/outputs"),
-            "--adsorbate", "0", "--format", "json",
+            "--adsorbate", "0", "--format", "json"
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try Corpus.object(result.stdout)
@@ -27,13 +27,13 @@ import TestSupport
         guard Corpus.available else { return }
         let number = try CascadeProcess.run([
             "adsorption", "--complex", Corpus.path("\(Self.set)/3/outputs"), "--host", Corpus.path("\(Self.set)/2/outputs"),
-            "--adsorbate", "-3.3833", "--host-multiplicity", "4",
+            "--adsorbate", "-3.3833", "--host-multiplicity", "4"
         ])
         #expect(number.status == 0, "stderr: \(number.stderr)")
         #expect(number.stdout.contains("-0.397050"))
         let run = try CascadeProcess.run([
             "adsorption", "--complex", Corpus.path("\(Self.set)/3/outputs"), "--host", Corpus.path("\(Self.set)/2/outputs"),
-            "--adsorbate", Corpus.path("\(Self.set)/1/outputs/OUTCAR.gz"), "--format", "json",
+            "--adsorbate", Corpus.path("\(Self.set)/1/outputs/OUTCAR.gz"), "--format", "json"
         ])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let object = try Corpus.object(run.stdout)

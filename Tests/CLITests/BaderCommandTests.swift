@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade bader` end to end: without --vasprun on the corpus ACF.dat, with fragments, and with a run.
 @Suite struct BaderCommandTests {
@@ -27,7 +27,9 @@ import TestSupport
     /// With a run the ZVALs give net charges; the atom counts must match.
     @Test func withARunTheCountsMustMatch() throws {
         guard Corpus.available else { return }
-        let result = try CascadeProcess.run(["bader", Corpus.path("bader/nuistcz_BaderMerge/ACF.dat"), "--vasprun", Corpus.path("adsorption/atomate_Ir_H/3/outputs")])
+        let result = try CascadeProcess.run([
+            "bader", Corpus.path("bader/nuistcz_BaderMerge/ACF.dat"), "--vasprun", Corpus.path("adsorption/atomate_Ir_H/3/outputs")
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("17 atoms") && result.stderr.contains("12"))
     }
@@ -45,12 +47,14 @@ import TestSupport
         for (k, n) in electrons.enumerated() {
             text += String(format: "%5d%12.6f%12.6f%12.6f%12.6f%13.6f%13.6f\n", k + 1, 0.0, 0.0, Double(k), n, 1.0, 10.0)
         }
-        text += " " + String(repeating: "-", count: 80) + "\n    VACUUM CHARGE:               0.0000\n    VACUUM VOLUME:               0.0000\n    NUMBER OF ELECTRONS:       145.0000\n"
+        text +=
+            " " + String(repeating: "-", count: 80)
+            + "\n    VACUUM CHARGE:               0.0000\n    VACUUM VOLUME:               0.0000\n    NUMBER OF ELECTRONS:       145.0000\n"
         try text.write(to: folder.appendingPathComponent("ACF.dat"), atomically: true, encoding: .utf8)
         for name in ["AECCAR0", "AECCAR2"] { try "x".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let result = try CascadeProcess.run([
             "bader", folder.appendingPathComponent("ACF.dat").path, "--vasprun", Corpus.path("adsorption/atomate_Ir_H/3/outputs"),
-            "--fragment", "H=1@-0.5", "--fragment", "slab=2-17", "--format", "json",
+            "--fragment", "H=1@-0.5", "--fragment", "slab=2-17", "--format", "json"
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try Corpus.object(result.stdout)

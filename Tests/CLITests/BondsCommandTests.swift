@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade bonds` end to end on the NH3 band.
 @Suite struct BondsCommandTests {

@@ -17,7 +17,7 @@ import Testing
         // No cache yet, no home with one: the bundle is unpacked on first use into this folder.
         let environment = [
             "HOME": folder.path, "XDG_CACHE_HOME": folder.path + "/cache", "TMPDIR": folder.path,
-            "VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": "",
+            "VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""
         ]
         func run(_ arguments: [String]) throws -> CascadeProcess.Result {
             let process = Process()
@@ -27,8 +27,8 @@ import Testing
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             let out = folder.appendingPathComponent(".stdout")
             let err = folder.appendingPathComponent(".stderr")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
             try process.run()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade dos` end to end on corpus runs (numbers: pymatgen's get_band_center/width/filling, Dos.get_gap).
 @Suite struct DosCommandTests {
@@ -24,7 +24,9 @@ import TestSupport
         let folder = try Corpus.temporaryURL("dos")
         defer { try? FileManager.default.removeItem(at: folder) }
         let svg = folder.appendingPathComponent("dos.svg").path
-        let result = try CascadeProcess.run(["dos", Corpus.path("vasprun/pymatgen/vasprun.xml.gz"), "--site", "2", "--window", "-10:5", "--plot", svg, "--format", "csv"])
+        let result = try CascadeProcess.run([
+            "dos", Corpus.path("vasprun/pymatgen/vasprun.xml.gz"), "--site", "2", "--window", "-10:5", "--plot", svg, "--format", "csv"
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = result.stdout.split(separator: "\n")
         #expect(rows.first == "selection,orbital,spin,band_center,band_width,band_filling")

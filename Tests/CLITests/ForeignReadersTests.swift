@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 16 §7: what `cascade generate` writes for both bundled studies is read by the field's own tools.
 /// `tools/check-inputs.py` reads every POSCAR (NEB images included) with pymatgen and ASE and compares
@@ -25,7 +25,8 @@ import TestSupport
         let made = try CascadeProcess.run(["init", folder, "--from", study], directory: root.path)
         #expect(made.status == 0, "\(made.stderr)")
         let runs = root.appendingPathComponent("runs").path
-        let generated = try CascadeProcess.run(["generate", "\(folder)/\(study).yaml", "--out", runs], environment: ["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""])
+        let generated = try CascadeProcess.run(
+            ["generate", "\(folder)/\(study).yaml", "--out", runs], environment: ["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""])
         #expect(generated.status == 0, "\(generated.stderr)")
 
         let process = Process()

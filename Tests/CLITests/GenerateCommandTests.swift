@@ -40,7 +40,8 @@ import Testing
         let folder = try Self.study()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("runs").path
-        let result = try CascadeProcess.run(["generate", folder.appendingPathComponent("mini.yaml").path, "--out", out, "--dry-run"],
+        let result = try CascadeProcess.run(
+            ["generate", folder.appendingPathComponent("mini.yaml").path, "--out", out, "--dry-run"],
             environment: ["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }

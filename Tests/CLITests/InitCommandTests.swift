@@ -17,9 +17,12 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let manifest = dir + "/tfsi-mof-copc.yaml"
         #expect(result.stdout.contains("wrote 33 files into \(dir)/"))
-        #expect(result.stdout.contains("  cascade doctor \(manifest)\n  cascade generate \(manifest) --dry-run\n  cascade generate \(manifest) --out \(dir)/runs\n"))
+        #expect(
+            result.stdout.contains("  cascade doctor \(manifest)\n  cascade generate \(manifest) --dry-run\n  cascade generate \(manifest) --out \(dir)/runs\n")
+        )
         #expect(result.stderr.isEmpty)
-        let plan = try CascadeProcess.run(["generate", manifest, "--dry-run", "--out", dir + "/runs"],
+        let plan = try CascadeProcess.run(
+            ["generate", manifest, "--dry-run", "--out", dir + "/runs"],
             environment: ["VASP_PP_PATH": "", "PMG_VASP_PSP_DIR": ""])
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("53 calculation folders (25 relax, 8 static, 8 bader, 12 neb, 60 NEB images)"))
@@ -66,9 +69,11 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("wrote 12 files into \(dir)/"))
         let manifest = dir + "/co-cu111.yaml"
-        for file in ["structures/cu111.vasp", "structures/co.vasp", "structures/co-top.vasp", "structures/co-fcc.vasp",
-                     "structures/structures.yaml", "structures/README.md", "templates/surface-relax.yaml",
-                     "templates/surface-static.yaml", "templates/surface-bader.yaml", "templates/surface-neb.yaml", "templates/slurm.sh"] {
+        for file in [
+            "structures/cu111.vasp", "structures/co.vasp", "structures/co-top.vasp", "structures/co-fcc.vasp",
+            "structures/structures.yaml", "structures/README.md", "templates/surface-relax.yaml",
+            "templates/surface-static.yaml", "templates/surface-bader.yaml", "templates/surface-neb.yaml", "templates/slurm.sh"
+        ] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "\(file)")
         }
         let library = try DoctorCommandTests.fakeLibrary(labels: ["Cu", "C", "O"])

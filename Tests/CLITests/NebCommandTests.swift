@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade neb` end to end: both fits on pymatgen_neb2, the VTST run without end-point energies, VTST files.
 @Suite struct NebCommandTests {
@@ -23,7 +23,9 @@ import TestSupport
         guard Corpus.available else { return }
         let folder = try Corpus.temporaryURL("neb")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CascadeProcess.run(["neb", Corpus.path("neb/aiida-vasp_NH3_inversion"), "--vtst", folder.path, "--plot", folder.appendingPathComponent("neb.svg").path])
+        let result = try CascadeProcess.run([
+            "neb", Corpus.path("neb/aiida-vasp_NH3_inversion"), "--vtst", folder.path, "--plot", folder.appendingPathComponent("neb.svg").path
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("no energy for image(s) 00, 04"))
         #expect(result.stdout.contains("relative to image 01"))

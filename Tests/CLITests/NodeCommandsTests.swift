@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade images` and `cascade fragment`: the commands job scripts run on the compute node before VASP.
 @Suite struct NodeCommandsTests {
@@ -15,7 +15,8 @@ import TestSupport
         guard Corpus.available else { return }
         let out = try Corpus.temporaryURL("images")
         defer { try? FileManager.default.removeItem(at: out) }
-        let a = Corpus.path("\(Self.nh3)/00/POSCAR"), b = Corpus.path("\(Self.nh3)/04/POSCAR")
+        let a = Corpus.path("\(Self.nh3)/00/POSCAR")
+        let b = Corpus.path("\(Self.nh3)/04/POSCAR")
         let r = try CascadeProcess.run(["images", a, b, "--images", "3", "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("wrote 5 images (idpp)"), "\(r.stdout)")
@@ -40,7 +41,9 @@ import TestSupport
         #expect(r.stdout.contains("wrote Ir16 (16 of 17 atoms)"), "\(r.stdout)")
         let lines = try String(contentsOfFile: out.path + "/slab", encoding: .utf8).split(separator: "\n").map(String.init)
         let sourceLines = try String(contentsOfFile: source, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines[2...4].map { $0.split(separator: " ").compactMap { Double($0) } } == sourceLines[2...4].map { $0.split(separator: " ").compactMap { Double($0) } })
+        #expect(
+            lines[2...4].map { $0.split(separator: " ").compactMap { Double($0) } }
+                == sourceLines[2...4].map { $0.split(separator: " ").compactMap { Double($0) } })
         let beyond = try CascadeProcess.run(["fragment", source, "--atoms", "0-17", "--out", out.path + "/x"])
         #expect(beyond.status == 1 && beyond.stderr.contains("has 17 atoms (0-based: 0…16)"), "\(beyond.stderr)")
         let malformed = try CascadeProcess.run(["fragment", source, "--atoms", "a-b", "--out", out.path + "/x"])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Output hygiene across commands (issue 8, §6–7): data alone on stdout when piped, messages on
 /// stderr, no escape codes off a terminal, folders resolved to their files with both paths named on
@@ -22,7 +22,7 @@ import TestSupport
         (["rdf", "--pair", "Li:O"], "vasprun.xml"),
         (["profile", "--group", "Li"], "vasprun.xml"),
         (["planar"], "CHGCAR"),
-        (["bader"], "ACF.dat"),
+        (["bader"], "ACF.dat")
     ])
     func anEmptyRunFolderNamesBothPaths(command: [String], file: String) throws {
         let folder = try Self.emptyFolder()
@@ -112,7 +112,7 @@ import TestSupport
         (["doctor", "--potcar", "x"], "--potcars"),
         (["init", "x", "--form", "tfsi-mof-copc"], "--from"),
         (["dos", "run/", "--elemnt", "Co"], "--element"),
-        (["generate", "--dryrun"], "--dry-run"),
+        (["generate", "--dryrun"], "--dry-run")
     ])
     func anUnknownOptionSuggestsTheNearest(arguments: [String], suggestion: String) throws {
         let result = try CascadeProcess.run(arguments)
@@ -125,7 +125,7 @@ import TestSupport
 
     static let commands = [
         "generate", "parse", "tabulate", "dos", "bader", "neb", "bonds", "adsorption",
-        "chgdiff", "chgsum", "planar", "rdf", "profile", "doctor", "init",
+        "chgdiff", "chgsum", "planar", "rdf", "profile", "doctor", "init"
     ]
 
     @Test func everySubcommandHasAWorkedExample() throws {
@@ -145,7 +145,7 @@ import TestSupport
         func section(_ i: Int) -> Substring { help[positions[i]..<(i + 1 < positions.count ? positions[i + 1] : help.endIndex)] }
         let groups: [[String]] = [
             ["generate", "parse", "tabulate"], ["dos", "bader", "neb", "bonds", "adsorption"],
-            ["chgdiff", "chgsum", "planar", "rdf", "profile"], ["doctor", "init"],
+            ["chgdiff", "chgsum", "planar", "rdf", "profile"], ["doctor", "init"]
         ]
         for (i, names) in groups.enumerated() {
             for name in names { #expect(section(i).contains("\n  \(name) "), "\(name) under \(headings[i])") }
@@ -172,7 +172,7 @@ import TestSupport
         let runs = [
             ["rdf", corpus, "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--format", "json"],
             ["profile", corpus, "--group", "Fe", "--bins", "10", "--format", "json"],
-            ["planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--format", "json"],
+            ["planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--format", "json"]
         ]
         for arguments in runs {
             let result = try CascadeProcess.run(arguments)

@@ -20,7 +20,7 @@ import Testing
             "schema_version", "file", "complete", "warnings", "vasp_version", "atoms", "potcars", "zval", "nelect",
             "charge", "parameters", "incar", "ionic_steps", "final_energy", "converged_electronic",
             "converged_ionic", "initial_structure", "final_structure", "n_kpoints", "kpoint_weights_sum",
-            "efermi", "band_gap", "dos", "eigenvalues", "projected",
+            "efermi", "band_gap", "dos", "eigenvalues", "projected"
         ]
         for key in keys { #expect(object[key] != nil, "missing key \(key)") }
         #expect(object["schema_version"] as? Int == 1)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 13 §1: every quantity is computed one way. The single-purpose commands (`adsorption`, `neb`,
 /// `dos`, `bonds`, `chgdiff`) and `tabulate` run on the same run tree (corpus runs linked into a temporary
@@ -79,8 +79,10 @@ import TestSupport
 
         // Energies: E(AB) − E(A) − E(B).
         let adsorption = try Self.json(
-            ["adsorption", "--complex", "runs/relax/h-site0", "--host", "runs/relax/ir-slab", "--adsorbate", "runs/relax/ir-bulk",
-             "--host-multiplicity", "1", "--adsorbate-multiplicity", "1", "--format", "json"], in: root)
+            [
+                "adsorption", "--complex", "runs/relax/h-site0", "--host", "runs/relax/ir-slab", "--adsorbate", "runs/relax/ir-bulk",
+                "--host-multiplicity", "1", "--adsorbate-multiplicity", "1", "--format", "json"
+            ], in: root)
         let energy = Self.first(table, "energies")["energy"] as? Double
         #expect(energy != nil)
         #expect(adsorption["adsorption_energy"] as? Double == energy)
@@ -116,9 +118,10 @@ import TestSupport
         // Δρ: electrons, net charge and extrema.
         let out = root.appendingPathComponent("diff.vasp").path
         let chgdiff = try Self.json(["chgdiff", "runs/static/whole", "runs/static/part", "--out", out, "--format", "json"], in: root)
-        let rows = Dictionary(uniqueKeysWithValues: (chgdiff["rows"] as? [[String: Any]] ?? []).compactMap { row in
-            (row["quantity"] as? String).map { ($0, row["value"] as? Double) }
-        })
+        let rows = Dictionary(
+            uniqueKeysWithValues: (chgdiff["rows"] as? [[String: Any]] ?? []).compactMap { row in
+                (row["quantity"] as? String).map { ($0, row["value"] as? Double) }
+            })
         let density = Self.first(table, "density_differences")
         #expect(rows["net Δρ (AB − parts)"] ?? nil == density["delta_electrons"] as? Double)
         #expect(rows["largest Δρ"] ?? nil == (density["delta_rho_max"] as? [String: Any])?["value"] as? Double)

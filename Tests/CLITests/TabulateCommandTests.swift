@@ -1,7 +1,7 @@
 import Foundation
 import FoundationXML
-import Testing
 import TestSupport
+import Testing
 
 /// `cascade tabulate` end to end on a run tree assembled at test time from corpus runs (symlinks in a
 /// temporary folder) with a manifest written here.
@@ -140,7 +140,9 @@ import TestSupport
         let md = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "md"])
         #expect(md.stdout.hasPrefix("**Calculations in ") && md.stdout.contains("| relax/ir-bulk | single | converged |"))
         let csv = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("# Calculations in ") && csv.stdout.contains("\ncalculation,kind,status,final_energy,magnetization,vasp_version,output,notes\n"))
+        #expect(
+            csv.stdout.hasPrefix("# Calculations in ")
+                && csv.stdout.contains("\ncalculation,kind,status,final_energy,magnetization,vasp_version,output,notes\n"))
         #expect(csv.stdout.contains("site0,,-3.78035"))
         let tex = try CascadeProcess.run(["tabulate", tree.manifest, "--runs", tree.runs, "--format", "tex"])
         #expect(tex.stdout.contains("\\begin{tabular}") && tex.stdout.contains("\\bottomrule"))
@@ -233,7 +235,11 @@ import TestSupport
         // JSON keeps every reason whole.
         let json = try Corpus.object(try CascadeProcess.run(["tabulate", "--runs", runs, "--format", "json"]).stdout)
         let energies = try #require(json["energies"] as? [[String: Any]])
-        #expect(energies.contains { ($0["reason"] as? String)?.contains("relax/li is truncated: vasprun.xml") == true || ($0["reason"] as? String)?.contains("relax/li is truncated: ") == true })
+        #expect(
+            energies.contains {
+                ($0["reason"] as? String)?.contains("relax/li is truncated: vasprun.xml") == true
+                    || ($0["reason"] as? String)?.contains("relax/li is truncated: ") == true
+            })
     }
 
     @Test func unreadableManifestIsAnError() throws {
@@ -292,7 +298,8 @@ import TestSupport
         guard Corpus.available else { return }
         let root = try Self.tree()
         defer { try? FileManager.default.removeItem(at: root) }
-        let study = root.appendingPathComponent("study.yaml").path, runs = root.appendingPathComponent("runs").path
+        let study = root.appendingPathComponent("study.yaml").path
+        let runs = root.appendingPathComponent("runs").path
         let figures = root.appendingPathComponent("figures").path
         let r = try CascadeProcess.run(["tabulate", study, "--runs", runs, "--format", "json", "--plots", figures])
         #expect(r.status == 0, "\(r.stderr)")
@@ -316,7 +323,9 @@ import TestSupport
         let chgcar = try #require(d["chgcar_diff"] as? String)
         #expect(chgcar == figures + "/CHGCAR_diff-static_mof-copc.vasp")
         let head = try String(contentsOfFile: chgcar, encoding: .utf8).split(separator: "\n", maxSplits: 12).map(String.init)
-        #expect(head[0].hasPrefix("Delta rho = static/mof-copc - static/mof - static/copc") && head.contains { $0.trimmingCharacters(in: .whitespaces) == "48   48   48" })
+        #expect(
+            head[0].hasPrefix("Delta rho = static/mof-copc - static/mof - static/copc")
+                && head.contains { $0.trimmingCharacters(in: .whitespaces) == "48   48   48" })
         // The grids differ: n/a naming both.
         let coarse = list[1]
         #expect(coarse["available"] as? Bool == false && coarse["delta_electrons"] is NSNull)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 // docs/tutorial.md is its own golden file: this test runs every command of the tutorial, in order, in a
 // new temporary working folder, and compares what each prints with the output shown under it.
@@ -72,7 +72,8 @@ import TestSupport
             if update {
                 replacements.append((command, TutorialMarkup.updated(command.expected, actual), actual))
             } else if !TutorialMarkup.matches(command.expected, actual) {
-                Issue.record("""
+                Issue.record(
+                    """
                     docs/tutorial.md line \(command.outputStart): `\(command.text)` printed
                     \(actual.joined(separator: "\n"))
                     ---- expected ----
@@ -103,7 +104,9 @@ import TestSupport
                 Issue.record("README.md line \(command.outputStart): `\(command.text)` is not a command of docs/tutorial.md")
                 continue
             }
-            #expect(TutorialMarkup.matches(command.expected, actual), "README.md line \(command.outputStart): `\(command.text)` printed\n\(actual.joined(separator: "\n"))")
+            #expect(
+                TutorialMarkup.matches(command.expected, actual),
+                "README.md line \(command.outputStart): `\(command.text)` printed\n\(actual.joined(separator: "\n"))")
         }
     }
 

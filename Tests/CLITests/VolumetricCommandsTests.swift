@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end tests of `cascade chgdiff`, `chgsum`, `planar`, `rdf` and `profile`: exit status, what goes
 /// to stdout and stderr, the files written, and that nothing is overwritten without --force.
@@ -31,7 +31,7 @@ import TestSupport
         let out = dir.appendingPathComponent("diff").path
         let plot = dir.appendingPathComponent("dq.svg").path
         let result = try CascadeProcess.run([
-            "chgdiff", Corpus.path(Self.a2), Corpus.path(Self.a0), "--out", out, "--planar", "z", "--plot", plot, "--format", "csv",
+            "chgdiff", Corpus.path(Self.a2), Corpus.path(Self.a0), "--out", out, "--planar", "z", "--plot", plot, "--format", "csv"
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
@@ -53,7 +53,7 @@ import TestSupport
         guard Corpus.available else { return }
         let out = try Corpus.temporaryURL("chgdiff-grid").appendingPathComponent("diff").path
         let result = try CascadeProcess.run([
-            "chgdiff", Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), Corpus.path("volumetric/pymatgen/CHGCAR.nospin.gz"), "--out", out,
+            "chgdiff", Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz"), Corpus.path("volumetric/pymatgen/CHGCAR.nospin.gz"), "--out", out
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("is 32×32×32"))
@@ -66,7 +66,7 @@ import TestSupport
         let dir = try Corpus.temporaryURL("rdf")
         let plot = dir.appendingPathComponent("rdf.svg").path
         let result = try CascadeProcess.run([
-            "rdf", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--plot", plot,
+            "rdf", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--pair", "Fe:O", "--rmax", "4.5", "--bins", "90", "--plot", plot
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("1.8250  4.584509"))
@@ -83,14 +83,14 @@ import TestSupport
         guard Corpus.available else { return }
         let dir = try Corpus.temporaryURL("profile")
         let profile = try CascadeProcess.run([
-            "profile", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--group", "Fe", "--bins", "10", "--format", "json",
+            "profile", Corpus.path("xdatcar/pymatgen/XDATCAR.MD"), "--group", "Fe", "--bins", "10", "--format", "json"
         ])
         #expect(profile.status == 0, "stderr: \(profile.stderr)")
         let rows = try #require(try Corpus.object(profile.stdout)["rows"] as? [[String: Any]])
         #expect(rows.count == 10)
         #expect(abs((rows.last?["cumulative_count"] as? Double ?? 0) - 32) < 1e-9)
         let planar = try CascadeProcess.run([
-            "planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--axis", "z", "--plot", dir.appendingPathComponent("v.svg").path,
+            "planar", Corpus.path("volumetric/pymatgen/LOCPOT.vasp642.gz"), "--axis", "z", "--plot", dir.appendingPathComponent("v.svg").path
         ])
         #expect(planar.status == 0, "stderr: \(planar.stderr)")
         #expect(planar.stdout.contains("-3.934119"))
@@ -133,7 +133,9 @@ import TestSupport
         let path = dir.appendingPathComponent("CHGCAR").path
         try Data(Self.noncollinearChgcar.utf8).write(to: URL(fileURLWithPath: path))
         // Block b holds the constant (b + 1) × 0.5 over the 1×1×2 grid.
-        for (choice, block, role, value) in [("total", 1, "total", 0.5), ("m_x", 2, "m_x", 1.0), ("m_y", 3, "m_y", 1.5), ("m_z", 4, "m_z", 2.0), ("4", 4, "m_z", 2.0)] {
+        for (choice, block, role, value) in [
+            ("total", 1, "total", 0.5), ("m_x", 2, "m_x", 1.0), ("m_y", 3, "m_y", 1.5), ("m_z", 4, "m_z", 2.0), ("4", 4, "m_z", 2.0)
+        ] {
             let result = try CascadeProcess.run(["planar", path, "--axis", "z", "--block", choice, "--format", "json"])
             #expect(result.status == 0, "\(choice): \(result.stderr)")
             let table = try Corpus.object(result.stdout)
@@ -157,7 +159,7 @@ import TestSupport
     static let noncollinearChgcar: String = {
         var lines = [
             "Fe noncollinear", "   1.00000000000000", "     3.000000    0.000000    0.000000", "     0.000000    3.000000    0.000000",
-            "     0.000000    0.000000    6.000000", "   Fe", "     1", "Direct", "  0.000000  0.000000  0.000000", "",
+            "     0.000000    0.000000    6.000000", "   Fe", "     1", "Direct", "  0.000000  0.000000  0.000000", ""
         ]
         for b in 0..<4 {
             if b > 0 { lines.append("  0.100000000000E+01  0.000000000000E+00  0.200000000000E+01") }

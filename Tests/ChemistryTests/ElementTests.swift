@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Chemistry
 
 @Suite struct ElementTests {
@@ -20,7 +21,7 @@ import Testing
         ("H", 1, 1.008, 0.31), ("C", 6, 12.011, 0.76), ("N", 7, 14.007, 0.71),
         ("O", 8, 15.999, 0.66), ("F", 9, 18.998, 0.57), ("S", 16, 32.065, 1.05),
         ("Li", 3, 6.941, 1.28), ("Fe", 26, 55.845, 1.52), ("Co", 27, 58.933, 1.50),
-        ("Mn", 25, 54.938, 1.61), ("Cu", 29, 63.546, 1.32), ("Pt", 78, 195.084, 1.36),
+        ("Mn", 25, 54.938, 1.61), ("Cu", 29, 63.546, 1.32), ("Pt", 78, 195.084, 1.36)
     ])
     func spotChecks(symbol: String, z: Int, mass: Double, radius: Double) throws {
         let e = try #require(Element(symbol: symbol))
@@ -44,7 +45,7 @@ import Testing
     @Test(arguments: [
         ("Fe", 26), ("FE", 26), ("fe", 26), (" Fe", 26), ("Fe \n", 26), ("\tfE ", 26),
         ("Fe_pv", 26), ("Li_sv", 3), ("O_h", 8), ("H.75", 1), ("H1.25", 1), ("H_h", 1),
-        ("Ga_d_GW", 31), ("Fe_pv/3c7a1b", 26), ("C", 6), ("Co", 27), ("CO", 27), ("W_sv", 74),
+        ("Ga_d_GW", 31), ("Fe_pv/3c7a1b", 26), ("C", 6), ("Co", 27), ("CO", 27), ("W_sv", 74)
     ])
     func parsesSymbolsAndPotcarLabels(text: String, z: Int) {
         #expect(Element(symbol: text)?.atomicNumber == z)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Chemistry
 
 @Suite struct LatticeTests {
@@ -120,7 +121,7 @@ import Testing
         ("gamma 60", Lattice(lengths: SIMD3(3, 3, 8), angles: SIMD3(90, 90, 60))!, 3),
         ("gamma 120", Lattice(lengths: SIMD3(3, 3, 8), angles: SIMD3(90, 90, 120))!, 3),
         ("triclinic", Lattice(lengths: SIMD3(4, 5, 6), angles: SIMD3(70, 110, 65))!, 3),
-        ("strongly sheared", Lattice(a: SIMD3(3, 0, 0), b: SIMD3(2.7, 1.2, 0), c: SIMD3(-1.4, 2.1, 2.5)), 6),
+        ("strongly sheared", Lattice(a: SIMD3(3, 0, 0), b: SIMD3(2.7, 1.2, 0), c: SIMD3(-1.4, 2.1, 2.5)), 6)
     ]
 
     @Test(arguments: skewedCells)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Chemistry
 
 /// Distances of `neighbors` grouped into shells `[(distance, count)]` (tolerance 1e-6 Å).
@@ -78,9 +79,10 @@ func shells(_ neighbors: [Neighbor]) -> [(distance: Double, count: Int)] {
     @Test func neighborListOrderAndFlatCell() {
         let list = fccCu.neighborList(cutoff: 3.7)
         #expect(list.allSatisfy { $0.i <= $0.j })
-        #expect(zip(list, list.dropFirst()).allSatisfy {
-            ($0.i, $0.j) < ($1.i, $1.j) || (($0.i, $0.j) == ($1.i, $1.j) && $0.distance <= $1.distance)
-        })
+        #expect(
+            zip(list, list.dropFirst()).allSatisfy {
+                ($0.i, $0.j) < ($1.i, $1.j) || (($0.i, $0.j) == ($1.i, $1.j) && $0.distance <= $1.distance)
+            })
         // A cell of zero volume yields nothing rather than a crash or a hang.
         let flat = Structure(
             lattice: Lattice(a: SIMD3(1, 0, 0), b: SIMD3(2, 0, 0), c: SIMD3(0, 0, 1)),
@@ -113,8 +115,9 @@ func shells(_ neighbors: [Neighbor]) -> [(distance: Double, count: Int)] {
                         let image = SIMD3(Double(x), Double(y), Double(z))
                         let v = s.lattice.cartesian(s.fractionalPositions[j] + image - s.fractionalPositions[i])
                         if v.length <= cutoff {
-                            result.append(Neighbor(
-                                i: i, j: j, distance: v.length, image: SIMD3(Int32(x), Int32(y), Int32(z)), vector: v))
+                            result.append(
+                                Neighbor(
+                                    i: i, j: j, distance: v.length, image: SIMD3(Int32(x), Int32(y), Int32(z)), vector: v))
                         }
                     }
                 }
@@ -135,8 +138,9 @@ func shells(_ neighbors: [Neighbor]) -> [(distance: Double, count: Int)] {
             let fast = s.neighbors(of: i, cutoff: 5)
             let slow = bruteForce(s, i, cutoff: 5, range: 12)
             #expect(fast.count == slow.count)
-            #expect(Set(fast.map { [$0.j, Int($0.image.x), Int($0.image.y), Int($0.image.z)] })
-                == Set(slow.map { [$0.j, Int($0.image.x), Int($0.image.y), Int($0.image.z)] }))
+            #expect(
+                Set(fast.map { [$0.j, Int($0.image.x), Int($0.image.y), Int($0.image.z)] })
+                    == Set(slow.map { [$0.j, Int($0.image.x), Int($0.image.y), Int($0.image.z)] }))
             #expect(zip(fast, fast.dropFirst()).allSatisfy { $0.distance <= $1.distance })
             total += fast.count
         }
@@ -150,7 +154,8 @@ func shells(_ neighbors: [Neighbor]) -> [(distance: Double, count: Int)] {
     /// Water with O at `origin` (Cartesian, Å) in a 10 Å box, positions wrapped into the cell.
     func water(at origin: SIMD3<Double>, lattice: Lattice = .cubic(10)) -> Structure {
         let half = Self.hoh / 2 * Double.pi / 180
-        let dx = Self.oh * sin(half), dy = Self.oh * cos(half)
+        let dx = Self.oh * sin(half)
+        let dy = Self.oh * cos(half)
         let cartesian = [origin, origin + SIMD3(dx, dy, 0), origin + SIMD3(-dx, dy, 0)]
         let fractional = cartesian.map { r -> SIMD3<Double> in
             let f = lattice.fractional(r)

@@ -34,8 +34,9 @@ import Testing
         #expect(throws: TrajectoryError.speciesMismatch(frame: 1, atom: 1, expected: "O", found: "F")) {
             try Trajectory(structures: [Self.frame(0.1), Self.frame(0.1, species: ["Li", "F"])])
         }
-        #expect(TrajectoryError.speciesMismatch(frame: 1, atom: 1, expected: "O", found: "F").description
-            == "atom 2 of frame 2 is F, expected O as in frame 1")
+        #expect(
+            TrajectoryError.speciesMismatch(frame: 1, atom: 1, expected: "O", found: "F").description
+                == "atom 2 of frame 2 is F, expected O as in frame 1")
     }
 
     @Test func frameSelections() {

@@ -1,8 +1,8 @@
 import Foundation
 import Lifecycle
 import Study
-import Testing
 import TestSupport
+import Testing
 
 /// The local one-node SLURM of tools/slurm/local-cluster.sh, found through SLURM_CONF (`.ci/run` starts it
 /// and exports it; by hand: `eval "$(tools/slurm/local-cluster.sh start /tmp/cascade-slurm)"`).
@@ -72,7 +72,8 @@ struct CLI {
         process.waitUntilExit()
         let result = Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
         if record, let transcript = ProcessInfo.processInfo.environment["CASCADE_SLURM_TRANSCRIPT"] {
-            let text = "$ cascade \(arguments.joined(separator: " "))\n\(result.stdout)\(result.stderr)" + (result.status == 0 ? "" : "(exit \(result.status))\n")
+            let text =
+                "$ cascade \(arguments.joined(separator: " "))\n\(result.stdout)\(result.stderr)" + (result.status == 0 ? "" : "(exit \(result.status))\n")
             if let handle = FileHandle(forWritingAtPath: transcript) {
                 handle.seekToEndOfFile()
                 handle.write(Data(text.utf8))
@@ -88,7 +89,8 @@ struct CLI {
     /// not `cascade` (e.g. a `cat` of a file the test reads).
     func note(_ command: String, _ text: String) {
         guard let transcript = ProcessInfo.processInfo.environment["CASCADE_SLURM_TRANSCRIPT"],
-            let handle = FileHandle(forWritingAtPath: transcript) ?? (FileManager.default.createFile(atPath: transcript, contents: nil) ? FileHandle(forWritingAtPath: transcript) : nil)
+            let handle = FileHandle(forWritingAtPath: transcript)
+                ?? (FileManager.default.createFile(atPath: transcript, contents: nil) ? FileHandle(forWritingAtPath: transcript) : nil)
         else { return }
         handle.seekToEndOfFile()
         handle.write(Data("$ \(command)\n\(text)".utf8))
@@ -191,11 +193,12 @@ struct SlurmEndToEndTests {
         // submit: four jobs, the chain with afterok on the parents' job ids.
         let first = try cli.run(["submit"] + study)
         #expect(first.status == 0, "\(first.stderr)")
-        let ids = Dictionary(uniqueKeysWithValues: first.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
-            let words = line.split(separator: " ")
-            guard words.count >= 4, words[0] == "submitted" else { return nil }
-            return (String(words[1].dropLast()), String(words[3]))
-        })
+        let ids = Dictionary(
+            uniqueKeysWithValues: first.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                let words = line.split(separator: " ")
+                guard words.count >= 4, words[0] == "submitted" else { return nil }
+                return (String(words[1].dropLast()), String(words[3]))
+            })
         #expect(ids.count == 4, "\(first.stdout)")
         if let slab = ids["relax/ir-slab"] { #expect(first.stdout.contains("relax/h-site0: job \(ids["relax/h-site0"] ?? "?") (afterok:\(slab))")) }
 
@@ -235,8 +238,9 @@ struct SlurmEndToEndTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("- IBRION = 2") && resumed.stdout.contains("+ IBRION = 1"), "\(resumed.stdout)")
         #expect(resumed.stdout.contains("cancelled job"), "\(resumed.stdout)")
-        #expect(resumed.stdout.contains("submitted relax/h-site0") && resumed.stdout.contains("submitted relax/h-site1")
-            && resumed.stdout.contains("submitted relax/h-site2"), "\(resumed.stdout)")
+        #expect(
+            resumed.stdout.contains("submitted relax/h-site0") && resumed.stdout.contains("submitted relax/h-site1")
+                && resumed.stdout.contains("submitted relax/h-site2"), "\(resumed.stdout)")
         let h0 = root + "/runs/relax/h-site0"
         for kept in ["attempt-1/vasprun.xml", "attempt-1/OUTCAR", "attempt-1/CONTCAR", "attempt-1/INCAR", "attempt-1/cascade-remedy.txt"] {
             #expect(FileManager.default.fileExists(atPath: "\(h0)/\(kept)"), "\(kept)")
@@ -244,7 +248,9 @@ struct SlurmEndToEndTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: h0 + "/POSCAR")) == contcar0)
         #expect(IncarEditor.value(of: "IBRION", in: try String(contentsOfFile: h0 + "/INCAR", encoding: .utf8)) == "1")
 
-        let running = try cli.waitFor(study, seconds: 30) { s in s["relax/h-site2"]?.state == "running" && s["relax/h-site2"]?.detail.contains("ionic step") == true }
+        let running = try cli.waitFor(study, seconds: 30) { s in
+            s["relax/h-site2"]?.state == "running" && s["relax/h-site2"]?.detail.contains("ionic step") == true
+        }
         #expect(running["relax/h-site2"]?.state == "running", "\(running)")
         #expect(running["relax/h-site2"]?.detail.contains("ionic step") == true, "\(running)")
         // The stand-in's OSZICAR ends in the SCF steps of ionic step 13 (step 12 is the last complete one).
@@ -295,15 +301,15 @@ struct SlurmTimeoutTests {
         try fm.copyItem(atPath: "\(Paths.irH)/5/outputs/POSCAR", toPath: "\(root)/structures/h-site2.vasp")
         let vasp = "srun \(Paths.fakeVasp)"
         try """
-            study: walltime
-            structures: structures
-            input_sets: \(Paths.packageRoot.path)/templates
-            job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:01:00"}
-            systems:
-              - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2, kind: slab}
-            calculations:
-              - {name: relax/slow, set: relax, system: h-site2}
-            """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
+        study: walltime
+        structures: structures
+        input_sets: \(Paths.packageRoot.path)/templates
+        job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:01:00"}
+        systems:
+          - {name: h-site2, file: h-site2.vasp, charge: 0, multiplicity: 2, kind: slab}
+        calculations:
+          - {name: relax/slow, set: relax, system: h-site2}
+        """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
         let study = ["study.yaml", "--runs", "runs"]
         let cli = CLI(directory: root)
         try #require(try cli.run(["generate", "study.yaml", "--out", "runs"], record: false).status == 0)
@@ -319,7 +325,9 @@ struct SlurmTimeoutTests {
         let contcar = try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/CONTCAR"))
         try EndToEndStudy.fake(root, "relax/slow", "converged \(Paths.irH)/5/outputs")
         let resumed = try cli.run(["resume"] + study)
-        cli.note("cat runs/relax/slow/attempt-1/cascade-remedy.txt", (try? String(contentsOfFile: root + "/runs/relax/slow/attempt-1/cascade-remedy.txt", encoding: .utf8)) ?? "")
+        cli.note(
+            "cat runs/relax/slow/attempt-1/cascade-remedy.txt",
+            (try? String(contentsOfFile: root + "/runs/relax/slow/attempt-1/cascade-remedy.txt", encoding: .utf8)) ?? "")
         #expect(resumed.stdout.contains("remedy: continue from CONTCAR") && resumed.stdout.contains("submitted relax/slow"), "\(resumed.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/runs/relax/slow/POSCAR")) == contcar)
         #expect(fm.fileExists(atPath: root + "/runs/relax/slow/attempt-1/vasprun.xml"))
@@ -343,16 +351,16 @@ struct SlurmInterruptedResumeTests {
         try fm.copyItem(atPath: "\(Paths.irH)/3/outputs/POSCAR", toPath: "\(root)/structures/h-site0.vasp")
         let vasp = "srun \(Paths.fakeVasp)"
         try """
-            study: interrupt
-            structures: structures
-            input_sets: \(Paths.packageRoot.path)/templates
-            job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:05:00"}
-            systems:
-              - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2, kind: slab}
-            calculations:
-              - {name: relax/bad, set: relax, system: h-site0}
-              - {name: relax/next, set: relax, system: h-site0, after: [relax/bad]}
-            """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
+        study: interrupt
+        structures: structures
+        input_sets: \(Paths.packageRoot.path)/templates
+        job: {vasp: "\(vasp)", vasp_gamma: "\(vasp)", ntasks_per_node: 1, time: "00:05:00"}
+        systems:
+          - {name: h-site0, file: h-site0.vasp, charge: 0, multiplicity: 2, kind: slab}
+        calculations:
+          - {name: relax/bad, set: relax, system: h-site0}
+          - {name: relax/next, set: relax, system: h-site0, after: [relax/bad]}
+        """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
         let study = ["study.yaml", "--runs", "runs"]
         let cli = CLI(directory: root)
         try #require(try cli.run(["generate", "study.yaml", "--out", "runs"], record: false).status == 0)

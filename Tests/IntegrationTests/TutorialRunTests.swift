@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// docs/tutorial.md, chapter 9 ("Run it on SLURM"): its ```slurm-console blocks run against the local
 /// SLURM, in order, in a new working folder, each command's standard output then standard error compared
@@ -37,7 +37,9 @@ struct TutorialRunTests {
             var lines = output.components(separatedBy: "\n")
             if lines.last == "" { lines.removeLast() }
             #expect(status == 0, "docs/tutorial.md line \(command.line): `\(command.text)` exited \(status)\n\(output)")
-            #expect(TutorialMarkup.matches(command.expected, lines), """
+            #expect(
+                TutorialMarkup.matches(command.expected, lines),
+                """
                 docs/tutorial.md line \(command.line): `\(command.text)` printed
                 \(output)---- expected ----
                 \(command.expected.joined(separator: "\n"))

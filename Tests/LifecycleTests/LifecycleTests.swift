@@ -1,12 +1,12 @@
 import Analysis
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+import VASP
 
 @testable import Lifecycle
 @testable import Study
-import VASP
 
 enum Temp {
     static func folder(_ label: String) throws -> String {
@@ -26,7 +26,8 @@ enum Temp {
 struct IncarEditorTests {
     @Test func replacesKeepsAndAppends() {
         let text = "PREC = Normal\nIBRION = 2   # CG\nISIF = 2; NSW = 300\n"
-        let (out, changes) = IncarEditor.apply([IncarChange(tag: "ibrion", value: "1"), IncarChange(tag: "NSW", value: "50"), IncarChange(tag: "ALGO", value: "All")], to: text)
+        let (out, changes) = IncarEditor.apply(
+            [IncarChange(tag: "ibrion", value: "1"), IncarChange(tag: "NSW", value: "50"), IncarChange(tag: "ALGO", value: "All")], to: text)
         #expect(out == "PREC = Normal\nIBRION = 1  # CG\nISIF = 2; NSW = 50\nALGO = All   # cascade resume\n")
         #expect(changes.map(\.old) == ["2", "300", nil])
         #expect(IncarEditor.diff(changes, file: "x/INCAR").contains("- IBRION = 2\n+ IBRION = 1"))
@@ -68,11 +69,18 @@ struct FailureCauseTests {
 @Suite("the SLURM adapter without SLURM")
 struct SlurmAdapterTests {
     @Test func parsesSqueueAndScontrol() throws {
-        let jobs = try Slurm.parseQueue("5|e2e-relax-h|PENDING|DependencyNeverSatisfied|afterok:4(failed)|0:00|5:00|/tmp/r/relax/h\n6|x|RUNNING|None|(null)|0:03|5:00|/tmp/r/x\n", command: "squeue")
+        let jobs = try Slurm.parseQueue(
+            "5|e2e-relax-h|PENDING|DependencyNeverSatisfied|afterok:4(failed)|0:00|5:00|/tmp/r/relax/h\n6|x|RUNNING|None|(null)|0:03|5:00|/tmp/r/x\n",
+            command: "squeue")
         #expect(jobs.count == 2 && jobs[0].isBlocked && jobs[0].isActive && jobs[1].dependency.isEmpty && !jobs[1].isBlocked)
         #expect(throws: SchedulerError.self) { try Slurm.parseQueue("garbage\n", command: "squeue") }
-        let shown = Slurm.parseShowJob("JobId=4 JobName=z UserId=root(0) JobState=FAILED Reason=NonZeroExitCode Dependency=(null) WorkDir=/tmp/a RunTime=00:00:01 TimeLimit=00:05:00")
-        #expect(shown == SlurmJob(id: "4", name: "z", state: "FAILED", reason: "NonZeroExitCode", dependency: "", workDir: "/tmp/a", elapsed: "00:00:01", timeLimit: "00:05:00"))
+        let shown = Slurm.parseShowJob(
+            "JobId=4 JobName=z UserId=root(0) JobState=FAILED Reason=NonZeroExitCode Dependency=(null) WorkDir=/tmp/a RunTime=00:00:01 TimeLimit=00:05:00")
+        #expect(
+            shown
+                == SlurmJob(
+                    id: "4", name: "z", state: "FAILED", reason: "NonZeroExitCode", dependency: "", workDir: "/tmp/a", elapsed: "00:00:01",
+                    timeLimit: "00:05:00"))
     }
 
     @Test func missingSlurmIsAClearError() {
@@ -98,10 +106,15 @@ struct SlurmAdapterTests {
         try Temp.write("#!/bin/sh\necho 'slurm_load_jobs error: Unable to contact slurm controller' >&2\nexit 1\n", bin + "/squeue", mode: 0o755)
         try Temp.write("#!/bin/sh\nexec /bin/sleep 5\n", bin + "/scancel", mode: 0o755)
         let slurm = Slurm(environment: ["PATH": bin], timeout: 0.5)
-        #expect(throws: SchedulerError.badAnswer(command: "sbatch --parsable job.sh", answer: "Submitted batch job 12\n", expected: "a job id (sbatch --parsable)")) {
+        #expect(
+            throws: SchedulerError.badAnswer(command: "sbatch --parsable job.sh", answer: "Submitted batch job 12\n", expected: "a job id (sbatch --parsable)")
+        ) {
             try slurm.submit(script: "job.sh", folder: bin, afterOK: [])
         }
-        #expect(throws: SchedulerError.failed(command: "squeue --me -h -t all -o %i|%j|%T|%r|%E|%M|%l|%Z", status: 1, stderr: "slurm_load_jobs error: Unable to contact slurm controller")) {
+        #expect(
+            throws: SchedulerError.failed(
+                command: "squeue --me -h -t all -o %i|%j|%T|%r|%E|%M|%l|%Z", status: 1, stderr: "slurm_load_jobs error: Unable to contact slurm controller")
+        ) {
             try slurm.queue()
         }
         let start = Date()
@@ -121,7 +134,8 @@ struct JournalTests {
             do {
                 let journal = try Journal(runs: runs)
                 for n in 0..<25 {
-                    try journal.record(Journal.Submission(calculation: "c\(k)", jobID: "\(k * 100 + n)", time: Double(n), inputsHash: "h", afterOK: ["1", "2"], attempt: 1))
+                    try journal.record(
+                        Journal.Submission(calculation: "c\(k)", jobID: "\(k * 100 + n)", time: Double(n), inputsHash: "h", afterOK: ["1", "2"], attempt: 1))
                 }
             } catch {
                 failures.withLock { $0.append("writer \(k): \(error)") }
@@ -220,10 +234,14 @@ struct StatusJoinTests {
         try whole.write(to: URL(fileURLWithPath: runs + "/relax/b/CONTCAR"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc '\(ir)/5/outputs/vasprun.xml.gz' | head -c 60000 > '\(runs)/relax/b/vasprun.xml'; touch -d '2 days ago' '\(runs)/relax/b/vasprun.xml'"]
+        process.arguments = [
+            "-c",
+            "gzip -dc '\(ir)/5/outputs/vasprun.xml.gz' | head -c 60000 > '\(runs)/relax/b/vasprun.xml'; touch -d '2 days ago' '\(runs)/relax/b/vasprun.xml'"
+        ]
         try process.run()
         process.waitUntilExit()
-        try Temp.write("""
+        try Temp.write(
+            """
             study: join
             structures: .
             systems:
@@ -262,7 +280,9 @@ struct StatusJoinTests {
         let bin = try Temp.folder("fake-squeue")
         defer { try? FileManager.default.removeItem(atPath: bin) }
         let life = StudyLifecycle(manifest: manifest, runs: runs, slurm: Slurm(environment: ["PATH": bin]))
-        try Temp.write("#!/bin/sh\necho '42|join-relax-b|TIMEOUT|TimeLimit|(null)|1:27|1:00|\(life.runs)/relax/b'\necho '43|join-relax-c|PENDING|DependencyNeverSatisfied|afterok:42(failed)|0:00|1:00|\(life.runs)/relax/c'\n", bin + "/squeue", mode: 0o755)
+        try Temp.write(
+            "#!/bin/sh\necho '42|join-relax-b|TIMEOUT|TimeLimit|(null)|1:27|1:00|\(life.runs)/relax/b'\necho '43|join-relax-c|PENDING|DependencyNeverSatisfied|afterok:42(failed)|0:00|1:00|\(life.runs)/relax/c'\n",
+            bin + "/squeue", mode: 0o755)
         try Temp.write("#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n", bin + "/scontrol", mode: 0o755)
         let journal = try life.journal()
         try journal.record(Journal.Submission(calculation: "relax/b", jobID: "42", time: 0, inputsHash: "", afterOK: [], attempt: 1))
@@ -289,7 +309,8 @@ struct NebAttemptTests {
         let folder = try Temp.folder("neb-attempt")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Temp.write("IMAGES = 2\nIBRION = 3\n", folder + "/INCAR")
-        try Temp.write("#!/bin/bash\n\"$CASCADE\" images ../a/CONTCAR ../b/CONTCAR --images 2 --method idpp --out . --force\nsrun vasp_std\n", folder + "/job.sh")
+        try Temp.write(
+            "#!/bin/bash\n\"$CASCADE\" images ../a/CONTCAR ../b/CONTCAR --images 2 --method idpp --out . --force\nsrun vasp_std\n", folder + "/job.sh")
         try Temp.write("*** JOB 5 ON vm CANCELLED AT 2026-12-07T19:40:34 DUE TO TIME LIMIT ***\n", folder + "/slurm-5.out")
         for image in ["00", "03"] { try Temp.write("end \(image)\n", "\(folder)/\(image)/POSCAR") }
         try Temp.write("staged\n", folder + "/03/OUTCAR")
@@ -424,9 +445,11 @@ struct NebJobScriptTests {
         }
         // A stand-in `cascade images`: writes "interpolated" into every image POSCAR.
         let fake = root + "/bin/cascade"
-        try Temp.write("#!/bin/sh\ntest \"$1\" = images || exit 3\nfor i in 00 01 02 03; do mkdir -p $i; echo \"interpolated $i\" > $i/POSCAR; done\n", fake, mode: 0o755)
+        try Temp.write(
+            "#!/bin/sh\ntest \"$1\" = images || exit 3\nfor i in 00 01 02 03; do mkdir -p $i; echo \"interpolated $i\" > $i/POSCAR; done\n", fake, mode: 0o755)
         let folder = root + "/neb/x"
-        let stageIn = JobScript.nebStageIn(initial: "../../relax/a", final: "../../relax/b", names: ("relax/a", "relax/b"), intermediate: 2, method: .idpp, cascade: fake)
+        let stageIn = JobScript.nebStageIn(
+            initial: "../../relax/a", final: "../../relax/b", names: ("relax/a", "relax/b"), intermediate: 2, method: .idpp, cascade: fake)
         try Temp.write("#!/bin/bash\nset -euo pipefail\n" + stageIn.joined(separator: "\n") + "\n", folder + "/job.sh", mode: 0o755)
         try Temp.write("IMAGES = 2\nIBRION = 3\n", folder + "/INCAR")
 
@@ -448,7 +471,8 @@ struct NebJobScriptTests {
             blockedBy: nil, generated: true, attempts: 0)
         var action = try Attempts.plan(row: row, cause: .walltime)
         #expect(action.poscarFrom == "attempt-1/{01,02}/CONTCAR")
-        #expect(action.notes == ["writes cascade-continue: job.sh skips its stage-in (the images are not interpolated again) while it exists"], "\(action.notes)")
+        #expect(
+            action.notes == ["writes cascade-continue: job.sh skips its stage-in (the images are not interpolated again) while it exists"], "\(action.notes)")
         let before = try String(contentsOfFile: folder + "/job.sh", encoding: .utf8)
         try Attempts.apply(&action, row: row)
         #expect(try String(contentsOfFile: folder + "/job.sh", encoding: .utf8) == before, "a generated job.sh is guarded already")
@@ -528,6 +552,8 @@ struct ProgressTests {
         #expect(progress.parts.map(\.label) == ["01", "02", "03"])
         #expect(progress.scfStep == 11)
         let disk = RunFolderReport(state: .running, reason: "", maxForce: 0.25, hasOutputs: true, images: [])
-        #expect(progress.text(disk) == "; images 01: ionic step 21 (SCF step 11), 02: 21 ionic steps done, 03: 21 ionic steps done, max F = 0.250 eV/Å (|EDIFFG| = 0.1)")
+        #expect(
+            progress.text(disk)
+                == "; images 01: ionic step 21 (SCF step 11), 02: 21 ionic steps done, 03: 21 ionic steps done, max F = 0.250 eV/Å (|EDIFFG| = 0.1)")
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import Report
+import Testing
 
 /// `ColourPolicy`: colour only on a terminal, never with NO_COLOR set, never for TERM=dumb.
 @Suite struct ColourPolicyTests {

@@ -6,8 +6,10 @@ import Testing
 
 @Suite struct EnergeticsReportTests {
     @Test func adsorptionSaysWhichAdsorbateWasUsed() throws {
-        let complex = EnergyTerm(label: "AB", energy: -130.36848031, source: .calculation(file: "3/vasprun.xml.gz", rule: "rule"), settings: CalculationSettings(encut: 400))
-        let host = EnergyTerm(label: "A", energy: -31.64703257, source: .calculation(file: "2/vasprun.xml.gz", rule: "rule"), settings: CalculationSettings(encut: 400))
+        let complex = EnergyTerm(
+            label: "AB", energy: -130.36848031, source: .calculation(file: "3/vasprun.xml.gz", rule: "rule"), settings: CalculationSettings(encut: 400))
+        let host = EnergyTerm(
+            label: "A", energy: -31.64703257, source: .calculation(file: "2/vasprun.xml.gz", rule: "rule"), settings: CalculationSettings(encut: 400))
         let result = adsorptionEnergy(complex: complex, host: host, adsorbate: .number(0, label: "B"), hostMultiplicity: 4)
         let table = EnergeticsReport.adsorptionTable(result)
         #expect(table.rows.count == 4)
@@ -19,7 +21,8 @@ import Testing
     }
 
     @Test func pathwayComparisonTable() {
-        let a = Pathway(catalyst: "MOF", steps: [PathwayStep(name: "N–S", reactionEnergy: -0.4, barrier: 0.9), PathwayStep(name: "C–S", reactionEnergy: 0.2, barrier: 1.1)])
+        let a = Pathway(
+            catalyst: "MOF", steps: [PathwayStep(name: "N–S", reactionEnergy: -0.4, barrier: 0.9), PathwayStep(name: "C–S", reactionEnergy: 0.2, barrier: 1.1)])
         let b = Pathway(catalyst: "CoPc", steps: [PathwayStep(name: "N–S", reactionEnergy: -0.6, barrier: 0.6)])
         let table = EnergeticsReport.pathwayTable(comparePathways([a, b]))
         #expect(table.columns.map(\.key) == ["step", "dE_MOF", "Ea_MOF", "dE_CoPc", "Ea_CoPc"])

@@ -16,7 +16,8 @@ import Testing
         let images = (0..<5).map { k in
             NebImage(
                 label: "0\(k)", energy: energies[k], tangentForce: forces[k], maxForce: k == 0 || k == 4 ? nil : 0.02,
-                structure: Structure(lattice: .cubic(10), species: ["H", "H", "O"],
+                structure: Structure(
+                    lattice: .cubic(10), species: ["H", "H", "O"],
                     cartesianPositions: [SIMD3(1 + 0.5 * Double(k), 1, 1), SIMD3(5, 5, 5), SIMD3(7, 7, 7)]))
         }
         return analyzeNeb(images, ediffg: -0.05, climbing: true)

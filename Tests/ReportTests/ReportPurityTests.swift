@@ -8,16 +8,26 @@ import Testing
 @Suite struct ReportPurityTests {
     /// One forbidden use: the pattern (a regular expression over a line of code) and why.
     static let forbidden: [(pattern: String, why: String)] = [
-        (#"^\s*(@testable\s+)?import\s+(Files|VASP|Lifecycle|Foundation|FoundationEssentials|FoundationXML|CLibXML2|CZlib|CIsal)\b"#,
-            "Report sees no file I/O module, file format, lifecycle or Foundation file API"),
-        (#"\b(f?open|openat|opendir|read|pread|fread|fgets|getline|mmap|stat|lstat|fstat|fwrite|fputs|mkdir|unlink|rename|link|symlink|realpath|access)\s*\("#,
-            "a C file call"),
-        (#"\b(FileManager|FileHandle|URL\s*\(\s*fileURLWithPath|contentsOf(File)?|ByteSource|DispatchIO|InputStream|OutputStream)\b"#,
-            "a Foundation or Files file API"),
-        (#"\b(RunLoader|CalculationLoader|NebLoader|BaderLoader|RunStatus|RunFolderProbe|BandProbe|StructureIndex|BundledResources|FileSystem|AtomicFile|Generator|StudyDoctor|Scaffold)\b"#,
-            "Study's readers and writers"),
-        (#"\b(StudyTabulation|StudyManifest|GenerationPlan|VasprunRecord)\s*\.\s*(make|load|read|write\w*)\b"#,
-            "a Study entry point that reads the disk"),
+        (
+            #"^\s*(@testable\s+)?import\s+(Files|VASP|Lifecycle|Foundation|FoundationEssentials|FoundationXML|CLibXML2|CZlib|CIsal)\b"#,
+            "Report sees no file I/O module, file format, lifecycle or Foundation file API"
+        ),
+        (
+            #"\b(f?open|openat|opendir|read|pread|fread|fgets|getline|mmap|stat|lstat|fstat|fwrite|fputs|mkdir|unlink|rename|link|symlink|realpath|access)\s*\("#,
+            "a C file call"
+        ),
+        (
+            #"\b(FileManager|FileHandle|URL\s*\(\s*fileURLWithPath|contentsOf(File)?|ByteSource|DispatchIO|InputStream|OutputStream)\b"#,
+            "a Foundation or Files file API"
+        ),
+        (
+            #"\b(RunLoader|CalculationLoader|NebLoader|BaderLoader|RunStatus|RunFolderProbe|BandProbe|StructureIndex|BundledResources|FileSystem|AtomicFile|Generator|StudyDoctor|Scaffold)\b"#,
+            "Study's readers and writers"
+        ),
+        (
+            #"\b(StudyTabulation|StudyManifest|GenerationPlan|VasprunRecord)\s*\.\s*(make|load|read|write\w*)\b"#,
+            "a Study entry point that reads the disk"
+        )
     ]
 
     /// The forbidden uses in `text` (a Swift source), as `file:line: why: code`. Comment lines are skipped.
@@ -66,7 +76,7 @@ import Testing
             "let source = try ByteSource(path: p)", "let run = try Vasprun.read(path: p)",
             "let record = try VasprunRecord.read(input, options: o)", "let path = RunLoader.vasprunPath(for: input)",
             "let result = StudyTabulation.make(manifest: m, runs: r)", "let m = try StudyManifest.load(path: p)",
-            "try AtomicFile.write(text, to: p, force: false)", "let plan = try GenerationPlan.make(manifest: m, options: o)",
+            "try AtomicFile.write(text, to: p, force: false)", "let plan = try GenerationPlan.make(manifest: m, options: o)"
         ]
         for line in caught {
             let code = "import Study\n\nfunc f() throws {\n    \(line)\n}\n"

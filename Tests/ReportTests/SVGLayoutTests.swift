@@ -36,7 +36,8 @@ import Testing
                 let text = String(tail[close.upperBound..<end.lowerBound])
                     .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
                     .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-                let x = Double(attribute(tag, "x") ?? "") ?? .nan, y = Double(attribute(tag, "y") ?? "") ?? .nan
+                let x = Double(attribute(tag, "x") ?? "") ?? .nan
+                let y = Double(attribute(tag, "y") ?? "") ?? .nan
                 let size = Double(attribute(tag, "font-size") ?? "") ?? groupSize
                 let width = Double(text.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }.count) * size * 0.6
                 var box: SVGBox
@@ -107,11 +108,13 @@ import Testing
         let energies: [Double?] = [nil, -21.1866, -20.9709, -21.1866, nil]
         let forces: [Double?] = [nil, 0.0, 0.01, 0.0, nil]
         let images = (0..<5).map { k in
-            NebImage(label: "0\(k)", energy: energies[k], tangentForce: forces[k], maxForce: k == 0 || k == 4 ? nil : 0.011,
+            NebImage(
+                label: "0\(k)", energy: energies[k], tangentForce: forces[k], maxForce: k == 0 || k == 4 ? nil : 0.011,
                 structure: Structure(lattice: .cubic(10), species: ["N", "H"], cartesianPositions: [SIMD3(1 + 0.4 * Double(k), 1, 1), SIMD3(5, 5, 5)]))
         }
         let a = analyzeNeb(images, ediffg: -0.05, climbing: true)
-        let footnote = "neb/nh3-inversion: no energy for image(s) 00 (relax/nh3-a is missing), 04 (relax/nh3-b is missing): no barrier from the initial state, no ΔE; the last column fits images 01…03, relative to 01"
+        let footnote =
+            "neb/nh3-inversion: no energy for image(s) 00 (relax/nh3-a is missing), 04 (relax/nh3-b is missing): no barrier from the initial state, no ΔE; the last column fits images 01…03, relative to 01"
         let plot = try #require(NebReport.plot(a, title: "NEB neb/nh3-inversion", footnote: footnote))
         let texts = Self.check(plot, "NEB")
         for label in ["01", "02", "03", "force-based fit (VTST)"] { #expect(texts.contains { $0.text == label }, "no '\(label)'") }
@@ -126,13 +129,17 @@ import Testing
     /// The bundled study's three catalysts with their long names and a barrier label on every step.
     @Test func reactionProfile() throws {
         func step(_ k: Int, _ dE: Double, _ barrier: Double) -> TabulatedStep {
-            TabulatedStep(calculation: "neb/x/\(k)", name: ["1-ns-cleavage", "2-cf3-loss", "3-cf-cleavage", "4-lif"][k], reactionEnergy: dE,
+            TabulatedStep(
+                calculation: "neb/x/\(k)", name: ["1-ns-cleavage", "2-cf3-loss", "3-cf-cleavage", "4-lif"][k], reactionEnergy: dE,
                 barrierForceFit: barrier, barrierEnergyFit: nil, reasons: [], provenance: Provenance(files: [], rule: ""))
         }
         let pathways = [
-            TabulatedPathway(name: "TFSI⁻ → LiF on NH₂-MIL-101(Fe) cluster", source: nil, steps: [step(0, -0.8, 0.9), step(1, -1.2, 0.5), step(2, -0.4, 1.1), step(3, -2.1, 0.3)]),
+            TabulatedPathway(
+                name: "TFSI⁻ → LiF on NH₂-MIL-101(Fe) cluster", source: nil,
+                steps: [step(0, -0.8, 0.9), step(1, -1.2, 0.5), step(2, -0.4, 1.1), step(3, -2.1, 0.3)]),
             TabulatedPathway(name: "TFSI⁻ → LiF on CoPc", source: nil, steps: [step(0, -0.6, 0.7), step(1, -1.0, 0.6), step(2, -0.5, 0.8), step(3, -1.9, 0.4)]),
-            TabulatedPathway(name: "TFSI⁻ → LiF on MOF@CoPc", source: nil, steps: [step(0, -1.0, 0.4), step(1, -0.9, 0.45), step(2, -0.7, 0.5), step(3, -2.4, 0.2)]),
+            TabulatedPathway(
+                name: "TFSI⁻ → LiF on MOF@CoPc", source: nil, steps: [step(0, -1.0, 0.4), step(1, -0.9, 0.45), step(2, -0.7, 0.5), step(3, -2.4, 0.2)])
         ]
         let plot = try #require(TabulationReport.profilePlot(pathways))
         let texts = Self.check(plot, "profile")
@@ -140,7 +147,8 @@ import Testing
     }
 
     @Test func densityOfStates() throws {
-        let plot = DosReport.plot(DosReportTests.dos(), selection: DosReport.Selection(label: "Co (1 atom)", atoms: [0], shell: .d), window: -3...3,
+        let plot = DosReport.plot(
+            DosReportTests.dos(), selection: DosReport.Selection(label: "Co (1 atom)", atoms: [0], shell: .d), window: -3...3,
             title: "DOS static/x", footnote: "static/x/vasprun.xml.gz")
         Self.check(plot, "DOS")
     }
@@ -149,10 +157,12 @@ import Testing
         var values = ContiguousArray<Double>()
         for k in 0..<48 { for _ in 0..<4 { values.append(0.02 * sin(Double(k) / 48 * 2 * .pi) - 0.004) } }
         let grid = try #require(VolumetricGrid(dimensions: SIMD3(2, 2, 48), lattice: .cubic(15), values: values))
-        let planar = VolumetricReport.planarPlot(try planarProfile(grid, axis: 2), quantity: .charge(symbol: "Δρ"), title: "Differential charge density Δρ MOF@CoPc − MOF − CoPc",
+        let planar = VolumetricReport.planarPlot(
+            try planarProfile(grid, axis: 2), quantity: .charge(symbol: "Δρ"), title: "Differential charge density Δρ MOF@CoPc − MOF − CoPc",
             footnote: "Δρ = ρ(complex) − Σ ρ(parts) > 0: electron accumulation; ΔQ(z) from plane 0")
         Self.check(planar, "planar")
-        let s = Structure(lattice: .cubic(6), species: ["Li", "Li", "F", "F"],
+        let s = Structure(
+            lattice: .cubic(6), species: ["Li", "Li", "F", "F"],
             fractionalPositions: [SIMD3(0, 0, 0), SIMD3(0.5, 0.5, 0.5), SIMD3(0.33, 0, 0), SIMD3(0.5, 0.2, 0.5)])
         let t = try Trajectory(structures: [s])
         let rdf = try radialDistribution(t, centers: .species(["Li"]), neighbors: .species(["F"]), rMax: 3, bins: 30)

@@ -14,7 +14,7 @@ import Testing
         plot.series = [
             .init("line", x: [0, 1, 2, 3], y: [0, 1, .nan, 2], fill: .toZero),
             .init("points", x: [0.5, 1.5], y: [0.5, 1.5], style: .scatter),
-            .init("right", x: [0, 3], y: [10, 20], dashed: true, axis: .right),
+            .init("right", x: [0, 3], y: [10, 20], dashed: true, axis: .right)
         ]
         plot.annotations = [.verticalLine(x: 1.5, label: "E_F"), .band(from: 2, to: 2.5, label: "window"), .marker(x: 1, y: 1, label: "max")]
         plot.footnote = "a note"

@@ -9,7 +9,7 @@ import Testing
             columns: [
                 TableColumn(key: "z", title: "z", unit: "Å", decimals: 2),
                 TableColumn(key: "rho", title: "ρ", unit: "e/Å³", decimals: 4),
-                TableColumn(key: "label", title: "label"),
+                TableColumn(key: "label", title: "label")
             ],
             notes: ["sign: positive = accumulation"])
         t.append([.number(0), .number(0.12345), .text("a, \"b\"")])
@@ -19,16 +19,17 @@ import Testing
     }
 
     @Test func text() {
-        #expect(Self.sample().render(.text) == """
-            Planar average
-            z (Å)  ρ (e/Å³)  label
-            -----  --------  ------
-             0.00    0.1235  a, "b"
-             1.50    0.0000  —
-                3       nan  —
-            sign: positive = accumulation
+        #expect(
+            Self.sample().render(.text) == """
+                Planar average
+                z (Å)  ρ (e/Å³)  label
+                -----  --------  ------
+                 0.00    0.1235  a, "b"
+                 1.50    0.0000  —
+                    3       nan  —
+                sign: positive = accumulation
 
-            """)
+                """)
     }
 
     /// A column may be aligned against its cells (the plan's `+1` charges beside counts), and the rule
@@ -36,7 +37,7 @@ import Testing
     @Test func alignmentAndHeaderRuleAreChoices() {
         var t = Table(columns: [
             TableColumn(key: "name", title: "name"), TableColumn(key: "q", title: "charge", alignRight: true),
-            TableColumn(key: "n", title: "n", alignRight: false),
+            TableColumn(key: "n", title: "n", alignRight: false)
         ])
         t.append([.text("a"), .text("+1"), .integer(15)])
         t.append([.text("bb"), .text("-1"), .integer(7)])
@@ -49,52 +50,56 @@ import Testing
     }
 
     @Test func markdown() {
-        #expect(Self.sample().render(.markdown) == """
-            **Planar average**
+        #expect(
+            Self.sample().render(.markdown) == """
+                **Planar average**
 
-            | z (Å) | ρ (e/Å³) | label |
-            |---:|---:|---|
-            | 0.00 | 0.1235 | a, "b" |
-            | 1.50 | 0.0000 | — |
-            | 3 | nan | — |
+                | z (Å) | ρ (e/Å³) | label |
+                |---:|---:|---|
+                | 0.00 | 0.1235 | a, "b" |
+                | 1.50 | 0.0000 | — |
+                | 3 | nan | — |
 
-            - sign: positive = accumulation
+                - sign: positive = accumulation
 
-            """)
+                """)
     }
 
     @Test func csvKeepsFullPrecision() {
-        #expect(Self.sample().render(.csv) == """
-            z,rho,label
-            0,0.12345,"a, ""b\"\""
-            1.5,-1e-05,
-            3,nan,
+        #expect(
+            Self.sample().render(.csv) == """
+                z,rho,label
+                0,0.12345,"a, ""b\"\""
+                1.5,-1e-05,
+                3,nan,
 
-            """)
+                """)
     }
 
     @Test func json() {
-        #expect(Self.sample().render(.json) == """
-            {"title":"Planar average","columns":[{"key":"z","title":"z","unit":"Å"},{"key":"rho","title":"ρ","unit":"e/Å³"},{"key":"label","title":"label","unit":null}],"rows":[{"z":0.0,"rho":0.12345,"label":"a, \\"b\\""},{"z":1.5,"rho":-1e-05,"label":null},{"z":3,"rho":null,"label":null}],"notes":["sign: positive = accumulation"]}
+        #expect(
+            Self.sample().render(.json) == """
+                {"title":"Planar average","columns":[{"key":"z","title":"z","unit":"Å"},{"key":"rho","title":"ρ","unit":"e/Å³"},{"key":"label","title":"label","unit":null}],"rows":[{"z":0.0,"rho":0.12345,"label":"a, \\"b\\""},{"z":1.5,"rho":-1e-05,"label":null},{"z":3,"rho":null,"label":null}],"notes":["sign: positive = accumulation"]}
 
-            """)
+                """)
     }
 
     @Test func tex() {
-        #expect(Self.sample().render(.tex) == """
-            % Planar average
-            \\begin{tabular}{rrl}
-            \\toprule
-            z (Å) & ρ (e/Å³) & label \\\\
-            \\midrule
-            0.00 & 0.1235 & a, "b" \\\\
-            1.50 & 0.0000 & -- \\\\
-            3 & nan & -- \\\\
-            \\bottomrule
-            \\end{tabular}
-            % sign: positive = accumulation
+        #expect(
+            Self.sample().render(.tex) == """
+                % Planar average
+                \\begin{tabular}{rrl}
+                \\toprule
+                z (Å) & ρ (e/Å³) & label \\\\
+                \\midrule
+                0.00 & 0.1235 & a, "b" \\\\
+                1.50 & 0.0000 & -- \\\\
+                3 & nan & -- \\\\
+                \\bottomrule
+                \\end{tabular}
+                % sign: positive = accumulation
 
-            """)
+                """)
         #expect(ReportNumber.texEscape("a_b & 50% {x}") == "a\\_b \\& 50\\% \\{x\\}")
     }
 

@@ -1,8 +1,8 @@
 import Analysis
 import Chemistry
 import Foundation
-import Study
 import FoundationXML
+import Study
 import Testing
 
 @testable import Report
@@ -19,33 +19,44 @@ import Testing
 
     static func tabulation() -> StudyTabulationResult {
         let statuses = [
-            CalculationStatus(name: "relax/a", folder: "runs/relax/a", isNeb: false, state: .converged, reason: "complete", finalEnergy: -10.5,
+            CalculationStatus(
+                name: "relax/a", folder: "runs/relax/a", isNeb: false, state: .converged, reason: "complete", finalEnergy: -10.5,
                 vaspVersion: "6.4.2", files: [file]),
             CalculationStatus(name: "relax/b", folder: "runs/relax/b", isNeb: false, state: .missing, reason: "no folder runs/relax/b"),
-            CalculationStatus(name: "neb/mof/1-x", folder: "runs/neb/mof/1-x", isNeb: true, state: .unconverged, reason: "image 02: max force",
-                images: [ImageStatus(label: "00", state: .converged, reason: "ok", energy: -1), ImageStatus(label: "01", state: .unconverged, reason: "f", maxForce: 0.2),
-                    ImageStatus(label: "02", state: .converged, reason: "ok")]),
+            CalculationStatus(
+                name: "neb/mof/1-x", folder: "runs/neb/mof/1-x", isNeb: true, state: .unconverged, reason: "image 02: max force",
+                images: [
+                    ImageStatus(label: "00", state: .converged, reason: "ok", energy: -1),
+                    ImageStatus(label: "01", state: .unconverged, reason: "f", maxForce: 0.2),
+                    ImageStatus(label: "02", state: .converged, reason: "ok")
+                ])
         ]
         let energies = [
-            TabulatedEnergy(name: "E_ads", source: "eq. 5", terms: [TabulatedTerm(calculation: "relax/a", coefficient: 1, energy: -10.5)],
+            TabulatedEnergy(
+                name: "E_ads", source: "eq. 5", terms: [TabulatedTerm(calculation: "relax/a", coefficient: 1, energy: -10.5)],
                 value: -0.75, reason: nil, issues: [], provenance: Provenance(files: [file], rule: "E rule")),
-            TabulatedEnergy(name: "E_bind", source: nil, terms: [TabulatedTerm(calculation: "relax/b", coefficient: -2, energy: nil)],
-                value: nil, reason: "relax/b is missing: no folder runs/relax/b", issues: [], provenance: Provenance(files: [], rule: "E rule")),
+            TabulatedEnergy(
+                name: "E_bind", source: nil, terms: [TabulatedTerm(calculation: "relax/b", coefficient: -2, energy: nil)],
+                value: nil, reason: "relax/b is missing: no folder runs/relax/b", issues: [], provenance: Provenance(files: [], rule: "E rule"))
         ]
         let pathways = [
             TabulatedPathway(name: "MOF", source: "Fig. 2f", steps: [step("neb/mof/1-x", -0.4, 0.9, 0.95), step("neb/mof/2-y", 0.2, 1.2, nil)]),
-            TabulatedPathway(name: "CoPc", source: "Fig. 2f", steps: [step("neb/copc/1-x", -0.6, 0.5, 0.55), step("neb/copc/2-y", 0.1, nil, nil, reason: "neb/copc/2-y is missing")]),
+            TabulatedPathway(
+                name: "CoPc", source: "Fig. 2f",
+                steps: [step("neb/copc/1-x", -0.6, 0.5, 0.55), step("neb/copc/2-y", 0.1, nil, nil, reason: "neb/copc/2-y is missing")])
         ]
         let bonds = [
-            TabulatedBondSet(name: "C–F", source: "Table S1", calculations: ["relax/a", "relax/b"],
+            TabulatedBondSet(
+                name: "C–F", source: "Table S1", calculations: ["relax/a", "relax/b"],
                 rows: [TabulatedBond(label: "C–F #1", lengths: [1.343, nil], broken: nil, formed: nil)], matching: "rank of length",
-                unavailable: [nil, "relax/b is missing"], notes: [], provenance: Provenance(files: [file], rule: "bond rule")),
+                unavailable: [nil, "relax/b is missing"], notes: [], provenance: Provenance(files: [file], rule: "bond rule"))
         ]
         let fragment = (try? fragmentCharges(electrons: [5.5, 5.33], valence: [5, 5], fragments: [ChargeFragment(name: "TFSI", atoms: [0, 1])]))?.first
         let fragments = [
-            TabulatedFragmentSet(name: "TFSI on CoPc", source: "Fig. 2g", calculations: ["bader/a", "bader/b"], groups: ["TFSI"], atoms: [[0, 1]],
+            TabulatedFragmentSet(
+                name: "TFSI on CoPc", source: "Fig. 2g", calculations: ["bader/a", "bader/b"], groups: ["TFSI"], atoms: [[0, 1]],
                 charges: [fragment.map { [$0] }, nil], unavailable: [nil, "bader/b is missing"], transfer: [[0], [nil]], warnings: ["AECCAR unknown"],
-                provenance: Provenance(files: [file], rule: "q rule")),
+                provenance: Provenance(files: [file], rule: "q rule"))
         ]
         return StudyTabulationResult(
             study: "s", manifest: "s.yaml", runs: "runs", statuses: statuses, energies: energies, nebs: [], pathways: pathways, bonds: bonds,
@@ -54,8 +65,9 @@ import Testing
 
     @Test func statusFirstThenEveryQuantity() {
         let tables = TabulationReport.tables(Self.tabulation())
-        #expect(tables.map { $0.title?.split(separator: " ").first.map(String.init) ?? "" }
-            == ["Calculations", "Energies", "Pathway", "Pathway", "Pathways", "Bonds", "Bader"])
+        #expect(
+            tables.map { $0.title?.split(separator: " ").first.map(String.init) ?? "" }
+                == ["Calculations", "Energies", "Pathway", "Pathway", "Pathways", "Bonds", "Bader"])
         let text = TabulationReport.render(Self.tabulation(), format: .text)
         #expect(text.hasPrefix("Calculations in runs (s)"))
         #expect(text.contains("3 calculations: 1 missing, 0 running, 0 truncated, 1 unconverged, 1 converged"))
@@ -147,7 +159,8 @@ import Testing
     @Test func tableAndJSON() throws {
         let d = try #require(bandDescriptors(density: [0, 1, 2, 1, 0], energies: [-2, -1, 0, 1, 2], efermi: 0))
         let state = TabulatedElectronicState(
-            calculation: "static/copc", efermi: -4.2, bandEdges: nil, dosGap: nil, bands: [TabulatedBand(label: "Co", summed: d), TabulatedBand(label: "Fe", summed: nil)],
+            calculation: "static/copc", efermi: -4.2, bandEdges: nil, dosGap: nil,
+            bands: [TabulatedBand(label: "Co", summed: d), TabulatedBand(label: "Fe", summed: nil)],
             dos: nil, reason: nil, notes: ["Fe: no such atom in static/copc"], provenance: Provenance(files: [], rule: "r"))
         let missing = TabulatedElectronicState(
             calculation: "static/mof", efermi: nil, bandEdges: nil, dosGap: nil, bands: [], dos: nil, reason: "static/mof is missing", notes: [],
@@ -172,7 +185,8 @@ import Testing
         func grid(_ f: (Int) -> Double) -> VolumetricGrid? {
             VolumetricGrid(dimensions: d, lattice: lattice, values: ContiguousArray((0..<16).map { f($0 / 4) }))
         }
-        let a = try #require(grid { _ in 3 }), b = try #require(grid { _ in 1 })
+        let a = try #require(grid { _ in 3 })
+        let b = try #require(grid { _ in 1 })
         let whole = try #require(grid { k in 4 + (k == 1 ? 2 : k == 3 ? -2 : 0) })
         let (_, summary) = try differentialDensityAnalysis(whole: whole, parts: [a, b], wholeLabel: "ab", partLabels: ["a", "b"], axis: 2)
         let file = SourceFile(path: "runs/static/ab/CHGCAR", sha256: String(repeating: "cd", count: 32), vaspVersion: "6.4.2")
@@ -206,15 +220,19 @@ import Testing
         #expect(text.contains("2×2×4, z") && text.contains("0.5") && text.contains("the grid of static/c is 32×32×32"))
         #expect(text.contains("Δρ AB: Δρ = ρ(static/ab) − ρ(static/a) − ρ(static/b)") && text.contains("Δρ > 0: electrons accumulate"))
         let csv = table.render(.csv)
-        #expect(csv.hasPrefix("name,source,delta_electrons,delta_electrons_expected,delta_rho_min,delta_rho_max,delta_q_min,delta_q_min_at,delta_q_max,delta_q_max_at,grid,notes\n"))
+        #expect(
+            csv.hasPrefix(
+                "name,source,delta_electrons,delta_electrons_expected,delta_rho_min,delta_rho_max,delta_q_min,delta_q_min_at,delta_q_max,delta_q_max_at,grid,notes\n"
+            ))
         let json = try #require(JSONSerialization.jsonObject(with: Data(TabulationReport.json(t).serialized().utf8)) as? [String: Any])
         let list = try #require(json["density_differences"] as? [[String: Any]])
         #expect(list.count == 2)
         let d = list[0]
-        #expect(Set(d.keys) == [
-            "name", "source", "complex", "parts", "axis", "available", "reason", "grid", "volume", "electrons", "delta_electrons",
-            "delta_electrons_expected", "delta_rho_min", "delta_rho_max", "delta_q_min", "delta_q_max", "plot", "chgcar_diff", "notes", "provenance",
-        ])
+        #expect(
+            Set(d.keys) == [
+                "name", "source", "complex", "parts", "axis", "available", "reason", "grid", "volume", "electrons", "delta_electrons",
+                "delta_electrons_expected", "delta_rho_min", "delta_rho_max", "delta_q_min", "delta_q_max", "plot", "chgcar_diff", "notes", "provenance"
+            ])
         #expect(d["axis"] as? String == "z" && d["available"] as? Bool == true && d["grid"] as? [Int] == [2, 2, 4])
         #expect((d["delta_q_max"] as? [String: Any])?["value"] as? Double == 0.5 && (d["delta_q_max"] as? [String: Any])?["height"] as? Double == 1)
         #expect((d["delta_rho_max"] as? [String: Any])?["fractional"] as? [Double] == [0, 0, 0.25])

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Study
 
 /// Issue 16.6: a Bader calculation's job runs VASP, then `cascade chgsum` and Henkelman's `bader`, so that
@@ -44,7 +45,8 @@ import TestSupport
         try FileManager.default.removeItem(atPath: work + "/AECCAR2")
         let missing = Self.run(script, in: work)
         #expect(missing.status == 1 && missing.output.contains("VASP wrote no AECCAR2"), "\(missing.output)")
-        let noBader = Self.run((["set -euo pipefail"] + JobScript.baderPostProcess(cascade: cascade, bader: "/nonexistent/bader")).joined(separator: "\n"), in: work)
+        let noBader = Self.run(
+            (["set -euo pipefail"] + JobScript.baderPostProcess(cascade: cascade, bader: "/nonexistent/bader")).joined(separator: "\n"), in: work)
         #expect(noBader.status == 1 && noBader.output.contains("is not on this node"), "\(noBader.output)")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 /// Finding ACF.dat (and BCF.dat, AECCARs) on disk.
 @Suite struct BaderLoaderTests {
@@ -17,9 +17,10 @@ import TestSupport
     /// A BCF.dat of another run is noticed; AECCAR0 + AECCAR2 next to ACF.dat count as the reference.
     @Test func mismatchedBCFAndReference() throws {
         guard Corpus.available else { return }
-        let root = try Corpus.tree([
-            "run/ACF.dat": "bader/ase_test_bader_h2o/ACF.dat", "run/BCF.dat": "bader/nuistcz_BaderMerge/BCF.dat",
-        ], label: "bader-loader")
+        let root = try Corpus.tree(
+            [
+                "run/ACF.dat": "bader/ase_test_bader_h2o/ACF.dat", "run/BCF.dat": "bader/nuistcz_BaderMerge/BCF.dat"
+            ], label: "bader-loader")
         defer { StudyFixture.remove(root) }
         try StudyFixture.write("x", to: "run/AECCAR0", in: root)
         try StudyFixture.write("x", to: "run/AECCAR2", in: root)

@@ -107,8 +107,9 @@ import Testing
     /// XDG_CACHE_HOME, then ~/.cache, then the temporary folder; an unwritable one is skipped.
     @Test func cacheFoldersInOrder() throws {
         let uid = getuid()
-        #expect(BundledResources.cacheFolders(environment: ["XDG_CACHE_HOME": "/x/", "HOME": "/h", "TMPDIR": "/t/"])
-            == ["/x/cascade", "/h/.cache/cascade", "/t/cascade-\(uid)"])
+        #expect(
+            BundledResources.cacheFolders(environment: ["XDG_CACHE_HOME": "/x/", "HOME": "/h", "TMPDIR": "/t/"])
+                == ["/x/cascade", "/h/.cache/cascade", "/t/cascade-\(uid)"])
         #expect(BundledResources.cacheFolders(environment: ["XDG_CACHE_HOME": "relative"]) == ["/tmp/cascade-\(uid)"])
 
         let temporary = try StudyFixture.temporaryFolder("bundle-tmp")

@@ -1,8 +1,8 @@
 import Analysis
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 /// Run folders → energies and settings: vasprun first, OUTCAR as the fallback.
 @Suite struct CalculationLoaderTests {

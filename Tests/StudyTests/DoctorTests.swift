@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Testing
+
 @testable import Study
 
 /// `StudyDoctor`: one test per failure it can report, on small studies and fake POTCAR libraries
@@ -77,9 +78,10 @@ import Testing
         defer { StudyFixture.remove(folder) }
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])
         #expect(!report.isHealthy)
-        #expect(Self.messages(report, .potcarLibrary, .problem) == [
-            "no POTCAR library: neither VASP_PP_PATH nor PMG_VASP_PSP_DIR is set (cascade generate would write POTCAR.spec label lists, not POTCARs)"
-        ])
+        #expect(
+            Self.messages(report, .potcarLibrary, .problem) == [
+                "no POTCAR library: neither VASP_PP_PATH nor PMG_VASP_PSP_DIR is set (cascade generate would write POTCAR.spec label lists, not POTCARs)"
+            ])
         #expect(Self.fixes(report, .potcarLibrary).first?.contains("export VASP_PP_PATH=") == true)
         #expect(Self.messages(report, .potcarLibrary, .note) == ["the study uses 6 POTCAR labels: C N O F S Li_sv"])
         // Everything else is fine: the one problem is the library.
@@ -116,8 +118,10 @@ import Testing
         defer { StudyFixture.remove(folder) }
         try Self.fakeLibrary(in: folder + "/pp", family: "potpaw_PBE.54")
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: ["VASP_PP_PATH": folder + "/pp/potpaw_PBE.54"])
-        #expect(Self.fixes(report, .potcarLibrary).first
-            == "\(folder)/pp/potpaw_PBE.54 is a PBE folder itself: set VASP_PP_PATH=\(folder)/pp (the folder that holds it), or pass --potcars \(folder)/pp/potpaw_PBE.54")
+        #expect(
+            Self.fixes(report, .potcarLibrary).first
+                == "\(folder)/pp/potpaw_PBE.54 is a PBE folder itself: set VASP_PP_PATH=\(folder)/pp (the folder that holds it), or pass --potcars \(folder)/pp/potpaw_PBE.54"
+        )
     }
 
     @Test func theOtherLayoutsVariable() throws {
@@ -126,8 +130,9 @@ import Testing
         try Self.fakeLibrary(in: folder + "/pp")  // ASE layout
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: ["PMG_VASP_PSP_DIR": folder + "/pp"])
         #expect(!report.isHealthy)
-        #expect(Self.fixes(report, .potcarLibrary).first
-            == "\(folder)/pp has ASE's layout: set VASP_PP_PATH=\(folder)/pp instead of PMG_VASP_PSP_DIR, or pass --potcars \(folder)/pp")
+        #expect(
+            Self.fixes(report, .potcarLibrary).first
+                == "\(folder)/pp has ASE's layout: set VASP_PP_PATH=\(folder)/pp instead of PMG_VASP_PSP_DIR, or pass --potcars \(folder)/pp")
     }
 
     @Test func aVersionThatIsNotThere() throws {
@@ -144,8 +149,9 @@ import Testing
         defer { StudyFixture.remove(folder) }
         for label in Self.studyLabels { try StudyFixture.write(Self.fakePotcar(label), to: "pp/\(label)/POTCAR", in: folder) }
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: ["VASP_PP_PATH": folder + "/pp"])
-        #expect(Self.fixes(report, .potcarLibrary).first
-            == "\(folder)/pp holds the label folders themselves: move them into \(folder)/pp/potpaw_PBE/ (ASE layout) and keep VASP_PP_PATH=\(folder)/pp")
+        #expect(
+            Self.fixes(report, .potcarLibrary).first
+                == "\(folder)/pp holds the label folders themselves: move them into \(folder)/pp/potpaw_PBE/ (ASE layout) and keep VASP_PP_PATH=\(folder)/pp")
     }
 
     @Test func aFallbackVersionIsAWarning() throws {
@@ -167,8 +173,9 @@ import Testing
         let problem = try #require(Self.messages(report, .potcarLibrary, .problem).first)
         #expect(problem.hasPrefix("Li_sv does not resolve: no POTCAR for Li_sv"))
         #expect(problem.contains("\(folder)/pp/POT_GGA_PAW_PBE/POTCAR.Li_sv"))
-        #expect(Self.fixes(report, .potcarLibrary).first
-            == "add Li_sv to the library, or choose one the library has (Li) with 'potcars: {Li: Li}' in the manifest")
+        #expect(
+            Self.fixes(report, .potcarLibrary).first
+                == "add Li_sv to the library, or choose one the library has (Li) with 'potcars: {Li: Li}' in the manifest")
         #expect(report.problems.count == 1)
     }
 
@@ -191,8 +198,9 @@ import Testing
         try StudyFixture.write(Self.fakePotcar("F", titel: "PAW_PBE F_s 01Jan2000"), to: "pp/potpaw_PBE/F/POTCAR", in: folder)
         let report = StudyDoctor.examine(manifest: manifest, potcars: folder + "/pp", environment: [:])
         #expect(report.isHealthy)
-        #expect(Self.messages(report, .potcarLibrary, .warning)
-            == ["F: the POTCAR found for F is labelled F_s in its TITEL (\(folder)/pp/potpaw_PBE/F/POTCAR)"])
+        #expect(
+            Self.messages(report, .potcarLibrary, .warning)
+                == ["F: the POTCAR found for F is labelled F_s in its TITEL (\(folder)/pp/potpaw_PBE/F/POTCAR)"])
     }
 
     @Test func potcarsOptionThatIsNoLibrary() throws {
@@ -322,11 +330,13 @@ import Testing
     }
 
     @Test func anSbatchLineAfterTheFirstCommand() throws {
-        let (folder, manifest) = try Self.study(template: "#!/bin/bash\n#SBATCH --nodes={{nodes}}\nmodule load vasp\n#SBATCH --time={{time}}\n{{stage_in}}\n{{vasp_command}}\n")
+        let (folder, manifest) = try Self.study(
+            template: "#!/bin/bash\n#SBATCH --nodes={{nodes}}\nmodule load vasp\n#SBATCH --time={{time}}\n{{stage_in}}\n{{vasp_command}}\n")
         defer { StudyFixture.remove(folder) }
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])
-        #expect(Self.messages(report, .jobTemplate, .problem)
-            == ["\(folder)/job.sh:4: this #SBATCH line comes after the first command, and sbatch ignores it"])
+        #expect(
+            Self.messages(report, .jobTemplate, .problem)
+                == ["\(folder)/job.sh:4: this #SBATCH line comes after the first command, and sbatch ignores it"])
     }
 
     @Test func placeholdersThatRenderEmptyOrAsDirectivesAreNoCommands() throws {
@@ -368,7 +378,10 @@ import Testing
         defer { StudyFixture.remove(folder) }
         let report = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])
         let warnings = DoctorTests.messages(report, .jobTemplate, .warning)
-        #expect(warnings == ["\(folder)/job.sh: no {{post_process}}: 1 Bader calculation (bader/litfsi) would stop after VASP, without chgsum and bader (no ACF.dat for tabulate)"])
+        #expect(
+            warnings == [
+                "\(folder)/job.sh: no {{post_process}}: 1 Bader calculation (bader/litfsi) would stop after VASP, without chgsum and bader (no ACF.dat for tabulate)"
+            ])
         #expect(DoctorTests.fixes(report, .jobTemplate).contains("add a line {{post_process}} after {{vasp_command}}"))
     }
 }

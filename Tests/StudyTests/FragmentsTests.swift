@@ -1,7 +1,8 @@
 import Chemistry
-@testable import Study
 import Testing
 import VASP
+
+@testable import Study
 
 @Suite struct FragmentsTests {
     /// TFSI⁻ bound O→Fe to an Fe(OH)2-like node, with a CoPc-like Co–N4 square nearby.
@@ -12,7 +13,7 @@ import VASP
             ("O", SIMD3(12.9, 14.5, 10.0)), ("H", SIMD3(13.6, 13.9, 10.0)),
             ("O", SIMD3(9.6, 14.6, 10.0)), ("H", SIMD3(9.0, 15.3, 10.0)),
             ("Co", SIMD3(10.0, 10.0, 14.5)),
-            ("N", SIMD3(11.9, 10.0, 14.5)), ("N", SIMD3(8.1, 10.0, 14.5)), ("N", SIMD3(10.0, 11.9, 14.5)), ("N", SIMD3(10.0, 8.1, 14.5)),
+            ("N", SIMD3(11.9, 10.0, 14.5)), ("N", SIMD3(8.1, 10.0, 14.5)), ("N", SIMD3(10.0, 11.9, 14.5)), ("N", SIMD3(10.0, 8.1, 14.5))
         ]
         for (e, r) in add {
             s.species.append(e)
@@ -47,7 +48,7 @@ import VASP
     @Test func groupsByContainsAtomsAndRest() throws {
         let s = try Self.adsorbed()
         let groups = [
-            group("TFSI", contains: ["S"]), group("metal", atoms: [15]), group("other", rest: true),
+            group("TFSI", contains: ["S"]), group("metal", atoms: [15]), group("other", rest: true)
         ]
         let (atoms, errors, warnings) = FragmentResolver.resolve(groups, on: s)
         #expect(errors.isEmpty && warnings.isEmpty)

@@ -72,7 +72,8 @@ import VASP
         defer { StudyFixture.remove(folder) }
         let index = folder + "/structures/structures.yaml"
         var text = try StudyFixture.read(index)
-        text = text.replacingOccurrences(of: "{name: turned, file: pathway/tfsi-turned.vasp, charge: -1, multiplicity: 1}",
+        text = text.replacingOccurrences(
+            of: "{name: turned, file: pathway/tfsi-turned.vasp, charge: -1, multiplicity: 1}",
             with: "{name: turned, file: pathway/tfsi-turned.vasp, charge: -1, multiplicity: 1, spin: free}")
         try text.write(toFile: index, atomically: true, encoding: .utf8)
         let plan = try GeneratorTests.plan(manifest, out: folder + "/runs")

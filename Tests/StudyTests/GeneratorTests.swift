@@ -1,10 +1,11 @@
 import Analysis
 import Chemistry
 import Foundation
-import Study
 import Report
+import Study
 import Testing
 import VASP
+
 @testable import Files
 
 @Suite struct GeneratorTests {
@@ -28,34 +29,35 @@ import VASP
 
         // INCAR, golden snapshot.
         let incarText = try StudyFixture.read(out + "/relax/tfsi/INCAR")
-        #expect(incarText == """
-            SYSTEM = small: relax/tfsi
-            PREC = Normal
-            GGA = PE
-            ENCUT = 400
-            IVDW = 11
-            ALGO = Normal
-            NELM = 200
-            EDIFF = 1e-05
-            EDIFFG = -0.05
-            IBRION = 2
-            ISIF = 2
-            NSW = 300
-            ISMEAR = 0
-            SIGMA = 0.05
-            ISPIN = 2
-            LORBIT = 11
-            LWAVE = .FALSE.
-            LCHARG = .FALSE.
-            MAGMOM = 15*0.0
-            NUPDOWN = 0
-            NELECT = 92
-            LREAL = Auto
-            IDIPOL = 4
-            LDIPOL = .TRUE.
-            DIPOL = 0.5 0.50055 0.5
+        #expect(
+            incarText == """
+                SYSTEM = small: relax/tfsi
+                PREC = Normal
+                GGA = PE
+                ENCUT = 400
+                IVDW = 11
+                ALGO = Normal
+                NELM = 200
+                EDIFF = 1e-05
+                EDIFFG = -0.05
+                IBRION = 2
+                ISIF = 2
+                NSW = 300
+                ISMEAR = 0
+                SIGMA = 0.05
+                ISPIN = 2
+                LORBIT = 11
+                LWAVE = .FALSE.
+                LCHARG = .FALSE.
+                MAGMOM = 15*0.0
+                NUPDOWN = 0
+                NELECT = 92
+                LREAL = Auto
+                IDIPOL = 4
+                LDIPOL = .TRUE.
+                DIPOL = 0.5 0.50055 0.5
 
-            """)
+                """)
         let incar = try Incar.read(path: out + "/relax/tfsi/INCAR")
         #expect(incar.int("NELECT") == 92)
         #expect(incar.warnings.isEmpty)
@@ -83,7 +85,9 @@ import VASP
         let images = try (0...5).map { try Poscar.read(path: neb + "/0\($0)/POSCAR").structure }
         let start = try Poscar.parse(text: StudyFixture.tfsi).structure
         let end = try Poscar.parse(text: StudyFixture.turnedTFSI()).structure
-        #expect(images[0].cartesianPositions == start.cartesianPositions || zip(images[0].cartesianPositions, start.cartesianPositions).allSatisfy { ($0 - $1).length < 1e-9 })
+        #expect(
+            images[0].cartesianPositions == start.cartesianPositions
+                || zip(images[0].cartesianPositions, start.cartesianPositions).allSatisfy { ($0 - $1).length < 1e-9 })
         #expect(zip(images[5].cartesianPositions, end.cartesianPositions).allSatisfy { ($0 - $1).length < 1e-9 })
         // Linear: image 2 is 2/5 of the way for the turned F atom.
         let expected = start.cartesianPositions[7] + 0.4 * (end.cartesianPositions[7] - start.cartesianPositions[7])
@@ -195,7 +199,8 @@ import VASP
         let widths = relaxTFSI.lattice.lengths
         #expect(widths.x < 20 && widths.x > 12)
         // The joint box leaves at least 12 Å around each (a little more where the other one reaches further).
-        let v1 = MoleculeVacuum.widths(relaxTFSI), v2 = MoleculeVacuum.widths(relaxTurned)
+        let v1 = MoleculeVacuum.widths(relaxTFSI)
+        let v2 = MoleculeVacuum.widths(relaxTurned)
         for axis in 0..<3 {
             #expect(min(v1[axis], v2[axis]) > 12 - 1e-9 && max(v1[axis], v2[axis]) < 13.5)
         }
@@ -212,10 +217,12 @@ import VASP
         defer { StudyFixture.remove(folder) }
         // Atoms on top of each other, an odd electron count with ISPIN = 1, a VTST optimiser without IBRION = 3,
         // ISMEAR = -5 at Γ only, MAGMOM of the wrong length.
-        try StudyFixture.write(StudyFixture.li.replacingOccurrences(of: "Li\n1\n", with: "Li H\n1 1\n") + "10.2 10 10\n",
+        try StudyFixture.write(
+            StudyFixture.li.replacingOccurrences(of: "Li\n1\n", with: "Li H\n1 1\n") + "10.2 10 10\n",
             to: "structures/molecules/li.vasp", in: folder)
         var text = try StudyFixture.read(manifest)
-        text = text.replacingOccurrences(of: "systems: [tfsi]\n", with: "systems: [tfsi]\n    incar: {ISPIN: 1, IOPT: 3, ISMEAR: -5, MAGMOM: [1, 2]}\n    magmom: {F: 1}\n")
+        text = text.replacingOccurrences(
+            of: "systems: [tfsi]\n", with: "systems: [tfsi]\n    incar: {ISPIN: 1, IOPT: 3, ISMEAR: -5, MAGMOM: [1, 2]}\n    magmom: {F: 1}\n")
         try StudyFixture.write(text, to: "study.yaml", in: folder)
         let plan = try Self.plan(manifest, out: folder + "/runs")
         let errors = plan.allErrors
@@ -234,7 +241,8 @@ import VASP
         defer { StudyFixture.remove(folder) }
         var text = try StudyFixture.read(manifest)
         text = text.replacingOccurrences(of: "- {name: li, file: molecules/li.vasp}", with: "- {name: li, file: molecules/li.vasp, charge: 0, multiplicity: 2}")
-        text = text.replacingOccurrences(of: "  - {name: bader/litfsi", with: "  - {name: closed/li, set: relax, system: li, incar: {ISPIN: 1}}\n  - {name: bader/litfsi")
+        text = text.replacingOccurrences(
+            of: "  - {name: bader/litfsi", with: "  - {name: closed/li, set: relax, system: li, incar: {ISPIN: 1}}\n  - {name: bader/litfsi")
         try StudyFixture.write(text, to: "study.yaml", in: folder)
         let plan = try Self.plan(manifest, out: folder + "/runs", only: ["closed/*"])
         #expect(plan.allErrors.contains("closed/li: 3 electrons (odd) with ISPIN = 1: an odd electron count needs ISPIN = 2"))
@@ -247,7 +255,8 @@ import VASP
         defer { StudyFixture.remove(folder) }
         let library = folder + "/pp"
         for (label, zval) in [("Li_sv", 3.0), ("C", 4.0), ("N", 5.0), ("O", 6.0), ("F", 7.0), ("S", 6.0)] {
-            try StudyFixture.write("""
+            try StudyFixture.write(
+                """
                   fake header for \(label)
                    TITEL  = PAW_PBE \(label) 01Jan2000
                    POMASS =    1.000; ZVAL   =    \(zval)    mass and valenz
@@ -301,7 +310,12 @@ enum MoleculeVacuum {
         private var partial = 0
 
         /// The 1-based number of this file.
-        func nextFile() -> Int { lock.withLock { files += 1; return files } }
+        func nextFile() -> Int {
+            lock.withLock {
+                files += 1
+                return files
+            }
+        }
         func recordPartial(_ bytes: Int) { lock.withLock { partial += bytes } }
         var partialBytes: Int { lock.withLock { partial } }
     }
@@ -397,13 +411,14 @@ enum MoleculeVacuum {
             try Generator.write(plan, writer: Self.writer(failingAt: 8, tally: Tally()))
         }
         #expect(failure.incomplete == "relax/li")
-        #expect(failure.description == """
-            \(out)/relax/li/POTCAR.spec: cannot write: \(String(cString: strerror(ENOSPC)))
-            generation stopped part-way; no file was left half-written (each file is written to a temporary file and renamed):
-              written: 1 complete calculation folder (relax/tfsi) and 2 files of relax/li (INCAR, KPOINTS)
-              not written: relax/li (incomplete), relax/litfsi, relax/turned, static/tfsi, bader/litfsi, neb/turn, submit.sh
-              run the same command again to complete the study (inputs are replaced; no --force is needed while the folders hold no VASP outputs)
-            """)
+        #expect(
+            failure.description == """
+                \(out)/relax/li/POTCAR.spec: cannot write: \(String(cString: strerror(ENOSPC)))
+                generation stopped part-way; no file was left half-written (each file is written to a temporary file and renamed):
+                  written: 1 complete calculation folder (relax/tfsi) and 2 files of relax/li (INCAR, KPOINTS)
+                  not written: relax/li (incomplete), relax/litfsi, relax/turned, static/tfsi, bader/litfsi, neb/turn, submit.sh
+                  run the same command again to complete the study (inputs are replaced; no --force is needed while the folders hold no VASP outputs)
+                """)
     }
 
     /// Regenerating over an earlier generation: the file whose write fails keeps its earlier content

@@ -3,6 +3,7 @@ import Foundation
 import Study
 import Testing
 import VASP
+
 @testable import Files
 
 @Suite struct GuardsTests {
@@ -67,8 +68,9 @@ import VASP
 
     @Test func magmomMustMatchTheAtoms() {
         #expect(Guards.magmomLength(Incar(["MAGMOM": .doubles([5, 0, 0])]), atoms: 3).isEmpty)
-        #expect(Guards.magmomLength(Incar(["MAGMOM": .doubles([5, 0])]), atoms: 3)
-            == ["MAGMOM has 2 values; expected 3 (one per atom for 3 atoms)"])
+        #expect(
+            Guards.magmomLength(Incar(["MAGMOM": .doubles([5, 0])]), atoms: 3)
+                == ["MAGMOM has 2 values; expected 3 (one per atom for 3 atoms)"])
         #expect(Guards.magmomLength(Incar(["MAGMOM": .doubles(Array(repeating: 0, count: 9)), "LNONCOLLINEAR": true]), atoms: 3).isEmpty)
     }
 

@@ -1,8 +1,9 @@
 import Chemistry
 import Foundation
-@testable import Study
 import Testing
 import VASP
+
+@testable import Study
 
 @Suite struct InputSetTests {
     static func library() throws -> InputSetLibrary {
@@ -45,7 +46,7 @@ import VASP
         #expect(relax.kpoints(for: cell) == Kpoints.gamma(1, 1, 1, comment: relax.kpoints(for: cell).comment))
         #expect(relax.magmom == ["Fe": 5, "Co": 1])
         #expect(relax.defaultMoment == 0)
-        #expect(relax.lrealAutoAbove == 0)   // Auto for every system: the terms of each energy share it
+        #expect(relax.lrealAutoAbove == 0)  // Auto for every system: the terms of each energy share it
         #expect(relax.hubbardU == nil)
         #expect(!incar.tags.contains { $0.hasPrefix("LDAU") })
     }
@@ -183,8 +184,10 @@ import VASP
         #expect(applied.notes.contains { $0.hasPrefix("DFT+U on (input set plusu): Fe U = 4.0 eV") })
         // Switched on by a calculation's overrides: a warning.
         let relax = try #require(try Self.library().set(named: "relax"))
-        let sneaky = relax.apply(Self.context(try Self.structure(StudyFixture.feCluster), multiplicity: 6,
-            overrides: IncarSettings(entries: [("LDAU", .bool(true))])))
+        let sneaky = relax.apply(
+            Self.context(
+                try Self.structure(StudyFixture.feCluster), multiplicity: 6,
+                overrides: IncarSettings(entries: [("LDAU", .bool(true))])))
         #expect(sneaky.warnings.contains { $0.contains("DFT+U switched on by this calculation's INCAR overrides") })
     }
 
@@ -209,7 +212,8 @@ import VASP
     @Test func incarValuesAreTypedLikeVASPReadsThem() throws {
         let folder = try StudyFixture.temporaryFolder("sets")
         defer { StudyFixture.remove(folder) }
-        try StudyFixture.write("""
+        try StudyFixture.write(
+            """
             incar:
               ENCUT: 400
               EDIFF: 1e-5

@@ -1,17 +1,19 @@
 import Foundation
-@testable import Study
 import Testing
+
 @testable import Files
+@testable import Study
 
 @Suite struct JobScriptTests {
     /// The bundled templates/slurm.sh is the built-in default.
     @Test func bundledTemplateIsTheStandardOne() throws {
         let file = try JobTemplate.load(path: StudyFixture.templates + "/slurm.sh")
         #expect(file.text == JobTemplate.standardText)
-        #expect(file.placeholders == [
-            "job_name", "nodes", "ntasks_per_node", "time", "partition", "account", "output", "sbatch_extra", "study",
-            "calculation", "set", "system", "modules", "stage_in", "vasp_command", "post_process",
-        ])
+        #expect(
+            file.placeholders == [
+                "job_name", "nodes", "ntasks_per_node", "time", "partition", "account", "output", "sbatch_extra", "study",
+                "calculation", "set", "system", "modules", "stage_in", "vasp_command", "post_process"
+            ])
     }
 
     /// Golden snapshot of one job.sh: NEB with stage-in lines, modules, an extra #SBATCH option,
@@ -20,7 +22,8 @@ import Testing
         let settings = JobSettings(
             values: [("nodes", "5"), ("ntasks_per_node", "40"), ("time", "72:00:00"), ("account", "")],
             modules: ["module purge", "module load vasp/6.4.2-vtst"], sbatch: ["--mem=0"])
-        let stageIn = JobScript.stageIn(from: "../../relax/copc-s0", sourceName: "relax/copc-s0", to: "00/POSCAR", outcar: true)
+        let stageIn =
+            JobScript.stageIn(from: "../../relax/copc-s0", sourceName: "relax/copc-s0", to: "00/POSCAR", outcar: true)
             + JobScript.stageIn(from: "../../relax/copc-s1", sourceName: "relax/copc-s1", to: "06/POSCAR", outcar: true)
         let values = JobScript.values(
             settings: settings, study: "tfsi-mof-copc", calculation: "neb/copc/1-ns-cleavage", set: "neb",
@@ -78,7 +81,7 @@ import Testing
             SubmitScript.Job(folder: "relax/b", dependencies: []),
             SubmitScript.Job(folder: "static/a", dependencies: ["relax/a"]),
             SubmitScript.Job(folder: "neb/ab", dependencies: ["relax/a", "relax/b"]),
-            SubmitScript.Job(folder: "neb/bc", dependencies: ["relax/b", "relax/c"]),
+            SubmitScript.Job(folder: "neb/bc", dependencies: ["relax/b", "relax/c"])
         ]
         let script = SubmitScript.render(study: "demo", jobs: jobs)
         let lines = script.split(separator: "\n").map(String.init)
@@ -100,7 +103,8 @@ import Testing
             try StudyFixture.write("#!/bin/bash\n", to: "\(name)/job.sh", in: folder)
         }
         let log = folder + "/sbatch.log"
-        try StudyFixture.write("""
+        try StudyFixture.write(
+            """
             #!/bin/bash
             n=$(($(wc -l < \(log) 2>/dev/null || echo 0) + 1))
             echo "$(basename $(dirname $PWD))/$(basename $PWD) $*" >> \(log)
@@ -109,7 +113,7 @@ import Testing
         chmod(folder + "/bin/sbatch", 0o755)
         let jobs = [
             SubmitScript.Job(folder: "relax/a", dependencies: []), SubmitScript.Job(folder: "relax/b", dependencies: []),
-            SubmitScript.Job(folder: "neb/ab", dependencies: ["relax/a", "relax/b"]),
+            SubmitScript.Job(folder: "neb/ab", dependencies: ["relax/a", "relax/b"])
         ]
         try AtomicFile.write(SubmitScript.render(study: "demo", jobs: jobs), to: folder + "/submit.sh", force: true, mode: 0o755)
         let process = Process()
@@ -124,10 +128,11 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(output.contains("neb/ab: job 103 (after relax/a, relax/b)"))
         let calls = try StudyFixture.read(log).split(separator: "\n").map(String.init)
-        #expect(calls == [
-            "relax/a --parsable job.sh", "relax/b --parsable job.sh",
-            "neb/ab --parsable --dependency=afterok:101:102 job.sh",
-        ])
+        #expect(
+            calls == [
+                "relax/a --parsable job.sh", "relax/b --parsable job.sh",
+                "neb/ab --parsable --dependency=afterok:101:102 job.sh"
+            ])
     }
 }
 
@@ -153,7 +158,9 @@ import Testing
 
     @Test func roundTripOfRandomJobScripts() throws {
         var g = SeededRandom(seed: 0x5EED_0005)
-        var dropped = 0, extras = 0, stagedIn = 0
+        var dropped = 0
+        var extras = 0
+        var stagedIn = 0
         for trial in 0..<1_000 {
             let job = Self.randomCase(&g)
             let values = JobScript.values(
@@ -175,7 +182,8 @@ import Testing
     /// The reader on what people write by hand: long options with a blank, short options, flags, trailing
     /// comments, options after the first command (ignored by sbatch), CRLF line ends.
     @Test func readsHandWrittenScripts() {
-        let text = "#!/bin/sh\r\n#SBATCH -N 2 -p gpu\r\n# comment\r\n#SBATCH --mem 0 --exclusive # whole node\r\n\r\nmodule load vasp\r\n#SBATCH --time=1:00:00\r\nsrun vasp_std\r\n"
+        let text =
+            "#!/bin/sh\r\n#SBATCH -N 2 -p gpu\r\n# comment\r\n#SBATCH --mem 0 --exclusive # whole node\r\n\r\nmodule load vasp\r\n#SBATCH --time=1:00:00\r\nsrun vasp_std\r\n"
         let read = JobScriptContents.parse(text: text)
         #expect(read.interpreter == "/bin/sh")
         #expect(read.directives == [Directive("-N", "2"), Directive("-p", "gpu"), Directive("--mem", "0"), Directive("--exclusive", "")])
@@ -196,7 +204,8 @@ import Testing
         if Bool.random(using: &g) { chosen["ntasks_per_node"] = maybeEmpty { String(Int.random(in: 1...256, using: &g)) } }
         if Bool.random(using: &g) {
             chosen["time"] = maybeEmpty {
-                let hms = String(format: "%02d:%02d:%02d", Int.random(in: 0...99, using: &g), Int.random(in: 0...59, using: &g), Int.random(in: 0...59, using: &g))
+                let hms = String(
+                    format: "%02d:%02d:%02d", Int.random(in: 0...99, using: &g), Int.random(in: 0...59, using: &g), Int.random(in: 0...59, using: &g))
                 return g.pick([hms, "\(Int.random(in: 1...7, using: &g))-\(hms)", String(Int.random(in: 1...9000, using: &g))])
             }
         }
@@ -216,13 +225,15 @@ import Testing
             if Int.random(in: 0..<6, using: &g) == 0 { entries.append((key, "overridden")) }
             entries.append((key, chosen[key] ?? ""))
         }
-        let modulePool = ["module purge", "module load vasp/6.4.\(Int.random(in: 0...3, using: &g))", "source /opt/intel/setvars.sh",
-                          "export OMP_NUM_THREADS=1", "ulimit -s unlimited"]
+        let modulePool = [
+            "module purge", "module load vasp/6.4.\(Int.random(in: 0...3, using: &g))", "source /opt/intel/setvars.sh",
+            "export OMP_NUM_THREADS=1", "ulimit -s unlimited"
+        ]
         let modules: [String]? = Bool.random(using: &g) ? (0..<Int.random(in: 0...4, using: &g)).map { _ in g.pick(modulePool) } : nil
         let extraPool = [
             Directive("--mem", g.pick(["0", "64G", "\(Int.random(in: 1...999, using: &g))M"])), Directive("--exclusive", ""),
             Directive("--constraint", g.pick(["cpu", "gpu", "skylake"])), Directive("-C", "gpu"), Directive("--qos", name(8)),
-            Directive("--gres", "gpu:\(Int.random(in: 1...8, using: &g))"), Directive("--mail-type", "END,FAIL"), Directive("-J", name(8)),
+            Directive("--gres", "gpu:\(Int.random(in: 1...8, using: &g))"), Directive("--mail-type", "END,FAIL"), Directive("-J", name(8))
         ]
         let extra: [Directive]? = Bool.random(using: &g) ? (0..<Int.random(in: 0...4, using: &g)).map { _ in g.pick(extraPool) } : nil
         let settings = JobSettings(values: entries, modules: modules, sbatch: extra?.map(\.description))
@@ -232,7 +243,8 @@ import Testing
         var stageIn: [String] = []
         for k in 0..<Int.random(in: 0...2, using: &g) {
             let source = g.word(word, maxLength: 8)
-            stageIn += JobScript.stageIn(from: "../../relax/" + source, sourceName: "relax/" + source,
+            stageIn += JobScript.stageIn(
+                from: "../../relax/" + source, sourceName: "relax/" + source,
                 to: k == 0 ? "POSCAR" : "0\(k)/POSCAR", outcar: Bool.random(using: &g))
         }
         let gammaOnly = Bool.random(using: &g)
@@ -242,15 +254,18 @@ import Testing
         var directives: [Directive] = []
         let name = jobName.flatMap { $0.isEmpty ? nil : $0 } ?? study + "-" + calculation.split(separator: "/").joined(separator: "-")
         directives.append(Directive("--job-name", name))
-        for (key, option) in [("nodes", "--nodes"), ("ntasks_per_node", "--ntasks-per-node"), ("time", "--time"),
-                              ("partition", "--partition"), ("account", "--account"), ("output", "--output")] {
+        for (key, option) in [
+            ("nodes", "--nodes"), ("ntasks_per_node", "--ntasks-per-node"), ("time", "--time"),
+            ("partition", "--partition"), ("account", "--account"), ("output", "--output")
+        ] {
             let value = chosen[key] ?? defaults[key] ?? ""
             if !value.isEmpty { directives.append(Directive(option, value)) }
         }
         directives += extra ?? []
         let command = gammaOnly ? (vaspGamma ?? "srun vasp_gam") : (vasp ?? "srun vasp_std")
         let commands = ["set -euo pipefail"] + (modules ?? []) + stageIn + [command]
-        return Case(settings: settings, study: study, calculation: calculation, stageIn: stageIn, gammaOnly: gammaOnly,
-                    directives: directives, commands: commands, droppedLine: chosen.values.contains(""))
+        return Case(
+            settings: settings, study: study, calculation: calculation, stageIn: stageIn, gammaOnly: gammaOnly,
+            directives: directives, commands: commands, droppedLine: chosen.values.contains(""))
     }
 }

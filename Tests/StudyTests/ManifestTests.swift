@@ -115,25 +115,26 @@ import Testing
     }
 
     @Test func quantitiesDecode() throws {
-        let text = Self.minimal + """
+        let text =
+            Self.minimal + """
 
-            quantities:
-              energies:
-                - {name: "E(Li-TFSI)", source: eq. 4, complex: relax/tfsi, parts: [relax/li, relax/li]}
-              pathways:
-                - {name: p, steps: [neb/x]}
-              bonds:
-                - {name: C–F, calculations: [relax/tfsi], elements: [C, F], within: 1.6}
-                - {name: pair, calculations: [relax/tfsi], pairs: [[0, 7]]}
-              fragments:
-                - name: f
-                  calculations: [static/tfsi]
-                  reference: relax/tfsi
-                  groups:
-                    - {name: A, atoms: "0-2, 5"}
-                    - {name: B, contains: [S]}
-                    - {name: C, rest: true}
-            """
+                quantities:
+                  energies:
+                    - {name: "E(Li-TFSI)", source: eq. 4, complex: relax/tfsi, parts: [relax/li, relax/li]}
+                  pathways:
+                    - {name: p, steps: [neb/x]}
+                  bonds:
+                    - {name: C–F, calculations: [relax/tfsi], elements: [C, F], within: 1.6}
+                    - {name: pair, calculations: [relax/tfsi], pairs: [[0, 7]]}
+                  fragments:
+                    - name: f
+                      calculations: [static/tfsi]
+                      reference: relax/tfsi
+                      groups:
+                        - {name: A, atoms: "0-2, 5"}
+                        - {name: B, contains: [S]}
+                        - {name: C, rest: true}
+                """
         let q = try StudyManifest.parse(text: text, file: "m.yaml").quantities
         #expect(q.energies.first?.parts == ["relax/li", "relax/li"])
         #expect(q.energies.first?.source == "eq. 4")
@@ -143,7 +144,9 @@ import Testing
         #expect(q.fragments.first?.groups.map(\.atoms) == [[0, 1, 2, 5], nil, nil])
         #expect(q.fragments.first?.groups[2].rest == true)
         let wrongRef = text.replacingOccurrences(of: "parts: [relax/li, relax/li]", with: "parts: [relax/none]")
-        #expect { try StudyManifest.parse(text: wrongRef, file: "m.yaml") } throws: { "\($0)".contains("energy 'E(Li-TFSI)' refers to calculation 'relax/none'") }
+        #expect { try StudyManifest.parse(text: wrongRef, file: "m.yaml") } throws: {
+            "\($0)".contains("energy 'E(Li-TFSI)' refers to calculation 'relax/none'")
+        }
     }
 
     @Test func structureIndexAcceptsAListOrAMapping() throws {
@@ -169,16 +172,17 @@ import Testing
 
 /// `quantities: density_differences:` (seed Fig. 2c): decoded as strictly as the other kinds.
 @Suite struct DensityDifferenceManifestTests {
-    static let base = ManifestTests.minimal + """
+    static let base =
+        ManifestTests.minimal + """
 
-        quantities:
-          density_differences:
-            - {name: Δρ, source: Fig. 2c, complex: static/tfsi, parts: [relax/tfsi, relax/li], write: true}
-            - name: along a
-              complex: static/tfsi
-              parts: [relax/li]
-              axis: x
-        """
+            quantities:
+              density_differences:
+                - {name: Δρ, source: Fig. 2c, complex: static/tfsi, parts: [relax/tfsi, relax/li], write: true}
+                - name: along a
+                  complex: static/tfsi
+                  parts: [relax/li]
+                  axis: x
+            """
 
     @Test func decodesWithDefaults() throws {
         let q = try StudyManifest.parse(text: Self.base, file: "m.yaml").quantities

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Study
 
@@ -99,7 +99,8 @@ import TestSupport
     @Test func jsonStringEscapes() throws {
         let site = #"{"abc": [0.0, 0.0, 0.0], "species": [{"element": "\u0046e", "occu": 1}], "label": "caf\u00e9"}"#
         let structure = #"{"lattice": {"matrix": [[3.0, 0, 0], [0, 3.0, 0], [0, 0, 3.0]]}, "sites": [\#(site)]}"#
-        let text = #"{"@module": "caf\u00e9\r\b\t\"\\\/\ud83d\ude00", "@class": "NEBAnalysis", "r": [0, 1.5e0], "energies": [0.0, -0.25], "forces": [0, 0], "structures": [\#(structure), \#(structure)]}"#
+        let text =
+            #"{"@module": "caf\u00e9\r\b\t\"\\\/\ud83d\ude00", "@class": "NEBAnalysis", "r": [0, 1.5e0], "energies": [0.0, -0.25], "forces": [0, 0], "structures": [\#(structure), \#(structure)]}"#
         let document = try PymatgenNebJSON.decode(Array(text.utf8))
         #expect(document.module == "café\r\u{8}\t\"\\/😀")
         #expect(document.className == "NEBAnalysis")
@@ -118,10 +119,11 @@ import TestSupport
     @Test func startAndEndFolders() throws {
         guard Corpus.available else { return }
         let source = "neb/aiida-vasp_NH3_inversion"
-        let root = try Corpus.tree([
-            "start/POSCAR": "\(source)/00/POSCAR", "end/POSCAR": "\(source)/04/POSCAR",
-            "01/OUTCAR": "\(source)/01/OUTCAR", "02/OUTCAR": "\(source)/02/OUTCAR", "03/OUTCAR": "\(source)/03/OUTCAR",
-        ], label: "neb-start-end")
+        let root = try Corpus.tree(
+            [
+                "start/POSCAR": "\(source)/00/POSCAR", "end/POSCAR": "\(source)/04/POSCAR",
+                "01/OUTCAR": "\(source)/01/OUTCAR", "02/OUTCAR": "\(source)/02/OUTCAR", "03/OUTCAR": "\(source)/03/OUTCAR"
+            ], label: "neb-start-end")
         defer { StudyFixture.remove(root) }
         let band = try NebLoader.load(root)
         #expect(band.images.map(\.image.label) == ["start", "01", "02", "03", "end"])
@@ -133,10 +135,11 @@ import TestSupport
     @Test func endPointEnergyFromInitialFolder() throws {
         guard Corpus.available else { return }
         let source = "neb/aiida-vasp_NH3_inversion"
-        let root = try Corpus.tree([
-            "00/POSCAR": "\(source)/00/POSCAR", "initial/OUTCAR": "\(source)/01/OUTCAR",
-            "01/OUTCAR": "\(source)/02/OUTCAR", "02/POSCAR": "\(source)/04/POSCAR",
-        ], label: "neb-initial")
+        let root = try Corpus.tree(
+            [
+                "00/POSCAR": "\(source)/00/POSCAR", "initial/OUTCAR": "\(source)/01/OUTCAR",
+                "01/OUTCAR": "\(source)/02/OUTCAR", "02/POSCAR": "\(source)/04/POSCAR"
+            ], label: "neb-initial")
         defer { StudyFixture.remove(root) }
         let band = try NebLoader.load(root)
         #expect(band.images.map(\.image.label) == ["00", "01", "02"])

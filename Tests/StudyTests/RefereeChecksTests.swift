@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Testing
+
 @testable import Study
 
 /// `cascade doctor`'s referee checks on the small study (TFSI⁻, Li⁺, LiTFSI) and on variants that break them.
@@ -33,7 +34,9 @@ import Testing
         let (folder, r) = try Self.report(calcs, quantities: quantities)
         defer { StudyFixture.remove(folder) }
         let ok = Self.findings(r, .ok)
-        #expect(ok.contains { $0.contains("d: static/frag-tfsi sits where static/litfsi has its atoms (a frozen fragment of relax/litfsi") }, "\(DoctorText.render(r))")
+        #expect(
+            ok.contains { $0.contains("d: static/frag-tfsi sits where static/litfsi has its atoms (a frozen fragment of relax/litfsi") },
+            "\(DoctorText.render(r))")
         #expect(ok.contains { $0.contains("charged calculation") && $0.contains("IDIPOL/LDIPOL") }, "\(DoctorText.render(r))")
         #expect(Self.findings(r, .problem).isEmpty, "\(DoctorText.render(r))")
     }
@@ -58,7 +61,8 @@ import Testing
         let index = folder + "/structures/structures.yaml"
         var text = try StudyFixture.read(index)
         // TFSI atoms 0 (C) and 7 (F) are bonded: declaring them broken is false; 0 and 13 (C–S) bonded: formed holds.
-        text = text.replacingOccurrences(of: "{name: turned, file: pathway/tfsi-turned.vasp, charge: -1, multiplicity: 1}",
+        text = text.replacingOccurrences(
+            of: "{name: turned, file: pathway/tfsi-turned.vasp, charge: -1, multiplicity: 1}",
             with: "{name: turned, file: pathway/tfsi-turned.vasp, charge: -1, multiplicity: 1, broken: [[0, 7]], formed: [[0, 13]]}")
         try text.write(toFile: index, atomically: true, encoding: .utf8)
         let r = StudyDoctor.examine(manifest: manifest, potcars: nil, environment: [:])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Study
 
 /// `StudyScaffold` (`cascade init`): a self-contained copy of the bundled study.
@@ -28,14 +29,16 @@ import Testing
         #expect(plan.calculations.map(\.nelect) == original.calculations.map(\.nelect))
         #expect(plan.calculations.map(\.jobScript) == original.calculations.map(\.jobScript))
         // Byte-identical copies of the structures; the job template keeps its execute bit.
-        #expect(try StudyFixture.read(parent + "/my-study/structures/molecules/tfsi.vasp")
-            == StudyFixture.read(StudyFixture.packageRoot + "/structures/molecules/tfsi.vasp"))
+        #expect(
+            try StudyFixture.read(parent + "/my-study/structures/molecules/tfsi.vasp")
+                == StudyFixture.read(StudyFixture.packageRoot + "/structures/molecules/tfsi.vasp"))
         #expect(FileManager.default.isExecutableFile(atPath: parent + "/my-study/templates/slurm.sh"))
-        #expect(report.nextCommands == [
-            "cascade doctor \(report.manifest)",
-            "cascade generate \(report.manifest) --dry-run",
-            "cascade generate \(report.manifest) --out \(parent)/my-study/runs",
-        ])
+        #expect(
+            report.nextCommands == [
+                "cascade doctor \(report.manifest)",
+                "cascade generate \(report.manifest) --dry-run",
+                "cascade generate \(report.manifest) --out \(parent)/my-study/runs"
+            ])
         // No staging folder left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["my-study"])
     }
@@ -48,11 +51,12 @@ import Testing
         let copied = try StudyFixture.read(report.manifest).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(original.count == copied.count)
         let changed = zip(original, copied).filter { $0 != $1 }.map { String($1) }
-        #expect(changed == [
-            "structures: structures           # structure files are relative to this folder",
-            "input_sets: templates            # templates/relax.yaml, static.yaml, bader.yaml, neb.yaml",
-            "  template: templates/slurm.sh   # #SBATCH header with {{placeholders}}; copy and edit for your cluster",
-        ])
+        #expect(
+            changed == [
+                "structures: structures           # structure files are relative to this folder",
+                "input_sets: templates            # templates/relax.yaml, static.yaml, bader.yaml, neb.yaml",
+                "  template: templates/slurm.sh   # #SBATCH header with {{placeholders}}; copy and edit for your cluster"
+            ])
     }
 
     @Test func anEmptyFolderIsFilled() throws {
@@ -67,8 +71,11 @@ import Testing
         let folder = try StudyFixture.temporaryFolder("init-full")
         defer { StudyFixture.remove(folder) }
         try StudyFixture.write("mine", to: "notes.txt", in: folder)
-        #expect(throws: StudyError.cannotWrite(file: folder,
-            reason: "the folder is not empty (1 entry: notes.txt); cascade init writes only into a new or empty folder")) {
+        #expect(
+            throws: StudyError.cannotWrite(
+                file: folder,
+                reason: "the folder is not empty (1 entry: notes.txt); cascade init writes only into a new or empty folder")
+        ) {
             try StudyScaffold.create(from: Self.bundled, into: folder)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["notes.txt"])

@@ -1,9 +1,10 @@
 import Foundation
-@testable import Study
-import Testing
 import TestSupport
-@testable import VASP
+import Testing
+
 @testable import Files
+@testable import Study
+@testable import VASP
 
 #if canImport(Glibc)
 import Glibc
@@ -161,7 +162,10 @@ final class OpenWatch {
         guard fd >= 0 else { return nil }
         for folder in folders {
             let wd = inotify_add_watch(fd, folder, UInt32(IN_OPEN))
-            guard wd >= 0 else { close(fd); return nil }
+            guard wd >= 0 else {
+                close(fd)
+                return nil
+            }
             folderOf[wd] = folder
         }
     }

@@ -2,8 +2,8 @@ import Analysis
 import Chemistry
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 /// The referee's guards of `cascade tabulate` (issue 12 E, C, A) on small run trees built from the corpus
 /// relaxations of atomate_Ir_H (run 2: Ir₄ slab; runs 3 and 4: H on Ir₁₆, the same 12 frozen Ir).
@@ -43,15 +43,15 @@ import TestSupport
             try fm.createSymbolicLink(atPath: root + "/runs/relax/ok/\(file)", withDestinationPath: Corpus.path("\(Self.ir)/3/outputs/\(file)"))
         }
         try """
-            study: t
-            structures: .
-            systems: [{name: x, file: x.vasp}]
-            calculations:
-              - {name: relax/slab, set: relax, system: x}
-              - {name: relax/ok, set: relax, system: x}
-            quantities:
-              energies: [{name: E, complex: relax/ok, parts: [relax/slab]}]
-            """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
+        study: t
+        structures: .
+        systems: [{name: x, file: x.vasp}]
+        calculations:
+          - {name: relax/slab, set: relax, system: x}
+          - {name: relax/ok, set: relax, system: x}
+        quantities:
+          energies: [{name: E, complex: relax/ok, parts: [relax/slab]}]
+        """.write(toFile: root + "/study.yaml", atomically: true, encoding: .utf8)
         let t = StudyTabulation.make(manifest: try StudyManifest.load(path: root + "/study.yaml"), runs: root + "/runs", options: Self.later)
         let slab = try #require(t.statuses.first { $0.name == "relax/slab" })
         #expect(slab.state == .mismatch)

@@ -71,7 +71,7 @@ private enum StudyStructures {
     /// (2 Fe(II) / Co(I) + Pc radical), s1–s2 one has gone to CF₃SO₂N•⁻, s3–s4 both (+ CF₂•⁻);
     /// all unpaired electrons ferromagnetic.
     static let pathwayMultiplicities: [String: [Int]] = [
-        "mof": [14, 16, 16, 18, 18], "copc": [2, 2, 2, 4, 4], "mof-copc": [15, 17, 17, 19, 19],
+        "mof": [14, 16, 16, 18, 18], "copc": [2, 2, 2, 4, 4], "mof-copc": [15, 17, 17, 19, 19]
     ]
 
     /// name → (element counts, charge, multiplicity) the study needs.
@@ -86,7 +86,7 @@ private enum StudyStructures {
             "copc-dimer": (sum(copc, copc), 0, 3),
             "tfsi-on-mof": (sum(mof, tfsi), -1, 16),
             "tfsi-on-copc": (sum(copc, tfsi), -1, 2),
-            "tfsi-on-mof-copc": (sum(mof, copc, tfsi), -1, 17),
+            "tfsi-on-mof-copc": (sum(mof, copc, tfsi), -1, 17)
         ]
         let catalyst: [String: [String: Int]] = ["mof": mof, "copc": copc, "mof-copc": sum(mof, copc)]
         for (name, counts) in catalyst {
@@ -99,11 +99,11 @@ private enum StudyStructures {
 
 // MARK: - Geometry helpers
 
-private extension Structure {
-    var positions: [SIMD3<Double>] { cartesianPositions }
+extension Structure {
+    fileprivate var positions: [SIMD3<Double>] { cartesianPositions }
 
     /// Bonded neighbours of each atom (scale 1.2).
-    func adjacency(_ bonds: [Bond]) -> [[Int]] {
+    fileprivate func adjacency(_ bonds: [Bond]) -> [[Int]] {
         var adjacent = Array(repeating: [Int](), count: count)
         for b in bonds where b.i != b.j {
             adjacent[b.i].append(b.j)
@@ -113,15 +113,15 @@ private extension Structure {
     }
 
     /// Bond lengths between elements `x` and `y` (either order).
-    func lengths(_ bonds: [Bond], _ x: String, _ y: String) -> [Double] {
+    fileprivate func lengths(_ bonds: [Bond], _ x: String, _ y: String) -> [Double] {
         bonds.filter { b in
             (species[b.i] == x && species[b.j] == y) || (species[b.i] == y && species[b.j] == x)
         }.map(\.length)
     }
 
-    func count(_ bonds: [Bond], _ x: String, _ y: String) -> Int { lengths(bonds, x, y).count }
+    fileprivate func count(_ bonds: [Bond], _ x: String, _ y: String) -> Int { lengths(bonds, x, y).count }
 
-    func indices(of symbol: String) -> [Int] { species.indices.filter { species[$0] == symbol } }
+    fileprivate func indices(of symbol: String) -> [Int] { species.indices.filter { species[$0] == symbol } }
 }
 
 /// Best-fit plane of points: centroid, unit normal and RMS distance (Å) of the points from it.
@@ -131,7 +131,9 @@ private extension Structure {
 private func bestPlane(_ points: [SIMD3<Double>]) -> (centroid: SIMD3<Double>, normal: SIMD3<Double>, rms: Double) {
     let n = Double(points.count)
     let c = points.reduce(SIMD3<Double>(), +) / n
-    var row0 = SIMD3<Double>(), row1 = SIMD3<Double>(), row2 = SIMD3<Double>()
+    var row0 = SIMD3<Double>()
+    var row1 = SIMD3<Double>()
+    var row2 = SIMD3<Double>()
     for p in points {
         let d = p - c
         row0 += d.x * d
@@ -426,8 +428,9 @@ struct StructuresTests {
         #expect(gap >= 3.3 && gap <= 3.5, "interplanar \(gap)")
     }
 
-    @Test("pathway states s0…s4: same atoms in the same order, the same cell and fixed atoms, modest steps",
-          arguments: StudyStructures.catalysts)
+    @Test(
+        "pathway states s0…s4: same atoms in the same order, the same cell and fixed atoms, modest steps",
+        arguments: StudyStructures.catalysts)
     func pathwayCorrespondence(_ catalyst: String) throws {
         let states = try (0...4).map { try StudyStructures.structure(named: "\(catalyst)-s\($0)") }
         let entries = StudyStructures.all.filter { $0.name.hasPrefix("\(catalyst)-s") }
@@ -447,7 +450,8 @@ struct StructuresTests {
             #expect(a.species == b.species)
             #expect(a.lattice == b.lattice)
             guard a.species == b.species else { continue }
-            let pa = a.positions, pb = b.positions
+            let pa = a.positions
+            let pb = b.positions
             let moves = zip(pa, pb).map { (a.lattice.minimumImage($1 - $0)).length }
             let largest = moves.max() ?? 0
             #expect(largest > 0.5 && largest <= 4.0, "\(catalyst): largest displacement \(largest) Å")
@@ -455,8 +459,9 @@ struct StructuresTests {
         }
     }
 
-    @Test("pathway bonds: S–N broken in s1, S–CF3 in s2, one C–F in s3, Li–F formed in s4",
-          arguments: StudyStructures.catalysts)
+    @Test(
+        "pathway bonds: S–N broken in s1, S–CF3 in s2, one C–F in s3, Li–F formed in s4",
+        arguments: StudyStructures.catalysts)
     func pathwayBonds(_ catalyst: String) throws {
         // (S–N, S–C, C–F) bond counts of s0…s4
         let want = [(2, 2, 6), (1, 2, 6), (1, 1, 6), (1, 1, 5), (1, 1, 5)]
@@ -476,10 +481,11 @@ struct StructuresTests {
         }
     }
 
-    @Test("pathway declarations: broken/formed pairs hold at 1.25 × Σ covalent radii, cumulative; Li contacts ≥ 1.8 Å",
-          arguments: StudyStructures.catalysts)
+    @Test(
+        "pathway declarations: broken/formed pairs hold at 1.25 × Σ covalent radii, cumulative; Li contacts ≥ 1.8 Å",
+        arguments: StudyStructures.catalysts)
     func pathwayDeclarations(_ catalyst: String) throws {
-        let factor = 1.25   // Cascade tabulate's default bond factor
+        let factor = 1.25  // Cascade tabulate's default bond factor
         let entries = try (0...4).map { k in
             try #require(StudyStructures.all.first { $0.name == "\(catalyst)-s\(k)" })
         }
@@ -493,7 +499,8 @@ struct StructuresTests {
         let want = [(0, 0), (1, 0), (2, 0), (3, 0), (3, 1)]
         var previous: Set<[Int]> = []
         for (k, (entry, s)) in zip(entries, states).enumerated() {
-            let broken = (entry.broken ?? []).map { $0.sorted() }, formed = (entry.formed ?? []).map { $0.sorted() }
+            let broken = (entry.broken ?? []).map { $0.sorted() }
+            let formed = (entry.formed ?? []).map { $0.sorted() }
             #expect((broken.count, formed.count) == want[k], "\(entry.name): \(broken.count) broken, \(formed.count) formed")
             #expect(previous.isSubset(of: Set(broken)), "\(entry.name): not cumulative")
             previous = Set(broken)
@@ -501,12 +508,15 @@ struct StructuresTests {
                 #expect(pair.count == 2 && pair.allSatisfy { $0 >= 0 && $0 < s.count }, "\(entry.name): pair \(pair)")
             }
             for pair in broken where pair.count == 2 {
-                #expect(bonded(s0, pair) && !bonded(s, pair),
-                        "\(entry.name): \(s.species[pair[0]])\(pair[0])–\(s.species[pair[1]])\(pair[1]) \(s.distance(pair[0], pair[1])) Å (s0 \(s0.distance(pair[0], pair[1])) Å)")
+                #expect(
+                    bonded(s0, pair) && !bonded(s, pair),
+                    "\(entry.name): \(s.species[pair[0]])\(pair[0])–\(s.species[pair[1]])\(pair[1]) \(s.distance(pair[0], pair[1])) Å (s0 \(s0.distance(pair[0], pair[1])) Å)"
+                )
             }
             for pair in formed where pair.count == 2 {
-                #expect(!bonded(s0, pair) && bonded(s, pair),
-                        "\(entry.name): \(s.species[pair[0]])\(pair[0])–\(s.species[pair[1]])\(pair[1]) \(s.distance(pair[0], pair[1])) Å")
+                #expect(
+                    !bonded(s0, pair) && bonded(s, pair),
+                    "\(entry.name): \(s.species[pair[0]])\(pair[0])–\(s.species[pair[1]])\(pair[1]) \(s.distance(pair[0], pair[1])) Å")
             }
             // Li⁺ contacts with O, N, F no shorter than 1.8 Å (GFN2 alone puts them at 1.60–1.70 Å).
             for li in s.indices(of: "Li") {

@@ -115,7 +115,8 @@ enum StudyFixture {
         try write(li, to: "structures/molecules/li.vasp", in: folder)
         try write(litfsi, to: "structures/molecules/litfsi.vasp", in: folder)
         try write(turnedTFSI(), to: "structures/pathway/tfsi-turned.vasp", in: folder)
-        try write("""
+        try write(
+            """
             # index as the structures engineer writes it
             - {name: tfsi, file: molecules/tfsi.vasp, charge: -1, multiplicity: 1, fixed: [], description: TFSI anion}
             - {name: li, file: molecules/li.vasp, charge: 1, multiplicity: 1}
@@ -174,7 +175,8 @@ enum StudyFixture {
             let v = lines[8 + i].split(separator: " ").compactMap { Double($0) }
             return SIMD3(v[0], v[1], v[2])
         }
-        let c = position(0), s = position(13)
+        let c = position(0)
+        let s = position(13)
         let axis = (c - s) / ((c - s) * (c - s)).sum().squareRoot()
         let t = Double.pi / 3
         for i in 7...9 {

@@ -1,6 +1,6 @@
 import Foundation
-import Study
 import Report
+import Study
 import Testing
 import VASP
 
@@ -28,7 +28,8 @@ import VASP
                 \(kpoints)
             """
         try StudyFixture.write(manifest, to: "kinds.yaml", in: folder)
-        try StudyFixture.write("""
+        try StudyFixture.write(
+            """
             Cu fcc conventional cell
             1.0
             3.61 0 0
@@ -54,7 +55,10 @@ import VASP
             let plan = try GeneratorTests.plan(manifest, out: folder + "/runs", vacuum: vacuum)
             let errors = plan.allErrors.filter { $0.hasPrefix("system cu111") }
             #expect(errors.count == 1, "\(plan.allErrors)")
-            #expect(errors.first?.contains("declared kind molecule (the default), but the structure is a slab (its bonds run periodically along a and b, vacuum along c): set `kind: slab` on the system") == true, "\(errors)")
+            #expect(
+                errors.first?.contains(
+                    "declared kind molecule (the default), but the structure is a slab (its bonds run periodically along a and b, vacuum along c): set `kind: slab` on the system"
+                ) == true, "\(errors)")
             #expect(!plan.allWarnings.contains { $0.contains("pass --vacuum") }, "\(plan.allWarnings)")
             #expect(!plan.allNotes.contains { $0.contains("re-boxed cu111") })
             #expect(plan.calculations.first { $0.name == "relax/cu111" } == nil)
@@ -65,8 +69,14 @@ import VASP
         let (folder, manifest) = try study(slab: "kind: bulk", co: "kind: slab")
         defer { StudyFixture.remove(folder) }
         let plan = try GeneratorTests.plan(manifest, out: folder + "/runs")
-        #expect(plan.allErrors.contains { $0.contains("system cu111") && $0.contains("declared kind bulk, but the structure is a slab") && $0.contains("set `kind: slab`") }, "\(plan.allErrors)")
-        #expect(plan.allErrors.contains { $0.contains("system co") && $0.contains("declared kind slab, but the structure is a molecule") && $0.contains("set `kind: molecule`") }, "\(plan.allErrors)")
+        #expect(
+            plan.allErrors.contains {
+                $0.contains("system cu111") && $0.contains("declared kind bulk, but the structure is a slab") && $0.contains("set `kind: slab`")
+            }, "\(plan.allErrors)")
+        #expect(
+            plan.allErrors.contains {
+                $0.contains("system co") && $0.contains("declared kind slab, but the structure is a molecule") && $0.contains("set `kind: molecule`")
+            }, "\(plan.allErrors)")
     }
 
     /// A slab: IDIPOL = 3, LDIPOL, DIPOL at the centre of mass; one division along c; vasp_std.
@@ -82,12 +92,18 @@ import VASP
         // the centre of the ABCA stacking.
         let dipol = try #require(slab.incar.doubles("DIPOL"))
         #expect(abs(dipol[2] - (2 + 1.5 * 3.61 / 3.0.squareRoot()) / 25) < 1e-5, "\(dipol)")
-        guard case .mesh(let mesh) = slab.kpoints.mode else { Issue.record("no mesh"); return }
+        guard case .mesh(let mesh) = slab.kpoints.mode else {
+            Issue.record("no mesh")
+            return
+        }
         #expect(mesh.divisions == SIMD3(4, 4, 1) && mesh.centering == .gamma)
         #expect(slab.jobScript.contains("srun vasp_std"))
         let co = try #require(plan.calculations.first { $0.name == "relax/co" })
         #expect(co.incar["IDIPOL"] == nil && co.incar["DIPOL"] == nil)
-        guard case .mesh(let m) = co.kpoints.mode else { Issue.record("no mesh"); return }
+        guard case .mesh(let m) = co.kpoints.mode else {
+            Issue.record("no mesh")
+            return
+        }
         #expect(m.divisions == SIMD3(1, 1, 1))
         #expect(co.jobScript.contains("srun vasp_gam"))
         #expect(PlanReport.table(plan).contains("Γ 4×4×1"))
@@ -136,7 +152,8 @@ import VASP
         defer { StudyFixture.remove(folder) }
         let source = StudyFixture.packageRoot + "/structures/co-cu111"
         for name in ["cu111.vasp", "co.vasp"] { try StudyFixture.write(try StudyFixture.read(source + "/" + name), to: "s/" + name, in: folder) }
-        try StudyFixture.write("""
+        try StudyFixture.write(
+            """
             - {name: cu111, file: cu111.vasp, charge: 0, multiplicity: 1, fixed: [0-17], kind: slab, kpoints: {gamma: [3, 3, 3]}}
             - {name: co, file: co.vasp, charge: 0, multiplicity: 1, kind: molecule, incar: {ISMEAR: 0, SIGMA: 0.01, NELM: 60}}
             """, to: "s/structures.yaml", in: folder)
@@ -179,7 +196,10 @@ import VASP
         #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
         let read = try Potcar.read(path: folder + "/pp/potpaw_PBE/C/POTCAR")
         #expect(read.singles.first?.enmax == 400)
-        #expect(plan.allWarnings.contains("relax/co: ENCUT = 300 eV is below the largest ENMAX of its POTCARs (C 400 eV): raise ENCUT to at least 400 eV (and use the same value in every term of an energy)"), "\(plan.allWarnings)")
+        #expect(
+            plan.allWarnings.contains(
+                "relax/co: ENCUT = 300 eV is below the largest ENMAX of its POTCARs (C 400 eV): raise ENCUT to at least 400 eV (and use the same value in every term of an energy)"
+            ), "\(plan.allWarnings)")
         #expect(!plan.allWarnings.contains { $0.hasPrefix("relax/cu111: ENCUT") })
         // Without a library nothing is known about ENMAX, and nothing is said.
         let bare = try GeneratorTests.plan(manifest, out: study + "/runs")

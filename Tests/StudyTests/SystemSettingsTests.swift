@@ -10,8 +10,10 @@ import Testing
         var text = try StudyFixture.read(manifest)
         text = text.replacingOccurrences(of: "  - {name: li, file: molecules/li.vasp}", with: "  - {name: li, file: molecules/li.vasp, \(system)}")
         if !calculation.isEmpty {
-            text = text.replacingOccurrences(of: "  - {name: bader/litfsi, set: bader, system: litfsi, from: relax/litfsi}",
-                with: "  - {name: bader/litfsi, set: bader, system: litfsi, from: relax/litfsi}\n  - {name: static/li, set: static, system: li, \(calculation)}")
+            text = text.replacingOccurrences(
+                of: "  - {name: bader/litfsi, set: bader, system: litfsi, from: relax/litfsi}",
+                with: "  - {name: bader/litfsi, set: bader, system: litfsi, from: relax/litfsi}\n  - {name: static/li, set: static, system: li, \(calculation)}"
+            )
         }
         try text.write(toFile: manifest, atomically: true, encoding: .utf8)
         return (folder, try GeneratorTests.plan(manifest, out: folder + "/runs"))
@@ -64,7 +66,10 @@ import Testing
     /// LREAL shifts total energies: a term with reciprocal-space projectors (VASP's default, not written)
     /// beside real-space ones is flagged, with the default named.
     @Test func lrealDifferenceIsFlagged() throws {
-        #expect(try warnings(li: "incar: {LREAL: .FALSE.}").contains { $0.contains("LREAL differs between its terms (relax/li .FALSE., relax/litfsi Auto, relax/tfsi Auto)") })
+        #expect(
+            try warnings(li: "incar: {LREAL: .FALSE.}").contains {
+                $0.contains("LREAL differs between its terms (relax/li .FALSE., relax/litfsi Auto, relax/tfsi Auto)")
+            })
     }
 
     @Test func smearingAndKpointsAreNotFlagged() throws {

@@ -2,8 +2,8 @@ import Analysis
 import Chemistry
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 import VASP
 
 /// A run tree of static calculations assembled at test time from corpus files (symlinks in a temporary
@@ -38,7 +38,7 @@ enum DensityFixture {
         ("static/ab", "volumetric/pymatgen/CHGCAR.spin.gz"), ("static/a", "volumetric/pymatgen/CHGCAR.spin.gz"),
         ("static/b", "volumetric/pymatgen/CHGCAR.spin.gz"), ("static/si", "volumetric/atomate_Si_static/CHGCAR.gz"),
         ("static/si-core", "volumetric/atomate_Si_static/AECCAR0.gz"), ("static/si-valence", "volumetric/atomate_Si_static/AECCAR2.gz"),
-        ("static/small", "volumetric/pymatgen/CHGCAR.nospin.gz"), ("static/nochg", nil),
+        ("static/small", "volumetric/pymatgen/CHGCAR.nospin.gz"), ("static/nochg", nil)
     ]
 
     /// Builds the tree; returns (root, manifest path, runs folder).
@@ -70,7 +70,10 @@ enum DensityFixture {
         guard Corpus.available else { return }
         let out = try StudyFixture.temporaryFolder("density-out") + "/figures"
         let (root, t) = try Self.tabulate(options: TabulationOptions(outputFolder: out))
-        defer { StudyFixture.remove(root); StudyFixture.remove((out as NSString).deletingLastPathComponent) }
+        defer {
+            StudyFixture.remove(root)
+            StudyFixture.remove((out as NSString).deletingLastPathComponent)
+        }
         #expect(t.densityDifferences.count == 4)
         let d = t.densityDifferences[0]
         let s = try #require(d.summary, "\(d.reason ?? "")")
@@ -101,7 +104,8 @@ enum DensityFixture {
         #expect(abs(back.total.mean - -n) < 1e-6)
         #expect(back.comment.hasPrefix("Delta rho = static/ab - static/a - static/b"))
         // The other definitions do not write (write: false) and keep their own plot names.
-        #expect(t.densityDifferences.map(\.plotFile) == ["chgdiff-static_ab.svg", "chgdiff-static_si.svg", "chgdiff-static_ab-2.svg", "chgdiff-static_ab-3.svg"])
+        #expect(
+            t.densityDifferences.map(\.plotFile) == ["chgdiff-static_ab.svg", "chgdiff-static_si.svg", "chgdiff-static_ab-2.svg", "chgdiff-static_ab-3.svg"])
         #expect(t.densityDifferences.dropFirst().allSatisfy { $0.chgcarFile == nil && $0.written == nil })
     }
 
@@ -144,7 +148,8 @@ enum DensityFixture {
             running += (planes[0][k] - planes[1][k] - planes[2][k]) / 60
             q.append(running)
         }
-        let qMax = q.max() ?? .nan, qMin = q.min() ?? .nan
+        let qMax = q.max() ?? .nan
+        let qMin = q.min() ?? .nan
         #expect(abs(s.displacementMaximum.value - qMax) < 1e-8 && s.displacementMaximum.fractional.z == Double(q.firstIndex(of: qMax) ?? -1) / 60)
         #expect(abs(s.displacementMinimum.value - qMin) < 1e-8)
         // pymatgen: (CHGCAR − AECCAR0 − AECCAR2).min()/V at (0, 0, 0), .max()/V.
@@ -213,8 +218,11 @@ enum DensityFixture {
                 - {name: grid, complex: static/mof-copc, parts: [static/mof]}
             """
         try text.write(toFile: folder + "/study.yaml", atomically: true, encoding: .utf8)
-        let plan = try GenerationPlan.make(manifest: try StudyManifest.load(path: folder + "/study.yaml"), options: GenerationOptions(outputFolder: folder + "/out"))
-        #expect(plan.warnings.contains { $0.contains("density difference grid") && $0.contains("ENCUT differs (static/mof-copc 400, static/mof 500)") }, "\(plan.warnings)")
+        let plan = try GenerationPlan.make(
+            manifest: try StudyManifest.load(path: folder + "/study.yaml"), options: GenerationOptions(outputFolder: folder + "/out"))
+        #expect(
+            plan.warnings.contains { $0.contains("density difference grid") && $0.contains("ENCUT differs (static/mof-copc 400, static/mof 500)") },
+            "\(plan.warnings)")
         #expect(plan.warnings.contains { $0.contains("static/mof has LCHARG = .FALSE.") })
         #expect(plan.allErrors.isEmpty, "\(plan.allErrors)")
     }

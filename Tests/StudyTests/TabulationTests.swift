@@ -1,8 +1,8 @@
 import Analysis
 import Foundation
 import Study
-import Testing
 import TestSupport
+import Testing
 
 /// A run tree assembled at test time from corpus runs (symlinks into a temporary folder), with a
 /// manifest written by the test: adsorption set atomate_Ir_H, the VTST NH3 band, the pymatgen neb1 end

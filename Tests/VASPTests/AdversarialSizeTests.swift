@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-
 import VASP
 
 #if canImport(Glibc)
@@ -71,21 +70,26 @@ enum SizeFixture {
     /// NGX·NGY·NGZ = 10¹⁵ with 41 bytes after the grid line: refused before anything is allocated.
     @Test func chgcarGridOfTenToTheFifteen() {
         let path = SizeFixture.path("volumetric", "size-grid-1e15")
-        #expect(SizeFixture.message("grid 1e15") { try Volumetric.read(path: path) }
-            == "volumetric/size-grid-1e15:11: the grid 100000×100000×100000 declares 1000000000000000 values, which need at least 1999999999999999 bytes, but at most 41 bytes remain in the file")
+        #expect(
+            SizeFixture.message("grid 1e15") { try Volumetric.read(path: path) }
+                == "volumetric/size-grid-1e15:11: the grid 100000×100000×100000 declares 1000000000000000 values, which need at least 1999999999999999 bytes, but at most 41 bytes remain in the file"
+        )
     }
 
     @Test func chgcarGridThatOverflowsACount() {
         let path = SizeFixture.path("volumetric", "size-grid-overflow")
-        #expect(SizeFixture.message("grid overflow") { try Volumetric.read(path: path) }
-            == "volumetric/size-grid-overflow:11: the grid 3037000500×3037000500×3037000500 has more points than can be counted")
+        #expect(
+            SizeFixture.message("grid overflow") { try Volumetric.read(path: path) }
+                == "volumetric/size-grid-overflow:11: the grid 3037000500×3037000500×3037000500 has more points than can be counted")
     }
 
     /// A gzip file may expand 1032-fold at most: 8·10⁹ points in 182 compressed bytes are refused.
     @Test func gzipChgcarGridLargerThanTheStreamCanHold() throws {
         let path = SizeFixture.path("volumetric", "size-grid-gzip.gz")
         let message = try #require(SizeFixture.message("gzip grid") { try Volumetric.read(path: path) })
-        #expect(message.hasPrefix("volumetric/size-grid-gzip.gz:11: the grid 2000×2000×2000 declares 8000000000 values, which need at least 15999999999 bytes, but at most "))
+        #expect(
+            message.hasPrefix(
+                "volumetric/size-grid-gzip.gz:11: the grid 2000×2000×2000 declares 8000000000 values, which need at least 15999999999 bytes, but at most "))
         #expect(message.hasSuffix(" bytes remain in the file"))
     }
 
@@ -93,19 +97,22 @@ enum SizeFixture {
     /// second one is reported without reserving room for 10⁹.
     @Test func chgcarHeaderWithTenToTheNineAtoms() {
         let path = SizeFixture.path("volumetric", "size-atoms-1e9")
-        #expect(SizeFixture.message("chgcar atoms") { try Volumetric.read(path: path) }
-            == "volumetric/size-atoms-1e9:10: expected the position of atom 2 (three numbers), found the end of the file after 1 of 1000000000 atoms")
+        #expect(
+            SizeFixture.message("chgcar atoms") { try Volumetric.read(path: path) }
+                == "volumetric/size-atoms-1e9:10: expected the position of atom 2 (three numbers), found the end of the file after 1 of 1000000000 atoms")
     }
 
     // MARK: POSCAR
 
     @Test func poscarWithTenToTheNineAtoms() {
         let path = SizeFixture.path("poscar", "size-atoms-1e9")
-        #expect(SizeFixture.message("poscar 1e9") { try Poscar.read(path: path) }
-            == "poscar/size-atoms-1e9:11: expected the position of atom 3 (three numbers), found the end of the file after 2 of 1000000000 atoms")
+        #expect(
+            SizeFixture.message("poscar 1e9") { try Poscar.read(path: path) }
+                == "poscar/size-atoms-1e9:11: expected the position of atom 3 (three numbers), found the end of the file after 2 of 1000000000 atoms")
         let two = SizeFixture.path("poscar", "size-atoms-2e9")
-        #expect(SizeFixture.message("poscar 2e9") { try Poscar.read(path: two) }
-            == "poscar/size-atoms-2e9:10: expected the position of atom 2 (three numbers), found the end of the file after 1 of 2000000000 atoms")
+        #expect(
+            SizeFixture.message("poscar 2e9") { try Poscar.read(path: two) }
+                == "poscar/size-atoms-2e9:10: expected the position of atom 2 (three numbers), found the end of the file after 1 of 2000000000 atoms")
     }
 
     // MARK: XDATCAR
@@ -115,11 +122,15 @@ enum SizeFixture {
     /// (24 bytes per atom) is allocated.
     @Test func xdatcarWithTenToTheEightAtoms() {
         let path = SizeFixture.path("xdatcar", "size-atoms-1e8")
-        #expect(SizeFixture.message("xdatcar 1e8") { try Xdatcar.read(path: path) }
-            == "xdatcar/size-atoms-1e8:7: the counts declare 100000000 atoms, whose positions need at least 600000000 bytes per frame, but at most 104 bytes remain in the file")
+        #expect(
+            SizeFixture.message("xdatcar 1e8") { try Xdatcar.read(path: path) }
+                == "xdatcar/size-atoms-1e8:7: the counts declare 100000000 atoms, whose positions need at least 600000000 bytes per frame, but at most 104 bytes remain in the file"
+        )
         let three = SizeFixture.path("xdatcar", "size-atoms-3e8")
-        #expect(SizeFixture.message("xdatcar 3e8") { try Xdatcar.read(path: three) }
-            == "xdatcar/size-atoms-3e8:7: the counts declare 300000000 atoms, whose positions need at least 1800000000 bytes per frame, but at most 66 bytes remain in the file")
+        #expect(
+            SizeFixture.message("xdatcar 3e8") { try Xdatcar.read(path: three) }
+                == "xdatcar/size-atoms-3e8:7: the counts declare 300000000 atoms, whose positions need at least 1800000000 bytes per frame, but at most 66 bytes remain in the file"
+        )
     }
 
     // MARK: OUTCAR
@@ -135,8 +146,9 @@ enum SizeFixture {
         #expect(outcar.structure() == nil)
         #expect(outcar.finalEnergy == -8.1)
         let size = SizeFixture.fileSize("outcar", "size-ions-1e9")
-        #expect(outcar.warnings.map(\.description).contains(
-            "\(path):6 <ions per type>: `ions per type` declares 1000000000 atoms, more than the \(size) bytes of the file can describe; ignored"))
+        #expect(
+            outcar.warnings.map(\.description).contains(
+                "\(path):6 <ions per type>: `ions per type` declares 1000000000 atoms, more than the \(size) bytes of the file can describe; ignored"))
     }
 
     /// `1e30`, `-5`, `NaN` as counts, `NIONS = 1e300`: never a trap converting them to integers.
@@ -168,17 +180,20 @@ enum SizeFixture {
 
     @Test func incarRepeatCounts() {
         let path = SizeFixture.path("incar", "size-repeat-1e9")
-        #expect(SizeFixture.message("incar 1e9") { try Incar.read(path: path) }
-            == "incar/size-repeat-1e9:2 <MAGMOM>: expected a repeat count from 1 to 1000000 in '1000000000*0.6'")
+        #expect(
+            SizeFixture.message("incar 1e9") { try Incar.read(path: path) }
+                == "incar/size-repeat-1e9:2 <MAGMOM>: expected a repeat count from 1 to 1000000 in '1000000000*0.6'")
         let total = SizeFixture.path("incar", "size-repeat-total")
-        #expect(SizeFixture.message("incar total") { try Incar.read(path: total) }
-            == "incar/size-repeat-total:1 <MAGMOM>: expected at most 1000000 values for MAGMOM")
+        #expect(
+            SizeFixture.message("incar total") { try Incar.read(path: total) }
+                == "incar/size-repeat-total:1 <MAGMOM>: expected at most 1000000 values for MAGMOM")
     }
 
     @Test func kpointsCounts() throws {
         let path = SizeFixture.path("kpoints", "size-points-1e9")
-        #expect(SizeFixture.message("kpoints 1e9") { try Kpoints.read(path: path) }
-            == "kpoints/size-points-1e9:5: expected k-point 2 (three coordinates and a weight), found the end of the file after 1 of 1000000000 k-points")
+        #expect(
+            SizeFixture.message("kpoints 1e9") { try Kpoints.read(path: path) }
+                == "kpoints/size-points-1e9:5: expected k-point 2 (three coordinates and a weight), found the end of the file after 1 of 1000000000 k-points")
         // Line mode: 10⁹ divisions per segment is a number the reader keeps, not a size it allocates.
         let line = try SizeFixture.bounded("kpoints line") { try Kpoints.read(path: SizeFixture.path("kpoints", "size-line-1e9")) }
         guard case .line(let divisions, let segments, _) = line.mode else {
@@ -199,7 +214,8 @@ enum SizeFixture {
         #expect(perAtom == [0, 0.8765])
         #expect(SizeFixture.bounded("bcf per atom, 2 atoms") { bcf.electronsPerAtom(atomCount: 2) } == [0, 0.8765])
         let huge = SizeFixture.path("bader", "size-atom-1e30-bcf")
-        #expect(SizeFixture.message("bcf 1e30") { try BaderBCF.read(path: huge) }
-            == "bader/size-atom-1e30-bcf:3: expected the ATOM column (or an `Atom: N` separator before the row)")
+        #expect(
+            SizeFixture.message("bcf 1e30") { try BaderBCF.read(path: huge) }
+                == "bader/size-atom-1e30-bcf:3: expected the ATOM column (or an `Atom: N` separator before the row)")
     }
 }

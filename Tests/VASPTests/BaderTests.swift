@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import VASP
 
@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct BaderTests {
     static let acfFiles = [
         "bader/JorgeEOP_Ladung_verarbeitung/ACF.dat", "bader/arzpa_Bader_charge_analysis_QS/ACF.dat",
-        "bader/ase_test_bader_h2o/ACF.dat",
+        "bader/ase_test_bader_h2o/ACF.dat"
     ]
 
     @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }

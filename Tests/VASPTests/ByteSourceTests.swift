@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 @Suite struct ByteSourceTests {
     static let chunkSizes = [0, 1, 2, 3, 7, 64, 1 << 16]
@@ -229,8 +229,10 @@ import TestSupport
         }
     }
 
-    static let files = ["volumetric/pymatgen/CHGCAR.nospin.gz", "volumetric/pymatgen/LOCPOT.vasp642.gz",
-        "outcar/pymatgen/OUTCAR.gz", "adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz"]
+    static let files = [
+        "volumetric/pymatgen/CHGCAR.nospin.gz", "volumetric/pymatgen/LOCPOT.vasp642.gz",
+        "outcar/pymatgen/OUTCAR.gz", "adsorption/atomate_Ir_H/3/outputs/vasprun.xml.gz"
+    ]
 
     @Test(arguments: files)
     func corpusFileWholeCutAndDamaged(_ relative: String) throws {

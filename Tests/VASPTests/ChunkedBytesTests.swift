@@ -1,10 +1,10 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 /// The data-block scan split in two halves on two threads (`ChunkedBytes.scanSplit`) against the serial
 /// scan: the same values bit for bit, the same warnings, the same errors, on the corpus's volumetric

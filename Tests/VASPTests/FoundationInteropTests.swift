@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VASP
 
 /// A file that imports Foundation and touches the libxml2-backed parser must compile: Debian's libxml2

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-
 import VASP
 
 // Every input that crashed a reader (found by the libFuzzer targets in Fuzz/ or by the adversarial
@@ -117,7 +116,9 @@ enum FuzzReplay {
 
     /// An ACF.dat header naming CHARGE twice: `Dictionary(uniqueKeysWithValues:)` trapped.
     @Test func repeatedColumnInABaderHeader() {
-        #expect(FuzzReplay.replay("bader/crash-repeated-column-acf")
-            == "bader/crash-repeated-column-acf:1: expected each column once in the header, found CHARGE twice in '#         X           Y           Z       CHARGE      MIN...'")
+        #expect(
+            FuzzReplay.replay("bader/crash-repeated-column-acf")
+                == "bader/crash-repeated-column-acf:1: expected each column once in the header, found CHARGE twice in '#         X           Y           Z       CHARGE      MIN...'"
+        )
     }
 }

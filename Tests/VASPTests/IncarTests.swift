@@ -1,27 +1,28 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 @Suite struct IncarTests {
     @Test func typedValues() throws {
-        let incar = try Incar.parse(text: """
-            ENCUT = 520
-            EDIFF = 1E-06
-            SIGMA = .05
-            POTIM = 1.0D-1
-            LWAVE = .FALSE.
-            LCHARG = T
-            LORBIT = 11
-            LREAL = Auto
-            ALGO = Fast
-            GGA = PE
-            SYSTEM = Fe on Ir(100)
-            LASPH = True
-            ISYM = -1
-            """)
+        let incar = try Incar.parse(
+            text: """
+                ENCUT = 520
+                EDIFF = 1E-06
+                SIGMA = .05
+                POTIM = 1.0D-1
+                LWAVE = .FALSE.
+                LCHARG = T
+                LORBIT = 11
+                LREAL = Auto
+                ALGO = Fast
+                GGA = PE
+                SYSTEM = Fe on Ir(100)
+                LASPH = True
+                ISYM = -1
+                """)
         #expect(incar["ENCUT"] == .int(520))
         #expect(incar["EDIFF"] == .double(1e-6))
         #expect(incar["SIGMA"] == .double(0.05))
@@ -40,14 +41,15 @@ import TestSupport
     }
 
     @Test func repeatsAndArrays() throws {
-        let incar = try Incar.parse(text: """
-            MAGMOM = 2*5.0 3*0.6
-            KPOINT_BSE = -1 0 0 0
-            LDAUL = 2 -1
-            LDAUU = 5 0.0
-            LATTICE_CONSTRAINTS = 2*.FALSE. .TRUE.
-            NUPDOWN = 1*2
-            """)
+        let incar = try Incar.parse(
+            text: """
+                MAGMOM = 2*5.0 3*0.6
+                KPOINT_BSE = -1 0 0 0
+                LDAUL = 2 -1
+                LDAUU = 5 0.0
+                LATTICE_CONSTRAINTS = 2*.FALSE. .TRUE.
+                NUPDOWN = 1*2
+                """)
         #expect(incar["MAGMOM"] == .doubles([5, 5, 0.6, 0.6, 0.6]))
         #expect(incar["KPOINT_BSE"] == .ints([-1, 0, 0, 0]))
         #expect(incar["LDAUL"] == .ints([2, -1]))
@@ -59,17 +61,18 @@ import TestSupport
     }
 
     @Test func commentsSemicolonsContinuationsAndCase() throws {
-        let incar = try Incar.parse(text: """
-            # a comment line
-            ! another
-            ISMEAR = 0; sigma = 0.05   # Gaussian
-            encut = 400 ! inline comment
-              Nsw=10;IBRION=2;
-            MAGMOM = 1 2 \\
-                     3 4
-            SYSTEM = "a; b # not a comment"
-            LSORBIT = F   ; LNONCOLLINEAR = .TRUE.
-            """)
+        let incar = try Incar.parse(
+            text: """
+                # a comment line
+                ! another
+                ISMEAR = 0; sigma = 0.05   # Gaussian
+                encut = 400 ! inline comment
+                  Nsw=10;IBRION=2;
+                MAGMOM = 1 2 \\
+                         3 4
+                SYSTEM = "a; b # not a comment"
+                LSORBIT = F   ; LNONCOLLINEAR = .TRUE.
+                """)
         #expect(incar.tags == ["ISMEAR", "SIGMA", "ENCUT", "NSW", "IBRION", "MAGMOM", "SYSTEM", "LSORBIT", "LNONCOLLINEAR"])
         #expect(incar["sigma"] == .double(0.05))
         #expect(incar["Encut"] == .int(400))
@@ -96,15 +99,23 @@ import TestSupport
     @Test func repeatedTagKeepsTheFirstWithAWarning() throws {
         let incar = try Incar.parse(text: "ENCUT = 400\nISMEAR = 0\nencut = 520\n", file: "run/INCAR")
         #expect(incar["ENCUT"] == .int(400))
-        #expect(incar.warnings == [ReadWarning(SourceLocation(file: "run/INCAR", line: 3, context: "ENCUT"),
-            "ENCUT is set again; VASP reads the first value (line 1), which was kept")])
+        #expect(
+            incar.warnings == [
+                ReadWarning(
+                    SourceLocation(file: "run/INCAR", line: 3, context: "ENCUT"),
+                    "ENCUT is set again; VASP reads the first value (line 1), which was kept")
+            ])
     }
 
     @Test func textWithoutEqualsIsIgnoredWithAWarning() throws {
         let incar = try Incar.parse(text: "Rhodium surface\nENCUT = 400\n", file: "INCAR")
         #expect(incar.tags == ["ENCUT"])
-        #expect(incar.warnings == [ReadWarning(SourceLocation(file: "INCAR", line: 1),
-            "ignored text without '=' (not a TAG = value statement): 'Rhodium surface'")])
+        #expect(
+            incar.warnings == [
+                ReadWarning(
+                    SourceLocation(file: "INCAR", line: 1),
+                    "ignored text without '=' (not a TAG = value statement): 'Rhodium surface'")
+            ])
     }
 
     @Test func editingKeepsOrder() {
@@ -207,7 +218,7 @@ import TestSupport
         ("MAGMOM = 0*5.0\n", malformed(1, "MAGMOM", "expected a repeat count from 1 to 1000000 in '0*5.0'")),
         ("MAGMOM = 3* 5.0\n", malformed(1, "MAGMOM", "expected a value after '3*'")),
         ("ENCUT = 400\nSYSTEM = \"open\nNSW = 5\n", malformed(2, "SYSTEM", "expected a closing '\"' for the value of SYSTEM")),
-        ("SYSTEM = \"a\" b\n", malformed(1, "SYSTEM", "expected nothing after the closing '\"' of SYSTEM, found 'b'")),
+        ("SYSTEM = \"a\" b\n", malformed(1, "SYSTEM", "expected nothing after the closing '\"' of SYSTEM, found 'b'"))
     ]
 
     @Test(arguments: malformedCases)

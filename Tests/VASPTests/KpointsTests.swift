@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 @Suite struct KpointsTests {
     @Test func gammaMeshWithoutShift() throws {
@@ -38,29 +38,35 @@ import TestSupport
     }
 
     @Test func explicitListWithWeightsAndLabels() throws {
-        let k = try Kpoints.parse(text: """
-            Explicit k-points
-            3
-            Reciprocal
-              0.0 0.0 0.0 1 ! \\Gamma
-              0.5 0.0 0.0 2 X
-              0.5 0.5 0.0 1
-            Tetrahedra
-            1 0.1666
-            6 1 2 3 4
-            """, file: "K")
+        let k = try Kpoints.parse(
+            text: """
+                Explicit k-points
+                3
+                Reciprocal
+                  0.0 0.0 0.0 1 ! \\Gamma
+                  0.5 0.0 0.0 2 X
+                  0.5 0.5 0.0 1
+                Tetrahedra
+                1 0.1666
+                6 1 2 3 4
+                """, file: "K")
         guard case .explicit(let points, let cartesian) = k.mode else {
             Issue.record("expected an explicit list")
             return
         }
         #expect(!cartesian)
-        #expect(points == [
-            .init(SIMD3(0, 0, 0), weight: 1, label: "\\Gamma"),
-            .init(SIMD3(0.5, 0, 0), weight: 2, label: "X"),
-            .init(SIMD3(0.5, 0.5, 0), weight: 1),
-        ])
-        #expect(k.warnings == [ReadWarning(SourceLocation(file: "K", line: 7),
-            "lines after the 3 k-points ignored (a tetrahedron section is not read)")])
+        #expect(
+            points == [
+                .init(SIMD3(0, 0, 0), weight: 1, label: "\\Gamma"),
+                .init(SIMD3(0.5, 0, 0), weight: 2, label: "X"),
+                .init(SIMD3(0.5, 0.5, 0), weight: 1)
+            ])
+        #expect(
+            k.warnings == [
+                ReadWarning(
+                    SourceLocation(file: "K", line: 7),
+                    "lines after the 3 k-points ignored (a tetrahedron section is not read)")
+            ])
     }
 
     @Test(arguments: ["Cartesian", "cart", "K", "k"])
@@ -70,24 +76,29 @@ import TestSupport
     }
 
     @Test func lineModeWithLabels() throws {
-        let k = try Kpoints.parse(text: """
-            k-path for fcc
-            40
-            Line-mode
-            Reciprocal
-              0.0 0.0 0.0 ! \\Gamma
-              0.5 0.0 0.5 ! X
+        let k = try Kpoints.parse(
+            text: """
+                k-path for fcc
+                40
+                Line-mode
+                Reciprocal
+                  0.0 0.0 0.0 ! \\Gamma
+                  0.5 0.0 0.5 ! X
 
-              0.5 0.0 0.5 ! X
-              0.5 0.25 0.75 !W
-              0.5 0.25 0.75 W
-              0.375 0.375 0.75 1 K
-            """)
-        #expect(k.mode == .line(divisions: 40, segments: [
-            .init(.init(SIMD3(0, 0, 0), label: "\\Gamma"), .init(SIMD3(0.5, 0, 0.5), label: "X")),
-            .init(.init(SIMD3(0.5, 0, 0.5), label: "X"), .init(SIMD3(0.5, 0.25, 0.75), label: "W")),
-            .init(.init(SIMD3(0.5, 0.25, 0.75), label: "W"), .init(SIMD3(0.375, 0.375, 0.75), label: "K")),
-        ], cartesian: false))
+                  0.5 0.0 0.5 ! X
+                  0.5 0.25 0.75 !W
+                  0.5 0.25 0.75 W
+                  0.375 0.375 0.75 1 K
+                """)
+        #expect(
+            k.mode
+                == .line(
+                    divisions: 40,
+                    segments: [
+                        .init(.init(SIMD3(0, 0, 0), label: "\\Gamma"), .init(SIMD3(0.5, 0, 0.5), label: "X")),
+                        .init(.init(SIMD3(0.5, 0, 0.5), label: "X"), .init(SIMD3(0.5, 0.25, 0.75), label: "W")),
+                        .init(.init(SIMD3(0.5, 0.25, 0.75), label: "W"), .init(SIMD3(0.375, 0.375, 0.75), label: "K"))
+                    ], cartesian: false))
         #expect(try Kpoints.parse(text: k.text()) == k)
     }
 
@@ -166,24 +177,44 @@ import TestSupport
     static let malformedCases: [(String, VASPError)] = [
         ("", malformed(1, "expected a KPOINTS file (comment, count, style), found an empty file")),
         ("x\nauto\n", malformed(2, "expected the number of k-points (0 for an automatic mesh), found 'auto'")),
-        ("x\n0\n", malformed(3,
-            "expected the style ('Gamma', 'Monkhorst-Pack', 'Auto', 'Line-mode', 'Reciprocal' or 'Cartesian'), found the end of the file")),
+        (
+            "x\n0\n",
+            malformed(
+                3,
+                "expected the style ('Gamma', 'Monkhorst-Pack', 'Auto', 'Line-mode', 'Reciprocal' or 'Cartesian'), found the end of the file")
+        ),
         ("x\n0\nHexagonal\n4 4 4\n", malformed(3, "expected 'Gamma', 'Monkhorst-Pack' or 'Auto' for an automatic mesh, found 'Hexagonal'")),
-        ("x\n0\nCartesian\n0.25 0 0\n", malformed(3,
-            "expected 'Gamma', 'Monkhorst-Pack' or 'Auto' for an automatic mesh; meshes from generating basis vectors ('Cartesian') are not supported")),
+        (
+            "x\n0\nCartesian\n0.25 0 0\n",
+            malformed(
+                3,
+                "expected 'Gamma', 'Monkhorst-Pack' or 'Auto' for an automatic mesh; meshes from generating basis vectors ('Cartesian') are not supported")
+        ),
         ("x\n0\nGamma\n4 4\n", malformed(4, "expected three positive integer subdivisions, found '4 4'")),
         ("x\n0\nGamma\n4 0 4\n", malformed(4, "expected three positive integer subdivisions, found '4 0 4'")),
         ("x\n0\nGamma\n4 4 4\n0.5 0.5\n", malformed(5, "expected the mesh shift (three numbers) or nothing, found '0.5 0.5'")),
         ("x\n0\nAuto\n-5\n", malformed(4, "expected the length Rk in Å (one positive number), found '-5'")),
-        ("x\n2\nReciprocal\n0 0 0 1\n", malformed(5,
-            "expected k-point 2 (three coordinates and a weight), found the end of the file after 1 of 2 k-points")),
+        (
+            "x\n2\nReciprocal\n0 0 0 1\n",
+            malformed(
+                5,
+                "expected k-point 2 (three coordinates and a weight), found the end of the file after 1 of 2 k-points")
+        ),
         ("x\n1\nReciprocal\n0 0 0\n", malformed(4, "expected k-point 1 (three coordinates and a weight), found '0 0 0'")),
         ("x\n10\nLine\n0 0 0\n", malformed(4, "expected the coordinate mode 'Reciprocal' or 'Cartesian', found '0 0 0'")),
-        ("x\n10\nLine\nReciprocal\n0 0 0 ! G\n0.5 0 0 ! X\n0.5 0.5 0 ! M\n", malformed(7,
-            "expected line-mode end points in pairs (start and end of each segment), found 3 points")),
-        ("x\n10\nLine\nReciprocal\n0 0 ! G\n", malformed(5,
-            "expected a line-mode end point (three coordinates, optional '! label'), found '0 0 ! G'")),
-        ("x\n10\nLine\nReciprocal\n\n", malformed(5, "expected line-mode end points, found the end of the file")),
+        (
+            "x\n10\nLine\nReciprocal\n0 0 0 ! G\n0.5 0 0 ! X\n0.5 0.5 0 ! M\n",
+            malformed(
+                7,
+                "expected line-mode end points in pairs (start and end of each segment), found 3 points")
+        ),
+        (
+            "x\n10\nLine\nReciprocal\n0 0 ! G\n",
+            malformed(
+                5,
+                "expected a line-mode end point (three coordinates, optional '! label'), found '0 0 ! G'")
+        ),
+        ("x\n10\nLine\nReciprocal\n\n", malformed(5, "expected line-mode end points, found the end of the file"))
     ]
 
     @Test(arguments: malformedCases)
@@ -212,4 +243,3 @@ import TestSupport
         #expect(k.warnings.isEmpty)
     }
 }
-

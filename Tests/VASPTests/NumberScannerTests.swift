@@ -88,7 +88,7 @@ struct ScannerRandom: RandomNumberGenerator {
         ScanCase("1e-400", [0]),
         ScanCase("4.9e-324", [.leastNonzeroMagnitude]),  // the smallest subnormal, 2⁻¹⁰⁷⁴
         ScanCase("2.2250738585072011e-308", [Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)]),  // the largest subnormal
-        ScanCase("9007199254740993", [9007199254740992]),
+        ScanCase("9007199254740993", [9_007_199_254_740_992]),
         ScanCase("0.1000000000000000055511151231257827", [0.1]),
         ScanCase("1.00000000000000011102230246251565404236316680908203125", [1]),
         ScanCase("1.00000000000000011102230246251565404236316680908203126", [1.0000000000000002]),
@@ -98,7 +98,7 @@ struct ScannerRandom: RandomNumberGenerator {
         ScanCase("1.5e", [1.5], invalid: 1),
         ScanCase(".", [], invalid: 1),
         ScanCase("-", [], invalid: 1),
-        ScanCase("", []),
+        ScanCase("", [])
     ]
 
     @Test(arguments: cases)
@@ -239,7 +239,8 @@ struct ScannerRandom: RandomNumberGenerator {
                 NumberScanner.scan(b, into: &generalFloats), NumberScanner.scanFixedDecimals(b, into: &fastFloats)
             )
         }
-        let floatsAgree = generalFloats.count == fastFloats.count
+        let floatsAgree =
+            generalFloats.count == fastFloats.count
             && zip(generalFloats, fastFloats).allSatisfy { ($0.isNaN && $1.isNaN) || $0.bitPattern == $1.bitPattern }
         guard sameDoubles(general, fast), floatsAgree, t1 == t2, t3 == t4, t1 == t3 else {
             return "\"\(text)\": \(general) vs \(fast), \(t1) vs \(t2)"
@@ -319,14 +320,15 @@ struct ScannerRandom: RandomNumberGenerator {
         let specials = [
             "****", "*******", "NaN", "-inf", "1.0E+01", "-2.5D-3", "0.1234-100", ".5", "5.", "-", "+", "abc", "1,5",
             "38919.7238932.60", "0.12100.12110.1212", "1.5e", "9007199254740993.0", "123456789012345.6",
-            "1234567890123456.7", "0.000000000000000000000000123",
+            "1234567890123456.7", "0.000000000000000000000000123"
         ]
         let separators = [" ", "  ", "   ", "\n", "\t", "\r\n", " \n  "]
         var failures: [String] = []
         for _ in 0..<20_000 {
             var row = Bool.random(using: &g) ? separators[Int.random(in: 0..<separators.count, using: &g)] : ""
             for _ in 0..<Int.random(in: 1...12, using: &g) {
-                let field = Int.random(in: 0..<6, using: &g) == 0
+                let field =
+                    Int.random(in: 0..<6, using: &g) == 0
                     ? specials[Int.random(in: 0..<specials.count, using: &g)] : Self.randomFixedField(&g)
                 // Mostly separated; sometimes glued to the previous field.
                 if Int.random(in: 0..<5, using: &g) != 0 {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import VASP
 
@@ -12,7 +12,7 @@ import TestSupport
         "outcar/pymatgen/OUTCAR.NiO_SOC.gz", "outcar/pymatgen/OUTCAR.gz", "outcar/pymatgen/OUTCAR.vasp.6.2.1.mpi.gz",
         "outcar/pymatgen/OUTCAR_merged_numbers", "outcar/pymatgen/OUTCAR_merged_numbers2",
         "outcar/pymatgen/OUTCAR_vasp_6.3.gz", "outcar/pymatgen_fe_monomer/OUTCAR",
-        "neb/pymatgen_neb1/00/OUTCAR.gz", "neb/pymatgen_neb1/04/OUTCAR.gz",
+        "neb/pymatgen_neb1/00/OUTCAR.gz", "neb/pymatgen_neb1/04/OUTCAR.gz"
     ]
 
     @Test func corpusPresentOnCI() { Corpus.checkPresentOnCI() }

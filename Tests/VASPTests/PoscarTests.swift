@@ -1,10 +1,10 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 // MARK: - Helpers shared by the input-format tests (Poscar, Incar, Kpoints, Potcar)
 
@@ -162,8 +162,12 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
         let text = "Fe2 O1 slab\n1\n3 0 0\n0 3 0\n0 0 3\n2 1\nDirect\n0 0 0\n0.5 0 0\n0 0.5 0\n"
         let p = try Poscar.parse(text: text, file: "POSCAR4")
         #expect(p.structure.species == ["Fe", "Fe", "O"])
-        #expect(p.warnings == [ReadWarning(SourceLocation(file: "POSCAR4", line: 1),
-            "VASP 4 file without a species line: species Fe O taken from the comment line; pass species: to override")])
+        #expect(
+            p.warnings == [
+                ReadWarning(
+                    SourceLocation(file: "POSCAR4", line: 1),
+                    "VASP 4 file without a species line: species Fe O taken from the comment line; pass species: to override")
+            ])
     }
 
     @Test func speciesArgumentDisagreeingWithTheFileWarns() throws {
@@ -215,16 +219,17 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
     }
 
     @Test func velocityAndPredictorCorrectorBlocksAreIgnored() throws {
-        let text = Self.nacl + """
+        let text =
+            Self.nacl + """
 
-            Cartesian
-             0.1 0.2 0.3
-             NaN NaN NaN
+                Cartesian
+                 0.1 0.2 0.3
+                 NaN NaN NaN
 
-              1
-              0.5
-            garbage that is not read
-            """
+                  1
+                  0.5
+                garbage that is not read
+                """
         let p = try Poscar.parse(text: text)
         #expect(p.structure.count == 2)
         #expect(p.warnings.isEmpty)
@@ -334,7 +339,8 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
         let speciesCount = Int.random(in: 1...4, using: &g)
         let species = pool.prefix(speciesCount).flatMap { Array(repeating: $0, count: Int.random(in: 1...8, using: &g)) }
         let positions = species.map { _ in SIMD3(r(-0.2...1.2), r(-0.2...1.2), r(-0.2...1.2)) }
-        let selective = Bool.random(using: &g)
+        let selective =
+            Bool.random(using: &g)
             ? species.map { _ in MovableAxes(Bool.random(using: &g), Bool.random(using: &g), Bool.random(using: &g)) } : nil
         let words = (0..<Int.random(in: 0...4, using: &g)).map { _ in g.word("abcXYZ0123_-()=", maxLength: 8) }
         return Poscar(
@@ -358,22 +364,34 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
         ("x\n1 -1 1\n", malformed(2, "expected three positive scaling factors, found '1 -1 1'")),
         ("x\n1\n3 0 0\n0.0 1.0\n", malformed(4, "expected lattice vector b (three numbers), found '0.0 1.0'")),
         ("x\n1\n3 0 0\n0 3 0\n", malformed(5, "expected lattice vector c (three numbers), found the end of the file")),
-        ("x\n1\n1 0 0\n2 0 0\n0 0 1\nH\n1\nDirect\n0 0 0\n",
-         malformed(3, "expected three linearly independent lattice vectors, found a cell of volume 0")),
+        (
+            "x\n1\n1 0 0\n2 0 0\n0 0 1\nH\n1\nDirect\n0 0 0\n",
+            malformed(3, "expected three linearly independent lattice vectors, found a cell of volume 0")
+        ),
         (header + "Fe O\n2\nDirect\n", malformed(8, "expected 1 more atom count (one per species: Fe O), found 'Direct'")),
         (header + "Fe O\n2 1 1\nDirect\n", malformed(7, "expected 2 atom counts (one per species: Fe O), found 3")),
         (header + "Fe\nDirect\n0 0 0\n", malformed(7, "expected atom counts (non-negative integers, one per species: Fe), found 'Direct'")),
         (header + "Fe\n1.5\n", malformed(7, "expected atom counts (non-negative integers, one per species: Fe), found '1.5'")),
         (header + "Fe\n0\nDirect\n", malformed(7, "expected at least one atom, found counts '0'")),
-        (header + "2 1\nDirect\n", malformed(6,
-            "expected a species line before the atom counts (VASP 4 file): pass species: (e.g. from the POTCAR) or name the 2 species in the comment line")),
+        (
+            header + "2 1\nDirect\n",
+            malformed(
+                6,
+                "expected a species line before the atom counts (VASP 4 file): pass species: (e.g. from the POTCAR) or name the 2 species in the comment line")
+        ),
         (header + "Fe\n1\n0.0 0.0 0.0\n", malformed(8, "expected the coordinate mode 'Direct' or 'Cartesian', found '0.0 0.0 0.0'")),
-        (header + "Fe\n3\nDirect\n0 0 0\n0.5 0.5 0.5\n",
-         malformed(11, "expected the position of atom 3 (three numbers), found the end of the file after 2 of 3 atoms")),
+        (
+            header + "Fe\n3\nDirect\n0 0 0\n0.5 0.5 0.5\n",
+            malformed(11, "expected the position of atom 3 (three numbers), found the end of the file after 2 of 3 atoms")
+        ),
         (header + "Fe\n2\nDirect\n0 0 0\n0.5 0.5\n", malformed(10, "expected the position of atom 2 (three numbers), found '0.5 0.5'")),
         (header + "Fe\n1\nDirect\n0 0 ****\n", malformed(9, "expected the position of atom 1 (three numbers), found '0 0 ****'")),
-        (header + "Fe\n1\nSelective dynamics\nDirect\n0 0 0 T T Fe\n", malformed(10,
-            "expected three selective-dynamics flags (T or F) after the position of atom 1, found '0 0 0 T T Fe'")),
+        (
+            header + "Fe\n1\nSelective dynamics\nDirect\n0 0 0 T T Fe\n",
+            malformed(
+                10,
+                "expected three selective-dynamics flags (T or F) after the position of atom 1, found '0 0 0 T T Fe'")
+        )
     ]
 
     @Test(arguments: malformedCases)
@@ -482,7 +500,8 @@ func wrappedDifference(_ x: [SIMD3<Double>], _ y: [SIMD3<Double>]) -> Double {
 
     @Test(.enabled(if: Corpus.available, Corpus.skipMessage))
     func corpusFilesSurviveARoundTrip() throws {
-        let files = (1...5).flatMap { ["adsorption/atomate_Ir_H/\($0)/outputs/POSCAR", "adsorption/atomate_Ir_H/\($0)/outputs/CONTCAR"] }
+        let files =
+            (1...5).flatMap { ["adsorption/atomate_Ir_H/\($0)/outputs/POSCAR", "adsorption/atomate_Ir_H/\($0)/outputs/CONTCAR"] }
             + ["neb/pymatgen_neb1/01/CONTCAR", "neb/aiida-vasp_NH3_inversion/02/CONTCAR"]
         for file in files {
             let p = try Poscar.read(path: Corpus.path(file))

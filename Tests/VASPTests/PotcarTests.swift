@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 /// A FAKE POTCAR library built at test time: a few invented header lines per label, never real
 /// POTCAR content.
@@ -87,16 +87,25 @@ enum InputsGzip {
 
     @Test func malformedHeadersNameTheDatasetNotTheContent() {
         let text = FakePotcarLibrary.fakeText(label: "Fe", zval: 8) + "  PAW_PBE O 08Apr2002\n TITEL = PAW_PBE O 08Apr2002\n End of Dataset\n"
-        #expect(throws: VASPError.malformed(SourceLocation(file: "bad/POTCAR", line: 7),
-            "expected ZVAL in the header of pseudopotential 2 (which starts here)")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: "bad/POTCAR", line: 7),
+                "expected ZVAL in the header of pseudopotential 2 (which starts here)")
+        ) {
             try Potcar.parse(text: text, file: "bad/POTCAR")
         }
-        #expect(throws: VASPError.malformed(SourceLocation(file: "bad/POTCAR", line: 1),
-            "expected a POTCAR (datasets with TITEL and ZVAL), found none")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: "bad/POTCAR", line: 1),
+                "expected a POTCAR (datasets with TITEL and ZVAL), found none")
+        ) {
             try Potcar.parse(text: "\n\n", file: "bad/POTCAR")
         }
-        #expect(throws: VASPError.malformed(SourceLocation(file: "bad/POTCAR", line: 1),
-            "expected TITEL and ZVAL in the header of pseudopotential 1 (which starts here)")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: "bad/POTCAR", line: 1),
+                "expected TITEL and ZVAL in the header of pseudopotential 1 (which starts here)")
+        ) {
             try Potcar.parse(text: "not a potcar\n", file: "bad/POTCAR")
         }
     }
@@ -144,8 +153,12 @@ enum InputsGzip {
         // Without a version the unversioned folder is missing: the versioned one is used, with a warning.
         let fallback = try Potcar.assemble(labels: ["Co"], library: PotcarLibrary(layout: .ase, root: library.root))
         #expect(fallback.singles.map(\.zval) == [9])
-        #expect(fallback.warnings == [ReadWarning(SourceLocation(file: library.root),
-            "potpaw_PBE not found in \(library.root); using potpaw_PBE.54")])
+        #expect(
+            fallback.warnings == [
+                ReadWarning(
+                    SourceLocation(file: library.root),
+                    "potpaw_PBE not found in \(library.root); using potpaw_PBE.54")
+            ])
         // The written POTCAR is decompressed.
         let folder = try makeInputsTemporaryFolder()
         defer { removeInputsTemporaryFolder(folder) }
@@ -168,8 +181,9 @@ enum InputsGzip {
     @Test func environmentPrecedence() {
         #expect(PotcarLibrary.fromEnvironment([:]) == nil)
         #expect(PotcarLibrary.fromEnvironment(["VASP_PP_PATH": "  "]) == nil)
-        #expect(PotcarLibrary.fromEnvironment(["VASP_PP_PATH": "/a", "VASP_PP_VERSION": "64", "PMG_VASP_PSP_DIR": "/b"])
-            == PotcarLibrary(layout: .ase, root: "/a", version: "64"))
+        #expect(
+            PotcarLibrary.fromEnvironment(["VASP_PP_PATH": "/a", "VASP_PP_VERSION": "64", "PMG_VASP_PSP_DIR": "/b"])
+                == PotcarLibrary(layout: .ase, root: "/a", version: "64"))
         #expect(PotcarLibrary.fromEnvironment(["PMG_VASP_PSP_DIR": "/b"]) == PotcarLibrary(layout: .pymatgen, root: "/b"))
     }
 
@@ -178,8 +192,11 @@ enum InputsGzip {
         defer { removeInputsTemporaryFolder(library.root) }
         let lib = PotcarLibrary(layout: .ase, root: library.root)
         let family = library.root + "/potpaw_PBE"
-        #expect(throws: VASPError.cannotRead(file: family + "/Zz/POTCAR",
-            reason: "no POTCAR for Zz in \(lib.description); looked for \(family)/Zz/POTCAR, \(family)/Zz/POTCAR.gz")) {
+        #expect(
+            throws: VASPError.cannotRead(
+                file: family + "/Zz/POTCAR",
+                reason: "no POTCAR for Zz in \(lib.description); looked for \(family)/Zz/POTCAR, \(family)/Zz/POTCAR.gz")
+        ) {
             try Potcar.assemble(labels: ["Fe", "Zz"], library: lib)
         }
         let empty = try makeInputsTemporaryFolder()
@@ -226,7 +243,7 @@ enum InputsGzip {
     @Test(arguments: [
         ("H", 1.0), ("Li", 1), ("Li_sv", 3), ("C", 4), ("N", 5), ("O", 6), ("F", 7), ("S", 6), ("P", 5), ("Cl", 7),
         ("Fe", 8), ("Fe_pv", 14), ("Co", 9), ("Ni", 10), ("Cu", 11), ("Zn", 12), ("Mn", 7), ("Mn_pv", 13),
-        ("Na_pv", 7), ("K_sv", 9), ("Ti_pv", 10), ("Ir", 9), ("Au", 11), ("Pt", 10), ("Si", 4),
+        ("Na_pv", 7), ("K_sv", 9), ("Ti_pv", 10), ("Ir", 9), ("Au", 11), ("Pt", 10), ("Si", 4)
     ])
     func builtinTableHasTheStandardValues(_ label: String, _ zval: Double) {
         #expect(Potcar.builtinZval(label: label) == zval)

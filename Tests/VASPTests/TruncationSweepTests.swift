@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
-
+import Testing
 import VASP
+
 @testable import Files
 
 // Truncation sweeps (issue 7, section 3): every real file of the corpus cut at 50 evenly spaced
@@ -122,7 +122,8 @@ enum Sweep {
             #expect(run.ionicSteps.count >= previous, "\(relative): ionic steps decreased at cut \(cut)")
             #expect(run.ionicSteps.count <= whole.ionicSteps.count, "\(relative) cut at \(cut)")
             for (k, (step, reference)) in zip(run.ionicSteps, whole.ionicSteps).enumerated() {
-                let same = Sweep.same(step.energies?.energySigma0, reference.energies?.energySigma0)
+                let same =
+                    Sweep.same(step.energies?.energySigma0, reference.energies?.energySigma0)
                     && Sweep.same(step.energies?.freeEnergy, reference.energies?.freeEnergy)
                 #expect(same, "\(relative) cut at \(cut): step \(k + 1) differs from the whole file's")
             }
@@ -177,7 +178,8 @@ enum Sweep {
             #expect(outcar.ionicSteps.count >= previous, "\(relative): ionic steps decreased at cut \(cut)")
             #expect(outcar.ionicSteps.count <= whole.ionicSteps.count, "\(relative) cut at \(cut)")
             for (k, (step, reference)) in zip(outcar.ionicSteps, whole.ionicSteps).enumerated() {
-                let same = Sweep.same(step.energySigma0, reference.energySigma0) && Sweep.same(step.freeEnergy, reference.freeEnergy)
+                let same =
+                    Sweep.same(step.energySigma0, reference.energySigma0) && Sweep.same(step.freeEnergy, reference.freeEnergy)
                     && Sweep.same(step.positions, reference.positions) && Sweep.same(step.forces, reference.forces)
                 #expect(same, "\(relative) cut at \(cut): step \(k + 1) differs from the whole file's")
             }
@@ -188,17 +190,17 @@ enum Sweep {
     /// A cut inside the number of the last `energy(sigma->0)` line must not keep a shortened number.
     @Test func cutInsideTheLastEnergyNumber() throws {
         let text = """
-             vasp.6.3.0 18Jan22 (build Feb 08 2022 15:05:01) complex
-             POSCAR = H2
-          free  energy   TOTEN  =       -6.77059860 eV
+                 vasp.6.3.0 18Jan22 (build Feb 08 2022 15:05:01) complex
+                 POSCAR = H2
+              free  energy   TOTEN  =       -6.77059860 eV
 
-          energy  without entropy=       -6.77059860  energy(sigma->0) =       -6.77059860
+              energy  without entropy=       -6.77059860  energy(sigma->0) =       -6.77059860
 
-          free  energy   TOTEN  =       -6.80000000 eV
+              free  energy   TOTEN  =       -6.80000000 eV
 
-          energy  without entropy=       -6.80000000  energy(sigma->0) =       -6.81234567
+              energy  without entropy=       -6.80000000  energy(sigma->0) =       -6.81234567
 
-        """
+            """
         let folder = try Sweep.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let whole = Array(text.utf8)

@@ -1,7 +1,7 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import VASP
 
@@ -122,7 +122,7 @@ import TestSupport
     static let originals: [String: String] = [
         "truncated/derived/CeO2_hse06_cut_in_partial_dos.vasprun.xml": "vasprun/pymatgen/vasprun.hse06.xml.gz",
         "truncated/derived/GaAs_cut_in_dos_total.vasprun.xml": "vasprun/amset/GaAs/vasprun.xml.gz",
-        "truncated/derived/NiO_cut_in_projected_midrow.vasprun.xml": "vasprun/quacc/vasp_mp_run1/vasprun.xml.gz",
+        "truncated/derived/NiO_cut_in_projected_midrow.vasprun.xml": "vasprun/quacc/vasp_mp_run1/vasprun.xml.gz"
     ]
 
     // MARK: - Pieces
@@ -162,9 +162,10 @@ import TestSupport
         let latticeError = zip(s.lattice.rows.joined(), lattice.joined()).map { abs($0 - $1) }.max() ?? 0
         #expect(latticeError <= 1e-6)
         #expect(s.count == cartesian.count)
-        let positionError = zip(s.cartesianPositions, cartesian).map { p, q in
-            max(abs(p.x - q[0]), abs(p.y - q[1]), abs(p.z - q[2]))
-        }.max() ?? 0
+        let positionError =
+            zip(s.cartesianPositions, cartesian).map { p, q in
+                max(abs(p.x - q[0]), abs(p.y - q[1]), abs(p.z - q[2]))
+            }.max() ?? 0
         #expect(positionError <= 1e-6, "Cartesian positions differ by \(positionError) Å")
     }
 

@@ -2,8 +2,8 @@ import Chemistry
 import Foundation
 import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 // Edge cases of the streaming vasprun.xml reader on small hand-written fixtures
 // (Tests/VASPTests/Fixtures/vasprun, written by tools/make_vasprun_fixtures.py).
@@ -95,7 +95,7 @@ enum LiH {
     /// SCF energies (e_fr, e_wo, e_0) of the two ionic steps.
     static let scf: [[(Double, Double, Double)]] = [
         [(-4.98765432, -4.97654321, -4.98209876), (-5.87012345, -5.86543210, -5.86777777), (-5.87512345, -5.87034567, -5.87273456)],
-        [(-5.88001234, -5.87512121, -5.87756677), (-5.88123456, -5.87643210, -5.87883333), (-5.88134567, -5.87650123, -5.87892345)],
+        [(-5.88001234, -5.87512121, -5.87756677), (-5.88123456, -5.87643210, -5.87883333), (-5.88134567, -5.87650123, -5.87892345)]
     ]
     /// Calc-level (e_fr, e_wo): the last SCF values plus the vdW energy −0.21345678 eV; e_0 written as 0.
     static let calc: [(Double, Double)] = [(-6.08858023, -6.08380245), (-6.09480245, -6.08995801)]
@@ -194,10 +194,11 @@ struct PrefixState {
         #expect(incar["GGA    "] == nil)
         #expect(incar["LDAUL"] == .ints([2, -1]))
         #expect(incar["LATTICE_CONSTRAINTS"] == .bools([true, true, false]))
-        #expect(incar.names == [
-            "SYSTEM", "PREC", "ISPIN", "MAGMOM", "ENCUT", "EDIFF", "IBRION", "ISIF", "NSW", "EDIFFG", "ISMEAR",
-            "SIGMA", "NEDOS", "LORBIT", "IVDW", "LWAVE", "LCHARG", "GGA", "LDAUL", "LATTICE_CONSTRAINTS",
-        ])
+        #expect(
+            incar.names == [
+                "SYSTEM", "PREC", "ISPIN", "MAGMOM", "ENCUT", "EDIFF", "IBRION", "ISIF", "NSW", "EDIFFG", "ISMEAR",
+                "SIGMA", "NEDOS", "LORBIT", "IVDW", "LWAVE", "LCHARG", "GGA", "LDAUL", "LATTICE_CONSTRAINTS"
+            ])
         #expect(incar["ENCUT"]?.int == 500)
         #expect(incar["EDIFF"]?.int == nil)
     }
@@ -244,10 +245,11 @@ struct PrefixState {
     @Test func atominfoAtomTypesAndNetCharge() throws {
         let run = try EdgeFixture.read(Self.complete)
         #expect(run.atoms == ["Li", "H"])
-        #expect(run.atomTypes == [
-            AtomType(element: "Li", count: 1, mass: 6.941, valence: 3, pseudopotential: "PAW_PBE Li_sv 10Sep2004"),
-            AtomType(element: "H", count: 1, mass: 1, valence: 1, pseudopotential: "PAW_PBE H 15Jun2001"),
-        ])
+        #expect(
+            run.atomTypes == [
+                AtomType(element: "Li", count: 1, mass: 6.941, valence: 3, pseudopotential: "PAW_PBE Li_sv 10Sep2004"),
+                AtomType(element: "H", count: 1, mass: 1, valence: 1, pseudopotential: "PAW_PBE H 15Jun2001")
+            ])
         #expect(run.potcarTitles == ["PAW_PBE Li_sv 10Sep2004", "PAW_PBE H 15Jun2001"])
         #expect(run.nelect == 4)
         #expect(run.netCharge == 0)
@@ -262,9 +264,10 @@ struct PrefixState {
         #expect(initial.fractionalPositions == [SIMD3(0, 0, 0), SIMD3(0.5, 0.5, 0.51)])
         #expect(initial.selectiveDynamics == nil)
         #expect(initial.charge == 0)
-        #expect(run.ionicSteps.map { $0.structure?.lattice.rows } == [
-            [[0, 2.01, 2.01], [2.01, 0, 2.01], [2.01, 2.01, 0]], [[0, 2, 2], [2, 0, 2], [2, 2, 0]],
-        ])
+        #expect(
+            run.ionicSteps.map { $0.structure?.lattice.rows } == [
+                [[0, 2.01, 2.01], [2.01, 0, 2.01], [2.01, 2.01, 0]], [[0, 2, 2], [2, 0, 2], [2, 2, 0]]
+            ])
         #expect(run.ionicSteps[1].structure?.fractionalPositions == [SIMD3(0, 0, 0), SIMD3(0.5, 0.5, 0.502)])
         let final = try #require(run.finalStructure)
         #expect(final.lattice.rows == [[0, 1.998, 1.998], [1.998, 0, 1.998], [1.998, 1.998, 0]])
@@ -527,14 +530,16 @@ extension VasprunEdgeCaseTests {
             let dosLine = try #require(lines.firstIndex { $0.contains("<r>") && $0.contains("****") }) + 1
             let overflow = run.warnings.filter { $0.message.contains("`****`") }
             #expect(overflow.count == 2)
-            #expect(overflow.contains {
-                $0.location.context == "modeling/calculation/varray/v" && $0.location.line == forceLine
-                    && $0.message == "2 overflowed field(s) `****` read as NaN"
-            })
-            #expect(overflow.contains {
-                $0.location.context == "modeling/calculation/dos/total/array/set/set/r" && $0.location.line == dosLine
-                    && $0.message == "2 overflowed field(s) `****` read as NaN"
-            })
+            #expect(
+                overflow.contains {
+                    $0.location.context == "modeling/calculation/varray/v" && $0.location.line == forceLine
+                        && $0.message == "2 overflowed field(s) `****` read as NaN"
+                })
+            #expect(
+                overflow.contains {
+                    $0.location.context == "modeling/calculation/dos/total/array/set/set/r" && $0.location.line == dosLine
+                        && $0.message == "2 overflowed field(s) `****` read as NaN"
+                })
             #expect(overflow.allSatisfy { $0.location.file == EdgeFixture.path(name) })
             #expect(run.warnings.count == 2)
 
@@ -937,10 +942,11 @@ extension VasprunEdgeCaseTests {
             try EdgeFixture.write(mismatchedText, to: path)
             let mismatched = try Vasprun.read(path: path)
             #expect(mismatched.complete == false)
-            #expect(mismatched.warnings.map(\.message) == [
-                "incomplete file (XML error: Opening and ending tag mismatch: generator line 3 and modeling) "
-                    + "after \(mismatchedText.count) bytes; kept the header and 0 complete ionic step(s)"
-            ])
+            #expect(
+                mismatched.warnings.map(\.message) == [
+                    "incomplete file (XML error: Opening and ending tag mismatch: generator line 3 and modeling) "
+                        + "after \(mismatchedText.count) bytes; kept the header and 0 complete ionic step(s)"
+                ])
             #expect(mismatched.warnings.first?.location.line == 4)
         }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import VASP
 
@@ -99,13 +99,15 @@ enum Differential {
 
     /// The first difference of two outcomes, for the failure message.
     static func firstDifference(_ a: Outcome, _ b: Outcome) -> String {
-        let x = a.lines, y = b.lines
+        let x = a.lines
+        let y = b.lines
         for k in 0..<max(x.count, y.count) {
             let l = k < x.count ? x[k] : "<none>"
             let r = k < y.count ? y[k] : "<none>"
             if l != r { return "libxml2 «\(l.prefix(400))» fast «\(r.prefix(400))»" }
         }
-        if case .value(let p) = a, case .value(let q) = b, let i = (0..<min(p.numbers.count, q.numbers.count)).first(where: { p.numbers[$0] != q.numbers[$0] }) {
+        if case .value(let p) = a, case .value(let q) = b, let i = (0..<min(p.numbers.count, q.numbers.count)).first(where: { p.numbers[$0] != q.numbers[$0] })
+        {
             return "number \(i): libxml2 \(String(p.numbers[i], radix: 16)) fast \(String(q.numbers[i], radix: 16))"
         }
         return "no difference"
@@ -155,7 +157,8 @@ enum Differential {
         let path = Corpus.path(relative)
         let ranFast = Differential.check(path, label: relative)
         // A file libxml2 finds malformed (the NEB corpus file has a mismatched tag) is handed over.
-        let malformed = (try? Vasprun.read(path: path, options: Differential.options(.libxml2)))?
+        let malformed =
+            (try? Vasprun.read(path: path, options: Differential.options(.libxml2)))?
             .warnings.contains { $0.message.contains("XML error") } ?? true
         #expect(ranFast != malformed, "\(relative): fast path ran \(ranFast), libxml2 found it malformed \(malformed)")
     }
@@ -297,11 +300,12 @@ enum Differential {
         ("processing instruction", "<?pi data?>"),
         ("other entity", "&x;"),
         ("carriage return", "\r\n"),
-        ("Latin-1 byte", "\u{C5}"),
+        ("Latin-1 byte", "\u{C5}")
     ])
     func handsOver(_ what: String, _ construct: String) throws {
         // The construct goes after the XML declaration (DOCTYPE) or into <generator>.
-        let text = what == "DOCTYPE"
+        let text =
+            what == "DOCTYPE"
             ? Self.header + construct + Self.body
             : Self.header + Self.body.replacingOccurrences(of: " <generator>\n", with: " <generator>" + construct + "\n")
         let (folder, path) = try Self.write(text, name: "vasprun.xml")
@@ -315,7 +319,7 @@ enum Differential {
         "<modeling><a></b></modeling>", "<modeling><a x=\"1\" x=\"2\"/></modeling>", "<modeling><a x=1/></modeling>",
         "<modeling><a x=\"1\"y=\"2\"/></modeling>", "<modeling>]]></modeling>", "<modeling></modeling><x/>",
         "text<modeling/>", "<modeling><a:b/></modeling>", "<modeling><a\n/></modeling>", "", "   ", "<modeling",
-        "<modeling>&amp", "<modeling><i name='x'>1</i></modeling>trailing", "<?xml version=\"1.1\"?><modeling/>",
+        "<modeling>&amp", "<modeling><i name='x'>1</i></modeling>trailing", "<?xml version=\"1.1\"?><modeling/>"
     ])
     func malformed(_ text: String) throws {
         let (folder, path) = try Self.write(text, name: "vasprun.xml")

@@ -37,7 +37,8 @@ import Testing
         var row = ""
         for _ in 0..<fields {
             row += ["  ", " ", "\n  ", "\t", ""][Int.random(in: 0..<5, using: &g)]
-            row += Int.random(in: 0..<8, using: &g) == 0
+            row +=
+                Int.random(in: 0..<8, using: &g) == 0
                 ? specials[Int.random(in: 0..<specials.count, using: &g)]
                 : NumberScannerTests.randomFixedField(&g)
         }
@@ -70,7 +71,8 @@ import Testing
                 let kept = tally.count == columns
                 let expected = role == .dosPartial && kept ? Array(values.dropFirst()) : (kept ? values : [])
                 let stored: [Double] = role == .projected ? c.floats.map(Double.init) : Array(c.doubles)
-                let storedAgree = role == .projected
+                let storedAgree =
+                    role == .projected
                     ? stored.count == expected.count
                         && zip(c.floats, expected).allSatisfy { ($0.isNaN && $1.isNaN) || $0.bitPattern == Float($1).bitPattern }
                     : sameDoubles(stored, expected)

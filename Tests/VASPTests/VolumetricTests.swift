@@ -1,10 +1,10 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
-@testable import VASP
 @testable import Files
+@testable import VASP
 
 /// A fresh temporary folder for one test (removed by the system's tmp cleaning; tests never write
 /// elsewhere).
@@ -39,7 +39,7 @@ let smallChgcar = [
     " 0.60000000000E+01 0.70000000000E+01 0.80000000000E+01 0.90000000000E+01 0.10000000000E+02",
     " 0.11000000000E+02 -.12000000000E+02  ",
     "augmentation occupancies   1   3",
-    "  0.1000000E+00 -0.2000000E-01  0.3000000E-02",
+    "  0.1000000E+00 -0.2000000E-01  0.3000000E-02"
 ].joined(separator: "\n")
 
 @Suite struct VolumetricCorpusTests {
@@ -47,7 +47,7 @@ let smallChgcar = [
         "volumetric/atomate_Si_static/AECCAR0.gz", "volumetric/atomate_Si_static/AECCAR2.gz",
         "volumetric/atomate_Si_static/CHGCAR.gz", "volumetric/pymatgen/CHGCAR.nospin.gz",
         "volumetric/pymatgen/CHGCAR.spin.gz", "volumetric/pymatgen/ELFCAR.gz", "volumetric/pymatgen/LOCPOT.gz",
-        "volumetric/pymatgen/LOCPOT.vasp642.gz",
+        "volumetric/pymatgen/LOCPOT.vasp642.gz"
     ]
 
     @Test func corpusPresentOnCI() {
@@ -152,7 +152,10 @@ let smallChgcar = [
         #expect(v.blocks.count == 1 && v.roles == [.total])
         #expect(v.trailingText == "  0.600000000000E+00\n")
         let warning = try #require(v.warnings.first)
-        #expect(warning.message.contains("1 number(s) follow the last block (block 1) but no grid line does (the per-atom moments VASP writes before a magnetisation block)"), "\(warning)")
+        #expect(
+            warning.message.contains(
+                "1 number(s) follow the last block (block 1) but no grid line does (the per-atom moments VASP writes before a magnetisation block)"),
+            "\(warning)")
         #expect(warning.location.line == cut.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
         // The complete file has no such warning.
         #expect(try Volumetric.read(path: Corpus.path("volumetric/pymatgen/CHGCAR.spin.gz")).warnings.isEmpty)
@@ -181,7 +184,7 @@ let smallChgcar = [
     /// VASP 5 files come back byte for byte (ELFCAR's G-format fields and VASP 6.4's header do not).
     @Test(arguments: [
         "volumetric/atomate_Si_static/AECCAR0.gz", "volumetric/atomate_Si_static/CHGCAR.gz",
-        "volumetric/pymatgen/CHGCAR.spin.gz", "volumetric/pymatgen/CHGCAR.nospin.gz", "volumetric/pymatgen/LOCPOT.gz",
+        "volumetric/pymatgen/CHGCAR.spin.gz", "volumetric/pymatgen/CHGCAR.nospin.gz", "volumetric/pymatgen/LOCPOT.gz"
     ])
     func byteIdenticalRoundTrip(_ relative: String) throws {
         guard Corpus.available else { return }
@@ -241,9 +244,11 @@ let smallChgcar = [
     @Test func shortDataBlockNamesExpectedAndFound() throws {
         let text = smallChgcar.replacingOccurrences(of: " 0.11000000000E+02 -.12000000000E+02  \n", with: "")
         let path = try volumetricFixture(text)
-        #expect(throws: VASPError.malformed(
-            SourceLocation(file: path, line: 14),
-            "data block 1 (grid 2×2×3, from line 12) is short: expected 12 values, found 10 before 'augmentation'")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 14),
+                "data block 1 (grid 2×2×3, from line 12) is short: expected 12 values, found 10 before 'augmentation'")
+        ) {
             try Volumetric.read(path: path)
         }
     }
@@ -251,18 +256,22 @@ let smallChgcar = [
     @Test func truncatedFileNamesTheEnd() throws {
         let lines = smallChgcar.split(separator: "\n", omittingEmptySubsequences: false)
         let path = try volumetricFixture(lines.prefix(12).joined(separator: "\n") + "\n")
-        #expect(throws: VASPError.malformed(
-            SourceLocation(file: path, line: 13),
-            "data block 1 (grid 2×2×3, from line 12) is short: expected 12 values, found 5 before the end of the file")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 13),
+                "data block 1 (grid 2×2×3, from line 12) is short: expected 12 values, found 5 before the end of the file")
+        ) {
             try Volumetric.read(path: path)
         }
     }
 
     @Test func badGridLine() throws {
         let path = try volumetricFixture(smallChgcar.replacingOccurrences(of: "    2    2    3", with: "    2    2"))
-        #expect(throws: VASPError.malformed(
-            SourceLocation(file: path, line: 11),
-            "expected the grid line 'NGX NGY NGZ' (three positive integers), found '2    2'")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 11),
+                "expected the grid line 'NGX NGY NGZ' (three positive integers), found '2    2'")
+        ) {
             try Volumetric.read(path: path)
         }
     }
@@ -278,12 +287,15 @@ let smallChgcar = [
             Issue.record("expected an error")
         } catch let VASPError.malformed(location, message) {
             #expect(location.line == 11)
-            #expect(message.hasPrefix("the grid 100000×100000×100000 declares 1000000000000000 values, which need at least 1999999999999999 bytes, but at most"))
+            #expect(
+                message.hasPrefix("the grid 100000×100000×100000 declares 1000000000000000 values, which need at least 1999999999999999 bytes, but at most"))
             #expect(message.hasSuffix("bytes remain in the file"))
         }
         // Large enough to overflow the product.
         let huge = try volumetricFixture(smallChgcar.replacingOccurrences(of: "    2    2    3", with: "9000000000 9000000000 9000000000"))
-        #expect(throws: VASPError.malformed(SourceLocation(file: huge, line: 11), "the grid 9000000000×9000000000×9000000000 has more points than can be counted")) {
+        #expect(
+            throws: VASPError.malformed(SourceLocation(file: huge, line: 11), "the grid 9000000000×9000000000×9000000000 has more points than can be counted")
+        ) {
             try Volumetric.read(path: huge)
         }
     }
@@ -316,26 +328,33 @@ let smallChgcar = [
         let path = try volumetricFixture(smallChgcar.replacingOccurrences(of: "    2    2    3", with: "    2    2    2"))
         let v = try Volumetric.read(path: path)
         #expect(v.total.count == 8)
-        #expect(v.warnings.map(\.message) == [
-            "unexpected line 'augmentation occupancies   1   3' after a data block; kept verbatim",
-            "7 numbers between data blocks were kept verbatim (VASP writes at most 3 per atom there, 3 for 1 atoms); check the grid lines",
-        ])
+        #expect(
+            v.warnings.map(\.message) == [
+                "unexpected line 'augmentation occupancies   1   3' after a data block; kept verbatim",
+                "7 numbers between data blocks were kept verbatim (VASP writes at most 3 per atom there, 3 for 1 atoms); check the grid lines"
+            ])
         #expect(v.warnings.last?.location.line == 13)
     }
 
     @Test func shortAugmentationSection() throws {
         let text = smallChgcar.replacingOccurrences(of: "   1   3\n", with: "   1   8\n")
         let path = try volumetricFixture(text)
-        #expect(throws: VASPError.malformed(SourceLocation(file: path, line: 16),
-            "augmentation occupancies of atom 1 (line 15): expected 8 values, found 3 before the end of the file")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 16),
+                "augmentation occupancies of atom 1 (line 15): expected 8 values, found 3 before the end of the file")
+        ) {
             try Volumetric.read(path: path)
         }
     }
 
     @Test func emptyFileAndMissingFile() throws {
         let empty = try volumetricFixture("")
-        #expect(throws: VASPError.malformed(SourceLocation(file: empty, line: 1),
-            "expected a volumetric file (POSCAR-style header, grid line, data), found an empty file")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: empty, line: 1),
+                "expected a volumetric file (POSCAR-style header, grid line, data), found an empty file")
+        ) {
             try Volumetric.read(path: empty)
         }
         #expect(throws: FileError.self) { try Volumetric.read(path: "/nonexistent/CHGCAR") }
@@ -463,8 +482,10 @@ let smallChgcar = [
     /// carries (9.99…95) and at the extremes.
     @Test func writerDigitsEqualPrintf() throws {
         var rng = InputsRandom(seed: 11)
-        var values: [Double] = [0.5, 1, 9.9999999999949, 9.99999999999951, 0.123456789015, 1.234567890125, .leastNonzeroMagnitude,
-                                1.7976931348623157e308, 123456.789, 1e-120, 2.5e-7]
+        var values: [Double] = [
+            0.5, 1, 9.9999999999949, 9.99999999999951, 0.123456789015, 1.234567890125, .leastNonzeroMagnitude,
+            1.7976931348623157e308, 123456.789, 1e-120, 2.5e-7
+        ]
         for _ in 0..<20000 {
             let mantissa = Double(UInt64.random(in: 1...(1 << 53), using: &rng)) / Double(1 << 53)
             values.append(mantissa * Double(sign: .plus, exponent: Int.random(in: -80...80, using: &rng), significand: 1))
@@ -489,7 +510,8 @@ let smallChgcar = [
         var out = [Double](repeating: 0, count: 8)
         let result = bytes.withUnsafeMutableBufferPointer { b in
             out.withUnsafeMutableBufferPointer { o in
-                FixedFormatScanner.scan(b.baseAddress!, from: 0, limit: b.count, end: b.count, into: o.baseAddress!, maximum: 2,
+                FixedFormatScanner.scan(
+                    b.baseAddress!, from: 0, limit: b.count, end: b.count, into: o.baseAddress!, maximum: 2,
                     layout: Volumetric.DataLayout(valuesPerLine: 2, significantDigits: 5))
             }
         }
@@ -508,7 +530,9 @@ let smallChgcar = [
     @Test func roundTripOfRandomVolumetricFiles() throws {
         var g = InputsRandom(seed: 0x5EED_0004)
         let folder = try volumetricTemporaryFolder()
-        var spinFiles = 0, augmentedFiles = 0, values = 0
+        var spinFiles = 0
+        var augmentedFiles = 0
+        var values = 0
         for trial in 0..<1_000 {
             let original = Self.randomVolumetric(&g)
             let path = folder + "/" + original.kind.rawValue
@@ -519,12 +543,15 @@ let smallChgcar = [
             #expect(back.comment == original.comment, "\(label)")
             #expect(back.structure.species == original.structure.species, "\(label)")
             #expect(latticeDifference(back.structure.lattice, original.structure.lattice) < 1e-12, "\(label)")
-            let positionError = zip(back.structure.fractionalPositions, original.structure.fractionalPositions)
+            let positionError =
+                zip(back.structure.fractionalPositions, original.structure.fractionalPositions)
                 .map { Swift.max(abs($0.x - $1.x), abs($0.y - $1.y), abs($0.z - $1.z)) }.max() ?? .infinity
             #expect(positionError < 1e-14, "\(label)")
             let count = original.total.count
-            #expect(back.layout == Volumetric.DataLayout(
-                valuesPerLine: Swift.min(original.layout.valuesPerLine, count), significantDigits: original.layout.significantDigits), "\(label)")
+            #expect(
+                back.layout
+                    == Volumetric.DataLayout(
+                        valuesPerLine: Swift.min(original.layout.valuesPerLine, count), significantDigits: original.layout.significantDigits), "\(label)")
             #expect(back.warnings.isEmpty, "\(label): \(back.warnings)")
             #expect(back.trailingText == original.trailingText, "\(label)")
             try #require(back.blocks.count == original.blocks.count, "\(label)")

@@ -1,7 +1,7 @@
 import Chemistry
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import VASP
 
@@ -9,7 +9,7 @@ import TestSupport
     static let files = [
         "xdatcar/atomate_Si_relax/XDATCAR", "xdatcar/pymatgen/XDATCAR.MD", "xdatcar/pymatgen/XDATCAR.bad_fmt.gz",
         "xdatcar/pymatgen/XDATCAR_4", "xdatcar/pymatgen/XDATCAR_5", "xdatcar/pymatgen/XDATCAR_6",
-        "xdatcar/pymatgen/XDATCAR_monatomic.gz", "xdatcar/pymatgen/XDATCAR_traj",
+        "xdatcar/pymatgen/XDATCAR_monatomic.gz", "xdatcar/pymatgen/XDATCAR_traj"
     ]
 
     @Test func corpusPresentOnCI() {
@@ -99,9 +99,10 @@ import TestSupport
         """
 
     static func frame(_ n: Int, _ shift: Double) -> String {
-        "Direct configuration=     \(n)\n" + (0..<3).map { a in
-            "   \(0.1 * Double(a) + shift)  0.25000000  0.50000000\n"
-        }.joined()
+        "Direct configuration=     \(n)\n"
+            + (0..<3).map { a in
+                "   \(0.1 * Double(a) + shift)  0.25000000  0.50000000\n"
+            }.joined()
     }
 
     @Test func partialLastFrameIsDroppedWithAWarning() throws {
@@ -115,8 +116,11 @@ import TestSupport
     @Test func frameCutShortInsideTheFileIsAnError() throws {
         let text = Self.header + "Direct configuration=     1\n   0.5 0.5 0.5\n" + Self.frame(2, 0)
         let path = try volumetricFixture(text, name: "XDATCAR")
-        #expect(throws: VASPError.malformed(SourceLocation(file: path, line: 10),
-            "expected the position of atom 2 of 3 in frame 1 (three numbers), found 'Direct configuration=     2'")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 10),
+                "expected the position of atom 2 of 3 in frame 1 (three numbers), found 'Direct configuration=     2'")
+        ) {
             try Xdatcar.read(path: path)
         }
     }
@@ -131,8 +135,11 @@ import TestSupport
     @Test func missingSpeciesLineUsesTheGivenSpecies() throws {
         let text = Self.header.replacingOccurrences(of: "   Li   O\n", with: "").replacingOccurrences(of: "Li2 O", with: "test") + Self.frame(1, 0)
         let path = try volumetricFixture(text, name: "XDATCAR")
-        #expect(throws: VASPError.malformed(SourceLocation(file: path, line: 6),
-            "expected a species line before the atom counts: pass species: (e.g. from the POTCAR) or name the 2 species in the comment line")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 6),
+                "expected a species line before the atom counts: pass species: (e.g. from the POTCAR) or name the 2 species in the comment line")
+        ) {
             try Xdatcar.read(path: path)
         }
         let x = try Xdatcar.read(path: path, species: ["Li", "O"])
@@ -158,8 +165,11 @@ import TestSupport
 
             """
         let path = try volumetricFixture(text, name: "XDATCAR")
-        #expect(throws: VASPError.malformed(SourceLocation(file: path, line: 1),
-            "this is a VASP 4 XDATCAR ('3   3   1' …), which does not contain the cell: pass reference: (the run's POSCAR)")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 1),
+                "this is a VASP 4 XDATCAR ('3   3   1' …), which does not contain the cell: pass reference: (the run's POSCAR)")
+        ) {
             try Xdatcar.read(path: path)
         }
         let reference = Structure(lattice: .cubic(4), species: ["Li", "Li", "O"], fractionalPositions: [.zero, .zero, .zero])
@@ -173,16 +183,22 @@ import TestSupport
         let other = Self.header.replacingOccurrences(of: "  2   1", with: "  1   2")
         let text = Self.header + Self.frame(1, 0) + other + Self.frame(2, 0)
         let path = try volumetricFixture(text, name: "XDATCAR")
-        #expect(throws: VASPError.malformed(SourceLocation(file: path, line: 12),
-            "expected the atoms of the first header (Li2 O1) in the header that starts here, found Li1 O2")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 12),
+                "expected the atoms of the first header (Li2 O1) in the header that starts here, found Li1 O2")
+        ) {
             try Xdatcar.read(path: path)
         }
     }
 
     @Test func emptyFile() throws {
         let path = try volumetricFixture("", name: "XDATCAR")
-        #expect(throws: VASPError.malformed(SourceLocation(file: path, line: 1),
-            "expected an XDATCAR (comment, scale, lattice, species, counts, frames), found an empty file")) {
+        #expect(
+            throws: VASPError.malformed(
+                SourceLocation(file: path, line: 1),
+                "expected an XDATCAR (comment, scale, lattice, species, counts, frames), found an empty file")
+        ) {
             try Xdatcar.read(path: path)
         }
     }
@@ -214,19 +230,20 @@ import TestSupport
         var t = Trajectory(species: ["Li", "Li", "O"], lattice: .cubic(4))
         try t.append([SIMD3(0.1, 0.2, 0.3), SIMD3(0.4, 0.5, 0.6), SIMD3(0.7, 0.8, 0.9)], lattice: .cubic(4))
         let text = Xdatcar(comment: "Li2 O", trajectory: t).text()
-        #expect(text == """
-            Li2 O
-                       1
-                 4.000000    0.000000    0.000000
-                 0.000000    4.000000    0.000000
-                 0.000000    0.000000    4.000000
-               Li   O 
-               2   1
-            Direct configuration=     1
-               0.10000000  0.20000000  0.30000000
-               0.40000000  0.50000000  0.60000000
-               0.70000000  0.80000000  0.90000000
+        #expect(
+            text == """
+                Li2 O
+                           1
+                     4.000000    0.000000    0.000000
+                     0.000000    4.000000    0.000000
+                     0.000000    0.000000    4.000000
+                   Li   O 
+                   2   1
+                Direct configuration=     1
+                   0.10000000  0.20000000  0.30000000
+                   0.40000000  0.50000000  0.60000000
+                   0.70000000  0.80000000  0.90000000
 
-            """)
+                """)
     }
 }

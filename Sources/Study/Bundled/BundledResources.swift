@@ -1,10 +1,11 @@
+import Files
+import VASP
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import VASP
-import Files
 
 /// One file compiled into the binary: its path relative to the repository root and its exact bytes.
 public struct BundledFile: Sendable {

@@ -1,9 +1,10 @@
+import Files
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Files
 
 // Shared by the volumetric (CHGCAR …) and XDATCAR readers.
 
@@ -55,7 +56,10 @@ final class ChunkedBytes {
         if minimum > capacity { grow(to: minimum) }
         while end < capacity {
             let n = source.read(into: UnsafeMutableBufferPointer(start: storage + end, count: capacity - end))
-            if n == 0 { atEnd = true; break }
+            if n == 0 {
+                atEnd = true
+                break
+            }
             end += n
             if end - start >= minimum && end - start >= capacity / 2 { break }
         }
@@ -109,7 +113,8 @@ final class ChunkedBytes {
                 return try body(lineBytes(from, end), number)
             }
             guard scanned < Self.maximumLineLength else {
-                throw VASPError.malformed(SourceLocation(file: file, line: line), "expected a line of text, found more than \(Self.maximumLineLength) bytes without a line end")
+                throw VASPError.malformed(
+                    SourceLocation(file: file, line: line), "expected a line of text, found more than \(Self.maximumLineLength) bytes without a line end")
             }
             fill(minimum: scanned + 4096)
         }
@@ -132,7 +137,11 @@ final class ChunkedBytes {
         fill(minimum: Self.margin)
         while start < end {
             let c = storage[start]
-            if c == 0x0A { start += 1; line += 1; return }
+            if c == 0x0A {
+                start += 1
+                line += 1
+                return
+            }
             guard c == 0x20 || c == 0x09 || c == 0x0D else { return }
             start += 1
             if start == end { fill(minimum: Self.margin) }
@@ -259,13 +268,19 @@ final class ChunkedBytes {
         var second = first
         withUnsafeMutablePointer(to: &first) { a in
             withUnsafeMutablePointer(to: &second) { b in
-                let pa = SendablePointer(a), pb = SendablePointer(b)
-                let pp = SendablePointer(p), po = SendablePointer(base)
+                let pa = SendablePointer(a)
+                let pb = SendablePointer(b)
+                let pp = SendablePointer(p)
+                let po = SendablePointer(base)
                 helper().run(
-                    { pa.pointer.pointee = FixedFormatScanner.scan(
-                        pp.pointer, from: f, limit: s, end: s, into: po.pointer, maximum: predicted, layout: layout) },
-                    { pb.pointer.pointee = FixedFormatScanner.scan(
-                        pp.pointer, from: s, limit: limit, end: end, into: po.pointer + predicted, maximum: remaining - predicted, layout: layout) })
+                    {
+                        pa.pointer.pointee = FixedFormatScanner.scan(
+                            pp.pointer, from: f, limit: s, end: s, into: po.pointer, maximum: predicted, layout: layout)
+                    },
+                    {
+                        pb.pointer.pointee = FixedFormatScanner.scan(
+                            pp.pointer, from: s, limit: limit, end: end, into: po.pointer + predicted, maximum: remaining - predicted, layout: layout)
+                    })
             }
         }
         let joined = head.joined(with: first)

@@ -31,11 +31,14 @@ final class HelperThread: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
         let context = Unmanaged.passRetained(self).toOpaque()
-        running = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<HelperThread>.fromOpaque(context).takeRetainedValue().serve()
-            return nil
-        }, context) == 0
+        running =
+            pthread_create(
+                &thread, nil,
+                { context in
+                    guard let context else { return nil }
+                    Unmanaged<HelperThread>.fromOpaque(context).takeRetainedValue().serve()
+                    return nil
+                }, context) == 0
         if !running { Unmanaged<HelperThread>.fromOpaque(context).release() }
     }
 
