@@ -156,11 +156,14 @@ enum Differential {
     func wholeFile(_ relative: String) throws {
         let path = Corpus.path(relative)
         let ranFast = Differential.check(path, label: relative)
-        // A file libxml2 finds malformed (the NEB corpus file has a mismatched tag) is handed over.
-        let malformed =
-            (try? Vasprun.read(path: path, options: Differential.options(.libxml2)))?
-            .warnings.contains { $0.message.contains("XML error") } ?? true
-        #expect(ranFast != malformed, "\(relative): fast path ran \(ranFast), libxml2 found it malformed \(malformed)")
+        // A file libxml2 finds malformed (the NEB corpus file has a mismatched tag) is handed over, and
+        // so is a gzip file that ends inside an element (custodian's and pymatgen's cut .gz examples).
+        let referee = try? Vasprun.read(path: path, options: Differential.options(.libxml2))
+        let malformed = referee?.warnings.contains { $0.message.contains("XML error") } ?? true
+        let cutGzip = relative.hasSuffix(".gz") && referee?.complete == false
+        #expect(
+            ranFast != (malformed || cutGzip),
+            "\(relative): fast path ran \(ranFast), libxml2 found it malformed \(malformed), cut gzip \(cutGzip)")
     }
 
     /// Every cut of the truncation sweep (the same offsets and size limit as `VasprunTruncationSweep`):
