@@ -33,7 +33,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-TARGETS=(vasprun vasprun-diff outcar poscar incar kpoints bader volumetric xdatcar manifest)
+# vasprun-diff (the fast path against libxml2) is run by name, not in `all` (the CI smoke): libxml2 itself
+# answers differently for some damaged gzip inputs depending on chunking (issue 15, open).
+TARGETS=(vasprun outcar poscar incar kpoints bader volumetric xdatcar manifest)
 OUT=${CASCADE_FUZZ_DIR:-$ROOT/.build-fuzz/fuzz}
 CORPUS=${CASCADE_CORPUS:-$ROOT/../shared/corpus}
 NICE=${CASCADE_FUZZ_NICE:-10}
